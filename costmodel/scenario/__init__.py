@@ -1,0 +1,1 @@
+"""Reading and checking scenario files: units, YAML, schema, cross-checks."""

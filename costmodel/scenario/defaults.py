@@ -1,0 +1,40 @@
+"""Figures from public standards, shipped so a scenario need not repeat them.
+
+Every default is stated with its source; a scenario may override any of them,
+and the Inputs sheet shows which were overridden.
+"""
+
+from __future__ import annotations
+
+NI_SOURCE = "HMRC rates and thresholds for employers (costmodel DOMAIN.md, employer on-costs table)"
+
+#: Employer (secondary) Class 1 NI rate by tax year (year starting April).
+#: 2022/23: 15.05% to 5 November 2022, then 13.8%; HMRC's annual equivalent is 14.53%.
+EMPLOYER_NI_RATE = {
+    2017: 0.138, 2018: 0.138, 2019: 0.138, 2020: 0.138, 2021: 0.138,
+    2022: 0.1453, 2023: 0.138, 2024: 0.138, 2025: 0.15, 2026: 0.15,
+}
+
+#: Secondary threshold, pounds a year, by tax year.
+EMPLOYER_NI_THRESHOLD = {
+    2017: 8164.0, 2018: 8424.0, 2019: 8632.0, 2020: 8788.0, 2021: 8840.0,
+    2022: 9100.0, 2023: 9100.0, 2024: 9100.0, 2025: 5000.0, 2026: 5000.0,
+}
+
+LEVY_SOURCE = "Apprenticeship levy: 0.5% of the pay bill less a £15,000 annual allowance (HMRC)"
+LEVY_RATE = 0.005
+LEVY_ALLOWANCE = 15000.0
+
+VAT_SOURCE = "Standard rate of VAT, 20% (VAT Act 1994)"
+VAT_RATE = 0.20
+
+GREEN_BOOK_SOURCE = "HM Treasury Green Book (2022), social time preference rate"
+#: (first year number, rate): the rate applies from that year until the next entry.
+DISCOUNT_SCHEDULES = {
+    "green_book": ((0, 0.035), (31, 0.030), (76, 0.025)),
+    "health": ((0, 0.015), (31, 0.01286), (76, 0.01071)),
+}
+DISCOUNT_SOURCES = {
+    "green_book": GREEN_BOOK_SOURCE + ": 3.5% for years 0-30, 3.0% for 31-75, 2.5% for 76-125",
+    "health": "HM Treasury Green Book (2022), health discount rate: 1.5% for years 0-30, 1.286% for 31-75, 1.071% for 76-125",
+}

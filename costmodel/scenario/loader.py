@@ -1,0 +1,355 @@
+"""Scenario file -> `Scenario`, or every problem in it with its line.
+
+Four passes, each adding problems rather than stopping: read the bytes, parse
+the YAML, check the schema, then check what refers to what across the file.
+"""
+
+from __future__ import annotations
+
+import os
+import typing
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from . import schema
+from .problems import Problem, ScenarioError, format_path
+from .schema import Figure, Option, Scenario, slugify
+from .units import financial_year_label
+from .yamlread import Lines, ReadError, decode, line_of, read_yaml
+
+
+def load_scenario(path: str | os.PathLike) -> Scenario:
+    """Read and check a scenario file. Raises `ScenarioError` listing every problem."""
+    name = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except IsADirectoryError:
+        raise ScenarioError([Problem(name, None, "", "is a folder, not a scenario file")]) from None
+    except FileNotFoundError:
+        raise ScenarioError([Problem(name, None, "", "no such file")]) from None
+    except OSError as exc:
+        raise ScenarioError([Problem(name, None, "", f"cannot be read: {exc.strerror or exc}")]) from None
+    return load_scenario_bytes(raw, name)
+
+
+def load_scenario_text(text: str, name: str = "<scenario>") -> Scenario:
+    return load_scenario_bytes(text.encode("utf-8"), name)
+
+
+def load_scenario_bytes(raw: bytes, name: str) -> Scenario:
+    try:
+        text = decode(raw)
+        data, lines = read_yaml(text)
+    except ReadError as exc:
+        raise ScenarioError([Problem(name, exc.line, "", exc.message)]) from None
+    if not isinstance(data, dict):
+        raise ScenarioError([Problem(name, 1, "", "a scenario is a mapping of keys (metadata, timeline, "
+                                                  "assumptions, options); this file is not")])
+    _fill_ids(data)
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(_schema_problems(exc, name, lines)) from None
+    _attach_lines(scenario, (), lines)
+    problems = [Problem(name, line_of(lines, loc), format_path(loc), message)
+                for loc, message in cross_check(scenario)]
+    if problems:
+        raise ScenarioError(problems)
+    scenario._source_path = name
+    scenario._source_text = text
+    return scenario
+
+
+# --------------------------------------------------------------------------- ids
+
+_ID_SOURCES = {
+    "staffing": "title", "contract": "name", "non_pay": "name", "corporate_services": "name",
+    "client_side": "name", "stranded_costs": "name", "setup": "name", "savings": "name",
+}
+
+
+def _fill_ids(data: dict) -> None:
+    """Give every post and line an id from its title or name where none is written."""
+    for option in data.get("options") or []:
+        if not isinstance(option, dict):
+            continue
+        sections = [(option.get(key), label) for key, label in _ID_SOURCES.items()]
+        partnership = option.get("partnership")
+        if isinstance(partnership, dict):
+            sections.append((partnership.get("partner_posts"), "title"))
+            sections.append((partnership.get("service_charges"), "name"))
+        for items, label in sections:
+            for item in items if isinstance(items, list) else []:
+                if isinstance(item, dict) and "id" not in item and isinstance(item.get(label), str):
+                    item["id"] = slugify(item[label])
+
+
+# --------------------------------------------------------------------------- schema errors
+
+_TYPE_WORDS = {
+    "string_type": "expected text",
+    "bool_type": "expected true or false",
+    "bool_parsing": "expected true or false",
+    "int_type": "expected a whole number",
+    "int_parsing": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "list_type": "expected a list (lines starting with '- ')",
+    "dict_type": "expected a mapping of keys",
+    "model_type": "expected a mapping of keys",
+    "model_attributes_type": "expected a mapping of keys",
+    "string_too_short": "must not be empty",
+}
+
+
+def _schema_problems(exc: ValidationError, name: str, lines: Lines) -> list[Problem]:
+    problems = []
+    seen = set()
+    for error in exc.errors(include_url=False, include_input=False):
+        loc = _clean_loc(error["loc"])
+        message = _message(error, loc)
+        key = (loc, message)
+        if key in seen:
+            continue
+        seen.add(key)
+        problems.append(Problem(name, line_of(lines, loc), format_path(loc), message))
+    return problems
+
+
+def _clean_loc(loc: tuple) -> tuple:
+    """Drop pydantic's union and validator markers, keeping the YAML path."""
+    out = []
+    for part in loc:
+        if isinstance(part, str) and ("[" in part or part.startswith("function-")):
+            continue
+        if part in ("tuple[int, int]", "int", "float", "str", "dict[int,Figure]", "Figure"):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def _message(error: dict, loc: tuple) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "extra_forbidden" and str(loc[-1]).isdigit():
+        return (f"unknown key '{loc[-1]}': inside {{ }} a comma separates entries, so an amount such as "
+                f"1,300,000 there must be quoted (\"1,300,000\") or written without commas")
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1])
+        return schema._unknown_key_message(loc[-1], allowed) if allowed else f"unknown key '{loc[-1]}'"
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"expected one of {expected}"
+    if kind == "string_pattern_mismatch":
+        return "expected an id of lower-case letters, digits, '-' or '_' (e.g. in-house)"
+    if kind == "too_short" and loc and loc[-1] == "options":
+        return "a scenario needs at least two options"
+    if kind in _TYPE_WORDS:
+        return _TYPE_WORDS[kind]
+    message = error["msg"]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if message.startswith(prefix):
+            message = message[len(prefix):]
+    return message
+
+
+def _allowed_keys(loc: tuple) -> list[str]:
+    """The keys the schema accepts at `loc`, for a 'did you mean' hint."""
+    model: object = Scenario
+    for part in loc:
+        model = _unwrap(model)
+        if isinstance(part, int):
+            args = typing.get_args(model)
+            model = args[-1] if args else model
+            continue
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            field = model.model_fields.get(part)
+            if field is None:
+                return []
+            model = field.annotation
+        else:
+            return []
+    model = _unwrap(model)
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return [k for k, f in model.model_fields.items() if k not in ("line", "unit", "precision")]
+    return []
+
+
+def _unwrap(annotation: object) -> object:
+    """Optional[X] -> X; Annotated[X, ...] -> X."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+            annotation = models[0] if models else args[0]
+        else:
+            return annotation
+
+
+def _attach_lines(node: object, loc: tuple, lines: Lines) -> None:
+    """Record on each Figure the line of the scenario file it was written on."""
+    if isinstance(node, Figure):
+        node.line = line_of(lines, loc)
+        return
+    if isinstance(node, BaseModel):
+        for field in type(node).model_fields:
+            _attach_lines(getattr(node, field), loc + (field,), lines)
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            _attach_lines(item, loc + (index,), lines)
+    elif isinstance(node, dict):
+        for key, item in node.items():
+            label = financial_year_label(key) if isinstance(key, int) and key > 1900 else key
+            _attach_lines(item, loc + (label,), lines)
+
+
+# --------------------------------------------------------------------------- cross-checks
+
+def cross_check(scenario: Scenario) -> list[tuple[tuple, str]]:
+    """Problems no single field can see: baselines, ids, years, references."""
+    out: list[tuple[tuple, str]] = []
+    timeline = scenario.timeline
+    first, last = timeline.first_year, timeline.first_year + timeline.years - 1
+    horizon = f"{financial_year_label(first)} to {financial_year_label(last)}"
+
+    if timeline.price_base not in (first - 1, first):
+        out.append((("timeline", "price_base"),
+                    f"the price base must be the first year ({financial_year_label(first)}) or the year before "
+                    f"({financial_year_label(first - 1)}); got {financial_year_label(timeline.price_base)}"))
+
+    options = scenario.options
+    if len(options) < 2:
+        out.append((("options",), "a scenario needs at least two options to compare"))
+    baselines = [i for i, option in enumerate(options) if option.baseline]
+    if not baselines:
+        out.append((("options",), "no option is marked baseline: true; mark the business-as-usual option"))
+    for index in baselines[1:]:
+        out.append((("options", index, "baseline"),
+                    f"only one option can be the baseline; '{options[baselines[0]].id}' already is"))
+    seen_ids: dict[str, int] = {}
+    for index, option in enumerate(options):
+        if option.id in seen_ids:
+            out.append((("options", index, "id"), f"option id '{option.id}' is used twice"))
+        seen_ids.setdefault(option.id, index)
+        out.extend(_check_option(option, ("options", index), first, last, horizon))
+
+    out.extend(_check_rates(scenario, first, last))
+
+    option_by_id = {option.id: option for option in options}
+    for index, check in enumerate(scenario.published_figures):
+        out.extend(_check_published(check, ("published_figures", index), option_by_id, first, last, horizon))
+    return out
+
+
+def _in_horizon(year: int | None, loc: tuple, first: int, last: int, horizon: str):
+    if year is not None and not first <= year <= last:
+        yield loc, f"{financial_year_label(year)} is outside the horizon ({horizon})"
+
+
+def _check_option(option: Option, loc: tuple, first: int, last: int, horizon: str):
+    if option.go_live is not None:
+        year, month = option.go_live
+        fy = year if month >= 4 else year - 1
+        if fy > last:
+            yield loc + ("go_live",), f"go-live is after the horizon ends ({financial_year_label(last)})"
+    seen: dict[str, str] = {}
+    sections = ["staffing", "contract", "non_pay", "corporate_services", "client_side", "stranded_costs",
+                "setup", "savings"]
+    for section in sections:
+        for index, item in enumerate(getattr(option, section)):
+            item_loc = loc + (section, index)
+            if item.id in seen:
+                yield item_loc + ("id",), (f"id '{item.id}' is used twice in this option (also in {seen[item.id]}); "
+                                           f"give one of them an id")
+            seen.setdefault(item.id, section)
+            for key in ("first_year", "last_year", "year"):
+                yield from _in_horizon(getattr(item, key, None), item_loc + (key,), first, last, horizon)
+            if section == "setup":
+                for year in list(item.years or []) + list((item.profile or {}).keys()):
+                    yield from _in_horizon(year, item_loc + ("years",), first, last, horizon)
+    partnership = option.partnership
+    if partnership is not None:
+        for key in ("first_year", "last_year"):
+            yield from _in_horizon(getattr(partnership, key), loc + ("partnership", key), first, last, horizon)
+        for sub in ("partner_posts", "service_charges"):
+            for index, item in enumerate(getattr(partnership, sub)):
+                if item.id in seen:
+                    yield (loc + ("partnership", sub, index, "id"),
+                           f"id '{item.id}' is used twice in this option; give one of them an id")
+                seen.setdefault(item.id, sub)
+    if option.failure_risk is not None:
+        for key in ("first_year", "last_year"):
+            yield from _in_horizon(getattr(option.failure_risk, key), loc + ("failure_risk", key), first, last, horizon)
+
+
+def _check_rates(scenario: Scenario, first: int, last: int):
+    assumptions = scenario.assumptions
+    needed_from = min(first, scenario.timeline.price_base)
+    for key in ("general_inflation", "pay_awards"):
+        value = getattr(assumptions, key).value
+        if isinstance(value, dict):
+            earliest = min(value)
+            if earliest > max(first, scenario.timeline.price_base + 1):
+                yield ((("assumptions", key, "value")),
+                       f"the table starts at {financial_year_label(earliest)}; it must give a rate from "
+                       f"{financial_year_label(max(first, scenario.timeline.price_base + 1))}")
+    from . import defaults
+
+    rates = {**defaults.EMPLOYER_NI_RATE, **{y: f.value for y, f in assumptions.employer_ni.rates.items()}}
+    thresholds = {**defaults.EMPLOYER_NI_THRESHOLD,
+                  **{y: f.value for y, f in assumptions.employer_ni.thresholds.items()}}
+    for key, table in (("rates", rates), ("thresholds", thresholds)):
+        if min(table) > needed_from:
+            yield (("assumptions", "employer_ni", key),
+                   f"employer NI {key} are needed from {financial_year_label(needed_from)}; "
+                   f"the earliest given is {financial_year_label(min(table))}")
+
+
+def _check_published(check, loc: tuple, option_by_id: dict, first: int, last: int, horizon: str):
+    option = option_by_id.get(check.option)
+    if option is None:
+        yield loc + ("option",), _no_such("option", check.option, option_by_id)
+        return
+    yield from _in_horizon(check.year, loc + ("year",), first, last, horizon)
+    post_ids = [post.id for post in option.staffing]
+    wanted = [check.post] if check.post else list(check.posts or [])
+    for post in wanted:
+        if post not in post_ids:
+            yield loc + ("post" if check.post else "posts",), _no_such(f"post in option '{option.id}'", post, post_ids)
+    if check.category is not None:
+        from ..engine.categories import CATEGORIES
+
+        if check.category not in CATEGORIES:
+            yield loc + ("category",), _no_such("category", check.category, list(CATEGORIES))
+        elif check.category == "setup_and_transition" and check.basis == "full_year":
+            yield loc + ("basis",), ("set-up and transition costs are one-off and have no full-year figure; "
+                                     "check them with basis: horizon or a year")
+    if check.line is not None:
+        line_ids = _line_ids(option)
+        if check.line not in line_ids:
+            yield loc + ("line",), _no_such(f"line in option '{option.id}'", check.line, line_ids)
+
+
+def _line_ids(option: Option) -> list[str]:
+    ids = []
+    for section in ("contract", "non_pay", "corporate_services", "client_side", "stranded_costs", "setup", "savings"):
+        ids.extend(item.id for item in getattr(option, section))
+    if option.partnership is not None:
+        ids.extend(item.id for item in option.partnership.partner_posts)
+        ids.extend(item.id for item in option.partnership.service_charges)
+    return ids
+
+
+def _no_such(what: str, name: str, known) -> str:
+    import difflib
+
+    known = list(known)
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if close:
+        return f"no {what} '{name}'; did you mean '{close[0]}'?"
+    listing = ", ".join(known[:12]) if known else "none"
+    return f"no {what} '{name}' (known: {listing})"

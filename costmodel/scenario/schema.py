@@ -1,0 +1,623 @@
+"""The scenario format as typed, checked models (pydantic).
+
+Every number a finance officer writes is a `Figure`: its value, the unit it was
+read in, and optionally a source, a note and a low/high range. Written bare
+(`salary: 88,202`) or in full (`salary: {value: 88,202, source: "para 35.20"}`).
+
+Field names here are the YAML keys; docs/scenario-format.md documents each.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+from . import defaults
+from .units import (
+    MAX_AMOUNT,
+    UnitError,
+    parse_amount,
+    parse_financial_year,
+    parse_month,
+    parse_number,
+    parse_rate,
+)
+
+FAMILIES = (
+    "in_house",
+    "partnership",
+    "wholly_owned_company",
+    "trust",
+    "community_interest_company",
+    "mutual",
+    "commissioned",
+)
+#: Families in which the council itself employs the staff and buys the goods.
+COUNCIL_FAMILIES = ("in_house", "partnership")
+#: New delivery vehicles: separate employers making exempt supplies.
+VEHICLE_FAMILIES = ("wholly_owned_company", "trust", "community_interest_company", "mutual")
+
+Family = Literal[
+    "in_house", "partnership", "wholly_owned_company", "trust",
+    "community_interest_company", "mutual", "commissioned",
+]
+Period = Literal["after_go_live", "before_go_live", "whole_horizon"]
+IndexName = Literal["general", "pay", "none"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False, hide_input_in_errors=True)
+
+
+# --------------------------------------------------------------------------- figures
+
+class Figure(BaseModel):
+    """A number with its unit, provenance and (optionally) a range."""
+
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+
+    value: float
+    unit: str
+    low: float | None = None
+    high: float | None = None
+    source: str | None = None
+    note: str | None = None
+    #: The place of the last digit written (pounds only), for default tolerances.
+    precision: float | None = None
+    #: Line in the scenario file; filled in by the loader.
+    line: int | None = None
+
+    @property
+    def has_range(self) -> bool:
+        return self.low is not None or self.high is not None
+
+
+_FIGURE_KEYS = ("value", "central", "low", "high", "source", "note")
+
+
+def _figure_reader(unit: str, parse):
+    def read(raw: object) -> object:
+        if isinstance(raw, Figure):
+            return raw
+        if isinstance(raw, dict):
+            unknown = [k for k in raw if k not in _FIGURE_KEYS]
+            if unknown:
+                raise ValueError(_unknown_key_message(unknown[0], _FIGURE_KEYS))
+            if "value" in raw and "central" in raw:
+                raise ValueError("give either value or central, not both")
+            central_key = "value" if "value" in raw else "central"
+            if central_key not in raw:
+                raise ValueError("a figure written as a mapping needs a value (or central)")
+            value, precision = _read_one(parse, raw[central_key], central_key)
+            low = _read_one(parse, raw["low"], "low")[0] if raw.get("low") is not None else None
+            high = _read_one(parse, raw["high"], "high")[0] if raw.get("high") is not None else None
+            if low is not None and low > value:
+                raise ValueError(f"low ({low:,.6g}) is above the central value ({value:,.6g})")
+            if high is not None and high < value:
+                raise ValueError(f"high ({high:,.6g}) is below the central value ({value:,.6g})")
+            for key in ("source", "note"):
+                if key in raw and raw[key] is not None and not isinstance(raw[key], str):
+                    raise ValueError(f"{key} should be text")
+            return {"value": value, "unit": unit, "low": low, "high": high,
+                    "source": raw.get("source"), "note": raw.get("note"), "precision": precision}
+        value, precision = _read_one(parse, raw, None)
+        return {"value": value, "unit": unit, "precision": precision}
+
+    return read
+
+
+def _read_one(parse, raw: object, key: str | None) -> tuple[float, float | None]:
+    try:
+        result = parse(raw)
+    except UnitError as exc:
+        raise ValueError(f"{key}: {exc}" if key else str(exc)) from None
+    if hasattr(result, "precision"):
+        return result.value, result.precision
+    return result, None
+
+
+Amount = Annotated[Figure, BeforeValidator(_figure_reader("pounds", parse_amount))]
+Rate = Annotated[Figure, BeforeValidator(_figure_reader("rate", parse_rate))]
+Number = Annotated[Figure, BeforeValidator(_figure_reader("number", parse_number))]
+
+
+def fixed(value: float, unit: str, source: str | None = None, note: str | None = None) -> Figure:
+    """A figure the scenario did not state: a default, with where it comes from."""
+    return Figure(value=value, unit=unit, source=source, note=note)
+
+
+def _fy(raw: object) -> int:
+    try:
+        return parse_financial_year(raw)
+    except UnitError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _month(raw: object) -> tuple[int, int]:
+    try:
+        return parse_month(raw)
+    except UnitError as exc:
+        raise ValueError(str(exc)) from None
+
+
+FinancialYear = Annotated[int, BeforeValidator(_fy)]
+Month = Annotated[tuple[int, int], BeforeValidator(_month)]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+LongText = Annotated[str, Field(max_length=20000)]
+
+
+def slugify(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return (slug or "line")[:64]
+
+
+def _unknown_key_message(key: str, allowed) -> str:
+    close = difflib.get_close_matches(str(key), list(allowed), n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of: {', '.join(allowed)}"
+    return f"unknown key '{key}'{hint}"
+
+
+def _bounded(figure: Figure | None, name: str, low: float, high: float, why: str = "") -> Figure | None:
+    if figure is None:
+        return figure
+    for label, value in (("", figure.value), ("low ", figure.low), ("high ", figure.high)):
+        if value is not None and not low <= value <= high:
+            raise ValueError(f"{label}{name} {_show(value, figure.unit)} is outside {_show(low, figure.unit)} to "
+                             f"{_show(high, figure.unit)}{why}")
+    return figure
+
+
+def _show(value: float, unit: str) -> str:
+    if unit == "rate":
+        return f"{value * 100:g}%"
+    if unit == "pounds":
+        return f"£{value:,.2f}".replace(".00", "")
+    return f"{value:g}"
+
+
+# --------------------------------------------------------------------------- sections
+
+class Metadata(Strict):
+    id: Slug
+    title: Text
+    authority: Text
+    author: Text
+    date: _dt.date | str
+    status: Literal["draft", "published"]
+    description: LongText = ""
+
+
+class Timeline(Strict):
+    first_year: FinancialYear
+    years: int = Field(ge=1, le=100)
+    price_base: FinancialYear
+
+
+class YearlyRates(Strict):
+    """A rate for every year: one rate, or a table by year carried forward."""
+
+    value: Rate | dict[FinancialYear, Rate]
+    source: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare(cls, raw: object) -> object:
+        if not isinstance(raw, dict) or "value" not in raw:
+            return {"value": raw}
+        return raw
+
+    @field_validator("value")
+    @classmethod
+    def _sane(cls, value):
+        figures = value.values() if isinstance(value, dict) else [value]
+        for figure in figures:
+            _bounded(figure, "rate", -0.5, 1.0)
+        if isinstance(value, dict) and not value:
+            raise ValueError("the table by year is empty")
+        return value
+
+
+class EmployerNI(Strict):
+    rates: dict[FinancialYear, Rate] = Field(default_factory=dict)
+    thresholds: dict[FinancialYear, Amount] = Field(default_factory=dict)
+    source: str | None = None
+    note: str | None = None
+
+    @field_validator("rates")
+    @classmethod
+    def _rates(cls, value):
+        for figure in value.values():
+            _bounded(figure, "employer NI rate", 0.0, 0.5)
+        return value
+
+    @field_validator("thresholds")
+    @classmethod
+    def _thresholds(cls, value):
+        for figure in value.values():
+            _bounded(figure, "threshold", 0.0, 1_000_000.0)
+        return value
+
+
+class ApprenticeshipLevy(Strict):
+    rate: Rate = fixed(defaults.LEVY_RATE, "rate", defaults.LEVY_SOURCE)
+    allowance: Amount = fixed(defaults.LEVY_ALLOWANCE, "pounds", defaults.LEVY_SOURCE)
+
+    @field_validator("rate")
+    @classmethod
+    def _rate(cls, value):
+        return _bounded(value, "levy rate", 0.0, 0.1)
+
+
+class Discounting(Strict):
+    schedule: Literal["green_book", "health", "custom"] = "green_book"
+    #: For `custom`: year number (0 = first year) -> rate, carried forward.
+    rates: dict[int, Rate] = Field(default_factory=dict)
+    source: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _custom(self):
+        if self.schedule == "custom":
+            if not self.rates:
+                raise ValueError("a custom discount schedule needs rates, e.g. rates: {0: 3.5%, 31: 3%}")
+            if 0 not in self.rates:
+                raise ValueError("a custom discount schedule must give the rate from year 0")
+        elif self.rates:
+            raise ValueError(f"rates are only given with schedule: custom (this is {self.schedule})")
+        for year, figure in self.rates.items():
+            if not 0 <= year <= 125:
+                raise ValueError(f"discount year {year} is outside 0 to 125")
+            _bounded(figure, "discount rate", 0.0, 0.25)
+        return self
+
+
+class Assumptions(Strict):
+    general_inflation: YearlyRates
+    pay_awards: YearlyRates
+    pension_rate: Rate
+    employer_ni: EmployerNI = Field(default_factory=EmployerNI)
+    apprenticeship_levy: ApprenticeshipLevy = Field(default_factory=ApprenticeshipLevy)
+    vat_rate: Rate = fixed(defaults.VAT_RATE, "rate", defaults.VAT_SOURCE)
+    discounting: Discounting = Field(default_factory=Discounting)
+
+    @field_validator("pension_rate")
+    @classmethod
+    def _pension(cls, value):
+        return _bounded(value, "pension rate", 0.0, 0.6)
+
+    @field_validator("vat_rate")
+    @classmethod
+    def _vat(cls, value):
+        return _bounded(value, "VAT rate", 0.0, 0.5)
+
+
+class Activity(Strict):
+    """When a line runs: its years, and whether before or after the option goes live."""
+
+    first_year: FinancialYear | None = None
+    last_year: FinancialYear | None = None
+    period: Period = "after_go_live"
+
+    @model_validator(mode="after")
+    def _order(self):
+        if self.first_year is not None and self.last_year is not None and self.last_year < self.first_year:
+            raise ValueError("last_year is before first_year")
+        return self
+
+
+class Post(Activity):
+    id: Slug | None = None
+    title: Text
+    count: Number = fixed(1.0, "number")
+    fte: Number = fixed(1.0, "number")
+    salary: Amount
+    agency_share: Rate = fixed(0.0, "rate")
+    agency_premium: Rate = fixed(0.0, "rate")
+    vacancy: Rate = fixed(0.0, "rate")
+    #: Stated annual on-costs per full-time post at price-base prices, used
+    #: instead of computing NI, pension and levy where a paper gives the figure.
+    on_costs: Amount | None = None
+    source: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _sane(self):
+        _bounded(self.count, "count", 0.0, 100_000.0)
+        _bounded(self.fte, "fte", 0.0, 1.0, " (FTE is the share of a full-time post)")
+        _bounded(self.salary, "salary", 0.0, 1_000_000.0, "; check the figure")
+        _bounded(self.agency_share, "agency_share", 0.0, 1.0)
+        _bounded(self.agency_premium, "agency_premium", 0.0, 5.0)
+        _bounded(self.vacancy, "vacancy", 0.0, 1.0)
+        _bounded(self.on_costs, "on_costs", 0.0, 1_000_000.0)
+        return self
+
+
+class AmountLine(Activity):
+    id: Slug | None = None
+    name: Text
+    amount: Amount
+    index: IndexName = "general"
+    vat_share: Rate = fixed(0.0, "rate")
+    source: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _sane(self):
+        _bounded(self.amount, "amount", 0.0, MAX_AMOUNT, "; savings are written as positive amounts under savings")
+        _bounded(self.vat_share, "vat_share", 0.0, 1.0)
+        return self
+
+
+class NonPayLine(AmountLine):
+    pass
+
+
+class ContractLine(AmountLine):
+    pass
+
+
+class ServiceChargeLine(AmountLine):
+    pass
+
+
+class CorporateServiceLine(AmountLine):
+    #: Services the council sells back to a vehicle carry VAT at the standard rate.
+    vat_share: Rate = fixed(1.0, "rate", "corporate services sold by the council to a separate body are standard-rated")
+
+
+class ClientSideLine(AmountLine):
+    index: IndexName = "pay"
+
+
+class StrandedLine(AmountLine):
+    pass
+
+
+class SavingLine(AmountLine):
+    pass
+
+
+class PartnerPost(Strict):
+    id: Slug | None = None
+    title: Text
+    count: Number = fixed(1.0, "number")
+    annual_cost: Amount
+    time_share: Rate
+    source: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _sane(self):
+        _bounded(self.count, "count", 0.0, 100_000.0)
+        _bounded(self.annual_cost, "annual_cost", 0.0, MAX_AMOUNT)
+        _bounded(self.time_share, "time_share", 0.0, 1.0)
+        return self
+
+
+class Partnership(Activity):
+    partner: Text | None = None
+    partner_posts: list[PartnerPost] = Field(default_factory=list)
+    index: IndexName = "pay"
+    direct_overhead_rate: Rate = fixed(0.0, "rate")
+    direct_overhead_allowance: Amount = fixed(0.0, "pounds")
+    departmental_overhead_rate: Rate = fixed(0.0, "rate")
+    back_office_rate: Rate = fixed(0.0, "rate")
+    service_charges: list[ServiceChargeLine] = Field(default_factory=list)
+    source: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _sane(self):
+        for name in ("direct_overhead_rate", "departmental_overhead_rate", "back_office_rate"):
+            _bounded(getattr(self, name), name, 0.0, 2.0)
+        _bounded(self.direct_overhead_allowance, "direct_overhead_allowance", 0.0, MAX_AMOUNT)
+        return self
+
+
+class OptimismBias(Strict):
+    upper_bound: Rate
+    mitigation: Rate = fixed(0.0, "rate")
+    source: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _sane(self):
+        _bounded(self.upper_bound, "upper_bound", 0.0, 3.0)
+        _bounded(self.mitigation, "mitigation", 0.0, 1.0)
+        return self
+
+
+class SetupItem(Strict):
+    id: Slug | None = None
+    name: Text
+    amount: Amount
+    year: FinancialYear | None = None
+    years: list[FinancialYear] | None = None
+    profile: dict[FinancialYear, Rate] | None = None
+    index: IndexName = "general"
+    vat_share: Rate = fixed(0.0, "rate")
+    optimism_bias: OptimismBias | None = None
+    source: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _when(self):
+        given = [k for k in ("year", "years", "profile") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("say when the cost falls with exactly one of year, years or profile")
+        if self.years is not None and (not self.years or len(set(self.years)) != len(self.years)):
+            raise ValueError("years must list each financial year once")
+        if self.profile is not None:
+            total = sum(f.value for f in self.profile.values())
+            if abs(total - 1.0) > 1e-6:
+                raise ValueError(f"the profile's shares add up to {total * 100:g}%, not 100%")
+            for figure in self.profile.values():
+                _bounded(figure, "profile share", 0.0, 1.0)
+        _bounded(self.amount, "amount", 0.0, MAX_AMOUNT)
+        _bounded(self.vat_share, "vat_share", 0.0, 1.0)
+        return self
+
+    def shares(self) -> dict[int, float]:
+        """Financial year -> share of the amount that falls in it."""
+        if self.year is not None:
+            return {self.year: 1.0}
+        if self.years is not None:
+            return {year: 1.0 / len(self.years) for year in self.years}
+        return {year: figure.value for year, figure in (self.profile or {}).items()}
+
+
+class FailureRisk(Activity):
+    period: Period = "whole_horizon"
+    annual_probability: Rate
+    cost: Amount
+    source: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _sane(self):
+        _bounded(self.annual_probability, "annual_probability", 0.0, 1.0, " (a probability is between 0 and 1)")
+        _bounded(self.cost, "cost", 0.0, MAX_AMOUNT)
+        return self
+
+
+class VatTreatment(Strict):
+    """Overrides the VAT treatment that follows from the option's family."""
+
+    irrecoverable_share: Rate
+    reason: Text
+
+    @model_validator(mode="after")
+    def _sane(self):
+        _bounded(self.irrecoverable_share, "irrecoverable_share", 0.0, 1.0)
+        return self
+
+
+class LevyAllowance(Strict):
+    """Overrides whether the option's employer has its own levy allowance."""
+
+    applies: bool
+    reason: Text
+
+
+class Option(Strict):
+    id: Slug
+    name: Text
+    family: Family
+    baseline: bool = False
+    description: LongText = ""
+    go_live: Month | None = None
+    pension_rate: Rate | None = None
+    vat: VatTreatment | None = None
+    levy_allowance: LevyAllowance | None = None
+    staffing: list[Post] = Field(default_factory=list)
+    partnership: Partnership | None = None
+    contract: list[ContractLine] = Field(default_factory=list)
+    non_pay: list[NonPayLine] = Field(default_factory=list)
+    corporate_services: list[CorporateServiceLine] = Field(default_factory=list)
+    client_side: list[ClientSideLine] = Field(default_factory=list)
+    stranded_costs: list[StrandedLine] = Field(default_factory=list)
+    setup: list[SetupItem] = Field(default_factory=list)
+    failure_risk: FailureRisk | None = None
+    savings: list[SavingLine] = Field(default_factory=list)
+
+    @field_validator("pension_rate")
+    @classmethod
+    def _pension(cls, value):
+        return _bounded(value, "pension rate", 0.0, 0.6)
+
+    # The VAT and levy treatment that follow from the family, unless overridden.
+    def irrecoverable_vat_share(self) -> Figure:
+        if self.vat is not None:
+            figure = self.vat.irrecoverable_share.model_copy()
+            figure.source = f"stated for this option: {self.vat.reason}"
+            return figure
+        if self.family in VEHICLE_FAMILIES:
+            return fixed(1.0, "rate", "a company or trust delivering children's welfare services makes exempt "
+                         "supplies and cannot recover VAT on its purchases")
+        return fixed(0.0, "rate", "the council recovers VAT on its non-business activities (VAT Act 1994, s.33)")
+
+    def own_levy_allowance(self) -> Figure:
+        if self.levy_allowance is not None:
+            return fixed(1.0 if self.levy_allowance.applies else 0.0, "flag",
+                         f"stated for this option: {self.levy_allowance.reason}")
+        if self.family in VEHICLE_FAMILIES:
+            return fixed(1.0, "flag", "a new employer has its own £15,000 levy allowance")
+        return fixed(0.0, "flag", "the council's allowance is used by its wider pay bill")
+
+
+class PublishedFigure(Strict):
+    """A figure a paper states, checked against the projection like a balance assertion."""
+
+    name: Text
+    option: Slug
+    post: Slug | None = None
+    posts: list[Slug] | None = None
+    category: str | None = None
+    line: Slug | None = None
+    #: The figure is for one of a post's count (a per-head figure), not all of them.
+    each: bool = False
+    basis: Literal["full_year", "horizon"] | None = None
+    year: FinancialYear | None = None
+    measure: Literal["cash", "real", "pv"] = "cash"
+    amount: Annotated[Figure, BeforeValidator(_figure_reader("pounds", parse_amount))]
+    tolerance: Amount | None = None
+    source: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _shape(self):
+        targets = [k for k in ("post", "posts", "category", "line") if getattr(self, k) is not None]
+        if len(targets) > 1:
+            raise ValueError(f"check one thing at a time: give only one of {', '.join(targets)}")
+        if (self.basis is None) == (self.year is None):
+            raise ValueError("say what the figure covers: basis: full_year, basis: horizon, or year: 2018/19")
+        if self.basis == "full_year" and self.measure != "cash":
+            raise ValueError("a full-year figure at price-base prices is the same in cash, real and present "
+                             "value terms; leave measure out")
+        if self.each and self.post is None:
+            raise ValueError("each: true is for a figure per head of a single post; name the post")
+        if self.tolerance is not None and self.tolerance.value < 0:
+            raise ValueError("tolerance cannot be negative")
+        return self
+
+    def tolerance_value(self) -> float:
+        """Stated, or half the place of the figure's last digit (£1,300,000 -> ±£50,000)."""
+        if self.tolerance is not None:
+            return self.tolerance.value
+        return (self.amount.precision or 1.0) / 2.0
+
+
+class Scenario(Strict):
+    costmodel_format: Literal[1] = 1
+    metadata: Metadata
+    timeline: Timeline
+    assumptions: Assumptions
+    options: list[Option] = Field(min_length=1)
+    published_figures: list[PublishedFigure] = Field(default_factory=list)
+
+    #: Set by the loader: the file it came from and its exact text.
+    _source_path: str | None = PrivateAttr(default=None)
+    _source_text: str | None = PrivateAttr(default=None)
+
+    @property
+    def source_path(self) -> str | None:
+        return self._source_path
+
+    @property
+    def source_text(self) -> str | None:
+        return self._source_text
+
+    @property
+    def years(self) -> list[int]:
+        first = self.timeline.first_year
+        return list(range(first, first + self.timeline.years))
+
+    @property
+    def baseline(self) -> Option:
+        return next(option for option in self.options if option.baseline)

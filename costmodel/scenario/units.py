@@ -1,0 +1,200 @@
+"""Reading the units finance officers write: pounds, rates, financial years, months.
+
+Each parser takes what YAML handed over (a number or a string) and returns a
+plain Python value, or raises `UnitError` with a message that says what was
+expected and, where we can guess, what was meant. The loader turns a
+`UnitError` into a problem with the file and line.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+from dataclasses import dataclass
+
+#: Largest single amount we accept. A children's services budget is tens of
+#: millions; a figure beyond this is a typing slip, not a plan.
+MAX_AMOUNT = 5_000_000_000.0
+#: Largest annual salary we accept for one full-time post.
+MAX_SALARY = 1_000_000.0
+
+
+class UnitError(ValueError):
+    """A value could not be read in the unit the field expects."""
+
+
+@dataclass(frozen=True)
+class Amount:
+    """Pounds, with the precision the figure was written to (for tolerances)."""
+
+    value: float
+    precision: float
+
+
+_SUFFIX = {"k": 1e3, "m": 1e6, "bn": 1e9}
+_AMOUNT = re.compile(r"^(?P<sign>-)?£?(?P<digits>[0-9][0-9,]*(\.[0-9]+)?)(?P<suffix>k|m|bn)?$", re.I)
+_LOOKALIKES = {"O": "0", "o": "0", "l": "1", "I": "1", "S": "5"}
+
+
+def _hint_lookalikes(text: str) -> str:
+    for letter, digit in _LOOKALIKES.items():
+        if letter in text and re.search(r"[0-9]", text):
+            return f" (letter {letter} where {digit} was meant?)"
+    return ""
+
+
+def _digits_precision(digits: str, scale: float) -> float:
+    """The place of the last significant digit: 145202 -> 1, 260000 -> 10000, 1.3 (m) -> 1e5."""
+    digits = digits.replace(",", "")
+    if "." in digits:
+        decimals = len(digits.split(".", 1)[1])
+        return scale * 10.0**-decimals
+    stripped = digits.rstrip("0")
+    zeros = len(digits) - len(stripped) if stripped else 0
+    return scale * 10.0**zeros
+
+
+def parse_amount(raw: object) -> Amount:
+    """`1300000`, `£1,300,000`, `1.3m`, `£700k` -> pounds."""
+    if isinstance(raw, bool):
+        raise UnitError(f"expected an amount in pounds, got {raw!r}")
+    if isinstance(raw, (int, float)):
+        value = float(raw)
+        if not math.isfinite(value):
+            raise UnitError(f"expected an amount in pounds, got {raw!r}")
+        text = repr(raw) if isinstance(raw, float) else str(raw)
+        if "e" in text.lower():
+            precision = 1.0
+        else:
+            precision = _digits_precision(text.lstrip("-"), 1.0)
+        return Amount(value, precision)
+    if not isinstance(raw, str):
+        raise UnitError(f"expected an amount in pounds, got {_describe(raw)}")
+    text = raw.strip().replace(" ", "")
+    match = _AMOUNT.match(text)
+    if not match or (match["suffix"] is None and "," in match["digits"] and not _commas_ok(match["digits"])):
+        extra = _hint_lookalikes(raw)
+        if not extra and text.endswith("%"):
+            extra = " (that is a rate; this field is an amount in pounds)"
+        raise UnitError(f"expected an amount in pounds, got {raw!r}{extra}")
+    scale = _SUFFIX[match["suffix"].lower()] if match["suffix"] else 1.0
+    value = float(match["digits"].replace(",", "")) * scale
+    if match["sign"]:
+        value = -value
+    return Amount(value, _digits_precision(match["digits"], scale))
+
+
+def _commas_ok(digits: str) -> bool:
+    whole = digits.split(".", 1)[0]
+    return re.fullmatch(r"[0-9]{1,3}(,[0-9]{3})*", whole) is not None
+
+
+def parse_rate(raw: object) -> float:
+    """`15%` or `0.15` -> 0.15. A bare number above 1 is refused with a hint."""
+    if isinstance(raw, bool):
+        raise UnitError(f"expected a rate such as 15% or 0.15, got {raw!r}")
+    if isinstance(raw, (int, float)):
+        value = float(raw)
+        if not math.isfinite(value):
+            raise UnitError(f"expected a rate such as 15% or 0.15, got {raw!r}")
+        if abs(value) > 1:
+            raise UnitError(f"a bare {raw!r} would be {value * 100:g}%; write {raw!r}% if you meant {raw!r} per cent")
+        return value
+    if isinstance(raw, str):
+        text = raw.strip().replace(" ", "")
+        match = re.fullmatch(r"(-?[0-9]+(\.[0-9]+)?)%", text)
+        if match:
+            return float(match[1]) / 100.0
+        try:
+            return parse_rate(float(text))
+        except ValueError:
+            pass
+        raise UnitError(f"expected a rate such as 15% or 0.15, got {raw!r}{_hint_lookalikes(raw)}")
+    raise UnitError(f"expected a rate such as 15% or 0.15, got {_describe(raw)}")
+
+
+def parse_number(raw: object) -> float:
+    """A plain count or ratio (posts, FTE)."""
+    if isinstance(raw, bool):
+        raise UnitError(f"expected a number, got {raw!r}")
+    if isinstance(raw, (int, float)):
+        value = float(raw)
+        if not math.isfinite(value):
+            raise UnitError(f"expected a number, got {raw!r}")
+        return value
+    if isinstance(raw, str):
+        try:
+            return parse_number(float(raw.strip().replace(",", "")))
+        except ValueError:
+            pass
+        raise UnitError(f"expected a number, got {raw!r}{_hint_lookalikes(raw)}")
+    raise UnitError(f"expected a number, got {_describe(raw)}")
+
+
+_FY = re.compile(r"^(?P<start>[0-9]{4})\s*[/-]\s*(?P<end>[0-9]{2}|[0-9]{4})$")
+
+
+def parse_financial_year(raw: object) -> int:
+    """`2018/19` (or `2018/2019`) -> 2018, the calendar year in which April falls."""
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        raise UnitError(f"write financial years as {raw}/{(raw + 1) % 100:02d}, not {raw}")
+    if not isinstance(raw, str):
+        raise UnitError(f"expected a financial year such as 2018/19, got {_describe(raw)}")
+    match = _FY.match(raw.strip())
+    if not match:
+        raise UnitError(f"expected a financial year such as 2018/19, got {raw!r}")
+    start = int(match["start"])
+    end = int(match["end"])
+    expected_end = start + 1 if len(match["end"]) == 4 else (start + 1) % 100
+    if end != expected_end:
+        raise UnitError(f"{raw!r} is not a financial year: {start} is followed by {start + 1}")
+    if not 1900 <= start <= 2200:
+        raise UnitError(f"financial year {raw!r} is out of range")
+    return start
+
+
+def financial_year_label(start: int) -> str:
+    """2018 -> '2018/19'."""
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+_MONTHS = {m.lower(): i for i, m in enumerate(
+    ["January", "February", "March", "April", "May", "June", "July",
+     "August", "September", "October", "November", "December"], start=1)}
+
+
+def parse_month(raw: object) -> tuple[int, int]:
+    """`2018-06`, `June 2018` or a date on the 1st -> (2018, 6)."""
+    if isinstance(raw, _dt.datetime):
+        raw = raw.date()
+    if isinstance(raw, _dt.date):
+        if raw.day != 1:
+            raise UnitError(f"go-live is counted in whole months; write {raw.year}-{raw.month:02d} for {raw.isoformat()}")
+        return raw.year, raw.month
+    if isinstance(raw, str):
+        text = raw.strip()
+        match = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})", text)
+        if match and 1 <= int(match[2]) <= 12:
+            return int(match[1]), int(match[2])
+        match = re.fullmatch(r"([A-Za-z]+)\s+([0-9]{4})", text)
+        if match:
+            name = match[1].lower()
+            for full, number in _MONTHS.items():
+                if len(name) >= 3 and full.startswith(name):
+                    return int(match[2]), number
+    raise UnitError(f"expected a month such as 2018-06 or June 2018, got {raw!r}")
+
+
+def month_label(year: int, month: int) -> str:
+    return _dt.date(year, month, 1).strftime("%B %Y")
+
+
+def _describe(raw: object) -> str:
+    if isinstance(raw, dict):
+        return "a mapping"
+    if isinstance(raw, list):
+        return "a list"
+    if raw is None:
+        return "nothing"
+    return repr(raw)
