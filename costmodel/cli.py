@@ -1,0 +1,220 @@
+"""The command line: parse arguments, call the library, show results, set the exit code.
+
+Exit codes: 0 success; 1 a bad scenario, an output that could not be written,
+or (with --strict) a published figure that does not agree; 2 a bad command line.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
+
+_EPILOG = """\b
+Exit codes: 0 success; 1 bad scenario, unwritable output, or a failed
+published-figure check with --strict; 2 bad command line."""
+
+
+@click.group(epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="costmodel", message="%(prog)s %(version)s")
+def cli() -> None:
+    """Cost a council's options for delivering children's services, the Green Book way.
+
+    \b
+    Example:
+      costmodel validate scenarios/*.yaml
+      costmodel run scenarios/isle-of-wight-2017.yaml --json -
+    """
+
+
+@cli.command(epilog=_EPILOG)
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=Path))
+def validate(scenarios: tuple[Path, ...]) -> None:
+    """Check scenario files and list every problem with its file and line.
+
+    \b
+    Example:
+      costmodel validate scenarios/*.yaml
+    """
+    from .scenario.loader import load_scenario
+    from .scenario.problems import ScenarioError
+
+    failed = 0
+    for path in scenarios:
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError as exc:
+            failed += 1
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            continue
+        click.echo(f"{path}: ok ({len(scenario.options)} options, {scenario.timeline.years} years, "
+                   f"{len(scenario.published_figures)} published figures)")
+    if failed:
+        click.echo(f"{failed} of {len(scenarios)} scenario files have problems", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@cli.command(epilog=_EPILOG)
+@click.argument("scenario_path", metavar="SCENARIO", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Where to write the results (default: workbooks/<scenario id>.json).")
+@click.option("--json", "json_path", metavar="PATH|-",
+              help="Also write the results as JSON to PATH, or to standard output with '-'.")
+@click.option("--strict", is_flag=True, help="Exit 1 if any published figure does not agree.")
+def run(scenario_path: Path, output: Path | None, json_path: str | None, strict: bool) -> None:
+    """Project every option of a scenario and write the results.
+
+    Prints the options ranked by net present cost, and every published figure
+    the scenario states with whether the arithmetic agrees.
+
+    \b
+    Example:
+      costmodel run scenarios/isle-of-wight-2017.yaml
+      costmodel run scenarios/isle-of-wight-2017.yaml --json - > results.json
+    """
+    from .engine.projection import project, projection_json
+    from .files import OutputError, write_atomic
+    from .scenario.loader import load_scenario
+    from .scenario.problems import ScenarioError
+
+    try:
+        scenario = load_scenario(scenario_path)
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    projection = project(scenario)
+    text = projection_json(projection)
+    target = output if output is not None else Path("workbooks") / f"{scenario.metadata.id}.json"
+    # With --json -, standard output carries the JSON alone; the table goes to stderr.
+    to_stderr = json_path == "-"
+    try:
+        write_atomic(target, text.encode("utf-8"))
+        if json_path not in (None, "-"):
+            write_atomic(json_path, text.encode("utf-8"))
+    except OutputError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if to_stderr:
+        click.echo(text, nl=False)
+    click.echo(render_summary(projection), err=to_stderr)
+    click.echo(render_checks(projection), err=to_stderr)
+    click.echo(f"wrote {target}", err=to_stderr)
+    if strict and not all(check.ok for check in projection.checks):
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@cli.command(epilog=_EPILOG)
+@click.argument("path", required=False, default="scenario.yaml", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+def init(path: Path, force: bool) -> None:
+    """Write an annotated starter scenario to PATH (default scenario.yaml).
+
+    \b
+    Example:
+      costmodel init my-council.yaml
+      costmodel validate my-council.yaml
+    """
+    from importlib.resources import files
+
+    from .files import OutputError, write_atomic
+
+    if path.exists() and not force:
+        click.echo(f"error: {path} exists; choose another name or use --force", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    template = files("costmodel").joinpath("templates/template.yaml").read_bytes()
+    try:
+        write_atomic(path, template)
+    except OutputError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(f"wrote {path}; edit it, then run: costmodel validate {path}")
+
+
+# --------------------------------------------------------------------------- rendering
+
+def money(value: float) -> str:
+    """£1,234,567 with negatives in brackets, as a finance officer writes them."""
+    text = f"£{abs(value):,.0f}"
+    return f"({text})" if round(value) < 0 else text
+
+
+_DISCOUNT_WORDS = {
+    "green_book": "Green Book rate (3.5% to year 30)",
+    "health": "Green Book health rate (1.5% to year 30)",
+    "custom": "scenario's own rates",
+}
+
+
+def render_summary(projection) -> str:
+    summary = projection.summary.sort_values(["rank", "option"])
+    scenario = projection.scenario
+    header = (f"{scenario.metadata.title}\n"
+              f"{scenario.timeline.years} years from {projection.year_labels[0]}; real terms at "
+              f"{_fy(scenario.timeline.price_base)} prices; discounted at the "
+              f"{_DISCOUNT_WORDS[scenario.assumptions.discounting.schedule]}. Costs positive.\n")
+    columns = ["Rank", "Option", "Cash total", "NPC", "EAC", "NPC vs baseline", "Break-even"]
+    rows = []
+    for _, row in summary.iterrows():
+        name = row["name"] + (" (baseline)" if row["baseline"] else "")
+        versus = "-" if row["baseline"] else money(row["vs_baseline_npc"])
+        rows.append([str(row["rank"]), name, money(row["cash_total"]), money(row["npc"]), money(row["eac"]),
+                     versus, row["break_even_year"] or "-"])
+    return header + _table(columns, rows, right=[0, 2, 3, 4, 5])
+
+
+def render_checks(projection) -> str:
+    checks = projection.checks
+    if not checks:
+        return "No published figures stated to check."
+    failed = [check for check in checks if not check.ok]
+    lines = [f"Published figures: {len(checks) - len(failed)} of {len(checks)} agree"
+             + (f"; {len(failed)} differ (warning)" if failed else "")]
+    for check in checks:
+        mark = "ok  " if check.ok else "DIFF"
+        lines.append(f"  {mark} {check.name}: stated {money(check.expected)}, computed {money(check.computed)}, "
+                     f"difference {_signed(check.difference)} (tolerance ±{_pounds(check.tolerance)})"
+                     + (f" [{check.source}]" if check.source else ""))
+    return "\n".join(lines)
+
+
+def _signed(value: float) -> str:
+    return ("+" if value >= 0 else "-") + _pounds(abs(value))
+
+
+def _pounds(value: float) -> str:
+    return f"£{value:,.2f}" if value < 100 else f"£{value:,.0f}"
+
+
+def _fy(year: int) -> str:
+    from .scenario.units import financial_year_label
+
+    return financial_year_label(year)
+
+
+def _table(columns: list[str], rows: list[list[str]], right: list[int]) -> str:
+    widths = [max(len(columns[i]), *(len(r[i]) for r in rows)) for i in range(len(columns))]
+
+    def line(cells):
+        return "  ".join(c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths)))
+
+    return "\n".join([line(columns), line(["-" * w for w in widths])] + [line(r) for r in rows])
+
+
+def main() -> None:
+    try:
+        cli.main(standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()
+

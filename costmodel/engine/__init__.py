@@ -1,0 +1,1 @@
+"""Pure calculation: Scenario in, Projection out. No files, no printing."""

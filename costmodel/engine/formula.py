@@ -1,0 +1,273 @@
+"""Formulas that evaluate with numpy and render as Excel formulas.
+
+Each cost line is written once, as a small expression tree. The engine
+evaluates it over every instance of the line (every post, every non-pay line)
+and every year at once; the workbook renders the same tree as the formula in a
+timeline row. Because both come from one tree, they cannot drift apart.
+
+Names in a tree are resolved by whoever evaluates or renders it:
+
+- `Input("salary")`: a number on the Inputs sheet, one per instance (or shared);
+- `InputRow("share")`: a row of numbers by year on the Inputs sheet, one per instance;
+- `Series("pay_index")`: a timeline row shared by every line of an option;
+- `Row("pay")`: another row of the same instance (this post's pay);
+- `Total("apprenticeship_levy")`: that row summed over every instance in the option;
+- `Prev("general_index")`: this row's value in the previous column (for indices);
+- `Pick("period", {...})`: a branch chosen per instance by a stated choice.
+
+Only 0, 1, 12 and 100 may appear as constants in a rendered formula; every
+other number lives on the Inputs sheet, where a reviewer can see its source.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+ALLOWED_CONSTANTS = (0.0, 1.0, 12.0, 100.0)
+
+
+class Env(Protocol):
+    """What evaluation needs: arrays shaped (instances, 1), (1, years) or (instances, years)."""
+
+    def input(self, name: str) -> np.ndarray | float: ...
+    def input_row(self, name: str) -> np.ndarray: ...
+    def choice(self, name: str) -> np.ndarray: ...
+    def series(self, name: str) -> np.ndarray: ...
+    def row(self, name: str) -> np.ndarray: ...
+    def total(self, name: str) -> np.ndarray: ...
+    def prev(self, name: str) -> np.ndarray: ...
+
+
+class RenderContext(Protocol):
+    """What rendering needs: a cell reference for each name, for one instance and column."""
+
+    def input(self, name: str) -> str: ...
+    def input_row(self, name: str) -> str: ...
+    def choice(self, name: str) -> str: ...
+    def series(self, name: str) -> str: ...
+    def row(self, name: str) -> str: ...
+    def total(self, name: str) -> str: ...
+    def prev(self, name: str) -> str: ...
+
+
+class Expr(ABC):
+    precedence = 9
+
+    @abstractmethod
+    def evaluate(self, env: Env) -> np.ndarray | float:
+        """The value for every instance and year, as numpy broadcasting allows."""
+
+    @abstractmethod
+    def render(self, ctx: RenderContext) -> str:
+        """The Excel formula text (without the leading '=') for one instance and column."""
+
+    def names(self) -> set[tuple[str, str]]:
+        """(kind, name) pairs this tree refers to."""
+        return set()
+
+    # Arithmetic builds trees.
+    def __add__(self, other): return BinOp("+", self, wrap(other))
+    def __radd__(self, other): return BinOp("+", wrap(other), self)
+    def __sub__(self, other): return BinOp("-", self, wrap(other))
+    def __rsub__(self, other): return BinOp("-", wrap(other), self)
+    def __mul__(self, other): return BinOp("*", self, wrap(other))
+    def __rmul__(self, other): return BinOp("*", wrap(other), self)
+    def __truediv__(self, other): return BinOp("/", self, wrap(other))
+    def __rtruediv__(self, other): return BinOp("/", wrap(other), self)
+    def __neg__(self): return Neg(self)
+
+    # Comparisons give 1 or 0 flags (FAST: flags instead of IFs).
+    def at_least(self, other): return BinOp(">=", self, wrap(other))
+    def at_most(self, other): return BinOp("<=", self, wrap(other))
+    def above(self, other): return BinOp(">", self, wrap(other))
+    def equals(self, other): return BinOp("=", self, wrap(other))
+
+
+def wrap(value) -> Expr:
+    return value if isinstance(value, Expr) else Const(float(value))
+
+
+@dataclass(frozen=True, eq=False)
+class Const(Expr):
+    value: float
+
+    def evaluate(self, env):
+        return self.value
+
+    def render(self, ctx):
+        if self.value not in ALLOWED_CONSTANTS:
+            raise ValueError(f"constant {self.value!r} in a formula: put it on the Inputs sheet")
+        return f"{self.value:g}"
+
+
+@dataclass(frozen=True, eq=False)
+class _Named(Expr):
+    name: str
+    kind = ""
+
+    def evaluate(self, env):
+        return getattr(env, self.kind)(self.name)
+
+    def render(self, ctx):
+        return getattr(ctx, self.kind)(self.name)
+
+    def names(self):
+        return {(self.kind, self.name)}
+
+
+class Input(_Named):
+    kind = "input"
+
+
+class InputRow(_Named):
+    kind = "input_row"
+
+
+class Series(_Named):
+    kind = "series"
+
+
+class Row(_Named):
+    kind = "row"
+
+
+class Total(_Named):
+    kind = "total"
+
+
+class Prev(_Named):
+    kind = "prev"
+
+
+_PRECEDENCE = {"=": 0, ">=": 0, "<=": 0, ">": 0, "+": 1, "-": 1, "*": 2, "/": 2}
+_NUMPY = {
+    "+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide,
+    ">=": lambda a, b: np.greater_equal(a, b).astype(float),
+    "<=": lambda a, b: np.less_equal(a, b).astype(float),
+    ">": lambda a, b: np.greater(a, b).astype(float),
+    "=": lambda a, b: np.equal(a, b).astype(float),
+}
+
+
+@dataclass(frozen=True, eq=False)
+class BinOp(Expr):
+    op: str
+    left: Expr
+    right: Expr
+
+    @property
+    def precedence(self):
+        return _PRECEDENCE[self.op]
+
+    def evaluate(self, env):
+        return _NUMPY[self.op](self.left.evaluate(env), self.right.evaluate(env))
+
+    def render(self, ctx):
+        left = self.left.render(ctx)
+        if self.left.precedence < self.precedence:
+            left = f"({left})"
+        right = self.right.render(ctx)
+        # a-(b-c) and a/(b*c) need their brackets; a+(b+c) would not, but keeping
+        # them costs nothing and matches the tree a reviewer sees in the definition.
+        if self.right.precedence < self.precedence or (
+            self.right.precedence == self.precedence and self.op in ("-", "/")
+        ):
+            right = f"({right})"
+        if self.precedence == 0:
+            return f"({left}{self.op}{right})"
+        return f"{left}{self.op}{right}"
+
+    def names(self):
+        return self.left.names() | self.right.names()
+
+
+@dataclass(frozen=True, eq=False)
+class Neg(Expr):
+    operand: Expr
+    precedence = 3
+
+    def evaluate(self, env):
+        return np.negative(self.operand.evaluate(env))
+
+    def render(self, ctx):
+        inner = self.operand.render(ctx)
+        return f"-({inner})" if self.operand.precedence < 9 else f"-{inner}"
+
+    def names(self):
+        return self.operand.names()
+
+
+@dataclass(frozen=True, eq=False)
+class _Extreme(Expr):
+    left: Expr
+    right: Expr
+    excel = ""
+    numpy = None
+
+    def evaluate(self, env):
+        return type(self).numpy(self.left.evaluate(env), self.right.evaluate(env))
+
+    def render(self, ctx):
+        return f"{self.excel}({self.left.render(ctx)},{self.right.render(ctx)})"
+
+    def names(self):
+        return self.left.names() | self.right.names()
+
+
+class Max(_Extreme):
+    excel = "MAX"
+    numpy = staticmethod(np.maximum)
+
+
+class Min(_Extreme):
+    excel = "MIN"
+    numpy = staticmethod(np.minimum)
+
+
+@dataclass(frozen=True, eq=False)
+class Pick(Expr):
+    """One of several branches, chosen per instance by a stated choice (such as a line's index).
+
+    Rendered, only the chosen branch appears: the reviewer sees `E$9` (the pay
+    index row), not a nest of IFs.
+    """
+
+    choice: str
+    branches: dict = field(default_factory=dict)
+
+    def evaluate(self, env):
+        chosen = env.choice(self.choice)
+        values = [np.asarray(branch.evaluate(env), dtype=float) for branch in self.branches.values()]
+        shape = np.broadcast_shapes(*(v.shape for v in values), (len(chosen), 1))
+        out = np.zeros(shape)
+        for key, value in zip(self.branches, values):
+            mask = (chosen == key).reshape(-1, 1)
+            out = np.where(mask, np.broadcast_to(value, shape), out)
+        return out
+
+    def render(self, ctx):
+        return self.branches[ctx.choice(self.choice)].render(ctx)
+
+    def names(self):
+        out = {("choice", self.choice)}
+        for branch in self.branches.values():
+            out |= branch.names()
+        return out
+
+
+def constants(expr: Expr) -> list[float]:
+    """Every constant in a tree (for the rule: only 0, 1, 12 and 100)."""
+    if isinstance(expr, Const):
+        return [expr.value]
+    out = []
+    for child in vars(expr).values():
+        if isinstance(child, Expr):
+            out.extend(constants(child))
+        elif isinstance(child, dict):
+            for branch in child.values():
+                out.extend(constants(branch))
+    return out

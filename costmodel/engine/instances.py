@@ -1,0 +1,158 @@
+"""A scenario option -> the instances of each line group, with their inputs.
+
+This is the one place that maps scenario keys onto the names the formulas in
+`lines.py` use. The engine evaluates these instances; the workbook writes
+the same inputs on its Inputs sheet and the same formulas on the option sheet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..scenario.schema import Activity, AmountLine, Figure, Option, Scenario, fixed
+from . import lines as L
+
+YEAR = "financial year (starting April)"
+
+
+@dataclass
+class LineInstance:
+    id: str
+    label: str
+    #: Where it was written in the scenario: the YAML path and line.
+    path: str
+    line: int | None
+    inputs: dict[str, Figure] = field(default_factory=dict)
+    choices: dict[str, str] = field(default_factory=dict)
+    #: Inputs by year, such as the share of a set-up cost falling in each year.
+    input_rows: dict[str, dict[int, float]] = field(default_factory=dict)
+    source: str | None = None
+    note: str | None = None
+
+
+@dataclass
+class GroupInstances:
+    group: L.LineGroup
+    instances: list[LineInstance]
+
+
+def option_inputs(scenario: Scenario, option: Option) -> dict[str, Figure]:
+    """Inputs every line of an option shares, with where each comes from."""
+    assumptions = scenario.assumptions
+    levy = assumptions.apprenticeship_levy
+    return {
+        "pension_rate": option.pension_rate or assumptions.pension_rate,
+        "levy_rate": levy.rate,
+        "levy_allowance": levy.allowance,
+        "own_levy_allowance": option.own_levy_allowance(),
+        "vat_rate": assumptions.vat_rate,
+        "irrecoverable_share": option.irrecoverable_vat_share(),
+    }
+
+
+def _year(value: int, source: str | None = None) -> Figure:
+    return fixed(float(value), YEAR, source)
+
+
+def _activity(item: Activity, scenario: Scenario, holder: Activity | None = None) -> tuple[dict, dict]:
+    """first_year/last_year inputs and the period choice, from the item or the section holding it."""
+    holder = holder or item
+    first = scenario.timeline.first_year
+    last = first + scenario.timeline.years - 1
+    inputs = {
+        "first_year": _year(holder.first_year if holder.first_year is not None else first,
+                            None if holder.first_year is not None else "default: the first year"),
+        "last_year": _year(holder.last_year if holder.last_year is not None else last,
+                           None if holder.last_year is not None else "default: the last year"),
+    }
+    return inputs, {"period": holder.period}
+
+
+def _amount_instances(items: list[AmountLine], section: str, scenario: Scenario, path: str) -> list[LineInstance]:
+    out = []
+    for index, item in enumerate(items):
+        inputs, choices = _activity(item, scenario)
+        inputs.update(amount=item.amount, vat_share=item.vat_share)
+        choices["index"] = item.index
+        out.append(LineInstance(item.id, item.name, f"{path}.{section}[{index}]", item.amount.line,
+                                inputs, choices, source=item.source, note=item.note))
+    return out
+
+
+def option_groups(scenario: Scenario, option_index: int) -> list[GroupInstances]:
+    """Every line group of an option, in the order the engine computes them."""
+    option = scenario.options[option_index]
+    path = f"options[{option_index}]"
+    groups: list[GroupInstances] = []
+
+    computed, stated = [], []
+    for index, post in enumerate(option.staffing):
+        inputs, choices = _activity(post, scenario)
+        inputs.update(count=post.count, fte=post.fte, salary=post.salary, vacancy=post.vacancy,
+                      agency_share=post.agency_share, agency_premium=post.agency_premium)
+        if post.on_costs is not None:
+            inputs["on_costs"] = post.on_costs
+        instance = LineInstance(post.id, post.title, f"{path}.staffing[{index}]", post.salary.line,
+                                inputs, choices, source=post.source, note=post.note)
+        (stated if post.on_costs is not None else computed).append(instance)
+    if computed:
+        groups.append(GroupInstances(L.POSTS, computed))
+        groups.append(GroupInstances(L.LEVY_ALLOWANCE, [
+            LineInstance("_levy_allowance", "Apprenticeship levy allowance", f"{path}", None)]))
+    if stated:
+        groups.append(GroupInstances(L.POSTS_STATED, stated))
+
+    partnership = option.partnership
+    if partnership is not None:
+        partner_posts = []
+        for index, post in enumerate(partnership.partner_posts):
+            inputs, choices = _activity(partnership, scenario)
+            inputs.update(count=post.count, annual_cost=post.annual_cost, time_share=post.time_share)
+            choices["index"] = partnership.index
+            partner_posts.append(LineInstance(post.id, post.title, f"{path}.partnership.partner_posts[{index}]",
+                                              post.annual_cost.line, inputs, choices,
+                                              source=post.source, note=post.note))
+        groups.append(GroupInstances(L.PARTNER_POSTS, partner_posts))
+        inputs, choices = _activity(partnership, scenario)
+        inputs.update(direct_overhead_rate=partnership.direct_overhead_rate,
+                      direct_overhead_allowance=partnership.direct_overhead_allowance,
+                      departmental_overhead_rate=partnership.departmental_overhead_rate,
+                      back_office_rate=partnership.back_office_rate)
+        choices["index"] = partnership.index
+        label = f"Overheads charged by {partnership.partner}" if partnership.partner else "Partnership overheads"
+        groups.append(GroupInstances(L.PARTNERSHIP_OVERHEADS, [
+            LineInstance("_partnership_overheads", label, f"{path}.partnership",
+                         partnership.direct_overhead_rate.line, inputs, choices,
+                         source=partnership.source, note=partnership.note)]))
+        groups.append(GroupInstances(L.SERVICE_CHARGES, _amount_instances(
+            partnership.service_charges, "service_charges", scenario, f"{path}.partnership")))
+
+    for group, section in ((L.CONTRACT, "contract"), (L.NON_PAY, "non_pay"),
+                           (L.CORPORATE_SERVICES, "corporate_services"), (L.CLIENT_SIDE, "client_side"),
+                           (L.STRANDED, "stranded_costs")):
+        groups.append(GroupInstances(group, _amount_instances(getattr(option, section), section, scenario, path)))
+
+    setup = []
+    for index, item in enumerate(option.setup):
+        bias = item.optimism_bias
+        inputs = {
+            "amount": item.amount,
+            "vat_share": item.vat_share,
+            "optimism_bias_upper": bias.upper_bound if bias else fixed(0.0, "rate", "no optimism bias stated"),
+            "optimism_bias_mitigation": bias.mitigation if bias else fixed(0.0, "rate", "no optimism bias stated"),
+        }
+        setup.append(LineInstance(item.id, item.name, f"{path}.setup[{index}]", item.amount.line, inputs,
+                                  {"index": item.index}, {"share": item.shares()},
+                                  source=item.source, note=item.note))
+    groups.append(GroupInstances(L.SETUP, setup))
+
+    risk = option.failure_risk
+    if risk is not None:
+        inputs, choices = _activity(risk, scenario)
+        inputs.update(annual_probability=risk.annual_probability, cost=risk.cost)
+        groups.append(GroupInstances(L.FAILURE_RISK, [
+            LineInstance("_failure_risk", "Cost of an inadequate Ofsted judgement", f"{path}.failure_risk",
+                         risk.annual_probability.line, inputs, choices, source=risk.source, note=risk.note)]))
+
+    groups.append(GroupInstances(L.SAVINGS, _amount_instances(option.savings, "savings", scenario, path)))
+    return [group for group in groups if group.instances]

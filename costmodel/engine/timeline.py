@@ -1,0 +1,148 @@
+"""The timeline: years, indices, NI by tax year, discount factors, go-live shares.
+
+Rates by year come from the scenario's assumptions (a table by year carries
+its last stated rate forward); the rows built on them are the formulas in
+`lines.TIMELINE_ROWS`, evaluated here column by column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..scenario import defaults
+from ..scenario.schema import Figure, Option, Scenario, YearlyRates
+from .formula import Prev
+from .lines import TIMELINE_OPENING, TIMELINE_ROWS
+
+
+def rate_for_year(table: dict[int, float], year: int) -> float:
+    """The rate stated for `year`, or the last one stated before it."""
+    earlier = [y for y in table if y <= year]
+    if not earlier:
+        return table[min(table)]
+    return table[max(earlier)]
+
+
+def yearly(rates: YearlyRates, years: list[int]) -> np.ndarray:
+    value = rates.value
+    if isinstance(value, Figure):
+        return np.full(len(years), value.value)
+    table = {year: figure.value for year, figure in value.items()}
+    return np.array([rate_for_year(table, year) for year in years])
+
+
+def ni_tables(scenario: Scenario) -> tuple[dict[int, float], dict[int, float]]:
+    ni = scenario.assumptions.employer_ni
+    rates = {**defaults.EMPLOYER_NI_RATE, **{y: f.value for y, f in ni.rates.items()}}
+    thresholds = {**defaults.EMPLOYER_NI_THRESHOLD, **{y: f.value for y, f in ni.thresholds.items()}}
+    return rates, thresholds
+
+
+def discount_rates(scenario: Scenario, year_numbers: np.ndarray) -> np.ndarray:
+    discounting = scenario.assumptions.discounting
+    if discounting.schedule == "custom":
+        schedule = {year: figure.value for year, figure in discounting.rates.items()}
+    else:
+        schedule = dict(defaults.DISCOUNT_SCHEDULES[discounting.schedule])
+    return np.array([rate_for_year(schedule, int(t)) for t in year_numbers])
+
+
+def go_live(option: Option, first_year: int) -> tuple[int, int]:
+    """(financial year of go-live, months of that year before go-live)."""
+    if option.go_live is None:
+        return first_year, 0
+    year, month = option.go_live
+    fy = year if month >= 4 else year - 1
+    return fy, (month - 4) % 12
+
+
+@dataclass
+class Timeline:
+    years: list[int]
+    #: Each series as a (1, years) array.
+    series: dict[str, np.ndarray]
+    #: Scalars the timeline formulas refer to.
+    inputs: dict[str, float]
+
+
+def build_timeline(scenario: Scenario, option: Option, reference: bool = False) -> Timeline:
+    """The timeline of one option; `reference` gives a single full year at price-base prices."""
+    first = scenario.timeline.first_year
+    base = scenario.timeline.price_base
+    years = [base] if reference else scenario.years
+    year = np.array(years, dtype=float)
+    ni_rate, ni_threshold = ni_tables(scenario)
+    gl_year, gl_offset = go_live(option, first)
+    inputs = {
+        "first_year": float(base if reference else first),
+        "price_base": float(base),
+        "go_live_year": float(base if reference else gl_year),
+        "go_live_month_offset": 0.0 if reference else float(gl_offset),
+    }
+    series = {
+        "year": year,
+        "general_inflation": yearly(scenario.assumptions.general_inflation, years),
+        "pay_award": yearly(scenario.assumptions.pay_awards, years),
+        "ni_rate": np.array([rate_for_year(ni_rate, y) for y in years]),
+        "ni_threshold": np.array([rate_for_year(ni_threshold, y) for y in years]),
+    }
+    series["discount_rate"] = discount_rates(scenario, year - inputs["first_year"])
+    series = {name: values.reshape(1, -1) for name, values in series.items()}
+    env = _TimelineEnv(series, inputs)
+    for row in TIMELINE_ROWS:
+        series[row.key] = env.evaluate(row.key, row.formula)
+    return Timeline(years, series, inputs)
+
+
+class _TimelineEnv:
+    """Evaluates timeline rows; a row that refers to its previous column goes column by column."""
+
+    def __init__(self, series: dict[str, np.ndarray], inputs: dict[str, float]):
+        self._series = series
+        self._inputs = inputs
+        self._column: int | None = None
+        self._partial: dict[str, np.ndarray] = {}
+
+    def evaluate(self, key: str, formula) -> np.ndarray:
+        if not any(kind == "prev" for kind, _ in formula.names()):
+            return np.broadcast_to(np.asarray(formula.evaluate(self), dtype=float),
+                                   self._series["year"].shape).copy()
+        width = self._series["year"].shape[1]
+        out = np.zeros((1, width))
+        self._partial[key] = out
+        for column in range(width):
+            self._column = column
+            out[0, column] = np.asarray(formula.evaluate(self), dtype=float).reshape(-1)[0]
+        self._column = None
+        return out
+
+    def _slice(self, values: np.ndarray) -> np.ndarray:
+        return values if self._column is None else values[:, self._column:self._column + 1]
+
+    def input(self, name):
+        return self._inputs[name]
+
+    def series(self, name):
+        return self._slice(self._series[name])
+
+    def prev(self, name):
+        if self._column == 0:
+            return TIMELINE_OPENING[name]
+        return self._partial[name][:, self._column - 1:self._column]
+
+    def input_row(self, name):
+        raise KeyError(name)
+
+    def choice(self, name):
+        raise KeyError(name)
+
+    def row(self, name):
+        raise KeyError(name)
+
+    def total(self, name):
+        raise KeyError(name)
+
+
+__all__ = ["Timeline", "build_timeline", "rate_for_year", "go_live", "Prev"]
