@@ -220,7 +220,7 @@ FAILURE_RISK = LineGroup("failure_risk", "Failure risk", (
 TIMELINE_ROWS = (
     LineFormula("year_number", "Year number (0 = first year)", None,
                 "Years since the first year of the appraisal.",
-                Series("year") - Input("first_year"), unit="year"),
+                Series("year") - Input("horizon_first_year"), unit="year"),
     LineFormula("live", "Share of the year live", None,
                 "1 after the go-live year; in the go-live year, the months from go-live to March over 12.",
                 Series("year").above(Input("go_live_year"))
@@ -231,10 +231,10 @@ TIMELINE_ROWS = (
     LineFormula("general_index", "General price index (GDP deflator)", None,
                 "1 in the price base year; each later year, the previous year's index x (1 + inflation).",
                 Prev("general_index") * (1 + Series("general_inflation")
-                                         * Series("year").above(Input("price_base"))), unit="index"),
+                                         * Series("year").above(Input("price_base_year"))), unit="index"),
     LineFormula("pay_index", "Pay index", None,
                 "1 in the price base year; each later year, the previous year's index x (1 + pay award).",
-                Prev("pay_index") * (1 + Series("pay_award") * Series("year").above(Input("price_base"))),
+                Prev("pay_index") * (1 + Series("pay_award") * Series("year").above(Input("price_base_year"))),
                 unit="index"),
     LineFormula("discount_factor", "Discount factor", None,
                 "Green Book: 1 in year 0; each later year, the previous factor / (1 + that year's rate).",

@@ -57,7 +57,8 @@ class OptionResult:
         return [row for row in self.rows if row.category is not None]
 
     def cash(self) -> np.ndarray:
-        return _sum(row.cash for row in self.cost_rows)
+        """Total cash by year; an option with no cost lines costs zero in every year."""
+        return _sum((row.cash for row in self.cost_rows), len(self.timeline.years))
 
     def real(self) -> np.ndarray:
         return self.cash() / self.timeline.series["general_index"][0]
@@ -146,6 +147,8 @@ class Projection:
                 "break_even_year": None if result.option.baseline else break_even_year(cash, base_cash, self.year_labels),
             })
         frame = pd.DataFrame.from_records(records)
+        # Keep None (not NaN) where an option never breaks even, so the JSON says null.
+        frame["break_even_year"] = pd.Series([r["break_even_year"] for r in records], dtype=object)
         # Ties share a rank; a penny's difference is not a difference in a Cabinet paper.
         frame["rank"] = frame["npc"].round(2).rank(method="min").astype(int)
         return frame
@@ -162,7 +165,7 @@ class Projection:
             for category in CATEGORIES:
                 members = [r for r in result.cost_rows if r.category == category]
                 if members:
-                    cat_cash = _sum(r.cash for r in members)
+                    cat_cash = _sum((r.cash for r in members), len(self.years))
                     cat_pv = cat_cash / result.timeline.series["general_index"][0] \
                         * result.timeline.series["discount_factor"][0]
                     by_category[category] = {"cash": _money(cat_cash.sum()), "npc": _money(cat_pv.sum())}
@@ -203,11 +206,11 @@ class Projection:
         }
 
 
-def _sum(arrays) -> np.ndarray:
-    total = None
+def _sum(arrays, width: int) -> np.ndarray:
+    total = np.zeros(width)
     for values in arrays:
-        total = values.copy() if total is None else total + values
-    return total if total is not None else np.zeros(0)
+        total = total + values
+    return total
 
 
 def _money(value: float) -> float:
@@ -246,6 +249,10 @@ class _GroupEnv:
         self.reference = reference
         self.rows: dict[str, np.ndarray] = {}
         self._cache: dict[str, np.ndarray] = {}
+        # A line's own input must not share a name with an option-wide one, or one would hide the other.
+        clash = {name for inst in self.instances for name in inst.inputs} & (set(shared) | set(timeline.inputs))
+        if clash:
+            raise ValueError(f"input names {sorted(clash)} are both a line's own and option-wide")
 
     def input(self, name):
         if name in self.shared:
@@ -364,7 +371,7 @@ def _check(projection: Projection, check: PublishedFigure) -> CheckResult:
         index = result.timeline.series["general_index"][0]
         factor = result.timeline.series["discount_factor"][0]
         measure = {"cash": lambda c: c, "real": lambda c: c / index, "pv": lambda c: c / index * factor}[check.measure]
-        values = measure(_sum(row.cash for row in rows)) if rows else np.zeros(len(projection.years))
+        values = measure(_sum((row.cash for row in rows), len(projection.years)))
         if check.year is not None:
             computed = float(values[projection.years.index(check.year)])
             what += f", {financial_year_label(check.year)} {check.measure}"

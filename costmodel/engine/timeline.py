@@ -76,8 +76,8 @@ def build_timeline(scenario: Scenario, option: Option, reference: bool = False) 
     ni_rate, ni_threshold = ni_tables(scenario)
     gl_year, gl_offset = go_live(option, first)
     inputs = {
-        "first_year": float(base if reference else first),
-        "price_base": float(base),
+        "horizon_first_year": float(base if reference else first),
+        "price_base_year": float(base),
         "go_live_year": float(base if reference else gl_year),
         "go_live_month_offset": 0.0 if reference else float(gl_offset),
     }
@@ -88,7 +88,7 @@ def build_timeline(scenario: Scenario, option: Option, reference: bool = False) 
         "ni_rate": np.array([rate_for_year(ni_rate, y) for y in years]),
         "ni_threshold": np.array([rate_for_year(ni_threshold, y) for y in years]),
     }
-    series["discount_rate"] = discount_rates(scenario, year - inputs["first_year"])
+    series["discount_rate"] = discount_rates(scenario, year - inputs["horizon_first_year"])
     series = {name: values.reshape(1, -1) for name, values in series.items()}
     env = _TimelineEnv(series, inputs)
     for row in TIMELINE_ROWS:

@@ -1,0 +1,141 @@
+"""One definition per cost line: every formula renders as Excel text that agrees with numpy."""
+
+import random
+import re
+
+import numpy as np
+import pytest
+
+from costmodel.engine import lines as L
+from costmodel.engine.formula import ALLOWED_CONSTANTS, Const, Input, Max, Series, constants
+
+GROUPS = [value for value in vars(L).values() if isinstance(value, L.LineGroup)]
+FORMULAS = [row for group in GROUPS for row in group.rows] + list(L.TIMELINE_ROWS)
+
+
+class CellRefs:
+    """Renders each name as the kind of cell reference the workbook uses."""
+
+    choices = {"period": "after_go_live", "index": "pay"}
+
+    def input(self, name): return f"Inputs!$D${abs(hash(name)) % 900 + 10}"
+    def input_row(self, name): return "Inputs!F40"
+    def choice(self, name): return self.choices[name]
+    def series(self, name): return f"F${abs(hash(name)) % 20 + 3}"
+    def row(self, name): return f"F{abs(hash(name)) % 50 + 30}"
+    def total(self, name): return f"F{abs(hash(name)) % 50 + 90}"
+    def prev(self, name): return f"E{abs(hash(name)) % 20 + 3}"
+
+
+def test_every_line_has_a_plain_english_definition_and_a_category_or_is_a_working_row():
+    assert len(FORMULAS) > 20
+    for formula in FORMULAS:
+        assert len(formula.definition) > 20, formula.key
+        from costmodel.engine.categories import CATEGORIES
+        assert formula.category is None or formula.category in CATEGORIES, formula.key
+
+
+@pytest.mark.parametrize("formula", FORMULAS, ids=lambda f: f.key)
+def test_formulas_hold_no_constants_but_0_1_12_and_100(formula):
+    assert set(constants(formula.formula)) <= set(ALLOWED_CONSTANTS)
+    text = formula.formula.render(CellRefs())
+    # Numbers in the text that are not part of a cell reference
+    bare = re.findall(r"(?<![$A-Z0-9])(\d+(?:\.\d+)?)(?![\d!$])", text)
+    assert {float(n) for n in bare} <= set(ALLOWED_CONSTANTS), text
+
+
+def test_a_constant_outside_the_allowed_set_refuses_to_render():
+    with pytest.raises(ValueError, match="Inputs sheet"):
+        (Input("salary") * Const(1.138)).render(CellRefs())
+
+
+def test_pay_renders_as_the_excel_formula_a_reviewer_reads():
+    class Named(CellRefs):
+        def input(self, name): return {"count": "Inputs!$D$10", "fte": "Inputs!$D$11", "salary": "Inputs!$D$12",
+                                       "vacancy": "Inputs!$D$13"}[name]
+        def series(self, name): return {"pay_index": "F$8"}[name]
+        def row(self, name): return {"in_post": "F20"}[name]
+
+    text = L.PAY.formula.render(Named())
+    assert text == "Inputs!$D$10*Inputs!$D$11*Inputs!$D$12*F$8*F20*(1-Inputs!$D$13)"
+
+
+def test_brackets_follow_precedence():
+    a, b, c = Input("a"), Input("b"), Input("c")
+
+    class Letters(CellRefs):
+        def input(self, name): return name.upper() + "1"
+
+    assert (a - (b - c)).render(Letters()) == "A1-(B1-C1)"
+    assert ((a - b) - c).render(Letters()) == "A1-B1-C1"
+    assert (a / (b * c)).render(Letters()) == "A1/(B1*C1)"
+    assert ((a + b) * c).render(Letters()) == "(A1+B1)*C1"
+    assert (-(a + b)).render(Letters()) == "-(A1+B1)"
+    assert Max(Const(0), a - b).render(Letters()) == "MAX(0,A1-B1)"
+    assert (Series("y").at_least(a) * b).render(Letters()).startswith("(")
+
+
+class Literal:
+    """Renders every name as a number, so the Excel text can be evaluated and compared with numpy."""
+
+    def __init__(self, values, choices):
+        self.values, self.choices = values, choices
+
+    def _value(self, name):
+        return repr(self.values[name])
+
+    def input(self, name): return self._value("in:" + name)
+    def input_row(self, name): return self._value("inrow:" + name)
+    def choice(self, name): return self.choices[name]
+    def series(self, name): return self._value("series:" + name)
+    def row(self, name): return self._value("row:" + name)
+    def total(self, name): return self._value("total:" + name)
+    def prev(self, name): return self._value("prev:" + name)
+
+
+class Arrays:
+    """The same numbers as 1x1 arrays, for numpy evaluation."""
+
+    def __init__(self, values, choices):
+        self.values, self.choices = values, choices
+
+    def _get(self, key):
+        return np.array([[self.values[key]]])
+
+    def input(self, name): return self._get("in:" + name)
+    def input_row(self, name): return self._get("inrow:" + name)
+    def choice(self, name): return np.array([self.choices[name]])
+    def series(self, name): return self._get("series:" + name)
+    def row(self, name): return self._get("row:" + name)
+    def total(self, name): return self._get("total:" + name)
+    def prev(self, name): return self._get("prev:" + name)
+
+
+def _excel_to_python(text: str) -> str:
+    """Enough of Excel's grammar for our formulas: MAX, MIN, = as comparison."""
+    text = text.replace("MAX(", "max(").replace("MIN(", "min(")
+    return re.sub(r"(?<![<>=])=(?!=)", "==", text)
+
+
+@pytest.mark.parametrize("formula", FORMULAS, ids=lambda f: f.key)
+@pytest.mark.parametrize("choices", [
+    {"period": "after_go_live", "index": "pay"},
+    {"period": "before_go_live", "index": "general"},
+    {"period": "whole_horizon", "index": "none"},
+])
+def test_rendered_excel_text_computes_what_numpy_computes(formula, choices):
+    rng = random.Random(formula.key)
+    for _ in range(20):
+        values = {}
+        for kind, name in formula.formula.names():
+            if kind == "choice":
+                continue
+            key = {"input": "in:", "input_row": "inrow:", "series": "series:", "row": "row:",
+                   "total": "total:", "prev": "prev:"}[kind] + name
+            # Years and year numbers compared by flags need equal values sometimes.
+            values[key] = float(rng.choice([0, 1, 2018, 2019, rng.uniform(0.5, 5e4)]))
+        rendered = formula.formula.render(Literal(values, choices))
+        excel_value = eval(_excel_to_python(rendered), {"max": max, "min": min})
+        numpy_value = np.asarray(formula.formula.evaluate(Arrays(values, choices)), dtype=float).reshape(-1)[0]
+        if np.isfinite(numpy_value):
+            assert float(excel_value) == pytest.approx(numpy_value, rel=1e-12, abs=1e-9), rendered
