@@ -133,8 +133,7 @@ def _message(error: dict, loc: tuple) -> str:
     if kind == "missing":
         return "required key is missing"
     if kind == "extra_forbidden" and str(loc[-1]).isdigit():
-        return (f"unknown key '{loc[-1]}': inside {{ }} a comma separates entries, so an amount such as "
-                f"1,300,000 there must be quoted (\"1,300,000\") or written without commas")
+        return schema._unknown_key_message(loc[-1], [])
     if kind == "extra_forbidden":
         allowed = _allowed_keys(loc[:-1])
         return schema._unknown_key_message(loc[-1], allowed) if allowed else f"unknown key '{loc[-1]}'"
@@ -147,6 +146,12 @@ def _message(error: dict, loc: tuple) -> str:
         return "a scenario needs at least two options"
     if kind in _TYPE_WORDS:
         return _TYPE_WORDS[kind]
+    # Limits on plain numbers (such as timeline.years), in words rather than pydantic's "Input should be".
+    ctx = error.get("ctx", {})
+    if kind == "greater_than_equal":
+        return f"must be at least {ctx['ge']}"
+    if kind == "less_than_equal":
+        return f"must be at most {ctx['le']}"
     message = error["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         if message.startswith(prefix):
@@ -193,7 +198,9 @@ def _unwrap(annotation: object) -> object:
 def _attach_lines(node: object, loc: tuple, lines: Lines) -> None:
     """Record on each Figure the line of the scenario file it was written on."""
     if isinstance(node, Figure):
-        node.line = line_of(lines, loc)
+        # Only figures written in the file get a line; defaults are shared and say their own source.
+        if loc in lines:
+            node.line = lines[loc]
         return
     if isinstance(node, BaseModel):
         for field in type(node).model_fields:
@@ -319,7 +326,7 @@ def _check_published(check, loc: tuple, option_by_id: dict, first: int, last: in
     wanted = [check.post] if check.post else list(check.posts or [])
     for post in wanted:
         if post not in post_ids:
-            yield loc + ("post" if check.post else "posts",), _no_such(f"post in option '{option.id}'", post, post_ids)
+            yield loc + ("post" if check.post else "posts",), _no_such("post", post, post_ids, f" in option '{option.id}'")
     if check.category is not None:
         from ..engine.categories import CATEGORIES
 
@@ -331,7 +338,7 @@ def _check_published(check, loc: tuple, option_by_id: dict, first: int, last: in
     if check.line is not None:
         line_ids = _line_ids(option)
         if check.line not in line_ids:
-            yield loc + ("line",), _no_such(f"line in option '{option.id}'", check.line, line_ids)
+            yield loc + ("line",), _no_such("line", check.line, line_ids, f" in option '{option.id}'")
 
 
 def _line_ids(option: Option) -> list[str]:
@@ -344,12 +351,13 @@ def _line_ids(option: Option) -> list[str]:
     return ids
 
 
-def _no_such(what: str, name: str, known) -> str:
+def _no_such(what: str, name: str, known, where: str = "") -> str:
+    """"no post 'x' in option 'y'; did you mean 'z'?" (the name next to the word it names)."""
     import difflib
 
     known = list(known)
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     if close:
-        return f"no {what} '{name}'; did you mean '{close[0]}'?"
+        return f"no {what} '{name}'{where}; did you mean '{close[0]}'?"
     listing = ", ".join(known[:12]) if known else "none"
-    return f"no {what} '{name}' (known: {listing})"
+    return f"no {what} '{name}'{where} (known: {listing})"
