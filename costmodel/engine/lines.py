@@ -25,10 +25,15 @@ class LineFormula:
     category: str | None
     definition: str
     formula: Expr
-    #: Working rows that say how much of a year a line runs; a full year
-    #: at price-base prices counts them as 1.
-    activity: bool = False
+    #: For working rows that say how much of a year a line runs: the share in a
+    #: full year once the option is live (1 after go-live, 0 for a line that runs
+    #: only before it), whatever the line's first and last year.
+    full_year: Expr | None = None
     unit: str = "£"
+
+    @property
+    def activity(self) -> bool:
+        return self.full_year is not None
 
 
 @dataclass(frozen=True)
@@ -44,15 +49,17 @@ class LineGroup:
 
 INDEX = Pick("index", {"general": Series("general_index"), "pay": Series("pay_index"), "none": Const(1)})
 
+PERIOD_SHARE = Pick("period", {"after_go_live": Series("live"), "before_go_live": Series("pre_live"),
+                               "whole_horizon": Const(1)})
+
 ACTIVE = LineFormula(
     "active", "Share of the year running", None,
     "The share of each year in which this line runs: its years (first_year to last_year), and the part "
     "of the year after go-live, before go-live, or the whole year, as stated.",
-    Pick("period", {"after_go_live": Series("live"), "before_go_live": Series("pre_live"),
-                    "whole_horizon": Const(1)})
+    PERIOD_SHARE
     * Series("year").at_least(Input("first_year"))
     * Series("year").at_most(Input("last_year")),
-    activity=True, unit="share",
+    full_year=PERIOD_SHARE, unit="share",
 )
 
 
@@ -60,8 +67,9 @@ def _vat_on(base: Expr) -> LineFormula:
     return LineFormula(
         "irrecoverable_vat", "Irrecoverable VAT", "irrecoverable_vat",
         "VAT charged on the line (its VAT-bearing share at the VAT rate) that the body delivering the "
-        "service cannot recover.",
-        base * Input("vat_share") * Input("vat_rate") * Input("irrecoverable_share"),
+        "service cannot recover, from go-live: x share of the year live. Before go-live the council is "
+        "the buyer and recovers the VAT.",
+        base * Input("vat_share") * Input("vat_rate") * Input("irrecoverable_share") * Series("live"),
     )
 
 
@@ -69,7 +77,7 @@ def _vat_on(base: Expr) -> LineFormula:
 
 IN_POST = LineFormula(
     "in_post", "Share of the year the post exists", None, ACTIVE.definition, ACTIVE.formula,
-    activity=True, unit="share",
+    full_year=ACTIVE.full_year, unit="share",
 )
 
 PAY = LineFormula(

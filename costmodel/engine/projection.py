@@ -295,10 +295,8 @@ class _GroupEnv:
 
     def evaluate(self, formula: LineFormula) -> np.ndarray:
         shape = (len(self.instances), len(self.timeline.years))
-        if self.reference and formula.activity:
-            values = np.ones(shape)
-        else:
-            values = np.broadcast_to(np.asarray(formula.formula.evaluate(self), dtype=float), shape).copy()
+        expression = formula.full_year if self.reference and formula.activity else formula.formula
+        values = np.broadcast_to(np.asarray(expression.evaluate(self), dtype=float), shape).copy()
         self.rows[formula.key] = values
         return values
 

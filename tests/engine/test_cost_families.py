@@ -152,3 +152,11 @@ def test_contract_and_client_side_lines():
     # Contract £1,000,000 (no index); client side follows pay by default: £80,000 x 1.02 = £81,600
     assert first.groupby("category")["cash"].sum().to_dict() == pytest.approx(
         {"contract": 1_000_000.0, "corporate_and_client": 81_600.0})
+
+
+def test_vat_is_irrecoverable_only_once_the_vehicle_is_live():
+    body = NON_PAY.replace("vat_share: 100%}", "vat_share: 100%, period: whole_horizon}")
+    projection = project_text(_option("trust", body, extra="  go_live: 2018-07\n"))
+    # Before July 2018 the council buys and recovers VAT; from July the trust cannot:
+    # 2018/19: £102,000 x 20% x 9/12 = £15,300; 2019/20: £104,040 x 20% = £20,808
+    assert rows_of(projection, "subject", "irrecoverable_vat")[:2] == pytest.approx([15_300.0, 20_808.0])

@@ -134,3 +134,29 @@ def test_published_figure_for_a_year_and_for_the_horizon():
     assert checks["horizon pv"].tolerance == 5.0 and checks["horizon pv"].ok
     # 300 against 310 (nearest 10, ±5): differs by -10
     assert checks["wrong"].difference == pytest.approx(-10.0) and not checks["wrong"].ok
+
+
+def test_a_full_year_counts_what_runs_once_the_option_is_live():
+    """A full year at price-base prices, for an option that replaces staff with a contract at go-live:
+    the staff who run only before go-live drop out; the contract and a three-year stranded cost count.
+    """
+    body = EMPTY_BASELINE + """\
+- id: commission
+  name: Commission
+  family: commissioned
+  go_live: 2019-04
+  staffing:
+    - {id: staff, title: Staff, count: 10, salary: "30,000", period: before_go_live}
+  contract:
+    - {id: contract, name: Contract, amount: 1m}
+  stranded_costs:
+    - {id: stranded, name: Stranded, amount: "100,000", first_year: 2019/20, last_year: 2020/21}
+"""
+    published = """\
+- {name: full year, option: commission, basis: full_year, amount: 1.1m}
+- {name: staff, option: commission, post: staff, basis: full_year, amount: 0}
+"""
+    checks = {c.name: c for c in project_text(make_scenario(body, years=4, published=published)).checks}
+    # £1,000,000 contract + £100,000 stranded; no staff once live
+    assert checks["full year"].computed == pytest.approx(1_100_000.0)
+    assert checks["staff"].computed == 0.0
