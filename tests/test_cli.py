@@ -71,7 +71,10 @@ def test_run_prints_the_documented_json_for_all_four_options(tmp_path):
         assert sum(c["npc"] for c in option["by_category"].values()) == pytest.approx(option["npc"], abs=0.2)
     assert sum(o["baseline"] for o in data["options"]) == 1
     assert {c["ok"] for c in data["checks"]} == {True, False}
-    assert set(data["checks"][0]) >= {"name", "expected", "computed", "difference", "tolerance", "ok"}
+    assert set(data["checks"][0]) >= {"name", "expected", "computed", "difference", "tolerance", "ok",
+                                      "source", "note", "line"}
+    hos_each = next(c for c in data["checks"] if c["name"] == "Head of Service, with on-costs, each")
+    assert "Disagrees with the paper's own total" in hos_each["note"]
     # The table goes to stderr so stdout stays JSON
     assert "Rank" in result.stderr and "Published figures" in result.stderr
 

@@ -201,7 +201,7 @@ class Projection:
                 "name": check.name, "option": check.option, "what": check.what,
                 "expected": _money(check.expected), "computed": _money(check.computed),
                 "difference": _money(check.difference), "tolerance": _money(check.tolerance),
-                "ok": check.ok, "source": check.source, "line": check.line,
+                "ok": check.ok, "source": check.source, "note": check.note, "line": check.line,
             } for check in self.checks],
         }
 
