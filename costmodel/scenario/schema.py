@@ -2,7 +2,7 @@
 
 Every number a finance officer writes is a `Figure`: its value, the unit it was
 read in, and optionally a source, a note and a low/high range. Written bare
-(`salary: 88,202`) or in full (`salary: {value: 88,202, source: "para 35.20"}`).
+(`salary: 88,202`) or in full (`salary: {value: "88,202", source: "para 35.20"}`).
 
 Field names here are the YAML keys; docs/scenario-format.md documents each.
 """
@@ -157,6 +157,10 @@ def slugify(text: str) -> str:
 
 
 def _unknown_key_message(key: str, allowed) -> str:
+    if str(key).isdigit():
+        # `{value: 35,000}` reads as value 35 and a key "000" (0): the comma split the amount.
+        return (f"unknown key '{key}': inside {{ }} a comma separates entries, so an amount such as "
+                f"1,300,000 there must be quoted (\"1,300,000\") or written without commas")
     close = difflib.get_close_matches(str(key), list(allowed), n=1, cutoff=0.6)
     hint = f"; did you mean '{close[0]}'?" if close else f"; expected one of: {', '.join(allowed)}"
     return f"unknown key '{key}'{hint}"
@@ -172,11 +176,25 @@ def _bounded(figure: Figure | None, name: str, low: float, high: float, why: str
     return figure
 
 
+def _limits(**limits: tuple):
+    """A validator holding each named figure within its (low, high[, why]) limits.
+
+    A field validator rather than a check of the whole model, so that a figure out
+    of range is reported at its own line, not at the line of the post it is in.
+    """
+
+    def check(cls, figure, info):
+        return _bounded(figure, info.field_name, *limits[info.field_name])
+
+    return field_validator(*limits)(check)
+
+
 def _show(value: float, unit: str) -> str:
     if unit == "rate":
         return f"{value * 100:g}%"
     if unit == "pounds":
-        return f"£{value:,.2f}".replace(".00", "")
+        # -£100,000 as a finance officer writes it, not £-100,000.
+        return ("-" if value < 0 else "") + f"£{abs(value):,.2f}".replace(".00", "")
     return f"{value:g}"
 
 
@@ -304,11 +322,14 @@ class Activity(Strict):
     last_year: FinancialYear | None = None
     period: Period = "after_go_live"
 
-    @model_validator(mode="after")
-    def _order(self):
-        if self.first_year is not None and self.last_year is not None and self.last_year < self.first_year:
+    @field_validator("last_year")
+    @classmethod
+    def _order(cls, last_year, info):
+        # Checked on last_year (first_year is read before it) to report it at last_year's line.
+        first_year = info.data.get("first_year")
+        if first_year is not None and last_year is not None and last_year < first_year:
             raise ValueError("last_year is before first_year")
-        return self
+        return last_year
 
 
 class Post(Activity):
@@ -326,16 +347,15 @@ class Post(Activity):
     source: str | None = None
     note: str | None = None
 
-    @model_validator(mode="after")
-    def _sane(self):
-        _bounded(self.count, "count", 0.0, 100_000.0)
-        _bounded(self.fte, "fte", 0.0, 1.0, " (FTE is the share of a full-time post)")
-        _bounded(self.salary, "salary", 0.0, 1_000_000.0, "; check the figure")
-        _bounded(self.agency_share, "agency_share", 0.0, 1.0)
-        _bounded(self.agency_premium, "agency_premium", 0.0, 5.0)
-        _bounded(self.vacancy, "vacancy", 0.0, 1.0)
-        _bounded(self.on_costs, "on_costs", 0.0, 1_000_000.0)
-        return self
+    _sane = _limits(
+        count=(0.0, 100_000.0),
+        fte=(0.0, 1.0, " (FTE is the share of a full-time post)"),
+        salary=(0.0, 1_000_000.0, "; check the figure"),
+        agency_share=(0.0, 1.0),
+        agency_premium=(0.0, 5.0),
+        vacancy=(0.0, 1.0),
+        on_costs=(0.0, 1_000_000.0),
+    )
 
 
 class AmountLine(Activity):
@@ -347,11 +367,10 @@ class AmountLine(Activity):
     source: str | None = None
     note: str | None = None
 
-    @model_validator(mode="after")
-    def _sane(self):
-        _bounded(self.amount, "amount", 0.0, MAX_AMOUNT, "; savings are written as positive amounts under savings")
-        _bounded(self.vat_share, "vat_share", 0.0, 1.0)
-        return self
+    _sane = _limits(
+        amount=(0.0, MAX_AMOUNT, "; savings are written as positive amounts under savings"),
+        vat_share=(0.0, 1.0),
+    )
 
 
 class NonPayLine(AmountLine):
@@ -392,12 +411,7 @@ class PartnerPost(Strict):
     source: str | None = None
     note: str | None = None
 
-    @model_validator(mode="after")
-    def _sane(self):
-        _bounded(self.count, "count", 0.0, 100_000.0)
-        _bounded(self.annual_cost, "annual_cost", 0.0, MAX_AMOUNT)
-        _bounded(self.time_share, "time_share", 0.0, 1.0)
-        return self
+    _sane = _limits(count=(0.0, 100_000.0), annual_cost=(0.0, MAX_AMOUNT), time_share=(0.0, 1.0))
 
 
 class Partnership(Activity):
@@ -412,12 +426,12 @@ class Partnership(Activity):
     source: str | None = None
     note: str | None = None
 
-    @model_validator(mode="after")
-    def _sane(self):
-        for name in ("direct_overhead_rate", "departmental_overhead_rate", "back_office_rate"):
-            _bounded(getattr(self, name), name, 0.0, 2.0)
-        _bounded(self.direct_overhead_allowance, "direct_overhead_allowance", 0.0, MAX_AMOUNT)
-        return self
+    _sane = _limits(
+        direct_overhead_rate=(0.0, 2.0),
+        departmental_overhead_rate=(0.0, 2.0),
+        back_office_rate=(0.0, 2.0),
+        direct_overhead_allowance=(0.0, MAX_AMOUNT),
+    )
 
 
 class OptimismBias(Strict):
@@ -426,11 +440,7 @@ class OptimismBias(Strict):
     source: str | None = None
     note: str | None = None
 
-    @model_validator(mode="after")
-    def _sane(self):
-        _bounded(self.upper_bound, "upper_bound", 0.0, 3.0)
-        _bounded(self.mitigation, "mitigation", 0.0, 1.0)
-        return self
+    _sane = _limits(upper_bound=(0.0, 3.0), mitigation=(0.0, 1.0))
 
 
 class SetupItem(Strict):
@@ -451,17 +461,28 @@ class SetupItem(Strict):
         given = [k for k in ("year", "years", "profile") if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError("say when the cost falls with exactly one of year, years or profile")
-        if self.years is not None and (not self.years or len(set(self.years)) != len(self.years)):
+        return self
+
+    # Checks of one field each, so that a problem is reported at that field's line.
+    @field_validator("years")
+    @classmethod
+    def _years(cls, years):
+        if years is not None and (not years or len(set(years)) != len(years)):
             raise ValueError("years must list each financial year once")
-        if self.profile is not None:
-            total = sum(f.value for f in self.profile.values())
+        return years
+
+    @field_validator("profile")
+    @classmethod
+    def _profile(cls, profile):
+        if profile is not None:
+            total = sum(f.value for f in profile.values())
             if abs(total - 1.0) > 1e-6:
                 raise ValueError(f"the profile's shares add up to {total * 100:g}%, not 100%")
-            for figure in self.profile.values():
+            for figure in profile.values():
                 _bounded(figure, "profile share", 0.0, 1.0)
-        _bounded(self.amount, "amount", 0.0, MAX_AMOUNT)
-        _bounded(self.vat_share, "vat_share", 0.0, 1.0)
-        return self
+        return profile
+
+    _sane = _limits(amount=(0.0, MAX_AMOUNT), vat_share=(0.0, 1.0))
 
     def shares(self) -> dict[int, float]:
         """Financial year -> share of the amount that falls in it."""
@@ -479,11 +500,7 @@ class FailureRisk(Activity):
     source: str | None = None
     note: str | None = None
 
-    @model_validator(mode="after")
-    def _sane(self):
-        _bounded(self.annual_probability, "annual_probability", 0.0, 1.0, " (a probability is between 0 and 1)")
-        _bounded(self.cost, "cost", 0.0, MAX_AMOUNT)
-        return self
+    _sane = _limits(annual_probability=(0.0, 1.0, " (a probability is between 0 and 1)"), cost=(0.0, MAX_AMOUNT))
 
 
 class VatTreatment(Strict):
@@ -492,10 +509,7 @@ class VatTreatment(Strict):
     irrecoverable_share: Rate
     reason: Text
 
-    @model_validator(mode="after")
-    def _sane(self):
-        _bounded(self.irrecoverable_share, "irrecoverable_share", 0.0, 1.0)
-        return self
+    _sane = _limits(irrecoverable_share=(0.0, 1.0))
 
 
 class LevyAllowance(Strict):

@@ -17,6 +17,11 @@ from .units import UnitError
 
 #: A scenario larger than this is not a hand-written file; refuse before parsing.
 MAX_BYTES = 5 * 1024 * 1024
+#: A scenario nests about eight levels deep (options, a post, a figure, a table by
+#: year). Far deeper is not a scenario, and ruamel's scanner and composer slow
+#: down sharply with depth (20 seconds for 10 kB of brackets), so refuse it
+#: while parsing, before the slow part.
+MAX_DEPTH = 30
 
 Lines = dict[tuple, int]
 
@@ -29,13 +34,18 @@ class ReadError(Exception):
 
 
 def decode(raw: bytes) -> str:
-    """Bytes -> text, accepting a UTF-8 byte order mark and Windows line endings."""
+    """Bytes -> text, accepting a UTF-8 byte order mark and Windows line endings.
+
+    Problems with the whole file are reported at line 1 (or the line of the bad
+    byte), so that every problem has a line an editor can jump to.
+    """
     if not raw.strip():
-        raise ReadError(None, "the file is empty")
+        raise ReadError(1, "the file is empty")
     if len(raw) > MAX_BYTES:
-        raise ReadError(None, f"the file is {len(raw) / 1e6:.1f} MB; a scenario is at most {MAX_BYTES // (1024 * 1024)} MB")
+        raise ReadError(1, f"the file is {len(raw) / 1e6:.1f} MB; a scenario is at most {MAX_BYTES // (1024 * 1024)} MB")
     if b"\x00" in raw:
-        raise ReadError(None, "this is not a text file (it contains NUL bytes)")
+        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
+        raise ReadError(line, "this is not a text file (it contains NUL bytes)")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -51,17 +61,29 @@ def read_yaml(text: str) -> tuple[object, Lines]:
     yaml = YAML(typ="rt")
     yaml.version = (1, 2)
     try:
+        depth = 0
         for event in yaml.parse(io.StringIO(text)):
             kind = type(event).__name__
             if kind == "AliasEvent" or getattr(event, "anchor", None):
                 raise ReadError(event.start_mark.line + 1,
                                 "YAML anchors and aliases (& and *) are not allowed in a scenario; write the values out")
+            if kind in ("MappingStartEvent", "SequenceStartEvent"):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise ReadError(event.start_mark.line + 1,
+                                    f"the YAML is nested more than {MAX_DEPTH} levels deep; a scenario needs far fewer")
+            elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+                depth -= 1
         document = YAML(typ="rt").load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = (exc.problem or "not valid YAML").strip()
-        if "duplicate key" in problem or type(exc).__name__ == "DuplicateKeyError":
+        if "quoted scalar" in (exc.context or "") and "end of stream" in problem and exc.context_mark is not None:
+            # The reader only gives up at the end of the file; the quote was opened here.
+            line = exc.context_mark.line + 1
+            problem = "a quotation mark on this line is never closed"
+        elif "duplicate key" in problem or type(exc).__name__ == "DuplicateKeyError":
             problem = _duplicate_message(str(exc))
         elif "\\t" in problem or "'\\t'" in problem:
             problem = "a tab character; indent YAML with spaces"
@@ -71,6 +93,9 @@ def read_yaml(text: str) -> tuple[object, Lines]:
     except RecursionError:
         raise ReadError(None, "the YAML is nested too deeply") from None
     lines: Lines = {}
+    if isinstance(document, (CommentedMap, CommentedSeq)):
+        # The document's own line, for a problem such as a missing top-level key.
+        lines[()] = document.lc.line + 1
     return _plain(document, (), lines), lines
 
 
@@ -115,13 +140,14 @@ def _plain(node: object, path: tuple, lines: Lines) -> object:
 
 
 def line_of(lines: Lines, loc: tuple) -> int | None:
-    """The line of `loc`, or of its nearest ancestor that has one."""
+    """The line of `loc`, or of its nearest ancestor that has one (the document itself, last)."""
     loc = tuple(loc)
-    while loc:
+    while True:
         if loc in lines:
             return lines[loc]
+        if not loc:
+            return None
         loc = loc[:-1]
-    return None
 
 
 __all__ = ["ReadError", "UnitError", "decode", "read_yaml", "line_of", "Lines", "MAX_BYTES"]

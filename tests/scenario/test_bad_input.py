@@ -1,0 +1,346 @@
+"""A catalogue of the ways a finance officer can get a scenario file wrong.
+
+Each case starts from the valid MINIMAL scenario in conftest.py and changes one
+thing. For every case, both `costmodel validate` and `costmodel run` must:
+
+- exit 1;
+- say, on stderr, `file:LINE: field.path: message`, with the line and field of
+  the mistake and a message a finance officer can act on;
+- show no traceback;
+- (run) write nothing at all.
+
+The expected line of each case is worked out from the text the case builds,
+not copied from the program's output. Where a case names `at`, the test first
+checks that the expected line of the built file contains that text, so a change
+to MINIMAL that moves lines makes the catalogue fail loudly rather than drift.
+Line numbers below refer to MINIMAL as printed with numbers:
+
+     1 metadata:                 16 options:
+     2   id: minimal             17   - id: in-house
+     3   title: Minimal scenario 18     name: In-house
+     4   authority: Test Council 19     family: in_house
+     5   author: costmodel tests 20     baseline: true
+     6   date: 2018-01-01        21     staffing:
+     7   status: draft           22       - id: social-worker
+     8 timeline:                 23         title: Social worker
+     9   first_year: 2018/19     24         count: 10
+    10   years: 5                25         salary: 35,000
+    11   price_base: 2017/18     26   - id: trust
+    12 assumptions:              27     name: Trust
+    13   general_inflation: 2%   28     family: trust
+    14   pay_awards: 2%          29     non_pay:
+    15   pension_rate: 20%       30       - id: purchases
+                                 31         name: Purchases
+                                 32         amount: 100,000
+                                 33         vat_share: 100%
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from click.testing import CliRunner
+
+from costmodel.cli import cli
+from costmodel.scenario.yamlread import MAX_BYTES
+
+# --------------------------------------------------------------------------- building bad files
+
+
+def replace(old: str, new: str) -> Callable[[str], str]:
+    """Replace text that occurs exactly once in the scenario (so the edit is unambiguous)."""
+
+    def edit(text: str) -> str:
+        assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in the base scenario"
+        return text.replace(old, new)
+
+    return edit
+
+
+def insert_after(line: int, new: str) -> Callable[[str], str]:
+    """Insert `new` (one or more whole lines) after line `line` (1-based; 0 = at the top)."""
+
+    def edit(text: str) -> str:
+        lines = text.splitlines(keepends=True)
+        assert 0 <= line <= len(lines)
+        return "".join(lines[:line]) + new + "".join(lines[line:])
+
+    return edit
+
+
+def delete_lines(first: int, last: int | None = None) -> Callable[[str], str]:
+    """Delete lines `first` to `last` inclusive (1-based)."""
+
+    def edit(text: str) -> str:
+        lines = text.splitlines(keepends=True)
+        end = last if last is not None else first
+        assert 1 <= first <= end <= len(lines)
+        return "".join(lines[: first - 1] + lines[end:])
+
+    return edit
+
+
+def constant(content: str | bytes) -> Callable[[str], str | bytes]:
+    return lambda text: content
+
+
+def as_bytes(edit: Callable[[str], str], encoding: str) -> Callable[[str], bytes]:
+    return lambda text: edit(text).encode(encoding)
+
+
+# A published figure for the in-house option's social workers, appended after
+# line 33; its `option:` is on line 36 and its `post:` on line 37.
+PUBLISHED = """\
+published_figures:
+  - name: Social workers' pay
+    option: {option}
+    post: {post}
+    basis: full_year
+    amount: 350,000
+"""
+
+# A set-up line for the trust option, appended after line 33: `setup:` is line
+# 34, the item starts on line 35, and its timing key(s) from line 37.
+SETUP = """\
+    setup:
+      - name: Procurement
+        amount: 250,000
+{when}"""
+
+# Ten levels of ten aliases each: a billion strings if anything expanded it.
+# Appended after line 33, so the first anchor is on line 35.
+ALIAS_BOMB = "lol:\n  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+    f"  l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * 10)}]\n" for n in range(1, 10)
+)
+
+# Padding after a valid scenario, to take the file past the size limit.
+PADDING = "# " + "x" * 98 + "\n"
+
+
+@dataclass(frozen=True)
+class Bad:
+    id: str
+    make: Callable[[str], str | bytes]
+    line: int
+    field: str  # "" for a problem with the whole file, which has no field
+    phrase: str  # a key phrase of the message, as a finance officer needs to read it
+    at: str | None = None  # text that must be on `line` of the built file (a check on the catalogue)
+
+
+CASES = [
+    # ---- the file itself
+    Bad("yaml-syntax-error", replace("title: Minimal scenario", "title: Minimal: scenario"),
+        3, "", "not valid YAML", at="title: Minimal: scenario"),
+    Bad("unclosed-quote", replace("title: Minimal scenario", 'title: "Minimal scenario'),
+        3, "", "a quotation mark on this line is never closed", at='"Minimal'),
+    Bad("tab-indentation", replace("  title: Minimal scenario", "\ttitle: Minimal scenario"),
+        3, "", "indent YAML with spaces", at="\ttitle"),
+    Bad("empty-file", constant(""), 1, "", "the file is empty"),
+    Bad("whitespace-only-file", constant("  \n\n\t\n   \n"), 1, "", "the file is empty"),
+    Bad("binary-nul-bytes", as_bytes(replace("author: costmodel tests", "author: costmodel\x00tests"), "utf-8"),
+        5, "", "not a text file", at="author"),
+    Bad("latin-1-pound-sign", as_bytes(replace("salary: 35,000", "salary: £35,000"), "latin-1"),
+        25, "", "save it as UTF-8", at="salary"),
+    Bad("file-over-5-mb", lambda text: text + PADDING * (MAX_BYTES // len(PADDING) + 1),
+        1, "", "at most 5 MB"),
+    Bad("top-level-is-a-list", lambda text: "- " + text.replace("\n", "\n  ").rstrip() + "\n",
+        1, "", "a scenario is a mapping of keys", at="- metadata:"),
+    Bad("duplicate-key", insert_after(3, "  title: Another title\n"),
+        4, "", 'duplicate key "title"', at="title: Another title"),
+    Bad("anchor-and-alias", replace("general_inflation: 2%\n  pay_awards: 2%",
+                                    "general_inflation: &rate 2%\n  pay_awards: *rate"),
+        13, "", "anchors and aliases", at="&rate"),
+    Bad("alias-bomb", insert_after(33, ALIAS_BOMB), 35, "", "anchors and aliases", at="&l0"),
+    # Brackets 5,000 deep on line 24: ruamel takes ~20 s over this unless refused while parsing.
+    Bad("nested-too-deeply", replace("count: 10", "count: " + "[" * 5000 + "10" + "]" * 5000),
+        24, "", "nested more than", at="count: [[["),
+    # ---- keys
+    Bad("unknown-top-level-key", replace("\noptions:\n", "\noptoins:\n"),
+        16, "optoins", "did you mean 'options'?", at="optoins:"),
+    Bad("unknown-key-in-post", replace("salary: 35,000", "salry: 35,000"),
+        25, "options[0].staffing[0].salry", "did you mean 'salary'?", at="salry"),
+    Bad("unknown-key-in-figure", replace("salary: 35,000", "salary: {value: 35000, sorce: para 35.20}"),
+        25, "options[0].staffing[0].salary", "did you mean 'source'?", at="sorce"),
+    Bad("missing-metadata-title", delete_lines(3),
+        1, "metadata.title", "required key is missing", at="metadata:"),
+    Bad("missing-top-level-section", delete_lines(8, 11),
+        1, "timeline", "required key is missing", at="metadata:"),
+    Bad("empty-title", replace("title: Minimal scenario", 'title: ""'),
+        3, "metadata.title", "must not be empty", at='title: ""'),
+    Bad("missing-post-salary", delete_lines(25),
+        22, "options[0].staffing[0].salary", "required key is missing", at="- id: social-worker"),
+    Bad("period-misspelt", insert_after(25, "        period: after_golive\n"),
+        26, "options[0].staffing[0].period", "'after_go_live'", at="after_golive"),
+    Bad("status-not-allowed", replace("status: draft", "status: final"),
+        7, "metadata.status", "expected one of 'draft' or 'published'", at="final"),
+    Bad("option-id-with-capitals", replace("- id: trust", "- id: Trust"),
+        26, "options[1].id", "lower-case letters", at="id: Trust"),
+    # ---- wrong types
+    Bad("text-where-number-expected", replace("count: 10", "count: ten"),
+        24, "options[0].staffing[0].count", "expected a number, got 'ten'", at="count: ten"),
+    Bad("list-where-mapping-expected",
+        replace("timeline:\n  first_year: 2018/19\n  years: 5\n  price_base: 2017/18\n",
+                "timeline: [2018/19, 5, 2017/18]\n"),
+        8, "timeline", "expected a mapping of keys", at="timeline: ["),
+    Bad("mapping-where-list-expected", replace("      - id: purchases\n        name: Purchases\n"
+                                               "        amount: 100,000\n        vat_share: 100%\n",
+                                               "      id: purchases\n      name: Purchases\n"
+                                               "      amount: 100,000\n      vat_share: 100%\n"),
+        29, "options[1].non_pay", "expected a list", at="non_pay:"),
+    # ---- amounts
+    Bad("letter-o-for-zero", replace("salary: 35,000", "salary: 88,2O2"),
+        25, "options[0].staffing[0].salary", "letter O", at="88,2O2"),
+    Bad("misplaced-thousands-comma", replace("salary: 35,000", "salary: 3,5000"),
+        25, "options[0].staffing[0].salary", "expected an amount in pounds, got '3,5000'", at="3,5000"),
+    Bad("absurd-salary-10bn", replace("salary: 35,000", "salary: £10,000,000,000"),
+        25, "options[0].staffing[0].salary", "£10,000,000,000 is outside £0 to £1,000,000", at="salary"),
+    Bad("negative-amount", replace("amount: 100,000", "amount: -100,000"),
+        32, "options[1].non_pay[0].amount", "-£100,000 is outside", at="amount: -100,000"),
+    Bad("rate-where-amount-expected", replace("salary: 35,000", "salary: 15%"),
+        25, "options[0].staffing[0].salary", "that is a rate", at="15%"),
+    Bad("range-low-above-central", replace("salary: 35,000", "salary: {value: 50000, low: 60000}"),
+        25, "options[0].staffing[0].salary", "low (60,000) is above the central value (50,000)", at="low: 60000"),
+    Bad("comma-amount-in-flow-mapping",
+        replace("      - id: social-worker\n        title: Social worker\n        count: 10\n        salary: 35,000\n",
+                "      - {id: social-worker, title: Social worker, count: 10, salary: 35,000}\n"),
+        # Inside { } this is `salary: 35` and a key `000`, which YAML 1.2 reads as the number 0.
+        22, "options[0].staffing[0].0", 'must be quoted ("1,300,000")', at="salary: 35,000}"),
+    Bad("comma-amount-in-flow-figure", replace("salary: 35,000", "salary: {value: 35,000, source: para 35.20}"),
+        25, "options[0].staffing[0].salary", 'must be quoted ("1,300,000")', at="value: 35,000"),
+    # ---- rates
+    Bad("bare-15-for-a-rate", replace("pension_rate: 20%", "pension_rate: 15"),
+        15, "assumptions.pension_rate", "write 15%", at="pension_rate: 15"),
+    Bad("probability-above-1", insert_after(33, "    failure_risk:\n      annual_probability: 150%\n      cost: 3m\n"),
+        35, "options[1].failure_risk.annual_probability", "a probability is between 0 and 1", at="150%"),
+    Bad("vacancy-above-100pc", insert_after(25, "        vacancy: 120%\n"),
+        26, "options[0].staffing[0].vacancy", "vacancy 120% is outside 0% to 100%", at="vacancy"),
+    Bad("fte-above-1", insert_after(25, "        fte: 1.5\n"),
+        26, "options[0].staffing[0].fte", "FTE is the share of a full-time post", at="fte"),
+    # ---- years and the timeline
+    Bad("financial-year-as-2018", replace("first_year: 2018/19", "first_year: 2018"),
+        9, "timeline.first_year", "write financial years as 2018/19", at="first_year: 2018"),
+    Bad("financial-year-2018-20", replace("first_year: 2018/19", "first_year: 2018/20"),
+        9, "timeline.first_year", "'2018/20' is not a financial year", at="2018/20"),
+    Bad("horizon-0-years", replace("years: 5", "years: 0"),
+        10, "timeline.years", "at least 1", at="years: 0"),
+    Bad("horizon-101-years", replace("years: 5", "years: 101"),
+        10, "timeline.years", "at most 100", at="years: 101"),
+    Bad("price-base-two-years-early", replace("price_base: 2017/18", "price_base: 2016/17"),
+        11, "timeline.price_base", "the price base must be the first year (2018/19) or the year before",
+        at="2016/17"),
+    Bad("post-starts-after-horizon", insert_after(25, "        first_year: 2025/26\n"),
+        26, "options[0].staffing[0].first_year", "2025/26 is outside the horizon (2018/19 to 2022/23)",
+        at="2025/26"),
+    Bad("last-year-before-first-year",
+        insert_after(25, "        first_year: 2020/21\n        last_year: 2019/20\n"),
+        27, "options[0].staffing[0].last_year", "last_year is before first_year", at="last_year"),
+    Bad("setup-year-before-horizon", insert_after(33, SETUP.format(when="        year: 2016/17\n")),
+        37, "options[1].setup[0].year", "2016/17 is outside the horizon", at="year: 2016/17"),
+    Bad("setup-year-and-years", insert_after(33, SETUP.format(
+        when="        year: 2018/19\n        years: [2018/19, 2019/20]\n")),
+        35, "options[1].setup[0]", "exactly one of year, years or profile", at="- name: Procurement"),
+    Bad("setup-profile-not-100pc", insert_after(33, SETUP.format(
+        when="        profile: {2018/19: 50%, 2019/20: 40%}\n")),
+        37, "options[1].setup[0].profile", "add up to 90%, not 100%", at="profile:"),
+    Bad("go-live-month-13", insert_after(28, "    go_live: 2018-13\n"),
+        29, "options[1].go_live", "expected a month such as 2018-06", at="2018-13"),
+    # ---- options and what refers to what
+    Bad("two-baselines", insert_after(28, "    baseline: true\n"),
+        29, "options[1].baseline", "only one option can be the baseline", at="baseline: true"),
+    Bad("no-baseline", delete_lines(20), 16, "options", "no option is marked baseline", at="options:"),
+    Bad("duplicate-option-ids", replace("- id: trust", "- id: in-house"),
+        26, "options[1].id", "option id 'in-house' is used twice", at="- id: in-house"),
+    Bad("only-one-option", delete_lines(26, 33), 16, "options", "at least two options", at="options:"),
+    Bad("unknown-option-family", replace("family: trust", "family: charity"),
+        28, "options[1].family", "'community_interest_company'", at="charity"),
+    Bad("published-figure-unknown-option", insert_after(33, PUBLISHED.format(option="council", post="social-worker")),
+        36, "published_figures[0].option", "no option 'council' (known: in-house, trust)", at="option: council"),
+    Bad("published-figure-unknown-post", insert_after(33, PUBLISHED.format(option="in-house", post="social-worer")),
+        37, "published_figures[0].post", "did you mean 'social-worker'?", at="post: social-worer"),
+]
+
+IDS = [case.id for case in CASES]
+
+
+# --------------------------------------------------------------------------- running them
+
+
+@pytest.fixture
+def bad_file(request, tmp_path, minimal_text, write_scenario) -> tuple[Path, Bad]:
+    case: Bad = request.param
+    content = case.make(minimal_text)
+    assert content != minimal_text, "the case must change the base scenario"
+    if isinstance(content, bytes):
+        path = tmp_path / "scenario.yaml"
+        path.write_bytes(content)
+        built = content.decode("utf-8", errors="replace")
+    else:
+        path = write_scenario(content)
+        built = content
+    if case.at is not None:
+        lines = built.split("\n")
+        assert case.line <= len(lines) and case.at in lines[case.line - 1], (
+            f"catalogue error: line {case.line} of the built file is "
+            f"{lines[case.line - 1] if case.line <= len(lines) else '(past the end)'!r}, not one with {case.at!r}")
+    return path, case
+
+
+def expected_prefix(path: Path, case: Bad) -> str:
+    field = f" {case.field}:" if case.field else ""
+    return f"{path}:{case.line}:{field} "
+
+
+def assert_reported(result, path: Path, case: Bad) -> None:
+    assert result.exit_code == 1, (result.exit_code, result.output)
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    # Every problem names the file and a line; the only other line is validate's count of bad files.
+    for line in result.stderr.splitlines():
+        assert re.match(rf"{re.escape(str(path))}:[0-9]+: ", line) or re.fullmatch(
+            r"[0-9]+ of [0-9]+ scenario files have problems", line), f"no file:line in {line!r}"
+    prefix = expected_prefix(path, case)
+    problems = [line for line in result.stderr.splitlines() if line.startswith(prefix)]
+    assert problems, f"no problem reported as {prefix!r}...; stderr was:\n{result.stderr}"
+    assert any(case.phrase in line for line in problems), (
+        f"no problem at {prefix!r} says {case.phrase!r}; stderr was:\n{result.stderr}")
+
+
+@pytest.mark.parametrize("bad_file", CASES, ids=IDS, indirect=True)
+def test_validate_reports_the_line(bad_file):
+    path, case = bad_file
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert_reported(result, path, case)
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("bad_file", CASES, ids=IDS, indirect=True)
+def test_run_reports_the_line_and_writes_nothing(bad_file, tmp_path):
+    path, case = bad_file
+    out_path = tmp_path / "results.json"
+    before = sorted(tmp_path.rglob("*"))
+    started = time.monotonic()
+    result = CliRunner().invoke(cli, ["run", str(path), "-o", str(out_path)])
+    elapsed = time.monotonic() - started
+    assert_reported(result, path, case)
+    assert not out_path.exists()
+    assert sorted(tmp_path.rglob("*")) == before
+    # Bad input is refused while reading: even the alias bomb and the 5 MB file fail fast.
+    assert elapsed < 5, f"took {elapsed:.1f}s to refuse"
+
+
+def test_the_base_scenario_is_valid(minimal_text, write_scenario):
+    path = write_scenario(minimal_text)
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert result.stdout.startswith(f"{path}: ok (2 options, 5 years")
+
+
+def test_the_catalogue_is_large_and_each_case_named_once():
+    assert len(CASES) >= 35
+    assert len(set(IDS)) == len(IDS)
