@@ -6,6 +6,7 @@ the YAML, check the schema, then check what refers to what across the file.
 
 from __future__ import annotations
 
+import difflib
 import os
 import typing
 from pathlib import Path
@@ -99,14 +100,26 @@ _TYPE_WORDS = {
     "model_type": "expected a mapping of keys",
     "model_attributes_type": "expected a mapping of keys",
     "string_too_short": "must not be empty",
+    "date_type": "expected a date such as 2017-11-09",
+    "date_parsing": "expected a date such as 2017-11-09",
+    "date_from_datetime_parsing": "expected a date such as 2017-11-09",
+    "date_from_datetime_inexact": "expected a date such as 2017-11-09 (no time of day)",
 }
 
 
 def _schema_problems(exc: ValidationError, name: str, lines: Lines) -> list[Problem]:
+    errors = [(_clean_loc(e["loc"]), e) for e in exc.errors(include_url=False, include_input=False)]
+    # A misspelt key (salry) is also a missing one (salary); its "did you mean" says both, once.
+    misspelt = set()
+    for loc, error in errors:
+        if error["type"] == "extra_forbidden":
+            for meant in difflib.get_close_matches(str(loc[-1]), _allowed_keys(loc[:-1]), n=1, cutoff=0.6):
+                misspelt.add(loc[:-1] + (meant,))
     problems = []
     seen = set()
-    for error in exc.errors(include_url=False, include_input=False):
-        loc = _clean_loc(error["loc"])
+    for loc, error in errors:
+        if error["type"] == "missing" and loc in misspelt:
+            continue
         message = _message(error, loc)
         key = (loc, message)
         if key in seen:
@@ -244,7 +257,9 @@ def cross_check(scenario: Scenario) -> list[tuple[tuple, str]]:
         seen_ids.setdefault(option.id, index)
         out.extend(_check_option(option, ("options", index), first, last, horizon))
 
-    out.extend(_check_rates(scenario, first, last))
+    if timeline.price_base in (first - 1, first):
+        # With a wrong price base, the rates it would need are a knock-on, not a problem of their own.
+        out.extend(_check_rates(scenario, first, last))
 
     option_by_id = {option.id: option for option in options}
     for index, check in enumerate(scenario.published_figures):
@@ -339,6 +354,9 @@ def _check_published(check, loc: tuple, option_by_id: dict, first: int, last: in
         line_ids = _line_ids(option)
         if check.line not in line_ids:
             yield loc + ("line",), _no_such("line", check.line, line_ids, f" in option '{option.id}'")
+        elif check.basis == "full_year" and check.line in {item.id for item in option.setup}:
+            yield loc + ("basis",), ("set-up and transition costs are one-off and have no full-year figure; "
+                                     "check them with basis: horizon or a year")
 
 
 def _line_ids(option: Option) -> list[str]:
@@ -359,5 +377,5 @@ def _no_such(what: str, name: str, known, where: str = "") -> str:
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     if close:
         return f"no {what} '{name}'{where}; did you mean '{close[0]}'?"
-    listing = ", ".join(known[:12]) if known else "none"
+    listing = ", ".join(known[:20]) + (", ..." if len(known) > 20 else "") if known else "none"
     return f"no {what} '{name}'{where} (known: {listing})"

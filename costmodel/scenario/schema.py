@@ -14,7 +14,16 @@ import difflib
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StrictBool,
+    field_validator,
+    model_validator,
+)
 
 from . import defaults
 from .units import (
@@ -205,7 +214,8 @@ class Metadata(Strict):
     title: Text
     authority: Text
     author: Text
-    date: _dt.date | str
+    #: The date of this version of the scenario, written 2017-11-09.
+    date: _dt.date
     status: Literal["draft", "published"]
     description: LongText = ""
 
@@ -270,6 +280,11 @@ class ApprenticeshipLevy(Strict):
     @classmethod
     def _rate(cls, value):
         return _bounded(value, "levy rate", 0.0, 0.1)
+
+    @field_validator("allowance")
+    @classmethod
+    def _allowance(cls, value):
+        return _bounded(value, "levy allowance", 0.0, 1_000_000.0)
 
 
 class Discounting(Strict):
@@ -515,7 +530,7 @@ class VatTreatment(Strict):
 class LevyAllowance(Strict):
     """Overrides whether the option's employer has its own levy allowance."""
 
-    applies: bool
+    applies: StrictBool
     reason: Text
 
 
@@ -523,8 +538,10 @@ class Option(Strict):
     id: Slug
     name: Text
     family: Family
-    baseline: bool = False
+    baseline: StrictBool = False
     description: LongText = ""
+    source: str | None = None
+    note: str | None = None
     go_live: Month | None = None
     pension_rate: Rate | None = None
     vat: VatTreatment | None = None
@@ -575,7 +592,7 @@ class PublishedFigure(Strict):
     category: str | None = None
     line: Slug | None = None
     #: The figure is for one of a post's count (a per-head figure), not all of them.
-    each: bool = False
+    each: StrictBool = False
     basis: Literal["full_year", "horizon"] | None = None
     year: FinancialYear | None = None
     measure: Literal["cash", "real", "pv"] = "cash"

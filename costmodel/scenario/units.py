@@ -37,9 +37,16 @@ _AMOUNT = re.compile(r"^(?P<sign>-)?£?(?P<digits>[0-9][0-9,]*(\.[0-9]+)?)(?P<su
 _LOOKALIKES = {"O": "0", "o": "0", "l": "1", "I": "1", "S": "5"}
 
 
+_WORDS = {"thousand": "k", "million": "m", "billion": "bn"}
+
+
 def _hint_lookalikes(text: str) -> str:
+    """A hint for letters typed among digits (88,2O2), or a number written in words (1.3 million)."""
+    words = re.fullmatch(r"£?\s*([0-9][0-9,.]*)\s*(thousand|million|billion)", text.strip(), re.I)
+    if words:
+        return f" (write {words[1]}{_WORDS[words[2].lower()]})"
     for letter, digit in _LOOKALIKES.items():
-        if letter in text and re.search(r"[0-9]", text):
+        if re.search(rf"[0-9,.]{letter}|{letter}[0-9,]", text):
             return f" (letter {letter} where {digit} was meant?)"
     return ""
 
@@ -95,23 +102,28 @@ def parse_rate(raw: object) -> float:
     if isinstance(raw, bool):
         raise UnitError(f"expected a rate such as 15% or 0.15, got {raw!r}")
     if isinstance(raw, (int, float)):
-        value = float(raw)
-        if not math.isfinite(value):
-            raise UnitError(f"expected a rate such as 15% or 0.15, got {raw!r}")
-        if abs(value) > 1:
-            raise UnitError(f"a bare {raw!r} would be {value * 100:g}%; write {raw!r}% if you meant {raw!r} per cent")
-        return value
+        return _bare_rate(float(raw), repr(raw))
     if isinstance(raw, str):
         text = raw.strip().replace(" ", "")
         match = re.fullmatch(r"(-?[0-9]+(\.[0-9]+)?)%", text)
         if match:
             return float(match[1]) / 100.0
         try:
-            return parse_rate(float(text))
+            number = float(text)
         except ValueError:
-            pass
-        raise UnitError(f"expected a rate such as 15% or 0.15, got {raw!r}{_hint_lookalikes(raw)}")
+            raise UnitError(f"expected a rate such as 15% or 0.15, got {raw!r}{_hint_lookalikes(raw)}") from None
+        return _bare_rate(number, text)
     raise UnitError(f"expected a rate such as 15% or 0.15, got {_describe(raw)}")
+
+
+def _bare_rate(value: float, written: str) -> float:
+    if not math.isfinite(value):
+        raise UnitError(f"expected a rate such as 15% or 0.15, got {written}")
+    if abs(value) > 1:
+        # 15 is far more often "15%" than 1500%; say both, so a real 150% (written 1.5) is not misled.
+        raise UnitError(f"a bare {written} would be {value * 100:g}%; write {written}% if you meant {written} per "
+                        f"cent, or {value * 100:g}% if you meant that")
+    return value
 
 
 def parse_number(raw: object) -> float:

@@ -87,6 +87,8 @@ def read_yaml(text: str) -> tuple[object, Lines]:
             problem = _duplicate_message(str(exc))
         elif "\\t" in problem or "'\\t'" in problem:
             problem = "a tab character; indent YAML with spaces"
+        elif "mapping values are not allowed" in problem or ("expected ','" in problem and "':'" in problem):
+            problem += "; text that contains ': ' must be in quotes"
         raise ReadError(line, f"not valid YAML: {problem}") from None
     except YAMLError as exc:
         raise ReadError(None, f"not valid YAML: {exc}") from None

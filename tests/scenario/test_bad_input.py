@@ -112,6 +112,17 @@ SETUP = """\
         amount: 250,000
 {when}"""
 
+# A published figure checking that set-up line for a full year: appended after SETUP
+# (lines 34 to 37), so `published_figures:` is line 38 and its `basis` line 42.
+SETUP_CHECK = """\
+published_figures:
+  - name: Procurement, a year
+    option: trust
+    line: procurement
+    basis: full_year
+    amount: 250,000
+"""
+
 # Ten levels of ten aliases each: a billion strings if anything expanded it.
 # Appended after line 33, so the first anchor is on line 35.
 ALIAS_BOMB = "lol:\n  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
@@ -135,7 +146,7 @@ class Bad:
 CASES = [
     # ---- the file itself
     Bad("yaml-syntax-error", replace("title: Minimal scenario", "title: Minimal: scenario"),
-        3, "", "not valid YAML", at="title: Minimal: scenario"),
+        3, "", "text that contains ': ' must be in quotes", at="title: Minimal: scenario"),
     Bad("unclosed-quote", replace("title: Minimal scenario", 'title: "Minimal scenario'),
         3, "", "a quotation mark on this line is never closed", at='"Minimal'),
     Bad("tab-indentation", replace("  title: Minimal scenario", "\ttitle: Minimal scenario"),
@@ -249,6 +260,19 @@ CASES = [
         37, "options[1].setup[0].profile", "add up to 90%, not 100%", at="profile:"),
     Bad("go-live-month-13", insert_after(28, "    go_live: 2018-13\n"),
         29, "options[1].go_live", "expected a month such as 2018-06", at="2018-13"),
+    Bad("baseline-yes", replace("baseline: true", "baseline: yes"),
+        20, "options[0].baseline", "expected true or false", at="baseline: yes"),
+    Bad("date-in-words", replace("date: 2018-01-01", "date: early 2018"),
+        6, "metadata.date", "expected a date such as 2017-11-09", at="early 2018"),
+    Bad("quoted-bare-rate", replace("pension_rate: 20%", 'pension_rate: "20"'),
+        15, "assumptions.pension_rate", "write 20% if you meant 20 per cent", at='"20"'),
+    Bad("amount-in-words", replace("amount: 100,000", "amount: 1.3 million"),
+        32, "options[1].non_pay[0].amount", "write 1.3m", at="1.3 million"),
+    Bad("negative-levy-allowance", insert_after(15, "  apprenticeship_levy:\n    allowance: -5,000\n"),
+        17, "assumptions.apprenticeship_levy.allowance", "outside", at="-5,000"),
+    Bad("full-year-check-of-one-off-setup", insert_after(33, SETUP.format(when="        year: 2018/19\n")
+                                                         + SETUP_CHECK),
+        42, "published_figures[0].basis", "one-off and have no full-year figure", at="basis: full_year"),
     # ---- options and what refers to what
     Bad("two-baselines", insert_after(28, "    baseline: true\n"),
         29, "options[1].baseline", "only one option can be the baseline", at="baseline: true"),
@@ -344,3 +368,18 @@ def test_the_base_scenario_is_valid(minimal_text, write_scenario):
 def test_the_catalogue_is_large_and_each_case_named_once():
     assert len(CASES) >= 35
     assert len(set(IDS)) == len(IDS)
+
+
+def test_a_misspelt_key_is_one_problem_not_two(write_scenario, minimal_text):
+    """`salry` is an unknown key and leaves `salary` missing: one message says both."""
+    path = write_scenario(minimal_text.replace("salary: 35,000", "salry: 35,000"))
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    problems = [line for line in result.stderr.splitlines() if line.startswith(str(path))]
+    assert problems == [f"{path}:25: options[0].staffing[0].salry: unknown key 'salry'; did you mean 'salary'?"]
+
+
+def test_a_wrong_price_base_is_one_problem_without_knock_ons(write_scenario, minimal_text):
+    path = write_scenario(minimal_text.replace("price_base: 2017/18", "price_base: 2015/16"))
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    problems = [line for line in result.stderr.splitlines() if line.startswith(str(path))]
+    assert len(problems) == 1 and "timeline.price_base" in problems[0]

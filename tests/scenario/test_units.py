@@ -58,9 +58,19 @@ def test_rates(written, rate):
     assert parse_rate(written) == pytest.approx(rate)
 
 
-def test_a_bare_15_for_a_rate_suggests_15_percent():
-    with pytest.raises(UnitError, match=r"would be 1500%; write 15% if you meant 15 per cent"):
-        parse_rate(15)
+@pytest.mark.parametrize("written", [15, "15", " 15 "])
+def test_a_bare_15_for_a_rate_suggests_15_percent(written):
+    with pytest.raises(UnitError, match=r"a bare 15 would be 1500%; write 15% if you meant 15 per cent, "
+                                        r"or 1500% if you meant that"):
+        parse_rate(written)
+
+
+def test_lookalike_letters_are_hinted_only_among_digits():
+    with pytest.raises(UnitError) as caught:
+        parse_amount("1.3 million")
+    assert "write 1.3m" in str(caught.value) and "letter" not in str(caught.value)
+    with pytest.raises(UnitError, match="letter l where 1"):
+        parse_amount("2l,000")
 
 
 @pytest.mark.parametrize("written, start", [("2018/19", 2018), ("2018/2019", 2018), ("1999/00", 1999),
