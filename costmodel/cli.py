@@ -53,8 +53,9 @@ def validate(scenarios: tuple[Path, ...]) -> None:
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
             continue
+        figures = len(scenario.published_figures)
         click.echo(f"{path}: ok ({len(scenario.options)} options, {scenario.timeline.years} years, "
-                   f"{len(scenario.published_figures)} published figures)")
+                   f"{figures} published figure{'' if figures == 1 else 's'})")
     if failed:
         click.echo(f"{failed} of {len(scenarios)} scenario files have problems", err=True)
         sys.exit(EXIT_BAD_INPUT)
