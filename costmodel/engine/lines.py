@@ -25,15 +25,12 @@ class LineFormula:
     category: str | None
     definition: str
     formula: Expr
-    #: For working rows that say how much of a year a line runs: the share in a
-    #: full year once the option is live (1 after go-live, 0 for a line that runs
-    #: only before it), whatever the line's first and last year.
+    #: What the row is in the column for a full year once the option is live, at
+    #: price-base prices, where that differs from its formula: a line's share of the
+    #: year is then its period's share whatever its first and last year (1 after
+    #: go-live, 0 for a line that runs only before it), and a one-off cost is 0.
     full_year: Expr | None = None
     unit: str = "£"
-
-    @property
-    def activity(self) -> bool:
-        return self.full_year is not None
 
 
 @dataclass(frozen=True)
@@ -202,6 +199,7 @@ SETUP_SPEND = LineFormula(
     "spend", "Set-up and transition", "setup_and_transition",
     "A one-off cost: amount (price-base prices) x the share falling in the year x index.",
     Input("amount") * InputRow("share") * INDEX,
+    full_year=Const(0),
 )
 OPTIMISM_BIAS = LineFormula(
     "optimism_bias", "Optimism bias", "setup_and_transition",

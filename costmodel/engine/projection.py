@@ -267,12 +267,8 @@ class _GroupEnv:
         key = "row:" + name
         if key not in self._cache:
             years = self.timeline.years
-            if self.reference:
-                # A full year's recurring cost leaves one-off costs out.
-                self._cache[key] = np.zeros((len(self.instances), len(years)))
-            else:
-                self._cache[key] = np.array([[inst.input_rows[name].get(y, 0.0) for y in years]
-                                             for inst in self.instances])
+            self._cache[key] = np.array([[inst.input_rows[name].get(y, 0.0) for y in years]
+                                         for inst in self.instances])
         return self._cache[key]
 
     def choice(self, name):
@@ -295,7 +291,8 @@ class _GroupEnv:
 
     def evaluate(self, formula: LineFormula) -> np.ndarray:
         shape = (len(self.instances), len(self.timeline.years))
-        expression = formula.full_year if self.reference and formula.activity else formula.formula
+        use_full_year = self.reference and formula.full_year is not None
+        expression = formula.full_year if use_full_year else formula.formula
         values = np.broadcast_to(np.asarray(expression.evaluate(self), dtype=float), shape).copy()
         self.rows[formula.key] = values
         return values
