@@ -246,6 +246,12 @@ TIMELINE_ROWS = (
                 "Green Book: 1 in year 0; each later year, the previous factor / (1 + that year's rate).",
                 Prev("discount_factor") / (1 + Series("discount_rate") * Min(Const(1), Series("year_number"))),
                 unit="factor"),
+    LineFormula("real_factor", "Real-terms factor", None,
+                "Turns cash into price-base prices: 1 / general price index.",
+                1 / Series("general_index"), unit="factor"),
+    LineFormula("pv_factor", "Present value factor", None,
+                "Turns cash into present value: real-terms factor x discount factor.",
+                Series("real_factor") * Series("discount_factor"), unit="factor"),
 )
 
 #: The opening value (the column before the first year) of each row that uses Prev.

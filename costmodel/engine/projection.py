@@ -61,10 +61,10 @@ class OptionResult:
         return _sum((row.cash for row in self.cost_rows), len(self.timeline.years))
 
     def real(self) -> np.ndarray:
-        return self.cash() / self.timeline.series["general_index"][0]
+        return self.cash() * self.timeline.series["real_factor"][0]
 
     def pv(self) -> np.ndarray:
-        return self.real() * self.timeline.series["discount_factor"][0]
+        return self.cash() * self.timeline.series["pv_factor"][0]
 
 
 @dataclass
@@ -113,13 +113,13 @@ class Projection:
         records = []
         labels = self.year_labels
         for result in self.options:
-            index = result.timeline.series["general_index"][0]
-            factor = result.timeline.series["discount_factor"][0]
+            real_factor = result.timeline.series["real_factor"][0]
+            pv_factor = result.timeline.series["pv_factor"][0]
             for row in result.cost_rows:
-                real = row.cash / index
+                real, pv = row.cash * real_factor, row.cash * pv_factor
                 for t, year in enumerate(self.years):
                     records.append((result.option.id, row.group, row.instance.id, row.formula.key, row.label,
-                                    row.category, labels[t], year, row.cash[t], real[t], real[t] * factor[t]))
+                                    row.category, labels[t], year, row.cash[t], real[t], pv[t]))
         return pd.DataFrame.from_records(records, columns=[
             "option", "group", "line", "row", "label", "category", "year", "year_start", "cash", "real", "pv"])
 
@@ -166,8 +166,7 @@ class Projection:
                 members = [r for r in result.cost_rows if r.category == category]
                 if members:
                     cat_cash = _sum((r.cash for r in members), len(self.years))
-                    cat_pv = cat_cash / result.timeline.series["general_index"][0] \
-                        * result.timeline.series["discount_factor"][0]
+                    cat_pv = cat_cash * result.timeline.series["pv_factor"][0]
                     by_category[category] = {"cash": _money(cat_cash.sum()), "npc": _money(cat_pv.sum())}
             options.append({
                 "id": option.id,
@@ -363,10 +362,9 @@ def _check(projection: Projection, check: PublishedFigure) -> CheckResult:
         computed = sum(row.full_year for row in rows)
         what += ", a full year at price-base prices"
     else:
-        index = result.timeline.series["general_index"][0]
-        factor = result.timeline.series["discount_factor"][0]
-        measure = {"cash": lambda c: c, "real": lambda c: c / index, "pv": lambda c: c / index * factor}[check.measure]
-        values = measure(_sum((row.cash for row in rows), len(projection.years)))
+        factor = {"cash": 1.0, "real": result.timeline.series["real_factor"][0],
+                  "pv": result.timeline.series["pv_factor"][0]}[check.measure]
+        values = _sum((row.cash for row in rows), len(projection.years)) * factor
         if check.year is not None:
             computed = float(values[projection.years.index(check.year)])
             what += f", {financial_year_label(check.year)} {check.measure}"
