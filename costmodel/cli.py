@@ -80,7 +80,7 @@ def run(scenario_path: Path, output: Path | None, json_path: str | None, strict:
       costmodel run scenarios/isle-of-wight-2017.yaml --json - > results.json
     """
     from .engine.projection import project, projection_json
-    from .files import OutputError, write_atomic
+    from .files import OutputError, check_targets, write_atomic
     from .scenario.loader import load_scenario
     from .scenario.problems import ScenarioError
 
@@ -95,7 +95,9 @@ def run(scenario_path: Path, output: Path | None, json_path: str | None, strict:
     target = output if output is not None else Path("workbooks") / f"{scenario.metadata.id}.json"
     # With --json -, standard output carries the JSON alone; the table goes to stderr.
     to_stderr = json_path == "-"
+    targets = [target] + ([Path(json_path)] if json_path not in (None, "-") else [])
     try:
+        check_targets(targets, [scenario_path])
         write_atomic(target, text.encode("utf-8"))
         if json_path not in (None, "-"):
             write_atomic(json_path, text.encode("utf-8"))

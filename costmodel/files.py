@@ -15,6 +15,16 @@ class OutputError(Exception):
     """An output file could not be written; the message names the path and why."""
 
 
+def check_targets(targets: list[Path], inputs: list[Path]) -> None:
+    """Refuse, before anything is written, an output that is a folder or would replace an input."""
+    for target in targets:
+        if target.is_dir():
+            raise OutputError(f"{target}: is a folder; give a file name")
+        for source in inputs:
+            if target.exists() and source.exists() and os.path.samefile(target, source):
+                raise OutputError(f"{target}: is the scenario being read; choose another output file")
+
+
 def write_atomic(path: str | os.PathLike, data: bytes) -> None:
     target = Path(path)
     if target.is_dir():

@@ -158,3 +158,13 @@ def test_python_dash_m_runs_the_cli():
 def test_console_script_is_installed_beside_python():
     script = Path(sys.executable).parent / "costmodel"
     assert script.exists(), f"{script} is missing: install with pip install -e ."
+
+
+def test_run_never_writes_over_the_scenario_it_reads(tmp_path):
+    scenario = tmp_path / "iow.yaml"
+    scenario.write_bytes(IOW.read_bytes())
+    for args in (["-o", scenario], ["-o", tmp_path / "out.json", "--json", scenario]):
+        result = invoke("run", scenario, *args)
+        assert result.exit_code == 1 and "is the scenario being read" in result.stderr
+        assert scenario.read_bytes() == IOW.read_bytes()
+    assert not (tmp_path / "out.json").exists()  # nothing written when any target is refused

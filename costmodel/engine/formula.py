@@ -153,6 +153,10 @@ _NUMPY = {
 }
 
 
+def _outer(expr: Expr) -> int:
+    return getattr(expr, "outer_precedence", expr.precedence)
+
+
 @dataclass(frozen=True, eq=False)
 class BinOp(Expr):
     op: str
@@ -166,15 +170,20 @@ class BinOp(Expr):
     def evaluate(self, env):
         return _NUMPY[self.op](self.left.evaluate(env), self.right.evaluate(env))
 
+    @property
+    def outer_precedence(self):
+        # A comparison brackets itself, so to the expression around it, it is atomic.
+        return 9 if self.precedence == 0 else self.precedence
+
     def render(self, ctx):
         left = self.left.render(ctx)
-        if self.left.precedence < self.precedence:
+        if _outer(self.left) < self.precedence:
             left = f"({left})"
         right = self.right.render(ctx)
         # a-(b-c) and a/(b*c) need their brackets; a+(b+c) would not, but keeping
         # them costs nothing and matches the tree a reviewer sees in the definition.
-        if self.right.precedence < self.precedence or (
-            self.right.precedence == self.precedence and self.op in ("-", "/")
+        if _outer(self.right) < self.precedence or (
+            _outer(self.right) == self.precedence and self.op in ("-", "/")
         ):
             right = f"({right})"
         if self.precedence == 0:
@@ -195,7 +204,7 @@ class Neg(Expr):
 
     def render(self, ctx):
         inner = self.operand.render(ctx)
-        return f"-({inner})" if self.operand.precedence < 9 else f"-{inner}"
+        return f"-({inner})" if _outer(self.operand) < 9 else f"-{inner}"
 
     def names(self):
         return self.operand.names()

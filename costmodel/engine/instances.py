@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..scenario.schema import Activity, AmountLine, Figure, Option, Scenario, fixed
+from ..scenario.schema import AMOUNT_SECTIONS, Activity, AmountLine, Figure, Option, Scenario, fixed
 from . import lines as L
 
 YEAR = "financial year (starting April)"
@@ -127,10 +127,9 @@ def option_groups(scenario: Scenario, option_index: int) -> list[GroupInstances]
         groups.append(GroupInstances(L.SERVICE_CHARGES, _amount_instances(
             partnership.service_charges, "service_charges", scenario, f"{path}.partnership")))
 
-    for group, section in ((L.CONTRACT, "contract"), (L.NON_PAY, "non_pay"),
-                           (L.CORPORATE_SERVICES, "corporate_services"), (L.CLIENT_SIDE, "client_side"),
-                           (L.STRANDED, "stranded_costs")):
-        groups.append(GroupInstances(group, _amount_instances(getattr(option, section), section, scenario, path)))
+    for section in AMOUNT_SECTIONS:
+        groups.append(GroupInstances(L.AMOUNT_GROUPS[section],
+                                     _amount_instances(getattr(option, section), section, scenario, path)))
 
     setup = []
     for index, item in enumerate(option.setup):

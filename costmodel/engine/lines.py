@@ -60,13 +60,20 @@ ACTIVE = LineFormula(
 )
 
 
-def _vat_on(base: Expr) -> LineFormula:
+#: The share of a line's cost the option's own body pays, not the council before go-live: all of it
+#: for a line that runs after go-live, none for one that runs before, the share of the year live for
+#: one that runs all year.
+PAID_AFTER_GO_LIVE = Pick("period", {"after_go_live": Const(1), "before_go_live": Const(0),
+                                     "whole_horizon": Series("live")})
+
+
+def _vat_on(base: Expr, paid_after_go_live: Expr) -> LineFormula:
     return LineFormula(
         "irrecoverable_vat", "Irrecoverable VAT", "irrecoverable_vat",
-        "VAT charged on the line (its VAT-bearing share at the VAT rate) that the body delivering the "
-        "service cannot recover, from go-live: x share of the year live. Before go-live the council is "
-        "the buyer and recovers the VAT.",
-        base * Input("vat_share") * Input("vat_rate") * Input("irrecoverable_share") * Series("live"),
+        "VAT on the line (its VAT-bearing share at the VAT rate) that the body delivering the service "
+        "cannot recover: only on what that body pays, from go-live. Before go-live the council is the "
+        "buyer and recovers the VAT.",
+        base * Input("vat_share") * Input("vat_rate") * Input("irrecoverable_share") * paid_after_go_live,
     )
 
 
@@ -175,7 +182,7 @@ def _amount_group(key: str, label: str, category: str, definition: str, sign: in
                   vat: bool = True) -> LineGroup:
     amount = Input("amount") * INDEX * Row("active")
     cost = LineFormula("cost", label, category, definition, amount if sign > 0 else -amount)
-    rows = (ACTIVE, cost, _vat_on(Row("cost"))) if vat else (ACTIVE, cost)
+    rows = (ACTIVE, cost, _vat_on(Row("cost"), PAID_AFTER_GO_LIVE)) if vat else (ACTIVE, cost)
     return LineGroup(key, label, rows)
 
 
@@ -190,6 +197,9 @@ CLIENT_SIDE = _amount_group("client_side", "Client-side commissioning", "corpora
                             f"The council's client-side commissioning team: {_AMOUNT}.")
 STRANDED = _amount_group("stranded_costs", "Stranded council costs", "corporate_and_client",
                          f"Council costs that stay when services leave: {_AMOUNT}.")
+#: The group that costs each section of annual amounts in an option.
+AMOUNT_GROUPS = {"contract": CONTRACT, "non_pay": NON_PAY, "corporate_services": CORPORATE_SERVICES,
+                 "client_side": CLIENT_SIDE, "stranded_costs": STRANDED}
 SAVINGS = _amount_group("savings", "Savings and income", "savings_and_income",
                         f"A saving or income, counted as a negative cost: minus ({_AMOUNT}).", sign=-1, vat=False)
 
@@ -207,7 +217,7 @@ OPTIMISM_BIAS = LineFormula(
     Row("spend") * Input("optimism_bias_upper") * (1 - Input("optimism_bias_mitigation")),
 )
 SETUP = LineGroup("setup", "Set-up and transition",
-                  (SETUP_SPEND, OPTIMISM_BIAS, _vat_on(Row("spend") + Row("optimism_bias"))))
+                  (SETUP_SPEND, OPTIMISM_BIAS, _vat_on(Row("spend") + Row("optimism_bias"), Series("live"))))
 
 # --------------------------------------------------------------------------- risk
 

@@ -218,8 +218,11 @@ def _money(value: float) -> float:
 
 
 def break_even_year(cash: np.ndarray, baseline_cash: np.ndarray, labels: list[str]) -> str | None:
-    """The first year from which the option's cumulative cash cost stays at or below the baseline's."""
-    ahead = np.cumsum(cash) <= np.cumsum(baseline_cash) + 0.005
+    """The first year from which the option's cumulative cash cost stays at or below the baseline's.
+
+    "At or below" allows a difference of less than a penny, as the workbook's formula does.
+    """
+    ahead = np.cumsum(cash) - np.cumsum(baseline_cash) < 0.01
     if not ahead[-1]:
         return None
     behind = np.nonzero(~ahead)[0]

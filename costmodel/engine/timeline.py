@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..scenario import defaults
+from ..scenario.units import financial_year_of
 from ..scenario.schema import Figure, Option, Scenario, YearlyRates
 from .formula import Prev
 from .lines import TIMELINE_OPENING, TIMELINE_ROWS
@@ -34,10 +35,7 @@ def yearly(rates: YearlyRates, years: list[int]) -> np.ndarray:
 
 
 def ni_tables(scenario: Scenario) -> tuple[dict[int, float], dict[int, float]]:
-    ni = scenario.assumptions.employer_ni
-    rates = {**defaults.EMPLOYER_NI_RATE, **{y: f.value for y, f in ni.rates.items()}}
-    thresholds = {**defaults.EMPLOYER_NI_THRESHOLD, **{y: f.value for y, f in ni.thresholds.items()}}
-    return rates, thresholds
+    return scenario.assumptions.employer_ni_tables()
 
 
 def discount_rates(scenario: Scenario, year_numbers: np.ndarray) -> np.ndarray:
@@ -54,8 +52,7 @@ def go_live(option: Option, first_year: int) -> tuple[int, int]:
     if option.go_live is None:
         return first_year, 0
     year, month = option.go_live
-    fy = year if month >= 4 else year - 1
-    return fy, (month - 4) % 12
+    return financial_year_of(year, month), (month - 4) % 12
 
 
 @dataclass

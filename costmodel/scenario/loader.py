@@ -15,8 +15,8 @@ from pydantic import BaseModel, ValidationError
 
 from . import schema
 from .problems import Problem, ScenarioError, format_path
-from .schema import Figure, Option, Scenario, slugify
-from .units import financial_year_label
+from .schema import LINE_SECTIONS, Figure, Option, Scenario, slugify
+from .units import financial_year_label, financial_year_of
 from .yamlread import Lines, ReadError, decode, line_of, read_yaml
 
 
@@ -64,10 +64,7 @@ def load_scenario_bytes(raw: bytes, name: str) -> Scenario:
 
 # --------------------------------------------------------------------------- ids
 
-_ID_SOURCES = {
-    "staffing": "title", "contract": "name", "non_pay": "name", "corporate_services": "name",
-    "client_side": "name", "stranded_costs": "name", "setup": "name", "savings": "name",
-}
+_ID_SOURCES = {"staffing": "title", **{section: "name" for section in LINE_SECTIONS}}
 
 
 def _fill_ids(data: dict) -> None:
@@ -100,6 +97,8 @@ _TYPE_WORDS = {
     "model_type": "expected a mapping of keys",
     "model_attributes_type": "expected a mapping of keys",
     "string_too_short": "must not be empty",
+    "string_too_long": "is too long for this field; put long explanations in a note",
+    "too_short": "must list at least one",
     "date_type": "expected a date such as 2017-11-09",
     "date_parsing": "expected a date such as 2017-11-09",
     "date_from_datetime_parsing": "expected a date such as 2017-11-09",
@@ -135,7 +134,7 @@ def _clean_loc(loc: tuple) -> tuple:
     for part in loc:
         if isinstance(part, str) and ("[" in part or part.startswith("function-")):
             continue
-        if part in ("tuple[int, int]", "int", "float", "str", "dict[int,Figure]", "Figure"):
+        if part in ("tuple[int, int]", "int", "float", "str", "dict[int,Figure]", "Figure", "rate", "table"):
             continue
         out.append(part)
     return tuple(out)
@@ -145,7 +144,7 @@ def _message(error: dict, loc: tuple) -> str:
     kind = error["type"]
     if kind == "missing":
         return "required key is missing"
-    if kind == "extra_forbidden" and str(loc[-1]).isdigit():
+    if kind == "extra_forbidden" and schema.split_by_comma(loc[-1]):
         return schema._unknown_key_message(loc[-1], [])
     if kind == "extra_forbidden":
         allowed = _allowed_keys(loc[:-1])
@@ -274,14 +273,10 @@ def _in_horizon(year: int | None, loc: tuple, first: int, last: int, horizon: st
 
 def _check_option(option: Option, loc: tuple, first: int, last: int, horizon: str):
     if option.go_live is not None:
-        year, month = option.go_live
-        fy = year if month >= 4 else year - 1
-        if fy > last:
+        if financial_year_of(*option.go_live) > last:
             yield loc + ("go_live",), f"go-live is after the horizon ends ({financial_year_label(last)})"
     seen: dict[str, str] = {}
-    sections = ["staffing", "contract", "non_pay", "corporate_services", "client_side", "stranded_costs",
-                "setup", "savings"]
-    for section in sections:
+    for section in ("staffing",) + LINE_SECTIONS:
         for index, item in enumerate(getattr(option, section)):
             item_loc = loc + (section, index)
             if item.id in seen:
@@ -291,8 +286,11 @@ def _check_option(option: Option, loc: tuple, first: int, last: int, horizon: st
             for key in ("first_year", "last_year", "year"):
                 yield from _in_horizon(getattr(item, key, None), item_loc + (key,), first, last, horizon)
             if section == "setup":
-                for year in list(item.years or []) + list((item.profile or {}).keys()):
-                    yield from _in_horizon(year, item_loc + ("years",), first, last, horizon)
+                for index_in_list, year in enumerate(item.years or []):
+                    yield from _in_horizon(year, item_loc + ("years", index_in_list), first, last, horizon)
+                for year in (item.profile or {}):
+                    yield from _in_horizon(year, item_loc + ("profile", financial_year_label(year)),
+                                           first, last, horizon)
     partnership = option.partnership
     if partnership is not None:
         for key in ("first_year", "last_year"):
@@ -319,11 +317,7 @@ def _check_rates(scenario: Scenario, first: int, last: int):
                 yield ((("assumptions", key, "value")),
                        f"the table starts at {financial_year_label(earliest)}; it must give a rate from "
                        f"{financial_year_label(max(first, scenario.timeline.price_base + 1))}")
-    from . import defaults
-
-    rates = {**defaults.EMPLOYER_NI_RATE, **{y: f.value for y, f in assumptions.employer_ni.rates.items()}}
-    thresholds = {**defaults.EMPLOYER_NI_THRESHOLD,
-                  **{y: f.value for y, f in assumptions.employer_ni.thresholds.items()}}
+    rates, thresholds = assumptions.employer_ni_tables()
     for key, table in (("rates", rates), ("thresholds", thresholds)):
         if min(table) > needed_from:
             yield (("assumptions", "employer_ni", key),
@@ -338,6 +332,10 @@ def _check_published(check, loc: tuple, option_by_id: dict, first: int, last: in
         return
     yield from _in_horizon(check.year, loc + ("year",), first, last, horizon)
     post_ids = [post.id for post in option.staffing]
+    if check.each and check.post in post_ids:
+        post = next(p for p in option.staffing if p.id == check.post)
+        if post.count.value == 0:
+            yield loc + ("each",), f"post '{post.id}' has a count of 0, so there is no figure per head to check"
     wanted = [check.post] if check.post else list(check.posts or [])
     for post in wanted:
         if post not in post_ids:
@@ -361,7 +359,7 @@ def _check_published(check, loc: tuple, option_by_id: dict, first: int, last: in
 
 def _line_ids(option: Option) -> list[str]:
     ids = []
-    for section in ("contract", "non_pay", "corporate_services", "client_side", "stranded_costs", "setup", "savings"):
+    for section in LINE_SECTIONS:
         ids.extend(item.id for item in getattr(option, section))
     if option.partnership is not None:
         ids.extend(item.id for item in option.partnership.partner_posts)
@@ -371,8 +369,6 @@ def _line_ids(option: Option) -> list[str]:
 
 def _no_such(what: str, name: str, known, where: str = "") -> str:
     """"no post 'x' in option 'y'; did you mean 'z'?" (the name next to the word it names)."""
-    import difflib
-
     known = list(known)
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     if close:

@@ -18,9 +18,11 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     PrivateAttr,
     StrictBool,
+    Tag,
     field_validator,
     model_validator,
 )
@@ -165,8 +167,13 @@ def slugify(text: str) -> str:
     return (slug or "line")[:64]
 
 
+def split_by_comma(key: object) -> bool:
+    """Whether a key looks like the tail of an amount that a comma split inside { } (35,000 -> '000')."""
+    return str(key).isdigit() and len(str(key)) <= 3
+
+
 def _unknown_key_message(key: str, allowed) -> str:
-    if str(key).isdigit():
+    if split_by_comma(key):
         # `{value: 35,000}` reads as value 35 and a key "000" (0): the comma split the amount.
         return (f"unknown key '{key}': inside {{ }} a comma separates entries, so an amount such as "
                 f"1,300,000 there must be quoted (\"1,300,000\") or written without commas")
@@ -226,10 +233,21 @@ class Timeline(Strict):
     price_base: FinancialYear
 
 
+def _rate_or_table(raw: object) -> str:
+    """A mapping of years is a table by year; anything else is one rate (possibly in figure form)."""
+    if isinstance(raw, dict) and not any(key in _FIGURE_KEYS for key in raw):
+        return "table"
+    return "rate"
+
+
 class YearlyRates(Strict):
     """A rate for every year: one rate, or a table by year carried forward."""
 
-    value: Rate | dict[FinancialYear, Rate]
+    value: Annotated[
+        Annotated[Figure, BeforeValidator(_figure_reader("rate", parse_rate)), Tag("rate")]
+        | Annotated[dict[FinancialYear, Rate], Tag("table")],
+        Discriminator(_rate_or_table),
+    ]
     source: str | None = None
     note: str | None = None
 
@@ -323,6 +341,13 @@ class Assumptions(Strict):
     @classmethod
     def _pension(cls, value):
         return _bounded(value, "pension rate", 0.0, 0.6)
+
+    def employer_ni_tables(self) -> tuple[dict[int, float], dict[int, float]]:
+        """NI rate and threshold by tax year: the shipped table with the scenario's years over it."""
+        rates = {**defaults.EMPLOYER_NI_RATE, **{y: f.value for y, f in self.employer_ni.rates.items()}}
+        thresholds = {**defaults.EMPLOYER_NI_THRESHOLD,
+                      **{y: f.value for y, f in self.employer_ni.thresholds.items()}}
+        return rates, thresholds
 
     @field_validator("vat_rate")
     @classmethod
@@ -534,6 +559,11 @@ class LevyAllowance(Strict):
     reason: Text
 
 
+#: An option's sections of annual amounts, and of all its lines with ids, in the order they are costed.
+AMOUNT_SECTIONS = ("contract", "non_pay", "corporate_services", "client_side", "stranded_costs")
+LINE_SECTIONS = AMOUNT_SECTIONS + ("setup", "savings")
+
+
 class Option(Strict):
     id: Slug
     name: Text
@@ -588,7 +618,7 @@ class PublishedFigure(Strict):
     name: Text
     option: Slug
     post: Slug | None = None
-    posts: list[Slug] | None = None
+    posts: Annotated[list[Slug], Field(min_length=1)] | None = None
     category: str | None = None
     line: Slug | None = None
     #: The figure is for one of a post's count (a per-head figure), not all of them.

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 #: Largest single amount we accept. A children's services budget is tens of
 #: millions; a figure beyond this is a typing slip, not a plan.
 MAX_AMOUNT = 5_000_000_000.0
-#: Largest annual salary we accept for one full-time post.
-MAX_SALARY = 1_000_000.0
 
 
 class UnitError(ValueError):
@@ -136,11 +134,16 @@ def parse_number(raw: object) -> float:
             raise UnitError(f"expected a number, got {raw!r}")
         return value
     if isinstance(raw, str):
+        text = raw.strip()
+        # 1,500 is fifteen hundred; 1,5 is a European decimal or a slip, and never 15.
+        if "," in text and not _commas_ok(text):
+            raise UnitError(f"expected a number, got {raw!r}: commas may only separate thousands (1,500); "
+                            f"write a decimal with a point (1.5)")
         try:
-            return parse_number(float(raw.strip().replace(",", "")))
+            number = float(text.replace(",", ""))
         except ValueError:
-            pass
-        raise UnitError(f"expected a number, got {raw!r}{_hint_lookalikes(raw)}")
+            raise UnitError(f"expected a number, got {raw!r}{_hint_lookalikes(raw)}") from None
+        return parse_number(number)
     raise UnitError(f"expected a number, got {_describe(raw)}")
 
 
@@ -149,6 +152,8 @@ _FY = re.compile(r"^(?P<start>[0-9]{4})\s*[/-]\s*(?P<end>[0-9]{2}|[0-9]{4})$")
 
 def parse_financial_year(raw: object) -> int:
     """`2018/19` (or `2018/2019`) -> 2018, the calendar year in which April falls."""
+    if isinstance(raw, str) and re.fullmatch(r"[0-9]{4}", raw.strip()):
+        raw = int(raw)
     if isinstance(raw, int) and not isinstance(raw, bool):
         raise UnitError(f"write financial years as {raw}/{(raw + 1) % 100:02d}, not {raw}")
     if not isinstance(raw, str):
@@ -196,6 +201,11 @@ def parse_month(raw: object) -> tuple[int, int]:
                 if len(name) >= 3 and full.startswith(name):
                     return int(match[2]), number
     raise UnitError(f"expected a month such as 2018-06 or June 2018, got {raw!r}")
+
+
+def financial_year_of(year: int, month: int) -> int:
+    """The financial year (by the calendar year its April falls in) that a month belongs to."""
+    return year if month >= 4 else year - 1
 
 
 def month_label(year: int, month: int) -> str:

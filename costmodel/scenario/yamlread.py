@@ -64,6 +64,10 @@ def read_yaml(text: str) -> tuple[object, Lines]:
         depth = 0
         for event in yaml.parse(io.StringIO(text)):
             kind = type(event).__name__
+            if kind == "DocumentStartEvent" and getattr(event, "version", None) not in (None, (1, 2)):
+                # A %YAML 1.1 directive would make `no` a boolean again; scenarios are YAML 1.2.
+                directive = next(i for i, line in enumerate(text.split("\n"), 1) if line.startswith("%YAML"))
+                raise ReadError(directive, "scenarios are YAML 1.2; remove the %YAML directive")
             if kind == "AliasEvent" or getattr(event, "anchor", None):
                 raise ReadError(event.start_mark.line + 1,
                                 "YAML anchors and aliases (& and *) are not allowed in a scenario; write the values out")
@@ -107,7 +111,7 @@ def _duplicate_message(text: str) -> str:
     match = re.search(r'found duplicate key "([^"]*)"', text)
     if not match:
         return "duplicate key"
-    if match[1].isdigit():
+    if match[1].isdigit() and len(match[1]) <= 3:
         return (f'duplicate key "{match[1]}": inside {{ }} a comma separates entries, so an amount such as '
                 f'1,300,000 there must be quoted ("1,300,000") or written without commas')
     return f'duplicate key "{match[1]}"'

@@ -160,3 +160,23 @@ def test_vat_is_irrecoverable_only_once_the_vehicle_is_live():
     # Before July 2018 the council buys and recovers VAT; from July the trust cannot:
     # 2018/19: £102,000 x 20% x 9/12 = £15,300; 2019/20: £104,040 x 20% = £20,808
     assert rows_of(projection, "subject", "irrecoverable_vat")[:2] == pytest.approx([15_300.0, 20_808.0])
+
+
+def test_vat_on_a_line_that_starts_at_go_live_is_not_cut_twice():
+    """A trust going live in June: the line runs 10/12 of 2018/19, and all of that is the trust's."""
+    body = NON_PAY.replace('amount: "100,000"', 'amount: "120,000", index: none')
+    projection = project_text(_option("trust", body, extra="  go_live: 2018-06\n"))
+    # Cost: £120,000 x 10/12 = £100,000; VAT: £100,000 x 20% = £20,000 (not x 10/12 again)
+    assert rows_of(projection, "subject", "cost")[0] == pytest.approx(100_000.0)
+    assert rows_of(projection, "subject", "irrecoverable_vat")[0] == pytest.approx(20_000.0)
+
+
+def test_vat_on_setup_counts_only_what_falls_after_go_live():
+    body = """\
+  setup:
+    - {id: setup, name: Set-up, amount: "100,000", years: [2018/19, 2019/20], index: none, vat_share: 100%}
+"""
+    projection = project_text(_option("trust", body, extra="  go_live: 2019-01\n"))
+    # 2018/19: £50,000, of which January to March (3/12) is the trust's: VAT 20% x £12,500 = £2,500
+    # 2019/20: £50,000, all the trust's: VAT £10,000
+    assert rows_of(projection, "subject", "irrecoverable_vat")[:2] == pytest.approx([2_500.0, 10_000.0])

@@ -21,7 +21,7 @@ class CellRefs:
     def input(self, name): return f"Inputs!$D${abs(hash(name)) % 900 + 10}"
     def input_row(self, name): return "Inputs!F40"
     def choice(self, name): return self.choices[name]
-    def series(self, name): return f"F${abs(hash(name)) % 20 + 3}"
+    def series(self, name): return f"F${abs(hash(name)) % 20 + 3}" if name != "y" else "F$3"
     def row(self, name): return f"F{abs(hash(name)) % 50 + 30}"
     def total(self, name): return f"F{abs(hash(name)) % 50 + 90}"
     def prev(self, name): return f"E{abs(hash(name)) % 20 + 3}"
@@ -72,7 +72,8 @@ def test_brackets_follow_precedence():
     assert ((a + b) * c).render(Letters()) == "(A1+B1)*C1"
     assert (-(a + b)).render(Letters()) == "-(A1+B1)"
     assert Max(Const(0), a - b).render(Letters()) == "MAX(0,A1-B1)"
-    assert (Series("y").at_least(a) * b).render(Letters()).startswith("(")
+    assert (Series("y").at_least(a) * b).render(Letters()) == "(F$3>=A1)*B1"
+    assert ((a + b).above(c)).render(Letters()) == "(A1+B1>C1)"
 
 
 class Literal:

@@ -273,6 +273,22 @@ CASES = [
     Bad("full-year-check-of-one-off-setup", insert_after(33, SETUP.format(when="        year: 2018/19\n")
                                                          + SETUP_CHECK),
         42, "published_figures[0].basis", "one-off and have no full-year figure", at="basis: full_year"),
+    Bad("yaml-1-1-directive", insert_after(0, "%YAML 1.1\n---\n"),
+        1, "", "scenarios are YAML 1.2", at="%YAML 1.1"),
+    Bad("count-with-decimal-comma", replace("count: 10", 'count: "1,5"'),
+        24, "options[0].staffing[0].count", "commas may only separate thousands", at='"1,5"'),
+    Bad("table-by-year-with-bare-year", replace("pay_awards: 2%", "pay_awards: {value: {2018: 2%}}"),
+        14, "assumptions.pay_awards.value.2018", "write financial years as 2018/19", at="2018: 2%"),
+    Bad("setup-profile-year-outside-horizon", insert_after(33, SETUP.format(
+        when="        profile: {2018/19: 50%, 2030/31: 50%}\n")),
+        37, "options[1].setup[0].profile.2030/31", "2030/31 is outside the horizon", at="2030/31"),
+    Bad("published-figure-empty-posts", insert_after(33, PUBLISHED.format(option="in-house", post="x")
+                                                     .replace("post: x", "posts: []")),
+        37, "published_figures[0].posts", "must list at least one", at="posts: []"),
+    Bad("per-head-figure-of-no-posts", lambda text: insert_after(33, PUBLISHED.format(
+        option="in-house", post="social-worker").replace("basis:", "each: true\n    basis:"))(
+        text.replace("count: 10", "count: 0")),
+        38, "published_figures[0].each", "a count of 0", at="each: true"),
     # ---- options and what refers to what
     Bad("two-baselines", insert_after(28, "    baseline: true\n"),
         29, "options[1].baseline", "only one option can be the baseline", at="baseline: true"),
