@@ -64,12 +64,12 @@ def validate(scenarios: tuple[Path, ...]) -> None:
 @cli.command(epilog=_EPILOG)
 @click.argument("scenario_path", metavar="SCENARIO", type=click.Path(dir_okay=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Where to write the results (default: workbooks/<scenario id>.json).")
+              help="Where to write the comparison workbook (default: workbooks/<scenario id>.xlsx).")
 @click.option("--json", "json_path", metavar="PATH|-",
               help="Also write the results as JSON to PATH, or to standard output with '-'.")
 @click.option("--strict", is_flag=True, help="Exit 1 if any published figure does not agree.")
 def run(scenario_path: Path, output: Path | None, json_path: str | None, strict: bool) -> None:
-    """Project every option of a scenario and write the results.
+    """Project every option of a scenario and write the comparison workbook.
 
     Prints the options ranked by net present cost, and every published figure
     the scenario states with whether the arithmetic agrees.
@@ -77,13 +77,17 @@ def run(scenario_path: Path, output: Path | None, json_path: str | None, strict:
     \b
     Example:
       costmodel run scenarios/isle-of-wight-2017.yaml
-      costmodel run scenarios/isle-of-wight-2017.yaml --json - > results.json
+      costmodel run scenarios/isle-of-wight-2017.yaml -o paper.xlsx --json - > results.json
     """
     from .engine.projection import project, projection_json
     from .files import OutputError, check_targets, write_atomic
     from .scenario.loader import load_scenario
     from .scenario.problems import ScenarioError
+    from .workbook.writer import build_workbook
 
+    target = output if output is not None else None
+    if target is not None and target.suffix.lower() != ".xlsx":
+        raise click.BadParameter(f"{target} should end in .xlsx; for JSON use --json PATH", param_hint="-o")
     try:
         scenario = load_scenario(scenario_path)
     except ScenarioError as exc:
@@ -91,24 +95,26 @@ def run(scenario_path: Path, output: Path | None, json_path: str | None, strict:
             click.echo(str(problem), err=True)
         sys.exit(EXIT_BAD_INPUT)
     projection = project(scenario)
-    text = projection_json(projection)
-    target = output if output is not None else Path("workbooks") / f"{scenario.metadata.id}.json"
+    target = target or Path("workbooks") / f"{scenario.metadata.id}.xlsx"
     # With --json -, standard output carries the JSON alone; the table goes to stderr.
     to_stderr = json_path == "-"
-    targets = [target] + ([Path(json_path)] if json_path not in (None, "-") else [])
+    json_target = Path(json_path) if json_path not in (None, "-") else None
     try:
-        check_targets(targets, [scenario_path])
-        write_atomic(target, text.encode("utf-8"))
-        if json_path not in (None, "-"):
-            write_atomic(json_path, text.encode("utf-8"))
+        check_targets([target] + ([json_target] if json_target else []), [scenario_path])
+        workbook = build_workbook(projection)
+        write_atomic(target, workbook)
+        if json_path is not None:
+            text = projection_json(projection)
+            if json_target:
+                write_atomic(json_target, text.encode("utf-8"))
+            else:
+                click.echo(text, nl=False)
     except OutputError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
-    if to_stderr:
-        click.echo(text, nl=False)
     click.echo(render_summary(projection), err=to_stderr)
     click.echo(render_checks(projection), err=to_stderr)
-    click.echo(f"wrote {target}", err=to_stderr)
+    click.echo(f"wrote {target}" + (f" and {json_target}" if json_target else ""), err=to_stderr)
     if strict and not all(check.ok for check in projection.checks):
         sys.exit(EXIT_BAD_INPUT)
 
@@ -148,20 +154,15 @@ def money(value: float) -> str:
     return f"({text})" if round(value) < 0 else text
 
 
-_DISCOUNT_WORDS = {
-    "green_book": "Green Book rate (3.5% to year 30)",
-    "health": "Green Book health rate (1.5% to year 30)",
-    "custom": "scenario's own rates",
-}
-
-
 def render_summary(projection) -> str:
+    from .scenario.defaults import DISCOUNT_WORDS
+
     summary = projection.summary.sort_values(["rank", "option"])
     scenario = projection.scenario
     header = (f"{scenario.metadata.title}\n"
               f"{scenario.timeline.years} years from {projection.year_labels[0]}; real terms at "
-              f"{_fy(scenario.timeline.price_base)} prices; discounted at the "
-              f"{_DISCOUNT_WORDS[scenario.assumptions.discounting.schedule]}. Costs positive.\n")
+              f"{_fy(scenario.timeline.price_base)} prices; discounted at "
+              f"{DISCOUNT_WORDS[scenario.assumptions.discounting.schedule]}. Costs positive.\n")
     columns = ["Rank", "Option", "Cash total", "NPC", "EAC", "NPC vs baseline", "Break-even"]
     rows = []
     for _, row in summary.iterrows():

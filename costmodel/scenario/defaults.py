@@ -38,3 +38,10 @@ DISCOUNT_SOURCES = {
     "green_book": GREEN_BOOK_SOURCE + ": 3.5% for years 0-30, 3.0% for 31-75, 2.5% for 76-125",
     "health": "HM Treasury Green Book (2022), health discount rate: 1.5% for years 0-30, 1.286% for 31-75, 1.071% for 76-125",
 }
+
+#: How each schedule is named to a reader.
+DISCOUNT_WORDS = {
+    "green_book": "the Green Book rate (3.5% to year 30)",
+    "health": "the Green Book health rate (1.5% to year 30)",
+    "custom": "the scenario's own rates",
+}

@@ -1,0 +1,316 @@
+"""Where everything goes in the workbook: one place that knows every cell.
+
+The writer asks the layout for cells; the formulas ask it (through
+`CellContext`) for references. Because both ask the same object, a formula
+always points at the cell that holds what it names.
+
+Columns on an option sheet: A line, B item, C category, D unit, E total over
+the horizon, F a full year once live at price-base prices, then one column a
+year. Inputs keeps its values in column D and its rows by year from column J,
+starting at the price base year.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_rowcol_to_cell
+
+from ..engine.categories import CATEGORIES
+from ..engine.instances import GroupInstances, LineInstance
+from ..engine.lines import TIMELINE_ROWS, LineFormula
+from ..engine.projection import OptionResult, Projection
+
+# Option sheets
+COL_LINE, COL_ITEM, COL_CATEGORY, COL_UNIT, COL_TOTAL, COL_FULL_YEAR, COL_FIRST_YEAR = range(7)
+HEADER_ROW = 4
+# Inputs
+IN_GROUP, IN_LINE, IN_NAME, IN_VALUE, IN_UNIT, IN_SOURCE, IN_NOTE, IN_SCENARIO_LINE = range(8)
+IN_FIRST_YEAR_COL = 9
+
+FIXED_SHEETS = ("Cover", "Summary", "Inputs", "Compare", "Checks", "Scenario")
+
+#: The words and units the Inputs sheet shows for each input a formula names.
+INPUT_LABELS = {
+    "horizon_first_year": ("First year of the appraisal (year beginning April)", "year"),
+    "price_base_year": ("Price base year (prices are stated at this year's prices)", "year"),
+    "vat_rate": ("VAT rate", "rate"),
+    "levy_rate": ("Apprenticeship levy rate", "rate"),
+    "levy_allowance": ("Apprenticeship levy allowance a year", "£"),
+    "go_live_year": ("Go-live: financial year (beginning April)", "year"),
+    "go_live_month_offset": ("Go-live: months of that year before go-live", "months"),
+    "pension_rate": ("Employer pension rate", "rate"),
+    "own_levy_allowance": ("Employer has its own levy allowance (1 yes, 0 no)", "flag"),
+    "irrecoverable_share": ("Share of VAT the delivering body cannot recover", "rate"),
+    "count": ("Number of posts", "posts"),
+    "fte": ("FTE of each post", "FTE"),
+    "salary": ("Salary, full-time, at price-base prices", "£ a year"),
+    "vacancy": ("Vacancy factor", "rate"),
+    "agency_share": ("Share covered by agency staff", "rate"),
+    "agency_premium": ("Agency premium over salary", "rate"),
+    "on_costs": ("On-costs as stated, per full-time post", "£ a year"),
+    "first_year": ("First year it runs (year beginning April)", "year"),
+    "last_year": ("Last year it runs (year beginning April)", "year"),
+    "annual_cost": ("Annual cost of each officer", "£ a year"),
+    "time_share": ("Share of their time", "rate"),
+    "direct_overhead_rate": ("Direct overhead rate", "rate"),
+    "direct_overhead_allowance": ("Direct overhead allowance", "£ a year"),
+    "departmental_overhead_rate": ("Departmental overhead rate", "rate"),
+    "back_office_rate": ("Back office and support rate", "rate"),
+    "amount": ("Amount at price-base prices, net of VAT", "£"),
+    "vat_share": ("Share of the amount that carries VAT", "rate"),
+    "optimism_bias_upper": ("Optimism bias: upper bound", "rate"),
+    "optimism_bias_mitigation": ("Optimism bias: mitigation", "rate"),
+    "annual_probability": ("Annual probability of an inadequate judgement", "rate"),
+    "cost": ("Cost of failure, at price-base prices", "£"),
+    "share": ("Share of the amount falling in each year", "rate"),
+}
+
+#: Rows by year on Inputs, from the assumptions: the timeline series a formula names.
+YEAR_INPUTS = {
+    "general_inflation": ("General inflation (GDP deflator)", "rate"),
+    "pay_award": ("Pay award", "rate"),
+    "ni_rate": ("Employer NI rate", "rate"),
+    "ni_threshold": ("Employer NI secondary threshold", "£ a year"),
+    "discount_rate": ("Discount rate (by year number from year 0)", "rate"),
+}
+
+_CHOICE_WORDS = {
+    "period": ("Runs", {"after_go_live": "after go-live", "before_go_live": "before go-live",
+                        "whole_horizon": "the whole horizon"}),
+    "index": ("Grows with", {"general": "the general price index", "pay": "the pay index", "none": "nothing (flat cash)"}),
+}
+
+SCENARIO_WIDE = ("horizon_first_year", "price_base_year", "vat_rate", "levy_rate", "levy_allowance")
+OPTION_WIDE = ("go_live_year", "go_live_month_offset", "pension_rate", "own_levy_allowance", "irrecoverable_share")
+
+
+def cell(sheet: str | None, row: int, col: int, row_abs: bool = False, col_abs: bool = False) -> str:
+    ref = xl_rowcol_to_cell(row, col, row_abs, col_abs)
+    return f"{quote_sheetname(sheet)}!{ref}" if sheet else ref
+
+
+def choice_words(name: str, value: str) -> tuple[str, str]:
+    label, words = _CHOICE_WORDS[name]
+    return label, words[value]
+
+
+def sheet_names(projection: Projection) -> dict[str, str]:
+    """Option id -> a sheet name Excel accepts (31 characters, unique, not a fixed sheet's)."""
+    names: dict[str, str] = {}
+    taken = {name.lower() for name in FIXED_SHEETS}
+    for result in projection.options:
+        base = re.sub(r"[\[\]:*?/\\']", "-", result.option.id)[:28] or "option"
+        name, n = base, 2
+        while name.lower() in taken:
+            name = f"{base[:26]}-{n}"
+            n += 1
+        taken.add(name.lower())
+        names[result.option.id] = name
+    return names
+
+
+@dataclass
+class RowSpec:
+    """One row on an option sheet: a timeline row, or one instance's row of a line group."""
+
+    row: int
+    formula: LineFormula | None
+    instance: LineInstance | None = None
+    group: GroupInstances | None = None
+    values: object = None
+    full_year: float | None = None
+
+
+@dataclass
+class OptionLayout:
+    result: OptionResult
+    sheet: str
+    timeline_rows: dict[str, int] = field(default_factory=dict)
+    #: (group key, formula key, instance id) -> row
+    rows: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    #: formula key -> (first row, last row) of the block holding that key's rows, for Total()
+    blocks: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
+    cost_rows: tuple[int, int] = (0, 0)
+    last_row: int = 0
+    category_rows: dict[str, int] = field(default_factory=dict)
+    total_row: int = 0
+    real_rows: dict[str, int] = field(default_factory=dict)
+    real_total_row: int = 0
+    pv_rows: dict[str, int] = field(default_factory=dict)
+    pv_total_row: int = 0
+    #: Inputs rows of this option's own inputs: option-wide by name, and (instance id, name) -> row
+    option_inputs: dict[str, int] = field(default_factory=dict)
+    instance_inputs: dict[tuple[str, str], int] = field(default_factory=dict)
+    instance_input_rows: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+class Layout:
+    def __init__(self, projection: Projection):
+        self.projection = projection
+        self.scenario = projection.scenario
+        self.years = projection.years
+        base = self.scenario.timeline.price_base
+        self.input_years = list(range(min(base, self.years[0]), self.years[-1] + 1))
+        self.names = sheet_names(projection)
+        self.scenario_inputs: dict[str, int] = {}
+        self.year_inputs: dict[str, int] = {}
+        self.options: dict[str, OptionLayout] = {}
+        self.published_rows: dict[int, int] = {}
+        self._place_inputs()
+        for result in projection.options:
+            self.options[result.option.id] = self._place_option(result)
+
+    # ------------------------------------------------------------------ columns
+
+    def year_col(self, t: int) -> int:
+        """Option sheet column of year t (0 = first year)."""
+        return COL_FIRST_YEAR + t
+
+    @property
+    def last_year_col(self) -> int:
+        return self.year_col(len(self.years) - 1)
+
+    def input_year_col(self, year: int) -> int:
+        return IN_FIRST_YEAR_COL + (year - self.input_years[0])
+
+    def option_col_year(self, col: int) -> int:
+        """The financial year an option sheet column stands for (the full-year column: price base)."""
+        if col == COL_FULL_YEAR:
+            return self.scenario.timeline.price_base
+        return self.years[col - COL_FIRST_YEAR]
+
+    def scenario_input_ref(self, name: str) -> str:
+        return cell("Inputs", self.scenario_inputs[name], IN_VALUE, True, True)
+
+    # ------------------------------------------------------------------ Inputs rows
+
+    def _place_inputs(self) -> None:
+        row = 5  # below the title, the key and the column headings
+        row += 1  # section heading: the timeline and shared assumptions
+        for name in SCENARIO_WIDE:
+            self.scenario_inputs[name] = row
+            row += 1
+        row += 2  # gap; section heading: assumptions by year (with its own year headings)
+        for name in YEAR_INPUTS:
+            self.year_inputs[name] = row
+            row += 1
+        self.options_start_row = row + 1
+        row = self.options_start_row
+        self._option_input_rows = {}
+        for result in self.projection.options:
+            self._option_input_rows[result.option.id], row = self._place_option_inputs(result, row)
+        row += 1
+        self.published_start_row = row
+        for index, _ in enumerate(self.scenario.published_figures):
+            row += 1
+            self.published_rows[index] = row
+        self.inputs_last_row = row
+
+    def _place_option_inputs(self, result: OptionResult, row: int):
+        """Rows on Inputs for one option: its option-wide inputs, then each line's, in sheet order."""
+        inputs: dict[str, int] = {}
+        instance_inputs: dict[tuple[str, str], int] = {}
+        instance_rows: dict[tuple[str, str], int] = {}
+        row += 1  # option heading
+        for name in OPTION_WIDE:
+            inputs[name] = row
+            row += 1
+        for group in result.groups:
+            for instance in group.instances:
+                if not instance.inputs and not instance.input_rows:
+                    continue
+                row += 1 + len(instance.choices)  # the line's heading, then what it runs on and grows with
+                for name in instance.inputs:
+                    instance_inputs[(instance.id, name)] = row
+                    row += 1
+                for name in instance.input_rows:
+                    instance_rows[(instance.id, name)] = row
+                    row += 1
+        return (inputs, instance_inputs, instance_rows), row + 1
+
+    # ------------------------------------------------------------------ option sheet rows
+
+    def _place_option(self, result: OptionResult) -> OptionLayout:
+        option_id = result.option.id
+        layout = OptionLayout(result, self.names[option_id])
+        layout.option_inputs, layout.instance_inputs, layout.instance_input_rows = self._option_input_rows[option_id]
+        row = HEADER_ROW + 1
+        layout.timeline_rows["year"] = row
+        row += 1
+        for formula in TIMELINE_ROWS:
+            layout.timeline_rows[formula.key] = row
+            row += 1
+        row += 1
+        first_cost_row = None
+        shown = {(r.group, r.formula.key, r.instance.id) for r in result.rows}
+        for group in result.groups:
+            row += 1  # group heading
+            for formula in group.group.rows:
+                members = [i for i in group.instances if (group.group.key, formula.key, i.id) in shown]
+                if not members:
+                    continue
+                row += 1  # block heading
+                start = row
+                for instance in members:
+                    layout.rows[(group.group.key, formula.key, instance.id)] = row
+                    if formula.category is not None and first_cost_row is None:
+                        first_cost_row = row
+                    row += 1
+                layout.blocks[(group.group.key, formula.key)] = (start, row - 1)
+        layout.cost_rows = (first_cost_row if first_cost_row is not None else row, row - 1)
+        present = [c for c in CATEGORIES if any(r.category == c for r in result.cost_rows)]
+        for block, target, total in (("cash", layout.category_rows, "total_row"),
+                                     ("real", layout.real_rows, "real_total_row"),
+                                     ("pv", layout.pv_rows, "pv_total_row")):
+            row += 2  # gap and block heading
+            for category in present:
+                target[category] = row
+                row += 1
+            setattr(layout, total, row)
+            row += 1
+        layout.last_row = row
+        return layout
+
+
+
+class CellContext:
+    """Resolves the names in a formula to cells, for one instance in one column of an option sheet."""
+
+    def __init__(self, layout: Layout, option: OptionLayout, col: int, group: str | None = None,
+                 instance: LineInstance | None = None):
+        self.layout, self.option, self.col = layout, option, col
+        self.group, self.instance = group, instance
+
+    def input(self, name):
+        layout, option = self.layout, self.option
+        if name in layout.scenario_inputs:
+            return cell("Inputs", layout.scenario_inputs[name], IN_VALUE, True, True)
+        if name in option.option_inputs:
+            return cell("Inputs", option.option_inputs[name], IN_VALUE, True, True)
+        return cell("Inputs", option.instance_inputs[(self.instance.id, name)], IN_VALUE, True, True)
+
+    def input_row(self, name):
+        row = self.option.instance_input_rows[(self.instance.id, name)]
+        return cell("Inputs", row, self.layout.input_year_col(self.layout.option_col_year(self.col)), True, False)
+
+    def choice(self, name):
+        return self.instance.choices[name]
+
+    def series(self, name):
+        if name in self.layout.year_inputs:
+            year = self.layout.option_col_year(self.col)
+            return cell("Inputs", self.layout.year_inputs[name], self.layout.input_year_col(year), True, False)
+        return cell(None, self.option.timeline_rows[name], self.col, True, False)
+
+    def row(self, name):
+        return cell(None, self.option.rows[(self.group, name, self.instance.id)], self.col)
+
+    def total(self, name):
+        ranges = [f"{cell(None, first, self.col)}:{cell(None, last, self.col)}"
+                  for (group, key), (first, last) in self.option.blocks.items() if key == name]
+        return f"SUM({','.join(ranges)})" if ranges else "0"
+
+    def prev(self, name):
+        return cell(None, self.option.timeline_rows[name], self.col - 1)

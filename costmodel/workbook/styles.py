@@ -1,0 +1,47 @@
+"""Cell formats, made once per workbook. Inputs look different from calculations (FAST)."""
+
+from __future__ import annotations
+
+MONEY = '£#,##0;(£#,##0);"–"'
+NUMBER_FORMATS = {
+    "£": MONEY, "£ a year": MONEY, "pounds": MONEY,
+    "rate": "0.0%", "share": "0.000", "index": "0.0000", "factor": "0.0000",
+    "year": "0", "months": "0", "flag": "0", "posts": "#,##0.##", "FTE": "0.00", "number": "#,##0.##",
+}
+INPUT_FILL = "#FFF2CC"
+INPUT_FONT = "#1F3C88"
+HEAD_FILL = "#DDE5F0"
+
+
+class Styles:
+    def __init__(self, workbook):
+        self.workbook = workbook
+        self._cache: dict[tuple, object] = {}
+        self.title = workbook.add_format({"bold": True, "font_size": 14})
+        self.subtitle = workbook.add_format({"italic": True, "font_color": "#555555"})
+        self.heading = workbook.add_format({"bold": True, "bg_color": HEAD_FILL, "bottom": 1, "text_wrap": True,
+                                            "valign": "top"})
+        self.section = workbook.add_format({"bold": True, "font_size": 12})
+        self.bold = workbook.add_format({"bold": True, "valign": "top"})
+        self.text = workbook.add_format({"valign": "top"})
+        self.wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+        self.centred = workbook.add_format({"align": "center"})
+        self.note = workbook.add_format({"italic": True, "font_color": "#555555"})
+        self.input_text = workbook.add_format({"font_color": INPUT_FONT, "bg_color": INPUT_FILL, "border": 1,
+                                               "border_color": "#BFBFBF"})
+        self.good = workbook.add_format({"bold": True, "font_color": "#006100", "bg_color": "#C6EFCE"})
+        self.bad = workbook.add_format({"bold": True, "font_color": "#9C0006", "bg_color": "#FFC7CE"})
+
+    def number(self, unit: str, kind: str = "calc", bold: bool = False):
+        """A number format for a unit; kind 'input' (typed in), 'calc' (a formula) or 'fixed' (by definition)."""
+        key = (unit, kind, bold)
+        if key not in self._cache:
+            spec = {"num_format": NUMBER_FORMATS.get(unit, "General")}
+            if kind == "input":
+                spec.update(font_color=INPUT_FONT, bg_color=INPUT_FILL, border=1, border_color="#BFBFBF")
+            elif kind == "fixed":
+                spec.update(font_color="#7F7F7F", italic=True)
+            if bold:
+                spec.update(bold=True, top=1)
+            self._cache[key] = self.workbook.add_format(spec)
+        return self._cache[key]

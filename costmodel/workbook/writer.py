@@ -1,0 +1,936 @@
+"""Projection -> a comparison workbook a councillor can follow, formula by formula.
+
+Every calculated cell is a live formula rendered from the same line definitions
+the engine evaluates, and stores the engine's value beside it, so the file reads
+right in Protected View and in previewers, and recalculates to the same figures.
+Text from the scenario is always written as text, never as a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+from pathlib import Path
+
+import numpy as np
+import xlsxwriter
+
+from .. import __version__
+from ..engine.categories import CATEGORIES
+from ..engine.lines import TIMELINE_ROWS
+from ..engine.projection import Projection
+from ..engine.timeline import discount_rates, ni_tables, rate_for_year, yearly
+from ..scenario.defaults import DISCOUNT_WORDS
+from ..scenario.units import financial_year_label, month_label
+from .layout import (
+    COL_CATEGORY,
+    COL_FIRST_YEAR,
+    COL_FULL_YEAR,
+    COL_ITEM,
+    COL_LINE,
+    COL_TOTAL,
+    COL_UNIT,
+    HEADER_ROW,
+    IN_GROUP,
+    IN_LINE,
+    IN_NAME,
+    IN_NOTE,
+    IN_SCENARIO_LINE,
+    IN_SOURCE,
+    IN_UNIT,
+    IN_VALUE,
+    INPUT_LABELS,
+    OPTION_WIDE,
+    SCENARIO_WIDE,
+    YEAR_INPUTS,
+    CellContext,
+    Layout,
+    OptionLayout,
+    cell,
+    choice_words,
+)
+from .styles import Styles
+
+SHEET_PURPOSES = [
+    ("Cover", "What this workbook is, how to read it, the master check, and how to re-run it."),
+    ("Summary", "The answer: each option's cash total, net present cost, equivalent annual cost, difference "
+                "from the baseline, break-even year and rank; cost by category; charts."),
+    ("Inputs", "Every input and assumption with its value, unit, source and note (the assumptions log). "
+               "Input cells are shaded yellow with blue figures."),
+    ("(one sheet per option)", "The calculation: one column a year, one row per cost line, the same formula "
+                               "across each row, referring to Inputs; totals by category in cash, real terms "
+                               "and present value."),
+    ("Compare", "Year by year, each option against the baseline: annual and cumulative cost, and break-even."),
+    ("Checks", "Every published figure against the arithmetic, and the model's own checks, with a master check."),
+    ("Scenario", "The scenario file itself, so this workbook alone is enough to re-run it."),
+]
+
+
+class WorkbookWriter:
+    def __init__(self, projection: Projection, rerun_command: str | None = None):
+        self.projection = projection
+        self.scenario = projection.scenario
+        self.layout = Layout(projection)
+        # The file's name, not the path it was run from, so the workbook is the same wherever it is built.
+        scenario_file = Path(self.scenario.source_path).name if self.scenario.source_path else "scenario.yaml"
+        self.rerun = rerun_command or f"costmodel run {scenario_file}"
+        self.scenario_file = scenario_file
+        self.summary_rows: dict[str, int] = {}
+        self.model_check_cells: list[str] = []
+
+    # ------------------------------------------------------------------ entry point
+
+    def build(self) -> bytes:
+        buffer = io.BytesIO()
+        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                                "strings_to_numbers": False, "strings_to_urls": False})
+        # A fixed creation date (the scenario's) makes the same scenario give the same bytes.
+        created = _dt.datetime.combine(self.scenario.metadata.date, _dt.time(0, 0))
+        workbook.set_properties({"title": self.scenario.metadata.title, "author": self.scenario.metadata.author,
+                                 "company": self.scenario.metadata.authority, "created": created,
+                                 "comments": f"Written by costmodel {__version__}"})
+        workbook.set_calc_mode("auto")
+        self.workbook = workbook
+        self.styles = Styles(workbook)
+        sheets = {name: workbook.add_worksheet(name) for name in ("Cover", "Summary", "Inputs")}
+        option_sheets = {oid: workbook.add_worksheet(ol.sheet) for oid, ol in self.layout.options.items()}
+        for name in ("Compare", "Checks", "Scenario"):
+            sheets[name] = workbook.add_worksheet(name)
+        self._inputs(sheets["Inputs"])
+        for option_id, sheet in option_sheets.items():
+            self._option_sheet(sheet, self.layout.options[option_id])
+        self._compare(sheets["Compare"])
+        self._summary(sheets["Summary"])
+        self._checks(sheets["Checks"])
+        self._scenario_text(sheets["Scenario"])
+        self._cover(sheets["Cover"])
+        for sheet in workbook.worksheets():
+            self._print_setup(sheet)
+        sheets["Cover"].fit_to_pages(1, 1)  # the cover is one page in a committee pack
+        sheets["Cover"].activate()
+        workbook.close()
+        return buffer.getvalue()
+
+    # ------------------------------------------------------------------ helpers
+
+    def _print_setup(self, sheet) -> None:
+        sheet.set_landscape()
+        sheet.set_paper(9)  # A4
+        sheet.fit_to_pages(1, 0)
+        sheet.set_footer(f"&L{_escape_header(self.scenario.metadata.id)}&C&A&RPage &P of &N")
+
+    def _formula(self, sheet, row, col, text, value, fmt):
+        """A live formula that also stores its computed value (for Protected View and previewers)."""
+        if isinstance(value, (bool, np.bool_)):
+            sheet.write_formula(row, col, "=" + text, fmt, bool(value))
+        elif isinstance(value, str):
+            sheet.write_formula(row, col, "=" + text, fmt, value)
+        else:
+            sheet.write_formula(row, col, "=" + text, fmt, _number(value))
+
+    def _year_headers(self, sheet, row, first_col, years, fmt):
+        for i, year in enumerate(years):
+            sheet.write_string(row, first_col + i, financial_year_label(year), fmt)
+
+    # ------------------------------------------------------------------ Inputs
+
+    def _inputs(self, sheet) -> None:
+        s, layout, scenario = self.styles, self.layout, self.scenario
+        sheet.write_string(0, 0, "Inputs and assumptions", s.title)
+        sheet.write_string(1, 0, "Every number the calculation uses, with its unit, source and note. "
+                                 "The scenario line says where it is written in the scenario file.", s.subtitle)
+        sheet.write_string(2, 0, "Key:", s.bold)
+        sheet.write_string(2, 1, "an input (typed in, from the scenario)", s.input_text)
+        sheet.write_string(2, 2, "a calculation (a formula)", s.text)
+        sheet.write_string(2, 3, "a default from a public standard", s.number("rate", "fixed"))
+        headings = ["Option", "Line", "Input", "Value", "Unit", "Source", "Note", "Scenario line"]
+        for col, text in enumerate(headings):
+            sheet.write_string(4, col, text, s.heading)
+        self._year_headers(sheet, 4, layout.input_year_col(layout.input_years[0]), layout.input_years, s.heading)
+        sheet.freeze_panes(5, 3)
+        sheet.set_column(IN_GROUP, IN_GROUP, 22)
+        sheet.set_column(IN_LINE, IN_LINE, 34)
+        sheet.set_column(IN_NAME, IN_NAME, 44)
+        sheet.set_column(IN_VALUE, IN_VALUE, 14)
+        sheet.set_column(IN_UNIT, IN_UNIT, 9)
+        sheet.set_column(IN_SOURCE, IN_NOTE, 32, s.wrap)
+        sheet.set_column(IN_SCENARIO_LINE, IN_SCENARIO_LINE, 9)
+        sheet.set_column(layout.input_year_col(layout.input_years[0]), layout.input_year_col(layout.input_years[-1]), 10)
+
+        timeline = scenario.timeline
+        shared = self.projection.options[0].inputs
+        first_row = layout.scenario_inputs[SCENARIO_WIDE[0]]
+        sheet.write_string(first_row - 1, 0, "Timeline and shared assumptions", s.section)
+        figures = {
+            "horizon_first_year": (timeline.first_year, f"{financial_year_label(timeline.first_year)}; "
+                                   f"{timeline.years} years to {financial_year_label(self.projection.years[-1])}", None),
+            "price_base_year": (timeline.price_base, financial_year_label(timeline.price_base), None),
+            "vat_rate": (shared["vat_rate"].value, shared["vat_rate"].note, shared["vat_rate"]),
+            "levy_rate": (shared["levy_rate"].value, shared["levy_rate"].note, shared["levy_rate"]),
+            "levy_allowance": (shared["levy_allowance"].value, shared["levy_allowance"].note,
+                               shared["levy_allowance"]),
+        }
+        for name in SCENARIO_WIDE:
+            value, note, figure = figures[name]
+            self._input_row(sheet, layout.scenario_inputs[name], "All options", "", name, value, figure, note=note)
+
+        first = layout.year_inputs[next(iter(YEAR_INPUTS))]
+        sheet.write_string(first - 1, 0, "Assumptions by year", s.section)
+        assumptions = scenario.assumptions
+        ni_rate, ni_threshold = ni_tables(scenario)
+        years = layout.input_years
+        by_year = {
+            "general_inflation": (yearly(assumptions.general_inflation, years), assumptions.general_inflation),
+            "pay_award": (yearly(assumptions.pay_awards, years), assumptions.pay_awards),
+            "ni_rate": (np.array([rate_for_year(ni_rate, y) for y in years]), assumptions.employer_ni),
+            "ni_threshold": (np.array([rate_for_year(ni_threshold, y) for y in years]), assumptions.employer_ni),
+            "discount_rate": (discount_rates(scenario, np.array(years) - timeline.first_year),
+                              assumptions.discounting),
+        }
+        from ..scenario import defaults
+
+        default_sources = {"ni_rate": defaults.NI_SOURCE, "ni_threshold": defaults.NI_SOURCE,
+                           "discount_rate": defaults.DISCOUNT_SOURCES.get(assumptions.discounting.schedule)}
+        for name, (label, unit) in YEAR_INPUTS.items():
+            row = layout.year_inputs[name]
+            values, section = by_year[name]
+            sheet.write_string(row, IN_GROUP, "All options", s.text)
+            sheet.write_string(row, IN_NAME, label, s.text)
+            sheet.write_string(row, IN_UNIT, unit, s.text)
+            source = getattr(section, "source", None) or default_sources.get(name) or ""
+            _text(sheet, row, IN_SOURCE, source, s.text)
+            _text(sheet, row, IN_NOTE, getattr(section, "note", None) or "", s.text)
+            for year, value in zip(years, values):
+                sheet.write_number(row, layout.input_year_col(year), float(value), s.number(unit, "input"))
+
+        for option_id, option_layout in layout.options.items():
+            self._option_inputs(sheet, option_layout)
+
+        if scenario.published_figures:
+            sheet.write_string(layout.published_start_row, 0, "Published figures to check (see Checks)", s.section)
+            for index, check in enumerate(scenario.published_figures):
+                row = layout.published_rows[index]
+                sheet.write_string(row, IN_GROUP, "Published figure", s.text)
+                _text(sheet, row, IN_LINE, check.name, s.text)
+                sheet.write_string(row, IN_NAME, "Figure as published", s.text)
+                sheet.write_number(row, IN_VALUE, check.amount.value, s.number("£", "input"))
+                sheet.write_string(row, IN_UNIT, "£", s.text)
+                _text(sheet, row, IN_SOURCE, check.source or "", s.text)
+                _text(sheet, row, IN_NOTE, check.note or "", s.text)
+                if check.amount.line:
+                    sheet.write_number(row, IN_SCENARIO_LINE, check.amount.line, s.number("year"))
+                tolerance = check.tolerance_value()
+                sheet.write_number(row, IN_SCENARIO_LINE + 1, tolerance, s.number("£", "input"))
+            sheet.write_string(layout.published_start_row, IN_SCENARIO_LINE + 1, "Tolerance (±)", s.heading)
+
+    def _input_row(self, sheet, row, group, line, name, value, figure, note=None, kind="input"):
+        s = self.styles
+        label, unit = INPUT_LABELS[name]
+        _text(sheet, row, IN_GROUP, group, s.text)
+        _text(sheet, row, IN_LINE, line, s.text)
+        sheet.write_string(row, IN_NAME, label, s.text)
+        is_default = figure is not None and figure.line is None
+        sheet.write_number(row, IN_VALUE, float(value), s.number(unit, "fixed" if is_default and kind == "input"
+                                                                 and figure.source else kind))
+        sheet.write_string(row, IN_UNIT, unit, s.text)
+        if figure is not None:
+            _text(sheet, row, IN_SOURCE, figure.source or "", s.text)
+            _text(sheet, row, IN_NOTE, figure.note or note or "", s.text)
+            if figure.line:
+                sheet.write_number(row, IN_SCENARIO_LINE, figure.line, s.number("year"))
+        elif note:
+            _text(sheet, row, IN_NOTE, note, s.text)
+
+    def _option_inputs(self, sheet, option: OptionLayout) -> None:
+        s = self.styles
+        result = option.result
+        name = result.option.name
+        heading_row = option.option_inputs[OPTION_WIDE[0]] - 1
+        _text(sheet, heading_row, 0, f"Option: {name}", s.section)
+        from ..engine.timeline import go_live
+
+        gl_year, gl_offset = go_live(result.option, self.scenario.timeline.first_year)
+        live_note = (f"goes live {month_label(*result.option.go_live)}" if result.option.go_live
+                     else "live from the start of the first year")
+        values = {
+            "go_live_year": (gl_year, None, f"{financial_year_label(gl_year)}: {live_note}"),
+            "go_live_month_offset": (gl_offset, None, live_note),
+            "pension_rate": (result.inputs["pension_rate"].value, result.inputs["pension_rate"], None),
+            "own_levy_allowance": (result.inputs["own_levy_allowance"].value, result.inputs["own_levy_allowance"],
+                                   None),
+            "irrecoverable_share": (result.inputs["irrecoverable_share"].value,
+                                    result.inputs["irrecoverable_share"], None),
+        }
+        for key in OPTION_WIDE:
+            value, figure, note = values[key]
+            self._input_row(sheet, option.option_inputs[key], name, "", key, value, figure, note=note)
+        for group in result.groups:
+            for instance in group.instances:
+                rows = [option.instance_inputs[(instance.id, n)] for n in instance.inputs] + \
+                       [option.instance_input_rows[(instance.id, n)] for n in instance.input_rows]
+                if not rows:
+                    continue
+                top = min(rows) - 1 - len(instance.choices)
+                _text(sheet, top, IN_LINE, instance.label, s.bold)
+                sheet.write_string(top, IN_NAME, group.group.label, s.note)
+                _text(sheet, top, IN_SOURCE, instance.source, s.text)
+                _text(sheet, top, IN_NOTE, instance.note, s.text)
+                if instance.line:
+                    sheet.write_number(top, IN_SCENARIO_LINE, instance.line, s.number("year"))
+                for offset, (choice, value) in enumerate(instance.choices.items(), start=1):
+                    label, words = choice_words(choice, value)
+                    sheet.write_string(top + offset, IN_NAME, label, s.text)
+                    sheet.write_string(top + offset, IN_VALUE, words, s.input_text)
+                for input_name, figure in instance.inputs.items():
+                    self._input_row(sheet, option.instance_inputs[(instance.id, input_name)], name, instance.label,
+                                    input_name, figure.value, figure)
+                for row_name, by_year in instance.input_rows.items():
+                    row = option.instance_input_rows[(instance.id, row_name)]
+                    label, unit = INPUT_LABELS[row_name]
+                    _text(sheet, row, IN_GROUP, name, s.text)
+                    _text(sheet, row, IN_LINE, instance.label, s.text)
+                    sheet.write_string(row, IN_NAME, label, s.text)
+                    sheet.write_string(row, IN_UNIT, unit, s.text)
+                    for year in self.layout.input_years:
+                        sheet.write_number(row, self.layout.input_year_col(year), by_year.get(year, 0.0),
+                                           s.number(unit, "input"))
+
+    # ------------------------------------------------------------------ option sheets
+
+    def _option_sheet(self, sheet, option: OptionLayout) -> None:
+        s, layout = self.styles, self.layout
+        result = option.result
+        years = self.projection.years
+        last_col = layout.last_year_col
+        base_label = financial_year_label(self.scenario.timeline.price_base)
+        _text(sheet, 0, 0, result.option.name, s.title)
+        family = result.option.family.replace("_", " ")
+        gl = f"; goes live {month_label(*result.option.go_live)}" if result.option.go_live else ""
+        _text(sheet, 1, 0, f"Family: {family}{'; the baseline' if result.option.baseline else ''}{gl}", s.subtitle)
+        sheet.write_string(2, 0, "Pounds in cash unless a block says otherwise; costs positive, savings negative. "
+                                 "Each row has one formula across its years, referring to Inputs; the "
+                                 f"full-year column is a full year once the option is live, at {base_label} "
+                                 "prices.", s.subtitle)
+        headings = ["Line", "Item", "Category", "Unit", "Total over the horizon",
+                    f"Full year once live ({base_label} prices)"]
+        for col, text in enumerate(headings):
+            sheet.write_string(HEADER_ROW, col, text, s.heading)
+        self._year_headers(sheet, HEADER_ROW, COL_FIRST_YEAR, years, s.heading)
+        sheet.set_row(HEADER_ROW, 30, None)
+        sheet.freeze_panes(HEADER_ROW + 1, COL_FIRST_YEAR)
+        sheet.set_column(COL_LINE, COL_LINE, 30)
+        sheet.set_column(COL_ITEM, COL_ITEM, 44)
+        sheet.set_column(COL_CATEGORY, COL_CATEGORY, 20)
+        sheet.set_column(COL_UNIT, COL_UNIT, 7)
+        sheet.set_column(COL_TOTAL, COL_FULL_YEAR, 16)
+        sheet.set_column(COL_FIRST_YEAR, last_col, 13)
+        sheet.repeat_rows(HEADER_ROW)
+        sheet.repeat_columns(COL_LINE, COL_ITEM)
+
+        # The timeline.
+        series = result.timeline.series
+        year_row = option.timeline_rows["year"]
+        sheet.write_string(year_row, COL_LINE, "Timeline", s.bold)
+        sheet.write_string(year_row, COL_ITEM, "Year (beginning April)", s.text)
+        sheet.write_string(year_row, COL_UNIT, "year", s.text)
+        self._formula(sheet, year_row, COL_FULL_YEAR, layout.scenario_input_ref("price_base_year"),
+                      self.scenario.timeline.price_base, s.number("year"))
+        self._formula(sheet, year_row, COL_FIRST_YEAR, layout.scenario_input_ref("horizon_first_year"),
+                      years[0], s.number("year"))
+        for t in range(1, len(years)):
+            col = layout.year_col(t)
+            self._formula(sheet, year_row, col, f"{cell(None, year_row, col - 1)}+1", years[t], s.number("year"))
+        reference = _reference_timeline(result)
+        for formula in TIMELINE_ROWS:
+            row = option.timeline_rows[formula.key]
+            sheet.write_string(row, COL_ITEM, formula.label, s.text)
+            sheet.write_string(row, COL_UNIT, formula.unit, s.text)
+            sheet.write_comment(row, COL_ITEM, formula.definition, {"x_scale": 2, "y_scale": 1.2})
+            # A full year once live is year 0 with indices at 1, by definition.
+            sheet.write_number(row, COL_FULL_YEAR, reference[formula.key], s.number(formula.unit, "fixed"))
+            for t in range(len(years)):
+                col = layout.year_col(t)
+                text = formula.formula.render(CellContext(layout, option, col))
+                self._formula(sheet, row, col, text, series[formula.key][0, t], s.number(formula.unit))
+
+        # Each line group: a heading, then a block per row kind, one row per instance.
+        values = {(r.group, r.formula.key, r.instance.id): r for r in result.rows}
+        for group in result.groups:
+            keys = [k for k in option.blocks if k[0] == group.group.key]
+            if not keys:
+                continue
+            first_block_row = option.blocks[keys[0]][0]
+            sheet.write_string(first_block_row - 2, COL_LINE, group.group.label, s.section)
+            for formula in group.group.rows:
+                block = option.blocks.get((group.group.key, formula.key))
+                if block is None:
+                    continue
+                head = block[0] - 1
+                sheet.write_string(head, COL_LINE, formula.label, s.bold)
+                sheet.write_string(head, COL_ITEM, formula.definition, s.note)
+                for instance in group.instances:
+                    key = (group.group.key, formula.key, instance.id)
+                    if key not in option.rows:
+                        continue
+                    self._line_row(sheet, option, group.group.key, formula, instance, values[key])
+
+        self._category_blocks(sheet, option)
+
+    def _line_row(self, sheet, option, group_key, formula, instance, result_row) -> None:
+        s, layout = self.styles, self.layout
+        row = option.rows[(group_key, formula.key, instance.id)]
+        _text(sheet, row, COL_ITEM, instance.label, s.text)
+        if formula.category:
+            sheet.write_string(row, COL_CATEGORY, formula.category, s.text)
+        unit = "£" if formula.unit == "£" else formula.unit
+        sheet.write_string(row, COL_UNIT, unit, s.text)
+        fmt = s.number(unit)
+        if formula.category:
+            first, last = cell(None, row, layout.year_col(0)), cell(None, row, layout.last_year_col)
+            self._formula(sheet, row, COL_TOTAL, f"SUM({first}:{last})", float(result_row.cash.sum()), fmt)
+        full_year = formula.full_year if formula.full_year is not None else formula.formula
+        self._formula(sheet, row, COL_FULL_YEAR,
+                      full_year.render(CellContext(layout, option, COL_FULL_YEAR, group_key, instance)),
+                      result_row.full_year, fmt)
+        for t in range(len(self.projection.years)):
+            col = layout.year_col(t)
+            text = formula.formula.render(CellContext(layout, option, col, group_key, instance))
+            self._formula(sheet, row, col, text, result_row.cash[t], fmt)
+
+    def _category_blocks(self, sheet, option: OptionLayout) -> None:
+        s, layout = self.styles, self.layout
+        result = option.result
+        first, last = option.cost_rows
+        series = result.timeline.series
+        cash = {c: _category_cash(result, c) for c in option.category_rows}
+        full = {c: sum(r.full_year for r in result.cost_rows if r.category == c) for c in option.category_rows}
+        blocks = (
+            ("Cost by category (cash)", option.category_rows, option.total_row, "Total cost (cash)", None),
+            (f"Real terms ({financial_year_label(self.scenario.timeline.price_base)} prices)", option.real_rows,
+             option.real_total_row, "Total cost (real terms)", "real_factor"),
+            ("Present value (discounted)", option.pv_rows, option.pv_total_row, "Net present cost", "pv_factor"),
+        )
+        cols = [COL_FULL_YEAR] + [layout.year_col(t) for t in range(len(self.projection.years))]
+        for title, rows, total_row, total_label, factor in blocks:
+            if not rows:
+                continue
+            sheet.write_string(min(rows.values()) - 1, COL_LINE, title, s.section)
+            for category, row in rows.items():
+                sheet.write_string(row, COL_ITEM, CATEGORIES[category], s.text)
+                sheet.write_string(row, COL_CATEGORY, category, s.text)
+                sheet.write_string(row, COL_UNIT, "£", s.text)
+                for col in cols:
+                    if factor is None:
+                        text = (f"SUMIF({cell(None, first, COL_CATEGORY, True, True)}:"
+                                f"{cell(None, last, COL_CATEGORY, True, True)},{cell(None, row, COL_CATEGORY, False, True)},"
+                                f"{cell(None, first, col, True)}:{cell(None, last, col, True)})")
+                        multiplier = 1.0
+                    else:
+                        text = (f"{cell(None, option.category_rows[category], col)}"
+                                f"*{cell(None, option.timeline_rows[factor], col, True)}")
+                        multiplier = 1.0 if col == COL_FULL_YEAR else series[factor][0, col - COL_FIRST_YEAR]
+                    value = full[category] if col == COL_FULL_YEAR else cash[category][col - COL_FIRST_YEAR]
+                    self._formula(sheet, row, col, text, value * multiplier, s.number("£"))
+                self._row_total(sheet, row, _factored(cash[category], series, factor).sum(), s.number("£"))
+            sheet.write_string(total_row, COL_ITEM, total_label, s.bold)
+            sheet.write_string(total_row, COL_UNIT, "£", s.bold)
+            top, bottom = min(rows.values()), max(rows.values())
+            for col in cols:
+                text = f"SUM({cell(None, top, col)}:{cell(None, bottom, col)})"
+                if col == COL_FULL_YEAR:
+                    value = sum(full.values())
+                else:
+                    t = col - COL_FIRST_YEAR
+                    value = sum(_factored(cash[c], series, factor)[t] for c in rows)
+                self._formula(sheet, total_row, col, text, value, s.number("£", bold=True))
+            grand = sum(_factored(cash[c], series, factor).sum() for c in rows)
+            self._row_total(sheet, total_row, grand, s.number("£", bold=True))
+
+    def _row_total(self, sheet, row, value, fmt) -> None:
+        layout = self.layout
+        first, last = cell(None, row, layout.year_col(0)), cell(None, row, layout.last_year_col)
+        self._formula(sheet, row, COL_TOTAL, f"SUM({first}:{last})", value, fmt)
+
+    # ------------------------------------------------------------------ Compare
+
+    def _compare(self, sheet) -> None:
+        s, layout = self.styles, self.layout
+        years = self.projection.years
+        sheet.write_string(0, 0, "Compare: each option year by year, against the baseline", s.title)
+        sheet.write_string(1, 0, "Cash, in pounds; costs positive. The break-even year is the first year from "
+                                 "which an option's cumulative cost stays at or below the baseline's.", s.subtitle)
+        headings = ["Measure", "Option", "", "", "Total", ""]
+        for col, text in enumerate(headings):
+            sheet.write_string(HEADER_ROW, col, text, s.heading)
+        self._year_headers(sheet, HEADER_ROW, COL_FIRST_YEAR, years, s.heading)
+        sheet.freeze_panes(HEADER_ROW + 1, COL_FIRST_YEAR)
+        sheet.set_column(0, 0, 40)
+        sheet.set_column(1, 1, 48)
+        sheet.set_column(2, 3, 2)
+        sheet.set_column(COL_TOTAL, COL_TOTAL, 16)
+        sheet.set_column(COL_FULL_YEAR, COL_FULL_YEAR, 2)
+        sheet.set_column(COL_FIRST_YEAR, layout.last_year_col, 13)
+        sheet.repeat_rows(HEADER_ROW)
+
+        results = self.projection.options
+        baseline = next(r for r in results if r.option.baseline)
+        base_layout = layout.options[baseline.option.id]
+        row = HEADER_ROW + 2
+        self.compare_rows: dict[str, dict[str, int]] = {r.option.id: {} for r in results}
+        blocks = ["annual", "cumulative", "difference", "cumulative_difference", "at_or_below", "stays"]
+        titles = {
+            "annual": "Annual cost (cash)",
+            "cumulative": "Cumulative cost (cash)",
+            "difference": "Difference from the baseline (cash)",
+            "cumulative_difference": "Cumulative difference from the baseline (cash)",
+            "at_or_below": "Cumulative cost at or below the baseline's (1 yes, 0 no)",
+            "stays": "Stays at or below from this year on (1 yes, 0 no)",
+        }
+        for block in blocks:
+            sheet.write_string(row, 0, titles[block], s.section)
+            row += 1
+            for result in results:
+                if block in ("difference", "cumulative_difference", "at_or_below", "stays") and result.option.baseline:
+                    continue
+                self.compare_rows[result.option.id][block] = row
+                row += 1
+            row += 1
+        for result in results:
+            option_id = result.option.id
+            opt_layout = layout.options[option_id]
+            rows = self.compare_rows[option_id]
+            cash = result.cash()
+            base_cash = baseline.cash()
+            cumulative = np.cumsum(cash)
+            series = {
+                "annual": cash,
+                "cumulative": cumulative,
+                "difference": cash - base_cash,
+                "cumulative_difference": cumulative - np.cumsum(base_cash),
+            }
+            series["at_or_below"] = (series["cumulative_difference"] < 0.01).astype(float)
+            stays = np.zeros(len(years))
+            following = 1.0
+            for t in range(len(years) - 1, -1, -1):
+                following = series["at_or_below"][t] * following
+                stays[t] = following
+            series["stays"] = stays
+            for block, row in rows.items():
+                _text(sheet, row, 1, result.option.name, s.text)
+                unit = "flag" if block in ("at_or_below", "stays") else "£"
+                for t in range(len(years)):
+                    col = layout.year_col(t)
+                    here = cell(None, row, col)
+                    before = cell(None, row, col - 1)
+                    if block == "annual":
+                        text = cell(opt_layout.sheet, opt_layout.total_row, col)
+                    elif block == "cumulative":
+                        annual = cell(None, rows["annual"], col)
+                        text = annual if t == 0 else f"{before}+{annual}"
+                    elif block == "difference":
+                        text = f"{cell(None, rows['annual'], col)}-{cell(None, self.compare_rows[baseline.option.id]['annual'], col)}"
+                    elif block == "cumulative_difference":
+                        text = (f"{cell(None, rows['cumulative'], col)}-"
+                                f"{cell(None, self.compare_rows[baseline.option.id]['cumulative'], col)}")
+                    elif block == "at_or_below":
+                        # Less than a penny above the baseline counts as at or below.
+                        text = f"({cell(None, rows['cumulative_difference'], col)}<1/100)*1"
+                    else:
+                        flag = cell(None, rows["at_or_below"], col)
+                        text = flag if t == len(years) - 1 else f"{flag}*{cell(None, row, col + 1)}"
+                    self._formula(sheet, row, col, text, series[block][t], s.number(unit))
+                    del here
+                if block in ("annual", "difference"):
+                    self._row_total(sheet, row, series[block].sum(), s.number("£"))
+        self._base_layout = base_layout
+
+    # ------------------------------------------------------------------ Summary
+
+    def _summary(self, sheet) -> None:
+        s, layout, projection = self.styles, self.layout, self.projection
+        summary = projection.summary.set_index("option")
+        results = projection.options
+        baseline = next(r for r in results if r.option.baseline)
+        sheet.write_string(0, 0, f"{self.scenario.metadata.title}", s.title)
+        _text(sheet, 1, 0, f"{self.scenario.metadata.authority}. {len(projection.years)} years from "
+                           f"{projection.year_labels[0]}; real terms at "
+                           f"{financial_year_label(self.scenario.timeline.price_base)} prices; discounted at "
+                           f"{DISCOUNT_WORDS[self.scenario.assumptions.discounting.schedule]}. Pounds; costs "
+                           "positive.", s.subtitle)
+        columns = ["Option", "Family", "Cash total", "Net present cost (NPC)", "Equivalent annual cost (EAC)",
+                   "Cash vs baseline", "NPC vs baseline", "Break-even year", "Rank (1 = lowest NPC)"]
+        table_row = 5
+        for col, text in enumerate(columns):
+            sheet.write_string(table_row, col, text, s.heading)
+        sheet.set_row(table_row, 32)
+        sheet.set_column(0, 0, 52)
+        sheet.set_column(1, 1, 22)
+        sheet.set_column(2, 8, 17)
+        first = table_row + 1
+        last = first + len(results) - 1
+        for i, result in enumerate(results):
+            self.summary_rows[result.option.id] = first + i
+        base_row = self.summary_rows[baseline.option.id]
+        for result in results:
+            option_id = result.option.id
+            ol = layout.options[option_id]
+            row = self.summary_rows[option_id]
+            figures = summary.loc[option_id]
+            _text(sheet, row, 0, result.option.name + (" (baseline)" if result.option.baseline else ""), s.text)
+            sheet.write_string(row, 1, result.option.family.replace("_", " "), s.text)
+            money = s.number("£")
+            self._formula(sheet, row, 2, cell(ol.sheet, ol.total_row, COL_TOTAL), figures["cash_total"], money)
+            self._formula(sheet, row, 3, cell(ol.sheet, ol.pv_total_row, COL_TOTAL), figures["npc"], money)
+            df_first = cell(ol.sheet, ol.timeline_rows["discount_factor"], layout.year_col(0))
+            df_last = cell(ol.sheet, ol.timeline_rows["discount_factor"], layout.last_year_col).split("!")[1]
+            self._formula(sheet, row, 4, f"{cell(None, row, 3)}/SUM({df_first}:{df_last})", figures["eac"], money)
+            self._formula(sheet, row, 5, f"{cell(None, row, 2)}-{cell(None, base_row, 2, True)}",
+                          figures["vs_baseline_cash"], money)
+            self._formula(sheet, row, 6, f"{cell(None, row, 3)}-{cell(None, base_row, 3, True)}",
+                          figures["vs_baseline_npc"], money)
+            if result.option.baseline:
+                sheet.write_string(row, 7, "(baseline)", s.centred)
+            else:
+                stays = self.compare_rows[option_id]["stays"]
+                years_range = (f"Compare!{cell(None, HEADER_ROW, layout.year_col(0), True, True)}:"
+                               f"{cell(None, HEADER_ROW, layout.last_year_col, True, True)}")
+                stays_range = (f"Compare!{cell(None, stays, layout.year_col(0))}:"
+                               f"{cell(None, stays, layout.last_year_col)}")
+                self._formula(sheet, row, 7, f'IFERROR(INDEX({years_range},MATCH(1,{stays_range},0)),"none")',
+                              figures["break_even_year"] or "none", s.centred)
+            npc_range = f"{cell(None, first, 3, True, True)}:{cell(None, last, 3, True, True)}"
+            self._formula(sheet, row, 8, f"RANK({cell(None, row, 3)},{npc_range},1)", int(figures["rank"]),
+                          s.number("flag"))
+        best = summary.sort_values(["rank"]).iloc[0]
+        names = f"{cell(None, first, 0, True, True)}:{cell(None, last, 0, True, True)}"
+        ranks = f"{cell(None, first, 8, True, True)}:{cell(None, last, 8, True, True)}"
+        sheet.write_string(3, 0, "Lowest net present cost:", s.bold)
+        best_name = best["name"] + (" (baseline)" if best["baseline"] else "")
+        self._formula(sheet, 3, 1, f"INDEX({names},MATCH(1,{ranks},0))", best_name, s.bold)
+
+        # Cost by category, NPC, option by option.
+        present = [c for c in CATEGORIES if any(c in layout.options[r.option.id].pv_rows for r in results)]
+        cat_row = last + 3
+        sheet.write_string(cat_row - 1, 0, "Net present cost by category", s.section)
+        sheet.write_string(cat_row, 0, "Category", s.heading)
+        for j, result in enumerate(results):
+            _text(sheet, cat_row, 1 + j, result.option.name, s.heading)
+        sheet.set_row(cat_row, 60, s.wrap)
+        for i, category in enumerate(present):
+            row = cat_row + 1 + i
+            sheet.write_string(row, 0, CATEGORIES[category], s.text)
+            for j, result in enumerate(results):
+                ol = layout.options[result.option.id]
+                if category in ol.pv_rows:
+                    value = float((_category_cash(result, category) * result.timeline.series["pv_factor"][0]).sum())
+                    self._formula(sheet, row, 1 + j, cell(ol.sheet, ol.pv_rows[category], COL_TOTAL), value,
+                                  s.number("£"))
+                else:
+                    sheet.write_number(row, 1 + j, 0, s.number("£"))
+        self.category_table = (cat_row, present)
+        self._charts(sheet, cat_row + len(present) + 3)
+
+    def _charts(self, sheet, row: int) -> None:
+        layout, results = self.layout, self.projection.options
+        years_ref = ["Compare", HEADER_ROW, layout.year_col(0), HEADER_ROW, layout.last_year_col]
+        for title, block, y_title, at in (("Annual cost by option (cash)", "annual", "£ a year", (row, 0)),
+                                          ("Cumulative cost by option (cash)", "cumulative", "£", (row, 3))):
+            chart = self.workbook.add_chart({"type": "line"})
+            for result in results:
+                r = self.compare_rows[result.option.id][block]
+                chart.add_series({"name": ["Compare", r, 1], "categories": years_ref,
+                                  "values": ["Compare", r, layout.year_col(0), r, layout.last_year_col]})
+            chart.set_title({"name": title})
+            chart.set_y_axis({"name": y_title, "num_format": "£#,##0"})
+            chart.set_legend({"position": "bottom"})
+            chart.set_size({"width": 620, "height": 360})
+            sheet.insert_chart(at[0], at[1], chart)
+        cat_row, present = self.category_table
+        chart = self.workbook.add_chart({"type": "column", "subtype": "stacked"})
+        for i, category in enumerate(present):
+            r = cat_row + 1 + i
+            chart.add_series({"name": ["Summary", r, 0], "categories": ["Summary", cat_row, 1, cat_row, len(results)],
+                              "values": ["Summary", r, 1, r, len(results)]})
+        chart.set_title({"name": "Net present cost by category"})
+        chart.set_x_axis({"num_font": {"rotation": 0}})
+        chart.set_y_axis({"name": "£", "num_format": "£#,##0"})
+        chart.set_legend({"position": "right"})
+        chart.set_size({"width": 900, "height": 420})
+        sheet.insert_chart(row + 19, 0, chart)
+
+    # ------------------------------------------------------------------ Checks
+
+    def _checks(self, sheet) -> None:
+        s, layout, projection = self.styles, self.layout, self.projection
+        sheet.write_string(0, 0, "Checks", s.title)
+        sheet.write_string(1, 0, "Published figures are checked against the arithmetic (a figure that differs is "
+                                 "a finding about the paper, reported, not a fault in the model). Model checks "
+                                 "must all pass.", s.subtitle)
+        headings = ["Published figure", "Option", "What is computed", "As published", "Computed", "Difference",
+                    "Tolerance (±)", "Agrees", "Source", "Note"]
+        start = 4
+        for col, text in enumerate(headings):
+            sheet.write_string(start, col, text, s.heading)
+        sheet.set_column(0, 0, 46)
+        sheet.set_column(1, 1, 14)
+        sheet.set_column(2, 2, 44)
+        sheet.set_column(3, 6, 14)
+        sheet.set_column(7, 7, 9)
+        sheet.set_column(8, 9, 40)
+        row = start + 1
+        checks = projection.checks
+        first_check = row
+        for index, (spec, check) in enumerate(zip(self.scenario.published_figures, checks)):
+            ol = layout.options[check.option]
+            inputs_row = layout.published_rows[index]
+            _text(sheet, row, 0, check.name, s.text)
+            sheet.write_string(row, 1, check.option, s.text)
+            _text(sheet, row, 2, check.what, s.text)
+            self._formula(sheet, row, 3, cell("Inputs", inputs_row, IN_VALUE, True, True), check.expected,
+                          s.number("£"))
+            self._formula(sheet, row, 4, self._computed_formula(spec, ol), check.computed, s.number("£"))
+            self._formula(sheet, row, 5, f"{cell(None, row, 4)}-{cell(None, row, 3)}", check.difference,
+                          s.number("£"))
+            self._formula(sheet, row, 6, cell("Inputs", inputs_row, IN_SCENARIO_LINE + 1, True, True),
+                          check.tolerance, s.number("£"))
+            self._formula(sheet, row, 7, f"ABS({cell(None, row, 5)})<={cell(None, row, 6)}", bool(check.ok), s.text)
+            _text(sheet, row, 8, check.source or "", s.text)
+            _text(sheet, row, 9, check.note or "", s.wrap)
+            row += 1
+        if checks:
+            agree_range = f"{cell(None, first_check, 7)}:{cell(None, row - 1, 7)}"
+            self.published_summary = (f"Checks!{cell(None, row + 1, 1, True, True)}",
+                                      f"Checks!{cell(None, row + 1, 3, True, True)}")
+            sheet.write_string(row + 1, 0, "Published figures that agree:", s.bold)
+            self._formula(sheet, row + 1, 1, f"COUNTIF({agree_range},TRUE)", sum(c.ok for c in checks),
+                          s.number("flag"))
+            sheet.write_string(row + 1, 2, "of", s.text)
+            self._formula(sheet, row + 1, 3, f"ROWS({agree_range})", len(checks), s.number("flag"))
+            row += 3
+        else:
+            self.published_summary = None
+            sheet.write_string(row, 0, "The scenario states no published figures.", s.note)
+            row += 2
+
+        # The model's own checks.
+        sheet.write_string(row, 0, "Model checks", s.section)
+        row += 1
+        for col, text in enumerate(["Check", "Option", "", "Expected", "Computed", "Difference", "", "Passes"]):
+            sheet.write_string(row, col, text, s.heading)
+        row += 1
+        first_model = row
+        for result in projection.options:
+            ol = layout.options[result.option.id]
+            first, last = ol.cost_rows
+            total = cell(ol.sheet, ol.total_row, COL_TOTAL)
+            lines_total = f"SUM({cell(ol.sheet, first, COL_TOTAL)}:{cell(None, last, COL_TOTAL)})"
+            pv_total = cell(ol.sheet, ol.pv_total_row, COL_TOTAL)
+            cash_range = (f"{cell(ol.sheet, ol.total_row, layout.year_col(0))}:"
+                          f"{cell(None, ol.total_row, layout.last_year_col)}")
+            factor_range = (f"{cell(ol.sheet, ol.timeline_rows['pv_factor'], layout.year_col(0))}:"
+                            f"{cell(None, ol.timeline_rows['pv_factor'], layout.last_year_col)}")
+            summary_row = self.summary_rows[result.option.id]
+            cash_total = float(result.cash().sum())
+            npc = float(result.pv().sum())
+            checks_here = [
+                ("Total cost equals the sum of its lines", lines_total, total, cash_total),
+                ("Net present cost equals cash x present value factor", f"SUMPRODUCT({cash_range},{factor_range})",
+                 pv_total, npc),
+                ("Summary shows this sheet's cash total", cell("Summary", summary_row, 2), total, cash_total),
+                ("Summary shows this sheet's net present cost", cell("Summary", summary_row, 3), pv_total, npc),
+            ]
+            for label, expected, computed, value in checks_here:
+                sheet.write_string(row, 0, label, s.text)
+                sheet.write_string(row, 1, result.option.id, s.text)
+                self._formula(sheet, row, 3, expected, value, s.number("£"))
+                self._formula(sheet, row, 4, computed, value, s.number("£"))
+                self._formula(sheet, row, 5, f"{cell(None, row, 4)}-{cell(None, row, 3)}", 0.0, s.number("£"))
+                # Agreement to the penny: sums taken in another order may differ in the last bits.
+                self._formula(sheet, row, 7, f"ABS({cell(None, row, 5)})<1/100", True, s.text)
+                row += 1
+        self.master_check = f"Checks!{cell(None, row + 1, 1, True, True)}"
+        sheet.write_string(row + 1, 0, "Master check: every model check passes", s.bold)
+        self._formula(sheet, row + 1, 1, f"AND({cell(None, first_model, 7)}:{cell(None, row - 1, 7)})", True, s.bold)
+        for col, end in ((7, row - 1),):
+            sheet.conditional_format(first_check, col, end + 2, col, {"type": "cell", "criteria": "==",
+                                                                      "value": "TRUE", "format": s.good})
+            sheet.conditional_format(first_check, col, end + 2, col, {"type": "cell", "criteria": "==",
+                                                                      "value": "FALSE", "format": s.bad})
+
+    def _computed_formula(self, spec, ol: OptionLayout) -> str:
+        """The cells a published figure adds up, on the option's sheet."""
+        layout = self.layout
+        result = ol.result
+        if spec.basis == "full_year":
+            cols = [COL_FULL_YEAR]
+        elif spec.year is not None:
+            cols = [layout.year_col(self.projection.years.index(spec.year))]
+        else:
+            cols = None  # the whole horizon
+        if spec.post is None and spec.posts is None and spec.category is None and spec.line is None:
+            rows = [ol.total_row]
+        else:
+            wanted = set()
+            for r in result.cost_rows:
+                if spec.post or spec.posts:
+                    ok = r.group in ("posts", "posts_stated") and r.instance.id in ({spec.post} | set(spec.posts or []))
+                elif spec.category:
+                    ok = r.category == spec.category
+                else:
+                    ok = r.instance.id == spec.line
+                if ok:
+                    wanted.add(ol.rows[(r.group, r.formula.key, r.instance.id)])
+            rows = sorted(wanted)
+        factor_row = {"real": ol.timeline_rows["real_factor"], "pv": ol.timeline_rows["pv_factor"]}.get(spec.measure)
+        parts = []
+        for r in rows:
+            if cols is None and factor_row is None:
+                parts.append(cell(ol.sheet, r, COL_TOTAL))
+            elif cols is None:
+                parts.append(f"SUMPRODUCT({cell(ol.sheet, r, layout.year_col(0))}:{cell(None, r, layout.last_year_col)},"
+                             f"{cell(ol.sheet, factor_row, layout.year_col(0))}:{cell(None, factor_row, layout.last_year_col)})")
+            else:
+                term = cell(ol.sheet, r, cols[0])
+                if factor_row is not None:
+                    term += "*" + cell(ol.sheet, factor_row, cols[0])
+                parts.append(term)
+        text = f"SUM({','.join(parts)})" if parts else "0"
+        if spec.each:
+            text += "/" + cell("Inputs", ol.instance_inputs[(spec.post, "count")], IN_VALUE, True, True)
+        return text
+
+    # ------------------------------------------------------------------ Scenario and Cover
+
+    def _scenario_text(self, sheet) -> None:
+        s = self.styles
+        sheet.write_string(0, 0, "The scenario file", s.title)
+        _text(sheet, 1, 0, f"{self.scenario_file}: the text this workbook was built from, line by line. "
+                           "Copy column B into a file of that name to re-run it.", s.subtitle)
+        sheet.write_string(3, 0, "Line", s.heading)
+        sheet.write_string(3, 1, "Text", s.heading)
+        sheet.set_column(0, 0, 6)
+        sheet.set_column(1, 1, 120)
+        mono = self.workbook.add_format({"font_name": "Courier New", "font_size": 9})
+        for i, line in enumerate((self.scenario.source_text or "").split("\n"), start=1):
+            sheet.write_number(3 + i, 0, i, s.number("year"))
+            if line:
+                sheet.write_string(3 + i, 1, line, mono)
+
+    def _cover(self, sheet) -> None:
+        s, meta, projection = self.styles, self.scenario.metadata, self.projection
+        sheet.set_column(0, 0, 30)
+        sheet.set_column(1, 1, 100)
+        _text(sheet, 0, 0, meta.title, s.title)
+        rows = [
+            ("Authority", meta.authority), ("Status", meta.status), ("Date", meta.date.isoformat()),
+            ("Author", meta.author), ("Scenario id", meta.id),
+        ]
+        row = 2
+        for label, value in rows:
+            sheet.write_string(row, 0, label, s.bold)
+            _text(sheet, row, 1, value, s.text)
+            row += 1
+        if meta.description:
+            sheet.write_string(row, 0, "Description", s.bold)
+            _text(sheet, row, 1, meta.description.strip(), s.wrap)
+            sheet.set_row(row, _wrapped_height(meta.description, 120))
+            row += 1
+        row += 1
+        sheet.write_string(row, 0, "Master check", s.bold)
+        self._formula(sheet, row, 1, f'IF({self.master_check},"every model check passes","A MODEL CHECK FAILS: see Checks")',
+                      "every model check passes", s.bold)
+        row += 1
+        sheet.write_string(row, 0, "Published figures", s.bold)
+        if self.published_summary:
+            agree, total = self.published_summary
+            checks = projection.checks
+            self._formula(sheet, row, 1, f'{agree}&" of "&{total}&" agree with the arithmetic (see Checks)"',
+                          f"{sum(c.ok for c in checks)} of {len(checks)} agree with the arithmetic (see Checks)",
+                          s.text)
+        else:
+            sheet.write_string(row, 1, "none stated", s.text)
+        row += 2
+        sheet.write_string(row, 0, "What each sheet holds", s.section)
+        row += 1
+        for name, purpose in SHEET_PURPOSES:
+            sheet.write_string(row, 0, name, s.bold)
+            sheet.write_string(row, 1, purpose, s.wrap)
+            sheet.set_row(row, _wrapped_height(purpose, 120))
+            row += 1
+        row += 1
+        sheet.write_string(row, 0, "How to read the figures", s.section)
+        row += 1
+        reading = [
+            ("Signs", "Costs are positive; savings and income are negative (shown in brackets)."),
+            ("Units", "Pounds. Cash is what the budget sees each year. Real terms are cash at "
+                      f"{financial_year_label(self.scenario.timeline.price_base)} prices (deflated by the general "
+                      "price index)."),
+            ("Present value", "Real terms discounted the Green Book way: the first year is year 0 and is not "
+                              "discounted. Net present cost (NPC) is the sum of present values; equivalent "
+                              "annual cost (EAC) is NPC over the sum of the discount factors."),
+            ("Colours", "Yellow cells with blue figures are inputs; grey italic figures are defaults from a "
+                        "public standard or fixed by definition; everything else is a formula."),
+            ("Following a figure", "Click a cell to see its formula; each refers to Inputs or to rows above it. "
+                                   "Each block on an option sheet starts with its definition in plain English."),
+        ]
+        for label, text in reading:
+            sheet.write_string(row, 0, label, s.bold)
+            sheet.write_string(row, 1, text, s.wrap)
+            sheet.set_row(row, _wrapped_height(text, 120))
+            row += 1
+        row += 1
+        sheet.write_string(row, 0, "Re-running it", s.section)
+        row += 1
+        for label, value in (("Tool", f"costmodel {__version__}"),
+                             ("Scenario fingerprint", projection.fingerprint),
+                             ("Command", self.rerun)):
+            sheet.write_string(row, 0, label, s.bold)
+            _text(sheet, row, 1, value, s.text)
+            row += 1
+
+
+# ---------------------------------------------------------------------- module helpers
+
+def _text(sheet, row, col, value, fmt) -> None:
+    """Scenario text is always text: a name starting with '=' stays a name."""
+    if value:
+        sheet.write_string(row, col, str(value), fmt)
+
+
+def _wrapped_height(text: str, characters_a_line: int) -> float:
+    """A row tall enough for wrapped text, since neither Excel nor LibreOffice sizes it on opening."""
+    lines = max(1, -(-len(text) // characters_a_line))
+    return 15.0 * lines
+
+
+def _escape_header(text: str) -> str:
+    return text.replace("&", "&&")
+
+
+def _number(value) -> float:
+    value = float(value)
+    return 0.0 if value == 0 else value
+
+
+def _category_cash(result, category: str) -> np.ndarray:
+    total = np.zeros(len(result.timeline.years))
+    for row in result.cost_rows:
+        if row.category == category:
+            total = total + row.cash
+    return total
+
+
+def _factored(cash: np.ndarray, series: dict, factor: str | None) -> np.ndarray:
+    return cash if factor is None else cash * series[factor][0]
+
+
+def _reference_timeline(result) -> dict[str, float]:
+    """The timeline in the full-year column: year 0, live all year, indices and factors at 1."""
+    values = {"year_number": 0.0, "live": 1.0, "pre_live": 0.0, "general_index": 1.0, "pay_index": 1.0,
+              "discount_factor": 1.0, "real_factor": 1.0, "pv_factor": 1.0}
+    return {formula.key: values[formula.key] for formula in TIMELINE_ROWS}
+
+
+def build_workbook(projection: Projection, rerun_command: str | None = None) -> bytes:
+    """The comparison workbook as bytes (written to disk by the caller, atomically)."""
+    return WorkbookWriter(projection, rerun_command).build()
