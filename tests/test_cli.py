@@ -49,11 +49,11 @@ def test_validate_reports_bad_files_and_still_checks_the_rest(write_scenario, mi
 
 
 def test_run_prints_the_documented_json_for_all_four_options(tmp_path):
-    out = tmp_path / "results.json"
-    result = invoke("run", IOW, "--json", "-", "-o", out)
+    result = invoke("run", IOW, "--json", "-", "-o", tmp_path / "book.xlsx")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    assert json.loads(out.read_text()) == data
+    assert invoke("run", IOW, "--json", tmp_path / "results.json", "-o", tmp_path / "book.xlsx").exit_code == 0
+    assert json.loads((tmp_path / "results.json").read_text()) == data
     assert data["costmodel_version"] == __version__
     assert set(data["scenario"]) >= {"id", "title", "fingerprint"}
     assert len(data["scenario"]["fingerprint"]) == 64
@@ -79,12 +79,13 @@ def test_run_prints_the_documented_json_for_all_four_options(tmp_path):
     assert "Rank" in result.stderr and "Published figures" in result.stderr
 
 
-def test_run_writes_to_workbooks_by_default_and_shows_the_ranked_table(tmp_path, monkeypatch):
+def test_run_writes_the_workbook_to_workbooks_by_default_and_shows_the_ranked_table(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = invoke("run", IOW)
     assert result.exit_code == 0, result.output
-    written = tmp_path / "workbooks" / "isle-of-wight-2017.json"
-    assert json.loads(written.read_text())["scenario"]["id"] == "isle-of-wight-2017"
+    written = tmp_path / "workbooks" / "isle-of-wight-2017.xlsx"
+    assert written.read_bytes()[:2] == b"PK"  # an xlsx is a zip
+    assert "wrote workbooks/isle-of-wight-2017.xlsx" in result.stdout
     lines = result.stdout.splitlines()
     ranked = [line for line in lines if re.match(r"^\s*\d+  Option", line)]
     assert ranked[0].strip().startswith("1  Option 2: extend the Hampshire partnership (baseline)")
@@ -92,20 +93,21 @@ def test_run_writes_to_workbooks_by_default_and_shows_the_ranked_table(tmp_path,
 
 
 def test_strict_makes_a_published_figure_that_differs_an_error(tmp_path):
-    result = invoke("run", IOW, "-o", tmp_path / "out.json", "--strict")
+    result = invoke("run", IOW, "-o", tmp_path / "out.xlsx", "--strict")
     assert result.exit_code == 1
-    assert (tmp_path / "out.json").exists()  # the results are still written, and say what differs
+    assert (tmp_path / "out.xlsx").exists()  # the results are still written, and say what differs
 
 
 def test_strict_passes_when_every_figure_agrees(tmp_path, write_scenario, minimal_text):
     text = minimal_text + ("published_figures:\n  - {name: Ten social workers, option: in-house, category: pay, "
                            "basis: full_year, amount: \"350,000\"}\n")
-    result = invoke("run", write_scenario(text), "-o", tmp_path / "out.json", "--strict")
+    result = invoke("run", write_scenario(text), "-o", tmp_path / "out.xlsx", "--strict")
     assert result.exit_code == 0, result.output
     assert "1 of 1 agree" in result.stdout
 
 
-@pytest.mark.parametrize("args", [["run"], ["run", IOW, "--no-such-option"], ["frobnicate"], ["validate"]])
+@pytest.mark.parametrize("args", [["run"], ["run", IOW, "--no-such-option"], ["frobnicate"], ["validate"],
+                                  ["run", IOW, "-o", "results.json"]])
 def test_a_bad_command_line_exits_2(args):
     result = invoke(*args)
     assert result.exit_code == 2
@@ -113,16 +115,18 @@ def test_a_bad_command_line_exits_2(args):
 
 
 def test_an_output_path_that_is_a_folder_is_a_clean_error(tmp_path):
-    result = invoke("run", IOW, "-o", tmp_path)
+    folder = tmp_path / "looks-like-a-file.xlsx"
+    folder.mkdir()
+    result = invoke("run", IOW, "-o", folder)
     assert result.exit_code == 1
     assert "is a folder" in result.stderr and "Traceback" not in result.output
 
 
 def test_a_missing_scenario_is_a_clean_error(tmp_path):
-    result = invoke("run", tmp_path / "nowhere.yaml", "-o", tmp_path / "out.json")
+    result = invoke("run", tmp_path / "nowhere.yaml", "-o", tmp_path / "out.xlsx")
     assert result.exit_code == 1
     assert "nowhere.yaml: no such file" in result.stderr
-    assert not (tmp_path / "out.json").exists()
+    assert not (tmp_path / "out.xlsx").exists()
 
 
 def test_init_writes_the_shipped_template(tmp_path):
@@ -163,8 +167,11 @@ def test_console_script_is_installed_beside_python():
 def test_run_never_writes_over_the_scenario_it_reads(tmp_path):
     scenario = tmp_path / "iow.yaml"
     scenario.write_bytes(IOW.read_bytes())
-    for args in (["-o", scenario], ["-o", tmp_path / "out.json", "--json", scenario]):
-        result = invoke("run", scenario, *args)
-        assert result.exit_code == 1 and "is the scenario being read" in result.stderr
-        assert scenario.read_bytes() == IOW.read_bytes()
-    assert not (tmp_path / "out.json").exists()  # nothing written when any target is refused
+    result = invoke("run", scenario, "-o", tmp_path / "out.xlsx", "--json", scenario)
+    assert result.exit_code == 1 and "is the scenario being read" in result.stderr
+    assert scenario.read_bytes() == IOW.read_bytes()
+    assert not (tmp_path / "out.xlsx").exists()  # nothing written when any target is refused
+    named_like_a_workbook = tmp_path / "iow.xlsx"
+    named_like_a_workbook.write_bytes(IOW.read_bytes())
+    result = invoke("run", named_like_a_workbook, "-o", named_like_a_workbook)
+    assert result.exit_code == 1 and named_like_a_workbook.read_bytes() == IOW.read_bytes()

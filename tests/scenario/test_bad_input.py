@@ -361,7 +361,7 @@ def test_validate_reports_the_line(bad_file):
 @pytest.mark.parametrize("bad_file", CASES, ids=IDS, indirect=True)
 def test_run_reports_the_line_and_writes_nothing(bad_file, tmp_path):
     path, case = bad_file
-    out_path = tmp_path / "results.json"
+    out_path = tmp_path / "results.xlsx"
     before = sorted(tmp_path.rglob("*"))
     started = time.monotonic()
     result = CliRunner().invoke(cli, ["run", str(path), "-o", str(out_path)])

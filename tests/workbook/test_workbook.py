@@ -1,0 +1,169 @@
+"""The comparison workbook: its sheets, its formulas, its text, its bytes, its print set-up."""
+
+import re
+import subprocess
+
+import openpyxl
+import pandas as pd
+import pytest
+
+import costmodel
+from bookhelpers import WORKED_EXAMPLES, built, formula_cells, libreoffice_convert
+from conftest import EMPTY_BASELINE, SCENARIOS, make_scenario
+from costmodel.workbook.writer import build_workbook
+
+__all__ = ["built"]
+
+IOW = "isle-of-wight-2017"
+
+
+def _book(built, name=IOW, values=False):
+    return openpyxl.load_workbook(built[name], data_only=values)
+
+
+def test_sheets_are_in_reading_order_and_none_is_hidden(built):
+    book = _book(built)
+    assert book.sheetnames == ["Cover", "Summary", "Inputs", "hampshire", "in-house", "new-partner", "trust",
+                               "Compare", "Checks", "Scenario"]
+    assert {sheet.sheet_state for sheet in book} == {"visible"}
+
+
+# Cell references (with or without a sheet), text in quotes, and function names are not constants.
+_NOT_CONSTANTS = re.compile(r"""("[^"]*")|('[^']*'!|[A-Za-z_][A-Za-z0-9_.]*!)?\$?[A-Z]{1,3}\$?[0-9]+|[A-Z]+\(""")
+
+
+@pytest.mark.parametrize("name", WORKED_EXAMPLES)
+def test_no_constants_inside_formulas_but_0_1_12_and_100(built, name):
+    offenders = {}
+    for (sheet, ref), text in formula_cells(built[name]).items():
+        numbers = re.findall(r"(?<![A-Za-z0-9_.])[0-9]+(?:\.[0-9]+)?", _NOT_CONSTANTS.sub(" ", text))
+        bad = [n for n in numbers if float(n) not in (0, 1, 12, 100)]
+        if bad:
+            offenders[f"{sheet}!{ref}"] = (text, bad)
+    assert not offenders, list(offenders.items())[:10]
+
+
+def test_the_constants_check_can_fail():
+    assert re.findall(r"(?<![A-Za-z0-9_.])[0-9]+(?:\.[0-9]+)?",
+                      _NOT_CONSTANTS.sub(" ", "=Inputs!$D$12*1.138+'in-house'!G20*SUM(A1:B2)")) == ["1.138"]
+
+
+def test_every_calculated_cell_stores_its_value_so_previewers_and_pandas_read_it(built):
+    summary = pd.read_excel(built[IOW], sheet_name="Summary", header=5, nrows=4)
+    projection = costmodel.project(costmodel.load_scenario(SCENARIOS / f"{IOW}.yaml"))
+    expected = projection.summary
+    assert list(summary["Net present cost (NPC)"]) == pytest.approx(list(expected["npc"]), abs=0.01)
+    assert list(summary["Rank (1 = lowest NPC)"]) == list(expected["rank"])
+    values = _book(built, values=True)
+    formulas = formula_cells(built[IOW])
+    empty = [key for key in formulas if values[key[0]][key[1]].value is None]
+    assert not empty, empty[:10]
+
+
+def test_an_input_on_inputs_drives_the_formula_that_names_it(built):
+    """Follow a figure back: the Director's pay formula refers to the salary cell on Inputs."""
+    book = _book(built)
+    inputs = book["Inputs"]
+    salary_row = next(row[0].row for row in inputs.iter_rows()
+                      if row[1].value == "Director of Children's Services" and row[2].value and "Salary" in row[2].value
+                      and row[0].value and row[0].value.startswith("Option 1"))
+    assert inputs.cell(salary_row, 4).value == 140_000
+    pay_formulas = [c.value for row in book["in-house"].iter_rows() for c in row
+                    if isinstance(c.value, str) and f"Inputs!$D${salary_row}" in c.value]
+    assert pay_formulas, "no formula on the in-house sheet refers to the Director's salary"
+
+
+def test_summary_shows_the_answer_first(built):
+    values = _book(built, values=True)["Summary"]
+    assert values["A4"].value == "Lowest net present cost:"
+    assert values["B4"].value == "Option 2: extend the Hampshire partnership (baseline)"
+
+
+def test_checks_sheet_shows_published_figures_and_a_master_check_that_passes(built):
+    values = _book(built, values=True)
+    checks = values["Checks"]
+    agree = [row[7].value for row in checks.iter_rows(min_row=6, max_row=12)]
+    # Para 35.20 worked by hand (tests/test_shipped_scenarios.py): 4 agree, 3 differ
+    assert agree == [True, False, False, False, True, True, True]
+    assert values["Cover"]["B10"].value == "every model check passes"
+    assert values["Cover"]["B11"].value == "4 of 7 agree with the arithmetic (see Checks)"
+
+
+def test_text_from_the_scenario_is_always_text():
+    hostile = {"title": "=HYPERLINK(\"http://example.invalid\",\"click\")", "name": "+1+2", "line": "-3-4",
+               "note": "@SUM(A1:A2)"}
+    body = EMPTY_BASELINE + f"""\
+- id: hostile
+  name: '{hostile["name"]}'
+  family: in_house
+  non_pay:
+    - {{id: x, name: '{hostile["line"]}', amount: 100, note: '{hostile["note"]}'}}
+"""
+    text = make_scenario(body).replace("title: Test scenario", f"title: '{hostile['title']}'")
+    book_bytes = build_workbook(costmodel.project(costmodel.load_scenario_text(text)))
+    import io
+
+    book = openpyxl.load_workbook(io.BytesIO(book_bytes))
+    found = {value: False for value in hostile.values()}
+    for sheet in book:
+        for row in sheet.iter_rows():
+            for c in row:
+                if isinstance(c.value, str):
+                    for value in found:
+                        if c.data_type == "f" and value.lstrip("=+-@") in c.value:
+                            pytest.fail(f"{sheet.title}!{c.coordinate} made a formula of scenario text: {c.value}")
+                        if c.value == value:
+                            assert c.data_type == "s", (sheet.title, c.coordinate)
+                            found[value] = True
+    assert all(found.values()), found
+
+
+def test_the_same_scenario_gives_the_same_bytes(tmp_path):
+    from click.testing import CliRunner
+
+    from costmodel.cli import cli
+
+    outputs = []
+    for n in (1, 2):
+        out = tmp_path / f"run{n}.xlsx"
+        assert CliRunner().invoke(cli, ["run", str(SCENARIOS / f"{IOW}.yaml"), "-o", str(out)]).exit_code == 0
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_money_is_formatted_consistently(built):
+    sheet = _book(built)["in-house"]
+    formats = {c.number_format for row in sheet.iter_rows() for c in row
+               if isinstance(c.value, str) and c.value.startswith("=") and sheet.cell(c.row, 4).value == "£"}
+    assert formats == {'£#,##0;(£#,##0);"–"'}
+
+
+def test_print_set_up_and_freeze_panes(built):
+    book = _book(built)
+    for sheet in book:
+        assert sheet.page_setup.orientation == "landscape", sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        # fitToWidth and fitToHeight are left out of the file when they are 1, the OOXML default.
+        # One page wide, as many long; the Cover on one page.
+        expected = (1, 1) if sheet.title == "Cover" else (1, 0)
+        fit = (sheet.page_setup.fitToWidth or 1, 1 if sheet.page_setup.fitToHeight is None else sheet.page_setup.fitToHeight)
+        assert fit == expected, sheet.title
+        assert IOW in sheet.oddFooter.left.text and "&P" in sheet.oddFooter.right.text, sheet.title
+    option = book["in-house"]
+    assert option.freeze_panes == "G6"  # the header row and the label columns stay in view
+    assert option.print_title_rows == "$5:$5"
+
+
+def test_the_workbook_renders_to_pdf_with_the_answer_on_page_two(built, tmp_path):
+    [pdf] = libreoffice_convert([built[IOW]], "pdf", tmp_path)
+    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
+                                                            text=True).stdout)[1])
+    assert pages >= 10  # at least a page a sheet
+    text = {n: subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"], capture_output=True,
+                              text=True).stdout for n in (1, 2)}
+    assert "Master check" in text[1] and "every model check passes" in text[1]
+    assert "Lowest net present cost" in text[2] and "Option 2: extend the Hampshire partnership" in text[2]
+    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "2", "-l", "2", str(pdf), str(tmp_path / "summary")],
+                   check=True)
+    png = next(tmp_path.glob("summary*.png"))
+    assert png.stat().st_size > 20_000  # the charts are drawn, not a blank page
