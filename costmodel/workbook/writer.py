@@ -852,12 +852,7 @@ class WorkbookWriter:
         row += 2
         sheet.write_string(row, 0, "What each sheet holds", s.section)
         row += 1
-        for name, purpose in SHEET_PURPOSES:
-            sheet.write_string(row, 0, name, s.bold)
-            sheet.write_string(row, 1, purpose, s.wrap)
-            sheet.set_row(row, _wrapped_height(purpose, 120))
-            row += 1
-        row += 1
+        row = self._labelled_rows(sheet, row, SHEET_PURPOSES) + 1
         sheet.write_string(row, 0, "How to read the figures", s.section)
         row += 1
         reading = [
@@ -873,12 +868,7 @@ class WorkbookWriter:
             ("Following a figure", "Click a cell to see its formula; each refers to Inputs or to rows above it. "
                                    "Each block on an option sheet starts with its definition in plain English."),
         ]
-        for label, text in reading:
-            sheet.write_string(row, 0, label, s.bold)
-            sheet.write_string(row, 1, text, s.wrap)
-            sheet.set_row(row, _wrapped_height(text, 120))
-            row += 1
-        row += 1
+        row = self._labelled_rows(sheet, row, reading) + 1
         sheet.write_string(row, 0, "Re-running it", s.section)
         row += 1
         for label, value in (("Tool", f"costmodel {__version__}"),
@@ -887,6 +877,16 @@ class WorkbookWriter:
             sheet.write_string(row, 0, label, s.bold)
             _text(sheet, row, 1, value, s.text)
             row += 1
+
+
+    def _labelled_rows(self, sheet, row: int, pairs) -> int:
+        """A bold label and its wrapped text, a row each; returns the row after them."""
+        for label, text in pairs:
+            sheet.write_string(row, 0, label, self.styles.bold)
+            sheet.write_string(row, 1, text, self.styles.wrap)
+            sheet.set_row(row, _wrapped_height(text, 120))
+            row += 1
+        return row
 
 
 # ---------------------------------------------------------------------- module helpers
