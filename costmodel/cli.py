@@ -29,6 +29,7 @@ def cli() -> None:
     Example:
       costmodel validate scenarios/*.yaml
       costmodel run scenarios/isle-of-wight-2017.yaml --json -
+      costmodel verify workbooks/*.xlsx
     """
 
 
@@ -120,6 +121,54 @@ def run(scenario_path: Path, output: Path | None, json_path: str | None, strict:
 
 
 @cli.command(epilog=_EPILOG)
+@click.argument("workbooks", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--json", "json_path", metavar="PATH|-", help="Write the report as JSON to PATH, or '-' for standard output.")
+def verify(workbooks: tuple[Path, ...], json_path: str | None) -> None:
+    """Re-run the scenario inside each published workbook and compare every cell.
+
+    Reports `verified: N cells agree`, or each cell that differs as
+    `Sheet!Cell: published X, re-run Y`, and says plainly if the workbook came
+    from another costmodel version or its embedded scenario was edited.
+
+    \b
+    Example:
+      costmodel verify workbooks/*.xlsx
+      costmodel verify cabinet-paper.xlsx --json report.json
+    """
+    import json
+
+    from .audit.verify import WorkbookError
+    from .audit.verify import verify as verify_workbook
+    from .files import OutputError, write_atomic
+
+    reports, failed = [], 0
+    to_stderr = json_path == "-"
+    for path in workbooks:
+        try:
+            result = verify_workbook(path)
+        except WorkbookError as exc:
+            failed += 1
+            click.echo(f"error: {exc}", err=True)
+            reports.append({"workbook": str(path), "verified": False, "error": str(exc)})
+            continue
+        reports.append(result.to_json())
+        failed += not result.ok
+        click.echo(render_verification(result), err=to_stderr)
+    if json_path is not None:
+        text = json.dumps(reports, indent=2, ensure_ascii=False) + "\n"
+        if json_path == "-":
+            click.echo(text, nl=False)
+        else:
+            try:
+                write_atomic(json_path, text.encode("utf-8"))
+            except OutputError as exc:
+                click.echo(f"error: {exc}", err=True)
+                sys.exit(EXIT_BAD_INPUT)
+    if failed:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@cli.command(epilog=_EPILOG)
 @click.argument("path", required=False, default="scenario.yaml", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 def init(path: Path, force: bool) -> None:
@@ -185,6 +234,27 @@ def render_checks(projection) -> str:
         lines.append(f"  {mark} {check.name}: stated {money(check.expected)}, computed {money(check.computed)}, "
                      f"difference {_signed(check.difference)} (tolerance ±{_pounds(check.tolerance)})"
                      + (f" [{check.source}]" if check.source else ""))
+    return "\n".join(lines)
+
+
+#: Differences shown for one sheet before the rest are counted instead.
+SHOWN_A_SHEET = 12
+
+
+def render_verification(result) -> str:
+    lines = [f"{result.path}: " + (f"verified: {result.cells_compared:,} cells agree" if result.ok else
+                                  f"{len(result.differences):,} of {result.cells_compared:,} cells differ")]
+    lines += [f"  note: {finding}" for finding in result.findings]
+    by_sheet: dict[str, list] = {}
+    for difference in result.differences:
+        by_sheet.setdefault(difference.sheet, []).append(difference)
+    for sheet, differences in by_sheet.items():
+        if len(differences) > SHOWN_A_SHEET:
+            lines.append(f"  {sheet}: {len(differences):,} cells differ; the first {SHOWN_A_SHEET}:")
+        for difference in differences[:SHOWN_A_SHEET]:
+            lines.append(f"  {difference} ({difference.kind})")
+        if len(differences) > SHOWN_A_SHEET:
+            lines.append(f"  ... and {len(differences) - SHOWN_A_SHEET:,} more on {sheet}")
     return "\n".join(lines)
 
 

@@ -872,8 +872,11 @@ class WorkbookWriter:
         sheet.write_string(row, 0, "Re-running it", s.section)
         row += 1
         for label, value in (("Tool", f"costmodel {__version__}"),
+                             ("Scenario file", self.scenario_file),
                              ("Scenario fingerprint", projection.fingerprint),
-                             ("Command", self.rerun)):
+                             ("Command", self.rerun),
+                             ("Verify it", "costmodel verify <this workbook>: re-runs the scenario on the Scenario "
+                                           "sheet and compares every cell")):
             sheet.write_string(row, 0, label, s.bold)
             _text(sheet, row, 1, value, s.text)
             row += 1

@@ -1,0 +1,1 @@
+"""Beside the pipeline: verify published workbooks, reconcile published figures, diff scenarios."""

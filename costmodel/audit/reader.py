@@ -1,0 +1,176 @@
+"""Opening a workbook someone sent us, safely, and finding the scenario inside it.
+
+An auditor may be sent anything with an .xlsx name. Before any XML is parsed we
+check that it is a zip, how far it would expand, and that it carries no macros
+or external links; the XML itself is parsed through defusedxml (openpyxl uses it
+when it is installed, and it is a dependency of costmodel). Nothing in the file is
+ever evaluated: formulas are compared as text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+#: A costmodel workbook of a county with every post is tens of megabytes unpacked; far
+#: more than this is not one of ours, and may be built to exhaust memory.
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+#: Real spreadsheets compress text about 5 to 20 times; a zip bomb, thousands of times.
+MAX_RATIO = 200
+MAX_MEMBERS = 5000
+
+
+class WorkbookError(Exception):
+    """The file cannot be verified; the message is one line for the user."""
+
+
+@dataclass
+class Cells:
+    """Every non-empty cell of a workbook: (sheet, cell) -> formula text or value, and stored values."""
+
+    sheets: list[str]
+    content: dict[tuple[str, str], object]
+    stored: dict[tuple[str, str], object]
+
+
+@dataclass
+class PublishedWorkbook:
+    path: Path
+    tool_version: str
+    fingerprint: str
+    scenario_file: str
+    scenario_text: str
+    cells: Cells
+
+    def scenario_fingerprint(self) -> str:
+        """The fingerprint the embedded scenario has now, under the version that wrote the workbook."""
+        return fingerprint_of(self.scenario_text, self.tool_version)
+
+
+def fingerprint_of(text: str, version: str) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"costmodel {version}\n".encode())
+    digest.update(text.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def check_archive(data: bytes, name: str) -> None:
+    """Refuse what is not a plain xlsx before parsing any of it."""
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise WorkbookError(f"{name}: is password-protected or an old .xls file; save it as an unprotected .xlsx")
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise WorkbookError(f"{name}: is not an Excel workbook (.xlsx files are zip archives; this is not one)")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise WorkbookError(f"{name}: is damaged or truncated ({exc})") from None
+    if len(members) > MAX_MEMBERS:
+        raise WorkbookError(f"{name}: holds {len(members)} parts; a workbook has far fewer")
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise WorkbookError(f"{name}: would unpack to {unpacked / 2**20:,.0f} MB; the limit is "
+                            f"{MAX_UNPACKED_BYTES // 2**20} MB")
+    for member in members:
+        if member.file_size > 1_000_000 and member.file_size > MAX_RATIO * max(member.compress_size, 1):
+            raise WorkbookError(f"{name}: {member.filename} expands {member.file_size // max(member.compress_size, 1)}"
+                                f" times; refusing a likely zip bomb")
+    names = {member.filename for member in members}
+    if "[Content_Types].xml" not in names or not any(n.startswith("xl/worksheets/") for n in names):
+        raise WorkbookError(f"{name}: is a zip archive but not an Excel workbook")
+    if any(n.lower().endswith("vbaproject.bin") for n in names):
+        raise WorkbookError(f"{name}: contains macros; a costmodel workbook never does")
+    if any(n.startswith("xl/externalLinks/") for n in names):
+        raise WorkbookError(f"{name}: links to other workbooks; a costmodel workbook never does")
+    try:
+        for member in members:
+            # Reading each part checks its CRC, so a truncated or corrupt part is found here.
+            with archive.open(member) as stream:
+                while stream.read(1 << 20):
+                    pass
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise WorkbookError(f"{name}: is damaged or truncated ({exc})") from None
+
+
+def read_cells(data: bytes, name: str) -> Cells:
+    """Formulas (as text) and stored values of every non-empty cell, without evaluating anything."""
+    import openpyxl
+
+    try:
+        formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for malformed parts; all mean the same to a user
+        raise WorkbookError(f"{name}: cannot be read as a workbook ({type(exc).__name__}: {exc})") from None
+    content: dict[tuple[str, str], object] = {}
+    stored: dict[tuple[str, str], object] = {}
+    for sheet in formulas.worksheets + values.worksheets:
+        # Read every row there is, not only as far as the sheet's declared dimension says:
+        # a cell added beyond it must not escape the comparison.
+        sheet.reset_dimensions()
+    for sheet in formulas.worksheets:
+        for row in sheet.iter_rows():
+            for c in row:
+                if c.value is not None and hasattr(c, "coordinate"):
+                    content[(sheet.title, c.coordinate)] = c.value
+    for sheet in values.worksheets:
+        for row in sheet.iter_rows():
+            for c in row:
+                if c.value is not None and hasattr(c, "coordinate"):
+                    stored[(sheet.title, c.coordinate)] = c.value
+    sheets = list(formulas.sheetnames)
+    formulas.close()
+    values.close()
+    return Cells(sheets, content, stored)
+
+
+def open_published(path: str | Path) -> PublishedWorkbook:
+    path = Path(path)
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise WorkbookError(f"{name}: is a folder, not a workbook") from None
+    except FileNotFoundError:
+        raise WorkbookError(f"{name}: no such file") from None
+    except OSError as exc:
+        raise WorkbookError(f"{name}: cannot be read ({exc.strerror or exc})") from None
+    check_archive(data, name)
+    cells = read_cells(data, name)
+    if "Cover" not in cells.sheets or "Scenario" not in cells.sheets:
+        raise WorkbookError(f"{name}: is not a costmodel workbook (it has no Cover and Scenario sheets)")
+    cover = {str(cells.content.get(("Cover", f"A{r}"))): cells.content.get(("Cover", f"B{r}"))
+             for r in range(1, 200) if ("Cover", f"A{r}") in cells.content}
+    tool = str(cover.get("Tool") or "")
+    version = re.fullmatch(r"costmodel (\S+)", tool)
+    if not version or not cover.get("Scenario fingerprint") or not cover.get("Scenario file"):
+        raise WorkbookError(f"{name}: is not a costmodel workbook (its Cover has no tool version, fingerprint "
+                            f"and scenario file)")
+    return PublishedWorkbook(path, version[1], str(cover["Scenario fingerprint"]), str(cover["Scenario file"]),
+                             embedded_scenario(cells), cells)
+
+
+#: The heading row on the Scenario sheet; the scenario's lines are in the rows below it.
+SCENARIO_FIRST_ROW = 4
+
+
+def embedded_scenario(cells: Cells) -> str:
+    """The scenario text from the Scenario sheet: line numbers in column A, text in column B."""
+    line_of_row: dict[int, int] = {}
+    text_of_row: dict[int, str] = {}
+    for (sheet, ref), value in cells.content.items():
+        match = re.fullmatch(r"([AB])([0-9]+)", ref) if sheet == "Scenario" else None
+        if not match or int(match[2]) <= SCENARIO_FIRST_ROW:
+            continue
+        row = int(match[2])
+        if match[1] == "A" and isinstance(value, (int, float)):
+            line_of_row[row] = int(value)
+        elif match[1] == "B":
+            text_of_row[row] = str(value)
+    lines = {line: text_of_row.get(row, "") for row, line in line_of_row.items()}
+    if not lines:
+        return ""
+    return "\n".join(lines.get(n, "") for n in range(1, max(lines) + 1))

@@ -1,0 +1,232 @@
+"""verify names the cell for every kind of tampering, each made on a real workbook built here.
+
+Tampering is done on the workbook's XML, one cell at a time, as a hand edit would leave it:
+re-saving through a library would also drop the stored values and hide what was changed.
+"""
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+import costmodel
+from conftest import ROOT, SCENARIOS
+from costmodel.audit.reader import fingerprint_of
+from costmodel.audit.verify import verify
+from costmodel.cli import cli
+from costmodel.workbook.writer import build_workbook
+
+IOW = SCENARIOS / "isle-of-wight-2017.yaml"
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("published") / "isle-of-wight-2017.xlsx"
+    path.write_bytes(build_workbook(costmodel.project(costmodel.load_scenario(IOW))))
+    return path
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def _write(parts: dict[str, bytes], path: Path) -> Path:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def _sheet_part(parts: dict[str, bytes], sheet: str) -> str:
+    names = re.findall(r'<sheet name="([^"]+)"', parts["xl/workbook.xml"].decode())
+    return f"xl/worksheets/sheet{names.index(sheet) + 1}.xml"
+
+
+def _edit_cell(parts, sheet, ref, edit) -> None:
+    part = _sheet_part(parts, sheet)
+    xml = parts[part].decode()
+    match = re.search(rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)', xml)
+    assert match, f"{sheet}!{ref} not found"
+    parts[part] = (xml[:match.start()] + edit(match[0]) + xml[match.end():]).encode()
+
+
+def _find(path, sheet, predicate) -> str:
+    book = openpyxl.load_workbook(path)
+    for row in book[sheet].iter_rows():
+        for c in row:
+            if predicate(c):
+                return c.coordinate
+    raise AssertionError("no such cell")
+
+
+def _salary_cell(path) -> str:
+    book = openpyxl.load_workbook(path)
+    inputs = book["Inputs"]
+    for row in inputs.iter_rows():
+        if row[1].value == "Director of Children's Services" and str(row[2].value).startswith("Salary") \
+                and str(row[0].value).startswith("Option 1"):
+            return row[3].coordinate
+    raise AssertionError("no Director salary on Inputs")
+
+
+def _pay_formula_cell(path) -> str:
+    return _find(path, "in-house", lambda c: isinstance(c.value, str) and c.value.startswith("=")
+                 and c.column == 8 and "Inputs!" in c.value and c.offset(0, -6).value == "Director of Children's Services"
+                 and c.offset(0, -5).value == "pay")
+
+
+def test_an_untouched_workbook_verifies(published):
+    result = verify(published)
+    assert result.ok and not result.findings
+    assert result.cells_compared > 5000
+
+
+def test_every_committed_reference_workbook_verifies():
+    for path in sorted((ROOT / "workbooks").glob("*.xlsx")):
+        result = verify(path)
+        assert result.ok, (path, [str(d) for d in result.differences[:5]], result.findings)
+
+
+def test_an_input_typed_over(published, tmp_path):
+    parts = _parts(published)
+    ref = _salary_cell(published)
+    _edit_cell(parts, "Inputs", ref, lambda xml: re.sub(r"<v>140000</v>", "<v>150000</v>", xml))
+    result = verify(_write(parts, tmp_path / "typed-over.xlsx"))
+    assert not result.ok
+    first = result.differences[0]
+    assert (first.sheet, first.cell, first.published, first.rerun, first.kind) == \
+        ("Inputs", ref, 150000, 140000, "input or text")
+
+
+def test_a_formula_edited(published, tmp_path):
+    parts = _parts(published)
+    ref = _pay_formula_cell(published)
+    _edit_cell(parts, "in-house", ref, lambda xml: xml.replace("*(1-", "*1.1*(1-", 1))
+    result = verify(_write(parts, tmp_path / "formula-edited.xlsx"))
+    hit = [d for d in result.differences if (d.sheet, d.cell) == ("in-house", ref)]
+    assert hit and hit[0].kind == "formula" and "1.1" in hit[0].published
+
+
+def test_a_formula_replaced_by_a_number(published, tmp_path):
+    parts = _parts(published)
+    ref = _pay_formula_cell(published)
+    _edit_cell(parts, "in-house", ref, lambda xml: re.sub(r"<f>.*?</f>", "", xml))
+    result = verify(_write(parts, tmp_path / "hard-coded.xlsx"))
+    hit = [d for d in result.differences if (d.sheet, d.cell) == ("in-house", ref)]
+    assert hit and hit[0].kind == "formula" and not str(hit[0].published).startswith("=")
+
+
+def test_a_stored_value_changed(published, tmp_path):
+    parts = _parts(published)
+    ref = _pay_formula_cell(published)
+    _edit_cell(parts, "in-house", ref, lambda xml: re.sub(r"<v>[^<]*</v>", "<v>1</v>", xml))
+    result = verify(_write(parts, tmp_path / "value-changed.xlsx"))
+    assert [(d.sheet, d.cell, d.kind, d.published) for d in result.differences] == \
+        [("in-house", ref, "stored value", 1)]
+
+
+def test_a_row_removed_and_a_row_added(published, tmp_path):
+    parts = _parts(published)
+    part = _sheet_part(parts, "Compare")
+    xml = parts[part].decode()
+    removed = re.search(r'<row r="8".*?</row>', xml)[0]
+    xml = xml.replace(removed, "").replace("</sheetData>", '<row r="500"><c r="A500"><v>42</v></c></row></sheetData>')
+    parts[part] = xml.encode()
+    result = verify(_write(parts, tmp_path / "rows.xlsx"))
+    kinds = {(d.cell, d.kind) for d in result.differences}
+    assert ("A500", "only in the published workbook") in kinds
+    assert any(cell.endswith("8") and kind == "only in the re-run" for cell, kind in kinds)
+
+
+def test_a_sheet_removed(published, tmp_path):
+    parts = _parts(published)
+    parts["xl/workbook.xml"] = re.sub(rb'<sheet name="Compare"[^>]*/>', b"", parts["xl/workbook.xml"])
+    result = verify(_write(parts, tmp_path / "sheet-removed.xlsx"))
+    assert ("Compare", "(sheet)", "absent", "present") in \
+        [(d.sheet, d.cell, d.published, d.rerun) for d in result.differences]
+
+
+def test_a_sheet_added(published, tmp_path):
+    parts = _parts(published)
+    sheets = len(re.findall(rb"<sheet ", parts["xl/workbook.xml"]))
+    new = sheets + 1
+    parts[f"xl/worksheets/sheet{new}.xml"] = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b'<sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>')
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+        b"</sheets>", f'<sheet name="Extra" sheetId="{new}" r:id="rIdExtra"/></sheets>'.encode())
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        f'<Relationship Id="rIdExtra" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        f'worksheet" Target="worksheets/sheet{new}.xml"/></Relationships>'.encode())
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", f'<Override PartName="/xl/worksheets/sheet{new}.xml" ContentType="application/'
+                     f'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'.encode())
+    result = verify(_write(parts, tmp_path / "sheet-added.xlsx"))
+    assert [(d.sheet, d.cell, d.published, d.rerun) for d in result.differences] == \
+        [("Extra", "(sheet)", "present", "absent")]
+
+
+def test_an_embedded_scenario_edited(published, tmp_path):
+    parts = _parts(published)
+    shared = parts["xl/sharedStrings.xml"].decode()
+    assert shared.count("    value: 23%<") == 1
+    parts["xl/sharedStrings.xml"] = shared.replace("    value: 23%<", "    value: 25%<").encode()
+    result = verify(_write(parts, tmp_path / "scenario-edited.xlsx"))
+    assert result.scenario_edited and not result.ok
+    assert any("edited since publication" in finding for finding in result.findings)
+    # Re-run from the edited scenario, the pension rate on Inputs no longer matches what was published
+    assert any(d.sheet == "Inputs" and d.published == 0.23 and d.rerun == 0.25 for d in result.differences)
+
+
+def test_a_workbook_from_another_tool_version_is_said_plainly_and_compared(published, tmp_path):
+    parts = _parts(published)
+    book = openpyxl.load_workbook(published)
+    text = "\n".join(str(book["Scenario"].cell(r, 2).value or "") for r in range(5, book["Scenario"].max_row + 1))
+    old_print = fingerprint_of(text, "0.0.9")
+    shared = parts["xl/sharedStrings.xml"].decode()
+    version = costmodel.__version__
+    new_print = fingerprint_of(text, version)
+    assert f">costmodel {version}<" in shared and new_print in shared
+    shared = shared.replace(f">costmodel {version}<", ">costmodel 0.0.9<").replace(new_print, old_print)
+    parts["xl/sharedStrings.xml"] = shared.encode()
+    result = verify(_write(parts, tmp_path / "old-version.xlsx"))
+    assert result.published_version == "0.0.9" and not result.scenario_edited
+    assert any("published with costmodel 0.0.9" in finding for finding in result.findings)
+    assert {d.sheet for d in result.differences} == {"Cover"}  # the version and fingerprint cells, nothing else
+
+
+def test_cli_reports_cells_and_exits_1_and_json(published, tmp_path):
+    parts = _parts(published)
+    ref = _salary_cell(published)
+    _edit_cell(parts, "Inputs", ref, lambda xml: re.sub(r"<v>140000</v>", "<v>150000</v>", xml))
+    tampered = _write(parts, tmp_path / "tampered.xlsx")
+    result = CliRunner().invoke(cli, ["verify", str(published), str(tampered), "--json", str(tmp_path / "r.json")])
+    assert result.exit_code == 1
+    assert f"{published}: verified: " in result.stdout
+    assert f"  Inputs!{ref}: published 150,000.00, re-run 140,000.00 (input or text)" in result.stdout
+    import json
+
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert [r["verified"] for r in report] == [True, False]
+    assert report[1]["differences"][0]["cell"] == ref
+
+
+@pytest.mark.parametrize("content, phrase", [
+    (b"not a spreadsheet at all", "is not an Excel workbook"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "password-protected"),
+])
+def test_files_that_are_not_workbooks_get_one_line(tmp_path, content, phrase):
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(content)
+    result = CliRunner().invoke(cli, ["verify", str(path)])
+    assert result.exit_code == 1 and phrase in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
