@@ -30,6 +30,7 @@ def cli() -> None:
       costmodel validate scenarios/*.yaml
       costmodel run scenarios/isle-of-wight-2017.yaml --json -
       costmodel verify workbooks/*.xlsx
+      costmodel diff draft-1.yaml draft-2.yaml
     """
 
 
@@ -169,6 +170,63 @@ def verify(workbooks: tuple[Path, ...], json_path: str | None) -> None:
 
 
 @cli.command(epilog=_EPILOG)
+@click.argument("old", type=click.Path(dir_okay=True, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--json", "json_path", metavar="PATH|-", help="Write the diff as JSON to PATH, or '-' for standard output.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Also write the diff as a workbook with a waterfall chart per option (.xlsx).")
+def diff(old: Path, new: Path, json_path: str | None, output: Path | None) -> None:
+    """Show what changed between two versions of a scenario, and what each change did.
+
+    OLD and NEW are scenario files or costmodel workbooks (their embedded
+    scenario is used). Changes are applied one at a time, in the order of the
+    new file, and each option's change in NPC and cash is attributed to them;
+    the parts add up to the whole.
+
+    \b
+    Example:
+      costmodel diff draft-1.yaml draft-2.yaml
+      costmodel diff cabinet-2017.xlsx draft-2018.yaml -o what-moved.xlsx
+    """
+    import json
+
+    from .audit.diff import diff as diff_scenarios
+    from .audit.reader import WorkbookError
+    from .files import OutputError, check_targets, write_atomic
+    from .scenario.problems import ScenarioError
+
+    if output is not None and output.suffix.lower() != ".xlsx":
+        raise click.BadParameter(f"{output} should end in .xlsx; for JSON use --json PATH", param_hint="-o")
+    try:
+        report = diff_scenarios(old, new)
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except WorkbookError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    to_stderr = json_path == "-"
+    try:
+        targets = [t for t in (output, Path(json_path) if json_path not in (None, "-") else None) if t]
+        check_targets(targets, [old, new])
+        if output is not None:
+            from .workbook.diffbook import build_diff_workbook
+
+            write_atomic(output, build_diff_workbook(report))
+        if json_path is not None:
+            text = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
+            if json_path == "-":
+                click.echo(text, nl=False)
+            else:
+                write_atomic(json_path, text.encode("utf-8"))
+    except OutputError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(render_diff(report), err=to_stderr)
+
+
+@cli.command(epilog=_EPILOG)
 @click.argument("path", required=False, default="scenario.yaml", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 def init(path: Path, force: bool) -> None:
@@ -256,6 +314,41 @@ def render_verification(result) -> str:
         if len(differences) > SHOWN_A_SHEET:
             lines.append(f"  ... and {len(differences) - SHOWN_A_SHEET:,} more on {sheet}")
     return "\n".join(lines)
+
+
+def render_diff(report) -> str:
+    lines = [f"From {report.old_name}", f"  to {report.new_name}"]
+    if not report.steps:
+        lines.append("No figure changed" + (" (text only, below)." if report.text_changes else "."))
+    else:
+        lines.append("Changes, applied one at a time in the order of the new file:")
+        for n, step in enumerate(report.steps, start=1):
+            for change in step.changes:
+                where = f" (line {change.line})" if change.line else ""
+                lines.append(f"  [{n}] {change}{where}")
+            if len(step.changes) > 1:
+                lines.append("      (applied together: the scenario is not valid with only some of them)")
+    for measure, label in (("npc", "Net present cost"), ("cash", "Cash total")):
+        columns = ["Option", "Old", "New"] + [f"[{n}]" for n in range(1, len(report.steps) + 1)] + ["Change"]
+        rows = []
+        position = 1 if measure == "npc" else 0
+        for option_id, name in report.options.items():
+            old = report.old_totals.get(option_id, (0.0, 0.0))[position]
+            new = report.new_totals.get(option_id, (0.0, 0.0))[position]
+            parts = [getattr(step, measure).get(option_id, 0.0) for step in report.steps]
+            rows.append([name[:50], money(old), money(new)] + [_change(p) for p in parts] + [_change(new - old)])
+        lines.append("")
+        lines.append(f"{label}, what each change moved (the changes add up to the whole):")
+        lines.append(_table(columns, rows, right=list(range(1, len(columns)))))
+    if report.text_changes:
+        lines.append("")
+        lines.append(f"Text only (cannot move a figure): {len(report.text_changes)}")
+        lines += [f"  {change}" for change in report.text_changes[:20]]
+    return "\n".join(lines)
+
+
+def _change(value: float) -> str:
+    return "-" if abs(value) < 0.005 else ("+" if value > 0 else "-") + money(abs(value))
 
 
 def _signed(value: float) -> str:

@@ -1,0 +1,329 @@
+"""What changed between two versions of a scenario, and what each change did to the totals.
+
+Changes are applied to the old scenario one at a time, in the order they appear in the
+new file, re-projecting after each; each option's change in NPC and cash is attributed
+to the change that caused it. The parts add up to the whole by construction: the last
+step is the new scenario itself. A change that leaves the scenario invalid on its own
+(a new year and the line that uses it) is applied together with the next one.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..engine.projection import Projection, project
+from ..scenario.loader import _fill_ids, cross_check, load_scenario_text
+from ..scenario.problems import Problem, ScenarioError
+from ..scenario.schema import Scenario
+from ..scenario.units import UnitError, parse_amount, parse_rate
+from ..scenario.yamlread import ReadError, decode, line_of, read_yaml
+
+#: Keys whose values are words, not figures: a change to them cannot move a total.
+TEXT_KEYS = {"source", "note", "description", "name", "title", "author", "date", "status", "reason", "partner",
+             "authority"}
+FIGURE_KEYS = ("value", "central")
+
+
+@dataclass
+class Change:
+    path: tuple
+    old: object
+    new: object
+    line: int | None
+
+    @property
+    def where(self) -> str:
+        out = ""
+        for part in self.path:
+            if isinstance(part, tuple):
+                out += f"[{part[1]}]"
+            else:
+                out += ("." if out else "") + str(part)
+        return out
+
+    @property
+    def text_only(self) -> bool:
+        return any(isinstance(p, str) and p in TEXT_KEYS for p in self.path[-1:])
+
+    def __str__(self) -> str:
+        return f"{self.where}: {_show(self.old)} -> {_show(self.new)}"
+
+
+@dataclass
+class Step:
+    """One or more changes applied together, and what they moved, option by option."""
+
+    changes: list[Change]
+    cash: dict[str, float] = field(default_factory=dict)
+    npc: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class DiffReport:
+    old_name: str
+    new_name: str
+    options: dict[str, str]
+    old_totals: dict[str, tuple[float, float]]
+    new_totals: dict[str, tuple[float, float]]
+    steps: list[Step]
+    text_changes: list[Change]
+
+    def to_json(self) -> dict:
+        return {
+            "old": self.old_name,
+            "new": self.new_name,
+            "options": [{
+                "id": option_id, "name": name,
+                "old": {"cash": _money(self.old_totals.get(option_id, (0, 0))[0]),
+                        "npc": _money(self.old_totals.get(option_id, (0, 0))[1])},
+                "new": {"cash": _money(self.new_totals.get(option_id, (0, 0))[0]),
+                        "npc": _money(self.new_totals.get(option_id, (0, 0))[1])},
+            } for option_id, name in self.options.items()],
+            "changes": [{
+                "step": n,
+                "changed": [{"path": c.where, "old": _plain(c.old), "new": _plain(c.new), "line": c.line}
+                            for c in step.changes],
+                "cash": {k: _money(v) for k, v in step.cash.items()},
+                "npc": {k: _money(v) for k, v in step.npc.items()},
+            } for n, step in enumerate(self.steps, start=1)],
+            "text_changes": [{"path": c.where, "old": _plain(c.old), "new": _plain(c.new), "line": c.line}
+                             for c in self.text_changes],
+        }
+
+
+def read_source(path: str | Path) -> tuple[str, str]:
+    """(scenario text, name) from a scenario file or a costmodel workbook."""
+    path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from .reader import open_published
+
+        published = open_published(path)
+        return published.scenario_text, f"{path} (scenario {published.scenario_file})"
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ScenarioError([Problem(str(path), None, "", f"cannot be read: {exc.strerror or exc}")]) from None
+    try:
+        return decode(raw), str(path)
+    except ReadError as exc:
+        raise ScenarioError([Problem(str(path), exc.line, "", exc.message)]) from None
+
+
+def diff(old_path: str | Path, new_path: str | Path) -> DiffReport:
+    old_text, old_name = read_source(old_path)
+    new_text, new_name = read_source(new_path)
+    # Each side loads as a scenario in its own right, with every problem reported if it does not.
+    old_scenario = load_scenario_text(old_text, old_name)
+    new_scenario = load_scenario_text(new_text, new_name)
+    old_data, _ = _plain_data(old_text, old_name)
+    new_data, new_lines = _plain_data(new_text, new_name)
+
+    old_items, new_items = {}, {}
+    old_leaves, new_leaves = _leaves(old_data, items=old_items), _leaves(new_data, items=new_items)
+    # An option, post or line that is only on one side is one change, not one per value inside it.
+    whole = {path: (old_items.get(path, _ABSENT), new_items.get(path, _ABSENT))
+             for path in set(old_items) ^ set(new_items)}
+    changes, done = [], set()
+    for path in list(new_leaves) + [p for p in old_leaves if p not in new_leaves]:
+        item = next((p for p in whole if path[:len(p)] == p), None)
+        if item is not None:
+            if item not in done:
+                done.add(item)
+                old, new = whole[item]
+                changes.append(Change(item, _Item(old) if old is not _ABSENT else old,
+                                      _Item(new) if new is not _ABSENT else new, _line(new_data, new_lines, item)))
+            continue
+        old, new = old_leaves.get(path, _ABSENT), new_leaves.get(path, _ABSENT)
+        if not _same_meaning(old, new):
+            changes.append(Change(path, old, new, _line(new_data, new_lines, path)))
+    text_changes = [c for c in changes if c.text_only]
+    figure_changes = [c for c in changes if not c.text_only]
+
+    old_projection, new_projection = project(old_scenario), project(new_scenario)
+    steps: list[Step] = []
+    state = copy.deepcopy(old_data)
+    before = _totals(old_projection)
+    pending: list[Change] = []
+    for index, change in enumerate(figure_changes):
+        _apply(state, change)
+        pending.append(change)
+        last = index == len(figure_changes) - 1
+        candidate = new_scenario if last else _try_scenario(state)
+        if candidate is None:
+            continue  # not valid on its own: apply it together with the next change
+        after = _totals(project(candidate))
+        steps.append(_step(pending, before, after))
+        before, pending = after, []
+    options = {o.option.id: o.option.name for o in old_projection.options}
+    options.update({o.option.id: o.option.name for o in new_projection.options})
+    return DiffReport(old_name, new_name, options, _totals(old_projection), _totals(new_projection), steps,
+                      text_changes)
+
+
+# --------------------------------------------------------------------------- leaves
+
+_ABSENT = "(absent)"
+
+
+def _plain_data(text: str, name: str):
+    try:
+        data, lines = read_yaml(text)
+    except ReadError as exc:
+        raise ScenarioError([Problem(name, exc.line, "", exc.message)]) from None
+    if isinstance(data, dict):
+        _fill_ids(data)
+    return data, lines
+
+
+def _try_scenario(data) -> Scenario | None:
+    from pydantic import ValidationError
+
+    try:
+        scenario = Scenario.model_validate(copy.deepcopy(data))
+    except ValidationError:
+        return None
+    return None if cross_check(scenario) else scenario
+
+
+def _leaves(node, path: tuple = (), items: dict | None = None) -> dict[tuple, object]:
+    """Every value in the scenario, keyed by its path. List items with ids (options, posts, lines)
+    are keyed by id, so reordering them is no change, and recorded in `items` by their path."""
+    out: dict[tuple, object] = {}
+    if isinstance(node, dict):
+        if any(key in node for key in FIGURE_KEYS) and path and path[-1] not in ("discounting",):
+            # A figure written in full: its value stands where a bare number would.
+            for key, value in node.items():
+                out[path if key in FIGURE_KEYS else path + (key,)] = value
+            return out
+        for key, value in node.items():
+            out.update(_leaves(value, path + (key,), items))
+        return out
+    if isinstance(node, list) and node and all(isinstance(item, dict) and "id" in item for item in node):
+        for item in node:
+            item_path = path + (("id", item["id"]),)
+            if items is not None:
+                items[item_path] = item
+            out.update(_leaves(item, item_path, items))
+        return out
+    out[path] = node
+    return out
+
+
+class _Item(dict):
+    """A whole list item (a post, a line, an option), compared by its content."""
+
+    def __init__(self, item):
+        super().__init__(item)
+
+    def __eq__(self, other):
+        return isinstance(other, dict) and dict(self) == dict(other)
+
+    __hash__ = None
+
+
+def _same_meaning(a, b) -> bool:
+    if a == b:
+        return True
+    for parse in (lambda v: parse_amount(v).value, parse_rate):
+        try:
+            return parse(a) == parse(b)
+        except (UnitError, TypeError, ValueError):
+            continue
+    return False
+
+
+def _line(data, lines: dict, path: tuple) -> int | None:
+    """The line of a path in the new file, finding list items by their id."""
+    positional, node = [], data
+    for part in path:
+        if isinstance(part, tuple):
+            if not isinstance(node, list):
+                return None
+            index = next((i for i, item in enumerate(node) if item.get("id") == part[1]), None)
+            if index is None:
+                return None
+            positional.append(index)
+            node = node[index]
+        else:
+            positional.append(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return line_of(lines, tuple(positional))
+
+
+def _apply(state: dict, change: Change) -> None:
+    """Set (or remove) one leaf of the plain scenario data."""
+    *parents, last = change.path
+    node = state
+    for part in parents:
+        node = _child(node, part, create=True)
+    if isinstance(last, tuple):  # a whole list item
+        items = node
+        existing = [i for i, item in enumerate(items) if item.get("id") == last[1]]
+        if change.new is _ABSENT:
+            for i in reversed(existing):
+                items.pop(i)
+        elif existing:
+            items[existing[0]] = copy.deepcopy(dict(change.new))
+        else:
+            items.append(copy.deepcopy(dict(change.new)))
+        return
+    if change.new == _ABSENT:
+        if isinstance(node, dict):
+            node.pop(last, None)
+        return
+    current = node.get(last) if isinstance(node, dict) else None
+    if isinstance(current, dict) and any(k in current for k in FIGURE_KEYS):
+        key = next(k for k in FIGURE_KEYS if k in current)
+        current[key] = change.new
+    else:
+        node[last] = copy.deepcopy(change.new)
+
+
+def _child(node, part, create: bool):
+    if isinstance(part, tuple):
+        return next(item for item in node if item.get("id") == part[1])
+    if part not in node or node[part] is None:
+        node[part] = {}
+    child = node[part]
+    if not isinstance(child, (dict, list)):
+        # A bare figure gains a range or a source: write it in full.
+        node[part] = child = {"value": child}
+    return child
+
+
+def _totals(projection: Projection) -> dict[str, tuple[float, float]]:
+    summary = projection.summary.set_index("option")
+    return {option: (float(row["cash_total"]), float(row["npc"])) for option, row in summary.iterrows()}
+
+
+def _step(changes, before, after) -> Step:
+    step = Step(list(changes))
+    for option in set(before) | set(after):
+        old, new = before.get(option, (0.0, 0.0)), after.get(option, (0.0, 0.0))
+        step.cash[option] = new[0] - old[0]
+        step.npc[option] = new[1] - old[1]
+    return step
+
+
+def _show(value) -> str:
+    if value is _ABSENT or value == _ABSENT:
+        return "(absent)"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {v}" for k, v in list(value.items())[:4]) + (", ..." if len(value) > 4 else "") + "}"
+    return str(value)
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def _money(value: float) -> float:
+    return round(float(value), 2) + 0.0
