@@ -70,7 +70,10 @@ def validate(scenarios: tuple[Path, ...]) -> None:
 @click.option("--json", "json_path", metavar="PATH|-",
               help="Also write the results as JSON to PATH, or to standard output with '-'.")
 @click.option("--strict", is_flag=True, help="Exit 1 if any published figure does not agree.")
-def run(scenario_path: Path, output: Path | None, json_path: str | None, strict: bool) -> None:
+@click.option("--manifest", "manifest_path", type=click.Path(path_type=Path),
+              help="Write a run record (hashes, versions, command, checks) as JSON to PATH, and on the Cover.")
+def run(scenario_path: Path, output: Path | None, json_path: str | None, strict: bool,
+        manifest_path: Path | None) -> None:
     """Project every option of a scenario and write the comparison workbook.
 
     Prints the options ranked by net present cost, and every published figure
@@ -102,21 +105,35 @@ def run(scenario_path: Path, output: Path | None, json_path: str | None, strict:
     to_stderr = json_path == "-"
     json_target = Path(json_path) if json_path not in (None, "-") else None
     try:
-        check_targets([target] + ([json_target] if json_target else []), [scenario_path])
-        workbook = build_workbook(projection)
+        check_targets([t for t in (target, json_target, manifest_path) if t], [scenario_path])
+        record = None
+        if manifest_path is not None:
+            from .audit.manifest import cover_lines, run_record, sha256_of
+
+            record = run_record(scenario_path, projection, ["costmodel"] + sys.argv[1:])
+        workbook = build_workbook(projection, run_record=cover_lines(record) if record else None)
         write_atomic(target, workbook)
+        outputs = [{"path": str(target), "sha256": sha256_of(workbook)}] if record else []
         if json_path is not None:
             text = projection_json(projection)
             if json_target:
                 write_atomic(json_target, text.encode("utf-8"))
+                if record:
+                    outputs.append({"path": str(json_target), "sha256": sha256_of(text.encode("utf-8"))})
             else:
                 click.echo(text, nl=False)
+        if record is not None:
+            import json
+
+            record["outputs"] = outputs
+            write_atomic(manifest_path, (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     except OutputError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     click.echo(render_summary(projection), err=to_stderr)
     click.echo(render_checks(projection), err=to_stderr)
-    click.echo(f"wrote {target}" + (f" and {json_target}" if json_target else ""), err=to_stderr)
+    written = [str(t) for t in (target, json_target, manifest_path) if t]
+    click.echo("wrote " + ", ".join(written), err=to_stderr)
     if strict and not all(check.ok for check in projection.checks):
         sys.exit(EXIT_BAD_INPUT)
 

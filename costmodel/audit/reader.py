@@ -45,6 +45,7 @@ class PublishedWorkbook:
     scenario_file: str
     scenario_text: str
     cells: Cells
+    run_record: list[tuple[str, str]] | None = None
 
     def scenario_fingerprint(self) -> str:
         """The fingerprint the embedded scenario has now, under the version that wrote the workbook."""
@@ -150,7 +151,22 @@ def open_published(path: str | Path) -> PublishedWorkbook:
         raise WorkbookError(f"{name}: is not a costmodel workbook (its Cover has no tool version, fingerprint "
                             f"and scenario file)")
     return PublishedWorkbook(path, version[1], str(cover["Scenario fingerprint"]), str(cover["Scenario file"]),
-                             embedded_scenario(cells), cells)
+                             embedded_scenario(cells), cells, run_record_of(cells))
+
+
+def run_record_of(cells: Cells) -> list[tuple[str, str]] | None:
+    """The run record on the Cover, if the run that wrote it was asked for one (--manifest)."""
+    from ..workbook.writer import RUN_RECORD
+
+    rows = sorted(int(ref[1:]) for (sheet, ref) in cells.content if sheet == "Cover" and ref.startswith("A"))
+    start = next((r for r in rows if cells.content[("Cover", f"A{r}")] == RUN_RECORD), None)
+    if start is None:
+        return None
+    record = []
+    for r in rows:
+        if r > start:
+            record.append((str(cells.content[("Cover", f"A{r}")]), str(cells.content.get(("Cover", f"B{r}"), ""))))
+    return record
 
 
 #: The heading row on the Scenario sheet; the scenario's lines are in the rows below it.

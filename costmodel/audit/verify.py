@@ -81,7 +81,10 @@ def verify(path: str | Path) -> Verification:
         first = exc.problems[0]
         raise WorkbookError(f"{path}: the scenario on its Scenario sheet no longer loads (line {first.line}: "
                             f"{first.message})") from None
-    rebuilt = read_cells(build_workbook(project(scenario)), "the re-run")
+    if published.run_record:
+        result.findings.append("the Cover's run record says how it was made; it is copied into the re-run, not "
+                               "re-derived (see the manifest file for the workbook's own hash)")
+    rebuilt = read_cells(build_workbook(project(scenario), run_record=published.run_record), "the re-run")
     compare(published.cells, rebuilt, result)
     return result
 

@@ -51,6 +51,9 @@ from .layout import (
 )
 from .styles import Styles
 
+#: The heading of the run record on the Cover, written with --manifest.
+RUN_RECORD = "Run record"
+
 SHEET_PURPOSES = [
     ("Cover", "What this workbook is, how to read it, the master check, and how to re-run it."),
     ("Summary", "The answer: each option's cash total, net present cost, equivalent annual cost, difference "
@@ -67,8 +70,10 @@ SHEET_PURPOSES = [
 
 
 class WorkbookWriter:
-    def __init__(self, projection: Projection, rerun_command: str | None = None):
+    def __init__(self, projection: Projection, rerun_command: str | None = None,
+                 run_record: list[tuple[str, str]] | None = None):
         self.projection = projection
+        self.run_record = run_record
         self.scenario = projection.scenario
         self.layout = Layout(projection)
         # The file's name, not the path it was run from, so the workbook is the same wherever it is built.
@@ -880,6 +885,14 @@ class WorkbookWriter:
             sheet.write_string(row, 0, label, s.bold)
             _text(sheet, row, 1, value, s.text)
             row += 1
+        if self.run_record:
+            row += 1
+            sheet.write_string(row, 0, RUN_RECORD, s.section)
+            row += 1
+            for label, value in self.run_record:
+                sheet.write_string(row, 0, label, s.bold)
+                _text(sheet, row, 1, value, s.text)
+                row += 1
 
 
     def _labelled_rows(self, sheet, row: int, pairs) -> int:
@@ -934,6 +947,7 @@ def _reference_timeline(result) -> dict[str, float]:
     return {formula.key: values[formula.key] for formula in TIMELINE_ROWS}
 
 
-def build_workbook(projection: Projection, rerun_command: str | None = None) -> bytes:
+def build_workbook(projection: Projection, rerun_command: str | None = None,
+                   run_record: list[tuple[str, str]] | None = None) -> bytes:
     """The comparison workbook as bytes (written to disk by the caller, atomically)."""
-    return WorkbookWriter(projection, rerun_command).build()
+    return WorkbookWriter(projection, rerun_command, run_record).build()
