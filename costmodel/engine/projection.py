@@ -316,20 +316,12 @@ def _evaluate_option(scenario: Scenario, index: int) -> OptionResult:
             values = env.evaluate(formula)
             full_year = reference_env.evaluate(formula)[:, 0]
             for i, instance in enumerate(group.instances):
-                if _shown(formula, instance, shared):
-                    rows.append(RowResult(option.id, group.group.key, instance, formula, values[i], float(full_year[i])))
+                rows.append(RowResult(option.id, group.group.key, instance, formula, values[i], float(full_year[i])))
         for key, values in env.rows.items():
             totals[key] = totals.get(key, 0.0) + values.sum(axis=0, keepdims=True)
         for key, values in reference_env.rows.items():
             reference_totals[key] = reference_totals.get(key, 0.0) + values.sum(axis=0, keepdims=True)
     return OptionResult(option, timeline, shared, groups, rows)
-
-
-def _shown(formula: LineFormula, instance: LineInstance, shared: dict[str, Figure]) -> bool:
-    """A VAT row is kept only where the line carries VAT and the body cannot recover it."""
-    if formula.key != "irrecoverable_vat":
-        return True
-    return instance.inputs["vat_share"].value > 0 and shared["irrecoverable_share"].value > 0
 
 
 def project(scenario: Scenario) -> Projection:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 MONEY = '£#,##0;(£#,##0);"–"'
+MONEY_PENCE = '£#,##0.00;(£#,##0.00);"–"'
+#: Check results are 1 or 0 (not TRUE/FALSE: LibreOffice 7.4 crashes printing conditional formats on truth values).
+AGREES = '"agrees";;"differs"'
+PASSES = '"passes";;"FAILS"'
 NUMBER_FORMATS = {
     "£": MONEY, "£ a year": MONEY, "pounds": MONEY,
     "rate": "0.0%", "share": "0.000", "index": "0.0000", "factor": "0.0000",
     "year": "0", "months": "0", "flag": "0", "posts": "#,##0.##", "FTE": "0.00", "number": "#,##0.##",
+    "pence": MONEY_PENCE, "agrees": AGREES, "passes": PASSES,
 }
 INPUT_FILL = "#FFF2CC"
 INPUT_FONT = "#1F3C88"
@@ -21,6 +26,10 @@ class Styles:
         self.subtitle = workbook.add_format({"italic": True, "font_color": "#555555"})
         self.heading = workbook.add_format({"bold": True, "bg_color": HEAD_FILL, "bottom": 1, "text_wrap": True,
                                             "valign": "top"})
+        # Over a column of figures the heading sits right, above the figures it names.
+        self.heading_right = workbook.add_format({"bold": True, "bg_color": HEAD_FILL, "bottom": 1,
+                                                  "text_wrap": True, "valign": "top", "align": "right"})
+        self.fixed_text = workbook.add_format({"font_color": "#7F7F7F", "italic": True})
         self.section = workbook.add_format({"bold": True, "font_size": 12})
         self.bold = workbook.add_format({"bold": True, "valign": "top"})
         self.text = workbook.add_format({"valign": "top"})

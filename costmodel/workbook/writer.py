@@ -49,7 +49,7 @@ from .layout import (
     cell,
     choice_words,
 )
-from .styles import Styles
+from .styles import MONEY, Styles
 
 #: The heading of the run record on the Cover, written with --manifest.
 RUN_RECORD = "Run record"
@@ -112,6 +112,7 @@ class WorkbookWriter:
         for sheet in workbook.worksheets():
             self._print_setup(sheet)
         sheets["Cover"].fit_to_pages(1, 1)  # the cover is one page in a committee pack
+        sheets["Summary"].fit_to_pages(1, 1)  # and so is the answer
         sheets["Cover"].activate()
         workbook.close()
         return buffer.getvalue()
@@ -147,12 +148,14 @@ class WorkbookWriter:
         sheet.write_string(2, 0, "Key:", s.bold)
         sheet.write_string(2, 1, "an input (typed in, from the scenario)", s.input_text)
         sheet.write_string(2, 2, "a calculation (a formula)", s.text)
-        sheet.write_string(2, 3, "a default from a public standard", s.number("rate", "fixed"))
+        sheet.write_string(2, 3, "a default, or derived from the scenario", s.fixed_text)
         headings = ["Option", "Line", "Input", "Value", "Unit", "Source", "Note", "Scenario line"]
         for col, text in enumerate(headings):
-            sheet.write_string(4, col, text, s.heading)
-        self._year_headers(sheet, 4, layout.input_year_col(layout.input_years[0]), layout.input_years, s.heading)
+            sheet.write_string(4, col, text, s.heading_right if col == IN_VALUE else s.heading)
+        self._year_headers(sheet, 4, layout.input_year_col(layout.input_years[0]), layout.input_years,
+                           s.heading_right)
         sheet.freeze_panes(5, 3)
+        sheet.repeat_rows(4)
         sheet.set_column(IN_GROUP, IN_GROUP, 22)
         sheet.set_column(IN_LINE, IN_LINE, 34)
         sheet.set_column(IN_NAME, IN_NAME, 44)
@@ -194,6 +197,12 @@ class WorkbookWriter:
         }
         from ..scenario import defaults
 
+        # Years the scenario states (yellow); None: every year follows from what it states.
+        stated_years = {
+            "general_inflation": None, "pay_award": None,
+            "ni_rate": set(assumptions.employer_ni.rates), "ni_threshold": set(assumptions.employer_ni.thresholds),
+            "discount_rate": None if assumptions.discounting.schedule == "custom" else set(),
+        }
         default_sources = {"ni_rate": defaults.NI_SOURCE, "ni_threshold": defaults.NI_SOURCE,
                            "discount_rate": defaults.DISCOUNT_SOURCES.get(assumptions.discounting.schedule)}
         for name, (label, unit) in YEAR_INPUTS.items():
@@ -203,10 +212,12 @@ class WorkbookWriter:
             sheet.write_string(row, IN_NAME, label, s.text)
             sheet.write_string(row, IN_UNIT, unit, s.text)
             source = getattr(section, "source", None) or default_sources.get(name) or ""
-            _text(sheet, row, IN_SOURCE, source, s.text)
-            _text(sheet, row, IN_NOTE, getattr(section, "note", None) or "", s.text)
+            _text(sheet, row, IN_SOURCE, source, s.wrap)
+            _text(sheet, row, IN_NOTE, getattr(section, "note", None) or "", s.wrap)
+            stated = stated_years[name]
             for year, value in zip(years, values):
-                sheet.write_number(row, layout.input_year_col(year), float(value), s.number(unit, "input"))
+                kind = "input" if stated is None or year in stated else "fixed"
+                sheet.write_number(row, layout.input_year_col(year), float(value), s.number(unit, kind))
 
         for option_id, option_layout in layout.options.items():
             self._option_inputs(sheet, option_layout)
@@ -220,8 +231,8 @@ class WorkbookWriter:
                 sheet.write_string(row, IN_NAME, "Figure as published", s.text)
                 sheet.write_number(row, IN_VALUE, check.amount.value, s.number("£", "input"))
                 sheet.write_string(row, IN_UNIT, "£", s.text)
-                _text(sheet, row, IN_SOURCE, check.source or "", s.text)
-                _text(sheet, row, IN_NOTE, check.note or "", s.text)
+                _text(sheet, row, IN_SOURCE, check.source or "", s.wrap)
+                _text(sheet, row, IN_NOTE, check.note or "", s.wrap)
                 if check.amount.line:
                     sheet.write_number(row, IN_SCENARIO_LINE, check.amount.line, s.number("year"))
                 tolerance = check.tolerance_value()
@@ -234,17 +245,19 @@ class WorkbookWriter:
         _text(sheet, row, IN_GROUP, group, s.text)
         _text(sheet, row, IN_LINE, line, s.text)
         sheet.write_string(row, IN_NAME, label, s.text)
-        is_default = figure is not None and figure.line is None
-        sheet.write_number(row, IN_VALUE, float(value), s.number(unit, "fixed" if is_default and kind == "input"
-                                                                 and figure.source else kind))
+        # Yellow only for what the scenario file states; defaults and values derived from it are grey.
+        written = figure is not None and figure.line is not None
+        sheet.write_number(row, IN_VALUE, float(value), s.number(unit, kind if written else "fixed"))
         sheet.write_string(row, IN_UNIT, unit, s.text)
         if figure is not None:
-            _text(sheet, row, IN_SOURCE, figure.source or "", s.text)
-            _text(sheet, row, IN_NOTE, figure.note or note or "", s.text)
+            source = figure.source or ("" if written else "default")
+            _text(sheet, row, IN_SOURCE, source, s.wrap)
+            _text(sheet, row, IN_NOTE, figure.note or note or "", s.wrap)
             if figure.line:
                 sheet.write_number(row, IN_SCENARIO_LINE, figure.line, s.number("year"))
-        elif note:
-            _text(sheet, row, IN_NOTE, note, s.text)
+        else:
+            _text(sheet, row, IN_SOURCE, "derived from the scenario" if note else "", s.wrap)
+            _text(sheet, row, IN_NOTE, note or "", s.wrap)
 
     def _option_inputs(self, sheet, option: OptionLayout) -> None:
         s = self.styles
@@ -278,14 +291,16 @@ class WorkbookWriter:
                 top = min(rows) - 1 - len(instance.choices)
                 _text(sheet, top, IN_LINE, instance.label, s.bold)
                 sheet.write_string(top, IN_NAME, group.group.label, s.note)
-                _text(sheet, top, IN_SOURCE, instance.source, s.text)
-                _text(sheet, top, IN_NOTE, instance.note, s.text)
+                _text(sheet, top, IN_SOURCE, instance.source, s.wrap)
+                _text(sheet, top, IN_NOTE, instance.note, s.wrap)
                 if instance.line:
                     sheet.write_number(top, IN_SCENARIO_LINE, instance.line, s.number("year"))
                 for offset, (choice, value) in enumerate(instance.choices.items(), start=1):
                     label, words = choice_words(choice, value)
                     sheet.write_string(top + offset, IN_NAME, label, s.text)
-                    sheet.write_string(top + offset, IN_VALUE, words, s.input_text)
+                    sheet.write_string(top + offset, IN_VALUE, words, s.fixed_text)
+                    sheet.write_string(top + offset, IN_NOTE, "set in the scenario: it decides which timeline row "
+                                                              "this line's formulas use", s.fixed_text)
                 for input_name, figure in instance.inputs.items():
                     self._input_row(sheet, option.instance_inputs[(instance.id, input_name)], name, instance.label,
                                     input_name, figure.value, figure)
@@ -319,8 +334,8 @@ class WorkbookWriter:
         headings = ["Line", "Item", "Category", "Unit", "Total over the horizon",
                     f"Full year once live ({base_label} prices)"]
         for col, text in enumerate(headings):
-            sheet.write_string(HEADER_ROW, col, text, s.heading)
-        self._year_headers(sheet, HEADER_ROW, COL_FIRST_YEAR, years, s.heading)
+            sheet.write_string(HEADER_ROW, col, text, s.heading_right if col >= COL_TOTAL else s.heading)
+        self._year_headers(sheet, HEADER_ROW, COL_FIRST_YEAR, years, s.heading_right)
         sheet.set_row(HEADER_ROW, 30, None)
         sheet.freeze_panes(HEADER_ROW + 1, COL_FIRST_YEAR)
         sheet.set_column(COL_LINE, COL_LINE, 30)
@@ -418,6 +433,10 @@ class WorkbookWriter:
         cols = [COL_FULL_YEAR] + [layout.year_col(t) for t in range(len(self.projection.years))]
         for title, rows, total_row, total_label, factor in blocks:
             if not rows:
+                # An option with no cost lines costs nothing: its totals are zero by definition.
+                sheet.write_string(total_row, COL_ITEM, total_label, s.bold)
+                for col in [COL_TOTAL] + cols:
+                    sheet.write_number(total_row, col, 0, s.number("£", "fixed", bold=True))
                 continue
             sheet.write_string(min(rows.values()) - 1, COL_LINE, title, s.section)
             for category, row in rows.items():
@@ -466,8 +485,8 @@ class WorkbookWriter:
                                  "which an option's cumulative cost stays at or below the baseline's.", s.subtitle)
         headings = ["Measure", "Option", "", "", "Total", ""]
         for col, text in enumerate(headings):
-            sheet.write_string(HEADER_ROW, col, text, s.heading)
-        self._year_headers(sheet, HEADER_ROW, COL_FIRST_YEAR, years, s.heading)
+            sheet.write_string(HEADER_ROW, col, text, s.heading_right if col >= COL_TOTAL else s.heading)
+        self._year_headers(sheet, HEADER_ROW, COL_FIRST_YEAR, years, s.heading_right)
         sheet.freeze_panes(HEADER_ROW + 1, COL_FIRST_YEAR)
         sheet.set_column(0, 0, 40)
         sheet.set_column(1, 1, 48)
@@ -482,12 +501,16 @@ class WorkbookWriter:
         base_layout = layout.options[baseline.option.id]
         row = HEADER_ROW + 2
         self.compare_rows: dict[str, dict[str, int]] = {r.option.id: {} for r in results}
-        blocks = ["annual", "cumulative", "difference", "cumulative_difference", "at_or_below", "stays"]
+        blocks = ["annual", "cumulative", "difference", "cumulative_difference", "present_value",
+                  "present_value_difference", "at_or_below", "stays"]
+        against_baseline = ("difference", "cumulative_difference", "present_value_difference", "at_or_below", "stays")
         titles = {
             "annual": "Annual cost (cash)",
             "cumulative": "Cumulative cost (cash)",
             "difference": "Difference from the baseline (cash)",
             "cumulative_difference": "Cumulative difference from the baseline (cash)",
+            "present_value": "Present value (discounted, the measure options are ranked by)",
+            "present_value_difference": "Difference from the baseline (present value)",
             "at_or_below": "Cumulative cost at or below the baseline's (1 yes, 0 no)",
             "stays": "Stays at or below from this year on (1 yes, 0 no)",
         }
@@ -495,7 +518,7 @@ class WorkbookWriter:
             sheet.write_string(row, 0, titles[block], s.section)
             row += 1
             for result in results:
-                if block in ("difference", "cumulative_difference", "at_or_below", "stays") and result.option.baseline:
+                if block in against_baseline and result.option.baseline:
                     continue
                 self.compare_rows[result.option.id][block] = row
                 row += 1
@@ -513,6 +536,8 @@ class WorkbookWriter:
                 "difference": cash - base_cash,
                 "cumulative_difference": cumulative - np.cumsum(base_cash),
             }
+            series["present_value"] = result.pv()
+            series["present_value_difference"] = result.pv() - baseline.pv()
             series["at_or_below"] = (series["cumulative_difference"] < 0.01).astype(float)
             stays = np.zeros(len(years))
             following = 1.0
@@ -537,6 +562,11 @@ class WorkbookWriter:
                     elif block == "cumulative_difference":
                         text = (f"{cell(None, rows['cumulative'], col)}-"
                                 f"{cell(None, self.compare_rows[baseline.option.id]['cumulative'], col)}")
+                    elif block == "present_value":
+                        text = cell(opt_layout.sheet, opt_layout.pv_total_row, col)
+                    elif block == "present_value_difference":
+                        text = (f"{cell(None, rows['present_value'], col)}-"
+                                f"{cell(None, self.compare_rows[baseline.option.id]['present_value'], col)}")
                     elif block == "at_or_below":
                         # Less than a penny above the baseline counts as at or below.
                         text = f"({cell(None, rows['cumulative_difference'], col)}<1/100)*1"
@@ -545,7 +575,7 @@ class WorkbookWriter:
                         text = flag if t == len(years) - 1 else f"{flag}*{cell(None, row, col + 1)}"
                     self._formula(sheet, row, col, text, series[block][t], s.number(unit))
                     del here
-                if block in ("annual", "difference"):
+                if block in ("annual", "difference", "present_value", "present_value_difference"):
                     self._row_total(sheet, row, series[block].sum(), s.number("£"))
         self._base_layout = base_layout
 
@@ -566,7 +596,7 @@ class WorkbookWriter:
                    "Cash vs baseline", "NPC vs baseline", "Break-even year", "Rank (1 = lowest NPC)"]
         table_row = 5
         for col, text in enumerate(columns):
-            sheet.write_string(table_row, col, text, s.heading)
+            sheet.write_string(table_row, col, text, s.heading_right if 2 <= col <= 6 else s.heading)
         sheet.set_row(table_row, 32)
         sheet.set_column(0, 0, 52)
         sheet.set_column(1, 1, 22)
@@ -610,6 +640,7 @@ class WorkbookWriter:
         names = f"{cell(None, first, 0, True, True)}:{cell(None, last, 0, True, True)}"
         ranks = f"{cell(None, first, 8, True, True)}:{cell(None, last, 8, True, True)}"
         sheet.write_string(3, 0, "Lowest net present cost:", s.bold)
+        self.best_option_cell = cell("Summary", 3, 1, True, True)
         best_name = best["name"] + (" (baseline)" if best["baseline"] else "")
         self._formula(sheet, 3, 1, f"INDEX({names},MATCH(1,{ranks},0))", best_name, s.bold)
 
@@ -619,21 +650,29 @@ class WorkbookWriter:
         sheet.write_string(cat_row - 1, 0, "Net present cost by category", s.section)
         sheet.write_string(cat_row, 0, "Category", s.heading)
         for j, result in enumerate(results):
-            _text(sheet, cat_row, 1 + j, result.option.name, s.heading)
+            _text(sheet, cat_row, 1 + j, result.option.name, s.heading_right)
         sheet.set_row(cat_row, 60, s.wrap)
         for i, category in enumerate(present):
             row = cat_row + 1 + i
             sheet.write_string(row, 0, CATEGORIES[category], s.text)
             for j, result in enumerate(results):
                 ol = layout.options[result.option.id]
-                if category in ol.pv_rows:
-                    value = float((_category_cash(result, category) * result.timeline.series["pv_factor"][0]).sum())
-                    self._formula(sheet, row, 1 + j, cell(ol.sheet, ol.pv_rows[category], COL_TOTAL), value,
-                                  s.number("£"))
-                else:
-                    sheet.write_number(row, 1 + j, 0, s.number("£"))
+                value = float((_category_cash(result, category) * result.timeline.series["pv_factor"][0]).sum())
+                first_pv = min(ol.pv_rows.values(), default=ol.pv_total_row)
+                last_pv = max(ol.pv_rows.values(), default=ol.pv_total_row)
+                labels = f"{cell(ol.sheet, first_pv, COL_ITEM, True, True)}:{cell(None, last_pv, COL_ITEM, True, True)}"
+                totals = f"{cell(ol.sheet, first_pv, COL_TOTAL, True, True)}:{cell(None, last_pv, COL_TOTAL, True, True)}"
+                self._formula(sheet, row, 1 + j, f"SUMIF({labels},{cell(None, row, 0, False, True)},{totals})", value,
+                              s.number("£"))
+        total_row = cat_row + 1 + len(present)
+        sheet.write_string(total_row, 0, "Net present cost", s.bold)
+        for j, result in enumerate(results):
+            self._formula(sheet, total_row, 1 + j,
+                          f"SUM({cell(None, cat_row + 1, 1 + j)}:{cell(None, total_row - 1, 1 + j)})",
+                          float(result.pv().sum()), s.number("£", bold=True))
         self.category_table = (cat_row, present)
-        self._charts(sheet, cat_row + len(present) + 3)
+        self.category_total_row = total_row
+        self._charts(sheet, cat_row + len(present) + 4)
 
     def _charts(self, sheet, row: int) -> None:
         layout, results = self.layout, self.projection.options
@@ -670,45 +709,47 @@ class WorkbookWriter:
         sheet.write_string(0, 0, "Checks", s.title)
         sheet.write_string(1, 0, "Published figures are checked against the arithmetic (a figure that differs is "
                                  "a finding about the paper, reported, not a fault in the model). Model checks "
-                                 "must all pass.", s.subtitle)
+                                 "must all pass. A result is 1 (agrees, passes) or 0 (differs, fails).", s.subtitle)
         headings = ["Published figure", "Option", "What is computed", "As published", "Computed", "Difference",
                     "Tolerance (±)", "Agrees", "Source", "Note"]
         start = 4
         for col, text in enumerate(headings):
-            sheet.write_string(start, col, text, s.heading)
+            sheet.write_string(start, col, text, s.heading_right if 3 <= col <= 7 else s.heading)
+        sheet.repeat_rows(start)
         sheet.set_column(0, 0, 46)
         sheet.set_column(1, 1, 14)
         sheet.set_column(2, 2, 44)
-        sheet.set_column(3, 6, 14)
+        sheet.set_column(3, 6, 15)
         sheet.set_column(7, 7, 9)
         sheet.set_column(8, 9, 40)
+        pence, agrees = s.number("pence"), s.number("agrees")
         row = start + 1
         checks = projection.checks
         first_check = row
         for index, (spec, check) in enumerate(zip(self.scenario.published_figures, checks)):
             ol = layout.options[check.option]
             inputs_row = layout.published_rows[index]
-            _text(sheet, row, 0, check.name, s.text)
+            _text(sheet, row, 0, check.name, s.wrap)
             sheet.write_string(row, 1, check.option, s.text)
-            _text(sheet, row, 2, check.what, s.text)
-            self._formula(sheet, row, 3, cell("Inputs", inputs_row, IN_VALUE, True, True), check.expected,
-                          s.number("£"))
-            self._formula(sheet, row, 4, self._computed_formula(spec, ol), check.computed, s.number("£"))
-            self._formula(sheet, row, 5, f"{cell(None, row, 4)}-{cell(None, row, 3)}", check.difference,
-                          s.number("£"))
+            _text(sheet, row, 2, check.what, s.wrap)
+            self._formula(sheet, row, 3, cell("Inputs", inputs_row, IN_VALUE, True, True), check.expected, pence)
+            self._formula(sheet, row, 4, self._computed_formula(spec, ol), check.computed, pence)
+            self._formula(sheet, row, 5, f"{cell(None, row, 4)}-{cell(None, row, 3)}", check.difference, pence)
             self._formula(sheet, row, 6, cell("Inputs", inputs_row, IN_SCENARIO_LINE + 1, True, True),
-                          check.tolerance, s.number("£"))
-            self._formula(sheet, row, 7, f"ABS({cell(None, row, 5)})<={cell(None, row, 6)}", bool(check.ok), s.text)
-            _text(sheet, row, 8, check.source or "", s.text)
+                          check.tolerance, pence)
+            self._formula(sheet, row, 7, f"(ABS({cell(None, row, 5)})<={cell(None, row, 6)})*1", int(check.ok), agrees)
+            _text(sheet, row, 8, check.source or "", s.wrap)
             _text(sheet, row, 9, check.note or "", s.wrap)
+            longest = max(len(check.note or ""), len(check.source or "")) // 40 + 1
+            sheet.set_row(row, 15.0 * max(1, longest, len(check.name) // 46 + 1))
             row += 1
         if checks:
+            self._flag_colours(sheet, first_check, row - 1, 7)
             agree_range = f"{cell(None, first_check, 7)}:{cell(None, row - 1, 7)}"
             self.published_summary = (f"Checks!{cell(None, row + 1, 1, True, True)}",
                                       f"Checks!{cell(None, row + 1, 3, True, True)}")
             sheet.write_string(row + 1, 0, "Published figures that agree:", s.bold)
-            self._formula(sheet, row + 1, 1, f"COUNTIF({agree_range},TRUE)", sum(c.ok for c in checks),
-                          s.number("flag"))
+            self._formula(sheet, row + 1, 1, f"SUM({agree_range})", sum(c.ok for c in checks), s.number("flag"))
             sheet.write_string(row + 1, 2, "of", s.text)
             self._formula(sheet, row + 1, 3, f"ROWS({agree_range})", len(checks), s.number("flag"))
             row += 3
@@ -717,50 +758,64 @@ class WorkbookWriter:
             sheet.write_string(row, 0, "The scenario states no published figures.", s.note)
             row += 2
 
-        # The model's own checks.
+        # The model's own checks: each compares two routes to the same figure.
         sheet.write_string(row, 0, "Model checks", s.section)
         row += 1
-        for col, text in enumerate(["Check", "Option", "", "Expected", "Computed", "Difference", "", "Passes"]):
-            sheet.write_string(row, col, text, s.heading)
+        for col, text in enumerate(["Check", "Option", "", "One way", "Another way", "Difference", "", "Passes"]):
+            sheet.write_string(row, col, text, s.heading_right if 3 <= col <= 7 else s.heading)
         row += 1
         first_model = row
-        for result in projection.options:
+        cat_row, _ = self.category_table
+        for j, result in enumerate(projection.options):
             ol = layout.options[result.option.id]
             first, last = ol.cost_rows
+            years = (layout.year_col(0), layout.last_year_col)
             total = cell(ol.sheet, ol.total_row, COL_TOTAL)
-            lines_total = f"SUM({cell(ol.sheet, first, COL_TOTAL)}:{cell(None, last, COL_TOTAL)})"
             pv_total = cell(ol.sheet, ol.pv_total_row, COL_TOTAL)
-            cash_range = (f"{cell(ol.sheet, ol.total_row, layout.year_col(0))}:"
-                          f"{cell(None, ol.total_row, layout.last_year_col)}")
-            factor_range = (f"{cell(ol.sheet, ol.timeline_rows['pv_factor'], layout.year_col(0))}:"
-                            f"{cell(None, ol.timeline_rows['pv_factor'], layout.last_year_col)}")
+            cash_range = f"{cell(ol.sheet, ol.total_row, years[0])}:{cell(None, ol.total_row, years[1])}"
+            factor_row = ol.timeline_rows["pv_factor"]
+            factor_range = f"{cell(ol.sheet, factor_row, years[0])}:{cell(None, factor_row, years[1])}"
+            df_row = ol.timeline_rows["discount_factor"]
+            df_range = f"{cell(ol.sheet, df_row, years[0])}:{cell(None, df_row, years[1])}"
+            annual = self.compare_rows[result.option.id]["annual"]
             summary_row = self.summary_rows[result.option.id]
-            cash_total = float(result.cash().sum())
-            npc = float(result.pv().sum())
-            checks_here = [
-                ("Total cost equals the sum of its lines", lines_total, total, cash_total),
-                ("Net present cost equals cash x present value factor", f"SUMPRODUCT({cash_range},{factor_range})",
-                 pv_total, npc),
-                ("Summary shows this sheet's cash total", cell("Summary", summary_row, 2), total, cash_total),
-                ("Summary shows this sheet's net present cost", cell("Summary", summary_row, 3), pv_total, npc),
+            cash_total, npc = float(result.cash().sum()), float(result.pv().sum())
+            # An option with no cost lines has no lines to sum; its other checks still apply.
+            sum_of_lines = [("Total cost equals the sum of its lines",
+                             f"SUM({cell(ol.sheet, first, COL_TOTAL)}:{cell(None, last, COL_TOTAL)})", total,
+                             cash_total)] if last >= first else []
+            checks_here = sum_of_lines + [
+                ("Net present cost equals cash x present value factor, year by year",
+                 f"SUMPRODUCT({cash_range},{factor_range})", pv_total, npc),
+                ("Compare's annual costs add up to the cash total",
+                 f"SUM({cell('Compare', annual, years[0])}:{cell(None, annual, years[1])})", total, cash_total),
+                ("Summary's net present cost by category adds up to the net present cost",
+                 cell("Summary", self.category_total_row, 1 + j), pv_total, npc),
+                ("Equivalent annual cost x the sum of the discount factors is the net present cost",
+                 f"{cell('Summary', summary_row, 4)}*SUM({df_range})", pv_total, npc),
             ]
-            for label, expected, computed, value in checks_here:
-                sheet.write_string(row, 0, label, s.text)
+            for label, one_way, other_way, value in checks_here:
+                sheet.write_string(row, 0, label, s.wrap)
+                sheet.set_row(row, 30)
                 sheet.write_string(row, 1, result.option.id, s.text)
-                self._formula(sheet, row, 3, expected, value, s.number("£"))
-                self._formula(sheet, row, 4, computed, value, s.number("£"))
-                self._formula(sheet, row, 5, f"{cell(None, row, 4)}-{cell(None, row, 3)}", 0.0, s.number("£"))
-                # Agreement to the penny: sums taken in another order may differ in the last bits.
-                self._formula(sheet, row, 7, f"ABS({cell(None, row, 5)})<1/100", True, s.text)
+                self._formula(sheet, row, 3, one_way, value, pence)
+                self._formula(sheet, row, 4, other_way, value, pence)
+                self._formula(sheet, row, 5, f"{cell(None, row, 4)}-{cell(None, row, 3)}", 0.0, pence)
+                # To the penny: sums taken in another order may differ in their last binary digits.
+                self._formula(sheet, row, 7, f"(ABS({cell(None, row, 5)})<1/100)*1", 1, s.number("passes"))
                 row += 1
+        self._flag_colours(sheet, first_model, row - 1, 7)
         self.master_check = f"Checks!{cell(None, row + 1, 1, True, True)}"
-        sheet.write_string(row + 1, 0, "Master check: every model check passes", s.bold)
-        self._formula(sheet, row + 1, 1, f"AND({cell(None, first_model, 7)}:{cell(None, row - 1, 7)})", True, s.bold)
-        for col, end in ((7, row - 1),):
-            sheet.conditional_format(first_check, col, end + 2, col, {"type": "cell", "criteria": "==",
-                                                                      "value": "TRUE", "format": s.good})
-            sheet.conditional_format(first_check, col, end + 2, col, {"type": "cell", "criteria": "==",
-                                                                      "value": "FALSE", "format": s.bad})
+        sheet.write_string(row + 1, 0, "Master check: every model check passes (1) or not (0)", s.bold)
+        self._formula(sheet, row + 1, 1, f"MIN({cell(None, first_model, 7)}:{cell(None, row - 1, 7)})", 1,
+                      s.number("passes"))
+        self._flag_colours(sheet, row + 1, row + 1, 1)
+
+    def _flag_colours(self, sheet, first_row: int, last_row: int, col: int) -> None:
+        """Green for 1, red for 0, on the check rows only."""
+        for value, fmt in ((1, self.styles.good), (0, self.styles.bad)):
+            sheet.conditional_format(first_row, col, last_row, col,
+                                     {"type": "cell", "criteria": "==", "value": value, "format": fmt})
 
     def _computed_formula(self, spec, ol: OptionLayout) -> str:
         """The cells a published figure adds up, on the option's sheet."""
@@ -813,6 +868,7 @@ class WorkbookWriter:
                            "Copy column B into a file of that name to re-run it.", s.subtitle)
         sheet.write_string(3, 0, "Line", s.heading)
         sheet.write_string(3, 1, "Text", s.heading)
+        sheet.repeat_rows(3)
         sheet.set_column(0, 0, 6)
         sheet.set_column(1, 1, 120)
         mono = self.workbook.add_format({"font_name": "Courier New", "font_size": 9})
@@ -841,8 +897,20 @@ class WorkbookWriter:
             sheet.set_row(row, _wrapped_height(meta.description, 120))
             row += 1
         row += 1
+        sheet.write_string(row, 0, "Lowest net present cost", s.bold)
+        best = projection.summary.sort_values("rank").iloc[0]
+        best_name = best["name"] + (" (baseline)" if best["baseline"] else "")
+        first, last = min(self.summary_rows.values()), max(self.summary_rows.values())
+        npcs = f"{cell('Summary', first, 3, True, True)}:{cell(None, last, 3, True, True)}"
+        ranks = f"{cell('Summary', first, 8, True, True)}:{cell(None, last, 8, True, True)}"
+        self._formula(sheet, row, 1, self.best_option_cell, best_name, s.bold)
+        row += 1
+        sheet.write_string(row, 0, "Its net present cost", s.bold)
+        self._formula(sheet, row, 1, f"INDEX({npcs},MATCH(1,{ranks},0))", float(best["npc"]),
+                      self.workbook.add_format({"num_format": MONEY, "bold": True, "align": "left"}))
+        row += 1
         sheet.write_string(row, 0, "Master check", s.bold)
-        self._formula(sheet, row, 1, f'IF({self.master_check},"every model check passes","A MODEL CHECK FAILS: see Checks")',
+        self._formula(sheet, row, 1, f'IF({self.master_check}=1,"every model check passes","A MODEL CHECK FAILS: see Checks")',
                       "every model check passes", s.bold)
         row += 1
         sheet.write_string(row, 0, "Published figures", s.bold)

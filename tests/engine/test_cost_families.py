@@ -79,7 +79,8 @@ def test_irrecoverable_vat_follows_the_family(family, expected_vat):
 def test_a_stated_vat_treatment_overrides_the_family():
     extra = "  vat:\n    irrecoverable_share: 0%\n    reason: told the company would not be liable for VAT\n"
     projection = project_text(_option("wholly_owned_company", NON_PAY, extra=extra))
-    assert not [r for r in projection.option("subject").rows if r.formula.key == "irrecoverable_vat"]
+    # The VAT row is there (so the workbook's input stays live) and is zero
+    assert rows_of(projection, "subject", "irrecoverable_vat") == pytest.approx([0.0, 0.0, 0.0])
     figure = projection.option("subject").inputs["irrecoverable_share"]
     assert figure.value == 0.0 and "not be liable" in figure.source
 
@@ -151,7 +152,7 @@ def test_contract_and_client_side_lines():
     first = lines[(lines.option == "subject") & (lines.year == "2018/19")]
     # Contract £1,000,000 (no index); client side follows pay by default: £80,000 x 1.02 = £81,600
     assert first.groupby("category")["cash"].sum().to_dict() == pytest.approx(
-        {"contract": 1_000_000.0, "corporate_and_client": 81_600.0})
+        {"contract": 1_000_000.0, "corporate_and_client": 81_600.0, "irrecoverable_vat": 0.0})
 
 
 def test_vat_is_irrecoverable_only_once_the_vehicle_is_live():

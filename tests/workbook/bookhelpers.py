@@ -76,11 +76,16 @@ def soffice() -> str:
     pytest.skip(reason)
 
 
-def libreoffice_convert(sources: list[Path], to: str, folder: Path) -> list[Path]:
-    """Convert with a private profile that forces recalculation on load; check each output exists."""
+def libreoffice_convert(sources: list[Path], to: str, folder: Path, recalculate: bool = True) -> list[Path]:
+    """Convert with a private profile; check each output exists.
+
+    `recalculate` forces recalculation on load. Without it the profile is LibreOffice's
+    default, as a councillor has it: the stored values are trusted, as they open.
+    """
     profile = folder / "profile"
     (profile / "user").mkdir(parents=True, exist_ok=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(RECALCULATE_ON_LOAD)
+    if recalculate:
+        (profile / "user" / "registrymodifications.xcu").write_text(RECALCULATE_ON_LOAD)
     out = folder / "out"
     out.mkdir(exist_ok=True)
     command = [soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",

@@ -54,3 +54,71 @@ def test_libreoffice_recalculates_every_formula_cell_to_the_stored_value(built, 
                   f"{recalculated.get((sheet, ref))!r}" for (sheet, ref), text in formulas_in_file.items()
                   if not agrees(stored[(sheet, ref)], recalculated.get((sheet, ref)))]
         assert not differ, f"{name}: {len(differ)} of {len(formulas_in_file)} cells differ:\n" + "\n".join(differ[:20])
+
+
+EVERY_FAMILY = """\
+- id: nothing
+  name: An option with no costs
+  family: in_house
+  baseline: true
+- id: everything
+  name: Every kind of line
+  family: trust
+  go_live: 2019-01
+  pension_rate: 21%
+  staffing:
+    - {id: sw, title: Social worker, count: 12, fte: 0.8, salary: "33,000", vacancy: 5%, agency_share: 20%, agency_premium: 60%}
+    - {id: dir, title: Director, salary: "120,000", on_costs: "38,000", first_year: 2019/20}
+  partnership:
+    partner: A neighbour
+    period: before_go_live
+    partner_posts:
+      - {id: officers, title: Officers, count: 2, annual_cost: "90,000", time_share: 40%}
+    direct_overhead_rate: 15%
+    direct_overhead_allowance: 5,000
+    departmental_overhead_rate: 10%
+    back_office_rate: 8%
+    service_charges:
+      - {id: hosting, name: Hosting, amount: "20,000", vat_share: 100%, period: whole_horizon}
+  contract:
+    - {id: contract, name: Contract, amount: "500,000", index: none, vat_share: 50%}
+  non_pay:
+    - {id: purchases, name: Purchases, amount: "300,000", vat_share: 100%, period: whole_horizon}
+  corporate_services:
+    - {id: it, name: IT, amount: "80,000"}
+  client_side:
+    - {id: client, name: Client unit, amount: "60,000"}
+  stranded_costs:
+    - {id: stranded, name: Stranded, amount: "40,000", first_year: 2019/20, last_year: 2020/21}
+  setup:
+    - {id: setup, name: Set-up, amount: "200,000", profile: {2018/19: 60%, 2019/20: 40%}, vat_share: 100%, optimism_bias: {upper_bound: 41%, mitigation: 20%}}
+  failure_risk: {annual_probability: 8%, cost: {low: 3m, central: 6.5m, high: 10m}}
+  savings:
+    - {id: saving, name: Saving, amount: "25,000", index: pay}
+"""
+
+
+def test_every_cost_family_and_an_empty_option_recalculate_to_the_stored_values(tmp_path):
+    import formulas
+
+    from conftest import make_scenario
+    from costmodel import load_scenario_text, project
+    from costmodel.workbook.writer import build_workbook
+
+    path = tmp_path / "every.xlsx"
+    path.write_bytes(build_workbook(project(load_scenario_text(make_scenario(EVERY_FAMILY, years=4)))))
+    formulas_in_file = formula_cells(path)
+    stored = stored_values(path)
+    solution = formulas.ExcelModel().loads(str(path)).finish().calculate()
+    recalculated = {}
+    for key, value in solution.items():
+        key = str(key)
+        if "!" in key and ":" not in key.split("!")[1]:
+            sheet, ref = key.split("]", 1)[1].rsplit("!", 1)
+            recalculated[(sheet.strip("'").upper(), ref)] = value.value[0, 0] if hasattr(value, "value") else value
+    differ = [f"{sheet}!{ref} {text}: stored {stored[(sheet, ref)]!r}, recalculated "
+              f"{recalculated.get((sheet.upper(), ref))!r}" for (sheet, ref), text in formulas_in_file.items()
+              if not agrees(stored[(sheet, ref)], recalculated.get((sheet.upper(), ref), "not recalculated"))]
+    assert not differ, "\n".join(differ[:20])
+    master = openpyxl.load_workbook(path, data_only=True)["Cover"]
+    assert any(row[1].value == "every model check passes" for row in master.iter_rows(max_col=2))
