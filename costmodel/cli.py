@@ -110,7 +110,12 @@ def run(scenario_path: Path, output: Path | None, json_path: str | None, strict:
         if manifest_path is not None:
             from .audit.manifest import cover_lines, run_record, sha256_of
 
-            record = run_record(scenario_path, projection, ["costmodel"] + sys.argv[1:])
+            # The command that re-runs this, rebuilt from what was asked, however it was invoked.
+            command = ["costmodel", "run", str(scenario_path), "-o", str(target)]
+            command += ["--json", json_path] if json_path is not None else []
+            command += ["--strict"] if strict else []
+            command += ["--manifest", str(manifest_path)]
+            record = run_record(scenario_path, projection, command)
         workbook = build_workbook(projection, run_record=cover_lines(record) if record else None)
         write_atomic(target, workbook)
         outputs = [{"path": str(target), "sha256": sha256_of(workbook)}] if record else []

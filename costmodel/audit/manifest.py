@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shlex
 import platform
 from importlib import metadata
 from pathlib import Path
@@ -31,7 +32,7 @@ def run_record(scenario_path: Path, projection, command: list[str]) -> dict:
     checks = projection.checks
     return {
         "costmodel_version": __version__,
-        "command": " ".join(command),
+        "command": shlex.join(command),
         "scenario": {
             "file": str(scenario_path),
             "sha256": sha256_of(Path(scenario_path).read_bytes()),

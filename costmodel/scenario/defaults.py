@@ -6,7 +6,8 @@ and the Inputs sheet shows which were overridden.
 
 from __future__ import annotations
 
-NI_SOURCE = "HMRC rates and thresholds for employers (costmodel DOMAIN.md, employer on-costs table)"
+NI_SOURCE = ("HMRC, rates and thresholds for employers, by tax year. 2022/23 is HMRC's annual equivalent, "
+             "14.53%, of 15.05% to 5 November 2022 and 13.8% after; later years carry the last stated forward")
 
 #: Employer (secondary) Class 1 NI rate by tax year (year starting April).
 #: 2022/23: 15.05% to 5 November 2022, then 13.8%; HMRC's annual equivalent is 14.53%.
