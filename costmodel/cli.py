@@ -72,8 +72,9 @@ def validate(scenarios: tuple[Path, ...]) -> None:
 @click.option("--strict", is_flag=True, help="Exit 1 if any published figure does not agree.")
 @click.option("--manifest", "manifest_path", type=click.Path(path_type=Path),
               help="Write a run record (hashes, versions, command, checks) as JSON to PATH, and on the Cover.")
+@click.option("--force", is_flag=True, help="Replace output files even if costmodel did not write them.")
 def run(scenario_path: Path, output: Path | None, json_path: str | None, strict: bool,
-        manifest_path: Path | None) -> None:
+        manifest_path: Path | None, force: bool) -> None:
     """Project every option of a scenario and write the comparison workbook.
 
     Prints the options ranked by net present cost, and every published figure
@@ -105,7 +106,7 @@ def run(scenario_path: Path, output: Path | None, json_path: str | None, strict:
     to_stderr = json_path == "-"
     json_target = Path(json_path) if json_path not in (None, "-") else None
     try:
-        check_targets([t for t in (target, json_target, manifest_path) if t], [scenario_path])
+        check_targets([t for t in (target, json_target, manifest_path) if t], [scenario_path], force)
         record = None
         if manifest_path is not None:
             from .audit.manifest import cover_lines, run_record, sha256_of
@@ -146,7 +147,8 @@ def run(scenario_path: Path, output: Path | None, json_path: str | None, strict:
 @cli.command(epilog=_EPILOG)
 @click.argument("workbooks", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=Path))
 @click.option("--json", "json_path", metavar="PATH|-", help="Write the report as JSON to PATH, or '-' for standard output.")
-def verify(workbooks: tuple[Path, ...], json_path: str | None) -> None:
+@click.option("--force", is_flag=True, help="Replace the JSON file even if costmodel did not write it.")
+def verify(workbooks: tuple[Path, ...], json_path: str | None, force: bool) -> None:
     """Re-run the scenario inside each published workbook and compare every cell.
 
     Reports `verified: N cells agree`, or each cell that differs as
@@ -162,10 +164,16 @@ def verify(workbooks: tuple[Path, ...], json_path: str | None) -> None:
 
     from .audit.verify import WorkbookError
     from .audit.verify import verify as verify_workbook
-    from .files import OutputError, write_atomic
+    from .files import OutputError, check_targets, write_atomic
 
     reports, failed = [], 0
     to_stderr = json_path == "-"
+    if json_path not in (None, "-"):
+        try:
+            check_targets([Path(json_path)], list(workbooks), force)
+        except OutputError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_BAD_INPUT)
     for path in workbooks:
         try:
             result = verify_workbook(path)
@@ -178,7 +186,8 @@ def verify(workbooks: tuple[Path, ...], json_path: str | None) -> None:
         failed += not result.ok
         click.echo(render_verification(result), err=to_stderr)
     if json_path is not None:
-        text = json.dumps(reports, indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps({"costmodel_version": __version__, "workbooks": reports}, indent=2,
+                          ensure_ascii=False) + "\n"
         if json_path == "-":
             click.echo(text, nl=False)
         else:
@@ -197,7 +206,8 @@ def verify(workbooks: tuple[Path, ...], json_path: str | None) -> None:
 @click.option("--json", "json_path", metavar="PATH|-", help="Write the diff as JSON to PATH, or '-' for standard output.")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Also write the diff as a workbook with a waterfall chart per option (.xlsx).")
-def diff(old: Path, new: Path, json_path: str | None, output: Path | None) -> None:
+@click.option("--force", is_flag=True, help="Replace output files even if costmodel did not write them.")
+def diff(old: Path, new: Path, json_path: str | None, output: Path | None, force: bool) -> None:
     """Show what changed between two versions of a scenario, and what each change did.
 
     OLD and NEW are scenario files or costmodel workbooks (their embedded
@@ -231,7 +241,7 @@ def diff(old: Path, new: Path, json_path: str | None, output: Path | None) -> No
     to_stderr = json_path == "-"
     try:
         targets = [t for t in (output, Path(json_path) if json_path not in (None, "-") else None) if t]
-        check_targets(targets, [old, new])
+        check_targets(targets, [old, new], force)
         if output is not None:
             from .workbook.diffbook import build_diff_workbook
 
@@ -397,11 +407,25 @@ def _table(columns: list[str], rows: list[list[str]], right: list[int]) -> str:
 
 
 def main() -> None:
+    import signal
+
+    # A polite kill becomes a clean exit, so partly written outputs are cleaned up on the way out.
+    signal.signal(signal.SIGTERM, _terminated)
     try:
-        cli.main(standalone_mode=True)
+        cli.main(standalone_mode=False)
     except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
+        click.echo("interrupted; no output was changed", err=True)
         sys.exit(130)
+    except click.exceptions.Abort:
+        click.echo("interrupted; no output was changed", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+
+
+def _terminated(signum, frame):
+    raise SystemExit(143)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ the target, so an interrupted run leaves either the old file or the new one.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -15,26 +16,99 @@ class OutputError(Exception):
     """An output file could not be written; the message names the path and why."""
 
 
-def check_targets(targets: list[Path], inputs: list[Path]) -> None:
-    """Refuse, before anything is written, an output that is a folder or would replace an input."""
+#: Written into every workbook's properties and every JSON file, so costmodel knows its own files.
+SIGNATURE = "Written by costmodel"
+
+
+def written_by_costmodel(path: Path) -> bool:
+    """Whether an existing file is one costmodel wrote (and so may replace without asking)."""
+    import json
+    import zipfile
+
+    try:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                return SIGNATURE.encode() in archive.read("docProps/core.xml")
+        with open(path, "rb") as stream:
+            head = stream.read(1 << 20)
+        data = json.loads(head.decode("utf-8"))
+        return isinstance(data, dict) and "costmodel_version" in data
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return False
+
+
+def check_targets(targets: list[Path], inputs: list[Path], force: bool = False) -> None:
+    """Refuse, before anything is written: an output that is a folder, would replace an input,
+    or would replace a file costmodel did not write (unless forced)."""
     for target in targets:
+        target = Path(target)
         if target.is_dir():
             raise OutputError(f"{target}: is a folder; give a file name")
         for source in inputs:
-            if target.exists() and source.exists() and os.path.samefile(target, source):
+            if target.exists() and Path(source).exists() and os.path.samefile(target, source):
                 raise OutputError(f"{target}: is the scenario being read; choose another output file")
+        if target.exists() and not force and not written_by_costmodel(target):
+            raise OutputError(f"{target}: exists and was not written by costmodel; use --force to replace it")
 
 
 def write_atomic(path: str | os.PathLike, data: bytes) -> None:
+    """Write `data` to `path` so that a reader sees the old file or the new one, never part of one."""
     target = Path(path)
     if target.is_dir():
         raise OutputError(f"{target}: is a folder; give a file name")
     folder = target.parent if str(target.parent) else Path(".")
     try:
         folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write in this folder ({exc.strerror or exc}); nothing was changed") from None
+    if not _write_unnamed_then_rename(target, folder, data):
+        _write_named_then_rename(target, folder, data)
+
+
+def _write_unnamed_then_rename(target: Path, folder: Path, data: bytes) -> bool:
+    """Linux: write to a file with no name, so a killed run leaves nothing behind; name it at the end.
+
+    Returns False where the file system cannot, and the caller uses a named temporary file.
+    """
+    if not hasattr(os, "O_TMPFILE"):
+        return False
+    try:
+        handle = os.open(folder, os.O_TMPFILE | os.O_WRONLY, 0o644)
+    except OSError:
+        return False
+    temporary = None
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+            temporary = tempfile.mktemp(prefix=f".{target.name}.", suffix=".partial", dir=folder)
+            root = os.open("/", os.O_RDONLY)
+            try:
+                # A directory fd makes Python call linkat() with AT_SYMLINK_FOLLOW, which names the open file.
+                os.link(f"/proc/self/fd/{stream.fileno()}", temporary, src_dir_fd=root, follow_symlinks=True)
+            except OSError:
+                temporary = None
+                return False
+            finally:
+                os.close(root)
+        os.replace(temporary, target)
+    except OSError as exc:
+        if temporary:
+            _remove_quietly(temporary)
+        _raise_write_error(target, exc)
+    except BaseException:
+        if temporary:
+            _remove_quietly(temporary)
+        raise
+    return True
+
+
+def _write_named_then_rename(target: Path, folder: Path, data: bytes) -> None:
+    try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=folder)
     except OSError as exc:
-        raise OutputError(f"{target}: cannot write here ({exc.strerror or exc})") from None
+        raise OutputError(f"{target}: cannot write in this folder ({exc.strerror or exc}); nothing was changed") from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -44,10 +118,15 @@ def write_atomic(path: str | os.PathLike, data: bytes) -> None:
         os.replace(temporary, target)
     except OSError as exc:
         _remove_quietly(temporary)
-        raise OutputError(f"{target}: could not be written ({exc.strerror or exc})") from None
+        _raise_write_error(target, exc)
     except BaseException:
         _remove_quietly(temporary)
         raise
+
+
+def _raise_write_error(target: Path, exc: OSError):
+    why = "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+    raise OutputError(f"{target}: could not be written ({why}); nothing was changed") from None
 
 
 def _remove_quietly(path: str) -> None:

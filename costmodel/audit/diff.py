@@ -71,7 +71,10 @@ class DiffReport:
     text_changes: list[Change]
 
     def to_json(self) -> dict:
+        from .. import __version__
+
         return {
+            "costmodel_version": __version__,
             "old": self.old_name,
             "new": self.new_name,
             "options": [{

@@ -8,6 +8,9 @@ import io
 
 import xlsxwriter
 
+from .. import __version__
+from ..files import SIGNATURE
+
 from .styles import MONEY, Styles
 
 
@@ -16,7 +19,8 @@ def build_diff_workbook(report) -> bytes:
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                         "strings_to_numbers": False, "strings_to_urls": False})
     # A fixed date keeps the same diff the same bytes.
-    book.set_properties({"title": "costmodel diff", "created": _dt.datetime(2000, 1, 1)})
+    book.set_properties({"title": "costmodel diff", "created": _dt.datetime(2000, 1, 1),
+                         "comments": f"{SIGNATURE} {__version__}"})
     s = Styles(book)
     money = book.add_format({"num_format": MONEY})
     changes = book.add_worksheet("Changes")

@@ -16,6 +16,7 @@ import numpy as np
 import xlsxwriter
 
 from .. import __version__
+from ..files import SIGNATURE
 from ..engine.categories import CATEGORIES
 from ..engine.lines import TIMELINE_ROWS
 from ..engine.projection import Projection
@@ -93,7 +94,7 @@ class WorkbookWriter:
         created = _dt.datetime.combine(self.scenario.metadata.date, _dt.time(0, 0))
         workbook.set_properties({"title": self.scenario.metadata.title, "author": self.scenario.metadata.author,
                                  "company": self.scenario.metadata.authority, "created": created,
-                                 "comments": f"Written by costmodel {__version__}"})
+                                 "comments": f"{SIGNATURE} {__version__}"})
         workbook.set_calc_mode("auto")
         self.workbook = workbook
         self.styles = Styles(workbook)

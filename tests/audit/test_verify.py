@@ -216,8 +216,9 @@ def test_cli_reports_cells_and_exits_1_and_json(published, tmp_path):
     import json
 
     report = json.loads((tmp_path / "r.json").read_text())
-    assert [r["verified"] for r in report] == [True, False]
-    assert report[1]["differences"][0]["cell"] == ref
+    assert report["costmodel_version"] == costmodel.__version__
+    assert [r["verified"] for r in report["workbooks"]] == [True, False]
+    assert report["workbooks"][1]["differences"][0]["cell"] == ref
 
 
 @pytest.mark.parametrize("content, phrase", [
