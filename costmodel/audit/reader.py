@@ -64,6 +64,8 @@ def check_archive(data: bytes, name: str) -> None:
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise WorkbookError(f"{name}: is password-protected or an old .xls file; save it as an unprotected .xlsx")
     if not zipfile.is_zipfile(io.BytesIO(data)):
+        if data[:4] == b"PK\x03\x04":
+            raise WorkbookError(f"{name}: is damaged or truncated (its zip directory is missing)")
         raise WorkbookError(f"{name}: is not an Excel workbook (.xlsx files are zip archives; this is not one)")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -89,11 +91,16 @@ def check_archive(data: bytes, name: str) -> None:
         raise WorkbookError(f"{name}: links to other workbooks; a costmodel workbook never does")
     try:
         for member in members:
-            # Reading each part checks its CRC, so a truncated or corrupt part is found here.
+            # Reading each part checks its CRC, so a truncated or corrupt part is found here; a chunk
+            # at a time, so memory stays bounded whatever the part claims.
             with archive.open(member) as stream:
+                first = stream.read(1 << 16)
+                if member.filename.endswith((".xml", ".rels")) and b"<!ENTITY" in first:
+                    raise WorkbookError(f"{name}: {member.filename} declares XML entities, a known way to attack "
+                                        f"XML readers; a spreadsheet has no need of them")
                 while stream.read(1 << 20):
                     pass
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
         raise WorkbookError(f"{name}: is damaged or truncated ({exc})") from None
 
 
