@@ -422,6 +422,10 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
+    except Exception as exc:  # a fault in costmodel: say so in one line rather than show a traceback
+        click.echo(f"costmodel could not finish ({type(exc).__name__}: {exc}). This is a fault in costmodel, "
+                   f"not in your files; please report it with the command you ran.", err=True)
+        sys.exit(EXIT_BAD_INPUT)
 
 
 def _terminated(signum, frame):

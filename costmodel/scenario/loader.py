@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import typing
 from pathlib import Path
 
@@ -69,7 +70,8 @@ _ID_SOURCES = {"staffing": "title", **{section: "name" for section in LINE_SECTI
 
 def _fill_ids(data: dict) -> None:
     """Give every post and line an id from its title or name where none is written."""
-    for option in data.get("options") or []:
+    options = data.get("options")
+    for option in options if isinstance(options, list) else []:
         if not isinstance(option, dict):
             continue
         sections = [(option.get(key), label) for key, label in _ID_SOURCES.items()]
@@ -128,13 +130,18 @@ def _schema_problems(exc: ValidationError, name: str, lines: Lines) -> list[Prob
     return problems
 
 
+#: pydantic's own steps in an error's location (a union's branch, a validator), not the YAML's keys.
+_PYDANTIC_STEP = re.compile(r"^(function-(before|after|wrap|plain)|dict|list|tuple|union|tagged-union|"
+                            r"nullable|default|chain|lax-or-strict|json-or-python)\[.*\]$")
+
+
 def _clean_loc(loc: tuple) -> tuple:
     """Drop pydantic's union and validator markers, keeping the YAML path."""
     out = []
     for part in loc:
-        if isinstance(part, str) and ("[" in part or part.startswith("function-")):
+        if isinstance(part, str) and _PYDANTIC_STEP.match(part):
             continue
-        if part in ("tuple[int, int]", "int", "float", "str", "dict[int,Figure]", "Figure", "rate", "table"):
+        if part in ("int", "float", "str", "bool", "Figure", "rate", "table"):
             continue
         out.append(part)
     return tuple(out)
@@ -144,6 +151,8 @@ def _message(error: dict, loc: tuple) -> str:
     kind = error["type"]
     if kind == "missing":
         return "required key is missing"
+    if kind == "extra_forbidden" and not loc:
+        return "unknown key"
     if kind == "extra_forbidden" and schema.split_by_comma(loc[-1]):
         return schema._unknown_key_message(loc[-1], [])
     if kind == "extra_forbidden":
