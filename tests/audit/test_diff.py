@@ -123,3 +123,15 @@ def test_a_bad_scenario_in_a_diff_is_reported_with_its_line(tmp_path):
     result = CliRunner().invoke(cli, ["diff", str(old), str(new)])
     assert result.exit_code == 1
     assert f"{new}:25: options[0].staffing[0].salary:" in result.stderr and "Traceback" not in result.output
+
+
+def test_text_in_a_diff_workbook_stays_text(tmp_path):
+    old, new = _pair(tmp_path, MINIMAL, MINIMAL.replace("title: Minimal scenario", "title: '=1+1'")
+                     .replace("name: Purchases", "name: '@SUM(A1)'").replace("amount: 100,000", "amount: 90,000"))
+    out = tmp_path / "diff.xlsx"
+    assert CliRunner().invoke(cli, ["diff", str(old), str(new), "-o", str(out)]).exit_code == 0
+    import openpyxl
+
+    cells = [c for sheet in openpyxl.load_workbook(out) for row in sheet.iter_rows() for c in row]
+    assert [c.value for c in cells if c.value == "=1+1"] == ["=1+1"]
+    assert all(c.data_type != "f" for c in cells), [c.value for c in cells if c.data_type == "f"]

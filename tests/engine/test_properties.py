@@ -103,3 +103,18 @@ def test_discounting_never_increases_a_positive_cost(family, option_posts, optio
     # Only the levy allowance, an offset against the levy, may be negative here.
     costs = frame[frame.row != "levy_allowance"]
     assert (costs.cash >= -1e-9).all()
+
+
+@SETTINGS
+@given(option_posts=posts, option_lines=lines, k=st.sampled_from([2, 3, 10]))
+def test_scaling_every_amount_by_k_scales_every_total_by_k(option_posts, option_lines, k):
+    """Where no threshold applies (NI thresholds at zero; in-house, so no levy allowance)."""
+    scaled_posts = [(c, s * k, v, a) for c, s, v, a in option_posts]
+    scaled_lines = [(amount * k, vat, index) for amount, vat, index in option_lines]
+    one = project_text(_scenario(_option("a", "in_house", option_posts, option_lines, baseline=True)
+                                 + _option("b", "in_house", [], option_lines), zero_thresholds=True))
+    many = project_text(_scenario(_option("a", "in_house", scaled_posts, scaled_lines, baseline=True)
+                                  + _option("b", "in_house", [], scaled_lines), zero_thresholds=True))
+    for column in ("cash_total", "real_total", "npc", "eac"):
+        assert many.summary[column].to_numpy() == pytest.approx(k * one.summary[column].to_numpy(), rel=1e-9,
+                                                                abs=1e-6)

@@ -159,6 +159,8 @@ CASES = [
         25, "", "save it as UTF-8", at="salary"),
     Bad("file-over-5-mb", lambda text: text + PADDING * (MAX_BYTES // len(PADDING) + 1),
         1, "", "at most 5 MB"),
+    Bad("file-of-50-mb", lambda text: text + PADDING * (50 * 2**20 // len(PADDING)),
+        1, "", "the file is 52.4 MB"),
     Bad("top-level-is-a-list", lambda text: "- " + text.replace("\n", "\n  ").rstrip() + "\n",
         1, "", "a scenario is a mapping of keys", at="- metadata:"),
     Bad("duplicate-key", insert_after(3, "  title: Another title\n"),
@@ -369,8 +371,35 @@ def test_run_reports_the_line_and_writes_nothing(bad_file, tmp_path):
     assert_reported(result, path, case)
     assert not out_path.exists()
     assert sorted(tmp_path.rglob("*")) == before
-    # Bad input is refused while reading: even the alias bomb and the 5 MB file fail fast.
+    # Bad input is refused while reading: even the alias bomb and the 50 MB file fail fast.
     assert elapsed < 5, f"took {elapsed:.1f}s to refuse"
+
+
+@pytest.mark.parametrize("bad_file", CASES[::7], ids=IDS[::7], indirect=True)
+def test_a_failed_run_leaves_an_existing_output_untouched(bad_file, tmp_path):
+    path, case = bad_file
+    existing = tmp_path / "last-week.xlsx"
+    existing.write_bytes(Path(__file__).resolve().parents[2].joinpath("workbooks", "isle-of-wight-2017.xlsx")
+                         .read_bytes())
+    stamp = existing.stat().st_mtime_ns
+    result = CliRunner().invoke(cli, ["run", str(path), "-o", str(existing)])
+    assert result.exit_code == 1
+    assert existing.stat().st_mtime_ns == stamp
+    assert existing.read_bytes() == Path(__file__).resolve().parents[2].joinpath(
+        "workbooks", "isle-of-wight-2017.xlsx").read_bytes()
+
+
+def test_a_byte_order_mark_and_windows_line_endings_work(tmp_path, minimal_text):
+    path = tmp_path / "windows.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + minimal_text.replace("\n", "\r\n").encode("utf-8"))
+    assert CliRunner().invoke(cli, ["validate", str(path)]).exit_code == 0
+    result = CliRunner().invoke(cli, ["run", str(path), "-o", str(tmp_path / "out.xlsx")])
+    assert result.exit_code == 0, result.output
+    # and a mistake in such a file is still reported at its own line
+    path.write_bytes(b"\xef\xbb\xbf" + minimal_text.replace("salary: 35,000", "salary: 35,0O0")
+                     .replace("\n", "\r\n").encode("utf-8"))
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert f"{path}:25: options[0].staffing[0].salary:" in result.stderr
 
 
 def test_the_base_scenario_is_valid(minimal_text, write_scenario):
@@ -382,7 +411,7 @@ def test_the_base_scenario_is_valid(minimal_text, write_scenario):
 
 
 def test_the_catalogue_is_large_and_each_case_named_once():
-    assert len(CASES) >= 35
+    assert len(CASES) >= 60
     assert len(set(IDS)) == len(IDS)
 
 
