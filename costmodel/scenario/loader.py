@@ -141,7 +141,7 @@ def _clean_loc(loc: tuple) -> tuple:
     for part in loc:
         if isinstance(part, str) and _PYDANTIC_STEP.match(part):
             continue
-        if part in ("int", "float", "str", "bool", "Figure", "rate", "table"):
+        if part in ("int", "float", "str", "bool", "Figure", "rate", "table", "[key]"):
             continue
         out.append(part)
     return tuple(out)
