@@ -52,7 +52,12 @@ def load_scenario_bytes(raw: bytes, name: str) -> Scenario:
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_schema_problems(exc, name, lines)) from None
+        problems = _schema_problems(exc, name, lines)
+        reported = {problem.path for problem in problems}
+        # Every problem in the file at once: the whole-file checks too, where the schema has not said them.
+        problems += [Problem(name, line_of(lines, loc), format_path(loc), message)
+                     for loc, message in _raw_problems(data) if format_path(loc) not in reported]
+        raise ScenarioError(problems) from None
     _attach_lines(scenario, (), lines)
     problems = [Problem(name, line_of(lines, loc), format_path(loc), message)
                 for loc, message in cross_check(scenario)]
@@ -250,19 +255,8 @@ def cross_check(scenario: Scenario) -> list[tuple[tuple, str]]:
                     f"({financial_year_label(first - 1)}); got {financial_year_label(timeline.price_base)}"))
 
     options = scenario.options
-    if len(options) < 2:
-        out.append((("options",), "a scenario needs at least two options to compare"))
-    baselines = [i for i, option in enumerate(options) if option.baseline]
-    if not baselines:
-        out.append((("options",), "no option is marked baseline: true; mark the business-as-usual option"))
-    for index in baselines[1:]:
-        out.append((("options", index, "baseline"),
-                    f"only one option can be the baseline; '{options[baselines[0]].id}' already is"))
-    seen_ids: dict[str, int] = {}
+    out.extend(_option_set_problems([option.id for option in options], [option.baseline for option in options]))
     for index, option in enumerate(options):
-        if option.id in seen_ids:
-            out.append((("options", index, "id"), f"option id '{option.id}' is used twice"))
-        seen_ids.setdefault(option.id, index)
         out.extend(_check_option(option, ("options", index), first, last, horizon))
 
     if timeline.price_base in (first - 1, first):
@@ -273,6 +267,39 @@ def cross_check(scenario: Scenario) -> list[tuple[tuple, str]]:
     for index, check in enumerate(scenario.published_figures):
         out.extend(_check_published(check, ("published_figures", index), option_by_id, first, last, horizon))
     return out
+
+
+def _option_set_problems(ids: list, baselines: list) -> list[tuple[tuple, str]]:
+    """Problems of the options taken together: how many, which is the baseline, ids used twice.
+
+    Works on plain values, so it runs even when some option fails the schema."""
+    out: list[tuple[tuple, str]] = []
+    if len(ids) < 2:
+        out.append((("options",), "a scenario needs at least two options to compare"))
+    marked = [i for i, baseline in enumerate(baselines) if baseline is True]
+    if not marked:
+        out.append((("options",), "no option is marked baseline: true; mark the business-as-usual option"))
+    for index in marked[1:]:
+        out.append((("options", index, "baseline"),
+                    f"only one option can be the baseline; '{ids[marked[0]]}' already is"))
+    seen: set[str] = set()
+    for index, option_id in enumerate(ids):
+        if not isinstance(option_id, str):
+            continue  # the schema reports an id that is not text
+        if option_id in seen:
+            out.append((("options", index, "id"), f"option id '{option_id}' is used twice"))
+        seen.add(option_id)
+    return out
+
+
+def _raw_problems(data: dict) -> list[tuple[tuple, str]]:
+    """The whole-file checks that need no validated model, for a file the schema has refused."""
+    options = data.get("options")
+    if not isinstance(options, list):
+        return []
+    ids = [option.get("id") if isinstance(option, dict) else None for option in options]
+    baselines = [option.get("baseline") if isinstance(option, dict) else None for option in options]
+    return _option_set_problems(ids, baselines)
 
 
 def _in_horizon(year: int | None, loc: tuple, first: int, last: int, horizon: str):

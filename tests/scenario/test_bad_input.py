@@ -428,3 +428,16 @@ def test_a_wrong_price_base_is_one_problem_without_knock_ons(write_scenario, min
     result = CliRunner().invoke(cli, ["validate", str(path)])
     problems = [line for line in result.stderr.splitlines() if line.startswith(str(path))]
     assert len(problems) == 1 and "timeline.price_base" in problems[0]
+
+
+def test_every_problem_is_reported_even_when_the_schema_refuses_the_file(write_scenario, minimal_text):
+    """A misspelt key (a schema problem) and a second baseline (a whole-file problem), reported together."""
+    text = minimal_text.replace("salary: 35,000", "salry: 35,000").replace(
+        "    family: trust\n", "    family: trust\n    baseline: true\n")
+    path = write_scenario(text)
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    problems = [line for line in result.stderr.splitlines() if line.startswith(str(path))]
+    assert problems == [
+        f"{path}:25: options[0].staffing[0].salry: unknown key 'salry'; did you mean 'salary'?",
+        f"{path}:29: options[1].baseline: only one option can be the baseline; 'in-house' already is",
+    ]
