@@ -243,12 +243,16 @@ class _GroupEnv:
     """Names -> arrays for one group: inputs (n, 1), series (1, T), rows (n, T)."""
 
     def __init__(self, group: GroupInstances, timeline: Timeline, shared: dict[str, Figure],
-                 totals: dict[str, np.ndarray], reference: bool):
+                 totals: dict[str, np.ndarray], reference: bool, sampled: dict[int, np.ndarray] | None = None,
+                 draws: int | None = None):
         self.instances = group.instances
         self.timeline = timeline
         self.shared = shared
         self.totals = totals
         self.reference = reference
+        # In a simulation: figure (by id) -> its value in each draw; arrays gain a leading draws axis.
+        self.sampled = sampled or {}
+        self.draws = draws
         self.rows: dict[str, np.ndarray] = {}
         self._cache: dict[str, np.ndarray] = {}
         # A line's own input must not share a name with an option-wide one, or one would hide the other.
@@ -258,11 +262,20 @@ class _GroupEnv:
 
     def input(self, name):
         if name in self.shared:
-            return self.shared[name].value
+            figure = self.shared[name]
+            drawn = self.sampled.get(id(figure))
+            return figure.value if drawn is None else drawn.reshape(-1, 1, 1)
         if name in self.timeline.inputs:
             return self.timeline.inputs[name]
         if name not in self._cache:
-            self._cache[name] = np.array([[inst.inputs[name].value] for inst in self.instances])
+            figures = [inst.inputs[name] for inst in self.instances]
+            values = np.array([[figure.value] for figure in figures])
+            drawn = [(i, self.sampled[id(f)]) for i, f in enumerate(figures) if id(f) in self.sampled]
+            if drawn:
+                values = np.repeat(values[np.newaxis], self.draws, axis=0)
+                for i, samples in drawn:
+                    values[:, i, 0] = samples
+            self._cache[name] = values
         return self._cache[name]
 
     def input_row(self, name):
@@ -288,11 +301,16 @@ class _GroupEnv:
     def total(self, name):
         return self.totals.get(name, np.zeros((1, len(self.timeline.years))))
 
+    @property
+    def shape(self) -> tuple:
+        rows = (len(self.instances), len(self.timeline.years))
+        return rows if self.draws is None else (self.draws,) + rows
+
     def prev(self, name):
         raise KeyError(f"Prev({name}) is only for timeline rows")
 
     def evaluate(self, formula: LineFormula) -> np.ndarray:
-        shape = (len(self.instances), len(self.timeline.years))
+        shape = self.shape
         use_full_year = self.reference and formula.full_year is not None
         expression = formula.full_year if use_full_year else formula.formula
         values = np.broadcast_to(np.asarray(expression.evaluate(self), dtype=float), shape).copy()
@@ -322,6 +340,31 @@ def _evaluate_option(scenario: Scenario, index: int) -> OptionResult:
         for key, values in reference_env.rows.items():
             reference_totals[key] = reference_totals.get(key, 0.0) + values.sum(axis=0, keepdims=True)
     return OptionResult(option, timeline, shared, groups, rows)
+
+
+def project_draws(scenario: Scenario, sampled: dict[int, np.ndarray], draws: int) -> dict[str, tuple]:
+    """Each option's cash and present value by draw and year, with drawn values for some figures.
+
+    The same line definitions as `project`, evaluated for every draw at once: arrays are
+    (draws, instances, years). Returns option id -> (cash, present value), each (draws, years).
+    """
+    out = {}
+    for index, option in enumerate(scenario.options):
+        timeline = build_timeline(scenario, option, sampled=sampled, draws=draws)
+        shared = option_inputs(scenario, option)
+        totals: dict[str, np.ndarray] = {}
+        cash = np.zeros((draws, len(timeline.years)))
+        for group in option_groups(scenario, index):
+            env = _GroupEnv(group, timeline, shared, totals, reference=False, sampled=sampled, draws=draws)
+            for formula in group.group.rows:
+                values = env.evaluate(formula)
+                if formula.category is not None:
+                    cash += values.sum(axis=1)
+            for key, values in env.rows.items():
+                totals[key] = totals.get(key, 0.0) + values.sum(axis=-2, keepdims=True)
+        pv_factor = timeline.series["pv_factor"].reshape(-1, len(timeline.years))
+        out[option.id] = (cash, cash * pv_factor)
+    return out
 
 
 def project(scenario: Scenario) -> Projection:

@@ -26,12 +26,15 @@ def rate_for_year(table: dict[int, float], year: int) -> float:
     return table[max(earlier)]
 
 
-def yearly(rates: YearlyRates, years: list[int]) -> np.ndarray:
+def yearly(rates: YearlyRates, years: list[int], sampled: dict[int, np.ndarray] | None = None) -> np.ndarray:
+    """The rate for each year: (years,), or (draws, years) where a figure is drawn in a simulation."""
     value = rates.value
-    if isinstance(value, Figure):
-        return np.full(len(years), value.value)
-    table = {year: figure.value for year, figure in value.items()}
-    return np.array([rate_for_year(table, year) for year in years])
+    figures = [value] * len(years) if isinstance(value, Figure) else \
+        [rate_for_year(value, year) for year in years]
+    if sampled and any(id(f) in sampled for f in figures):
+        draws = len(next(sampled[id(f)] for f in figures if id(f) in sampled))
+        return np.stack([sampled.get(id(f), np.full(draws, f.value)) for f in figures], axis=1)
+    return np.array([f.value for f in figures])
 
 
 def ni_tables(scenario: Scenario) -> tuple[dict[int, float], dict[int, float]]:
@@ -64,8 +67,12 @@ class Timeline:
     inputs: dict[str, float]
 
 
-def build_timeline(scenario: Scenario, option: Option, reference: bool = False) -> Timeline:
-    """The timeline of one option; `reference` gives a single full year at price-base prices."""
+def build_timeline(scenario: Scenario, option: Option, reference: bool = False,
+                   sampled: dict[int, np.ndarray] | None = None, draws: int | None = None) -> Timeline:
+    """The timeline of one option; `reference` gives a single full year at price-base prices.
+
+    In a simulation (`draws`), rows that depend on a drawn figure are (draws, 1, years).
+    """
     first = scenario.timeline.first_year
     base = scenario.timeline.price_base
     years = [base] if reference else scenario.years
@@ -80,13 +87,16 @@ def build_timeline(scenario: Scenario, option: Option, reference: bool = False) 
     }
     series = {
         "year": year,
-        "general_inflation": yearly(scenario.assumptions.general_inflation, years),
-        "pay_award": yearly(scenario.assumptions.pay_awards, years),
+        "general_inflation": yearly(scenario.assumptions.general_inflation, years, sampled),
+        "pay_award": yearly(scenario.assumptions.pay_awards, years, sampled),
         "ni_rate": np.array([rate_for_year(ni_rate, y) for y in years]),
         "ni_threshold": np.array([rate_for_year(ni_threshold, y) for y in years]),
     }
     series["discount_rate"] = discount_rates(scenario, year - inputs["horizon_first_year"])
-    series = {name: values.reshape(1, -1) for name, values in series.items()}
+    if draws is None:
+        series = {name: values.reshape(1, -1) for name, values in series.items()}
+    else:
+        series = {name: values.reshape(-1, 1, len(years)) for name, values in series.items()}
     env = _TimelineEnv(series, inputs)
     for row in TIMELINE_ROWS:
         series[row.key] = env.evaluate(row.key, row.formula)
@@ -103,20 +113,19 @@ class _TimelineEnv:
         self._partial: dict[str, np.ndarray] = {}
 
     def evaluate(self, key: str, formula) -> np.ndarray:
+        shape = np.broadcast_shapes(*(values.shape for values in self._series.values()))
         if not any(kind == "prev" for kind, _ in formula.names()):
-            return np.broadcast_to(np.asarray(formula.evaluate(self), dtype=float),
-                                   self._series["year"].shape).copy()
-        width = self._series["year"].shape[1]
-        out = np.zeros((1, width))
+            return np.broadcast_to(np.asarray(formula.evaluate(self), dtype=float), shape).copy()
+        out = np.zeros(shape)
         self._partial[key] = out
-        for column in range(width):
+        for column in range(shape[-1]):
             self._column = column
-            out[0, column] = np.asarray(formula.evaluate(self), dtype=float).reshape(-1)[0]
+            out[..., column:column + 1] = np.asarray(formula.evaluate(self), dtype=float)
         self._column = None
         return out
 
     def _slice(self, values: np.ndarray) -> np.ndarray:
-        return values if self._column is None else values[:, self._column:self._column + 1]
+        return values if self._column is None else values[..., self._column:self._column + 1]
 
     def input(self, name):
         return self._inputs[name]
@@ -127,7 +136,7 @@ class _TimelineEnv:
     def prev(self, name):
         if self._column == 0:
             return TIMELINE_OPENING[name]
-        return self._partial[name][:, self._column - 1:self._column]
+        return self._partial[name][..., self._column - 1:self._column]
 
     def input_row(self, name):
         raise KeyError(name)

@@ -227,6 +227,7 @@ def _attach_lines(node: object, loc: tuple, lines: Lines) -> None:
         # Only figures written in the file get a line; defaults are shared and say their own source.
         if loc in lines:
             node.line = lines[loc]
+            node.path = format_path(loc)
         return
     if isinstance(node, BaseModel):
         for field in type(node).model_fields:
@@ -266,7 +267,69 @@ def cross_check(scenario: Scenario) -> list[tuple[tuple, str]]:
     option_by_id = {option.id: option for option in options}
     for index, check in enumerate(scenario.published_figures):
         out.extend(_check_published(check, ("published_figures", index), option_by_id, first, last, horizon))
+    out.extend(_check_draws(scenario))
+    out.extend(_check_correlations(scenario))
     return out
+
+
+#: Where a range would not be drawn in a simulation, so is refused rather than silently ignored.
+_NOT_DRAWN = ("assumptions.employer_ni", "assumptions.discounting", ".profile", "published_figures")
+
+
+def _check_draws(scenario: Scenario):
+    """Figures that share a draw name are one quantity: they must state the same range."""
+    from ..uncertainty.draws import ranged_figures
+
+    first: dict[str, object] = {}
+    for ranged in ranged_figures(scenario):
+        figure = ranged.figure
+        if any(part in (figure.path or "") for part in _NOT_DRAWN):
+            yield (_loc_of(figure.path), "a range here is not drawn in simulations (NI, discount rates, set-up "
+                                         "profiles and published figures are fixed); give a single value")
+            continue
+        if figure.draw is None:
+            continue
+        shape = (figure.unit, figure.value, figure.low, figure.high, figure.drawn_as, figure.sd)
+        if figure.draw not in first:
+            first[figure.draw] = (shape, figure.path)
+        elif first[figure.draw][0] != shape:
+            yield (_loc_of(figure.path), f"draw '{figure.draw}' is also {first[figure.draw][1]}, with another range; "
+                                         f"one quantity has one range")
+
+
+def _loc_of(path: str) -> tuple:
+    """'options[1].staffing[0].salary' -> ('options', 1, 'staffing', 0, 'salary')."""
+    out: list = []
+    for name, index in re.findall(r"([^.\[\]]+)|\[([0-9]+)\]", path):
+        out.append(int(index) if index else name)
+    return tuple(out)
+
+
+def _check_correlations(scenario: Scenario):
+    if not scenario.correlations:
+        return
+    import numpy as np
+
+    from ..uncertainty.draws import correlation_matrix, ranged_inputs
+
+    inputs = ranged_inputs(scenario)
+    known = [ranged.path for ranged in inputs]
+    seen = set()
+    for index, pair in enumerate(scenario.correlations):
+        for position, path in enumerate(pair.between):
+            if path not in known:
+                yield (("correlations", index, "between", position),
+                       _no_such("figure with a range", path, known))
+        key = frozenset(pair.between)
+        if key in seen:
+            yield ("correlations", index, "between"), "this pair is already correlated above"
+        seen.add(key)
+    if all(path in known for pair in scenario.correlations for path in pair.between):
+        try:
+            np.linalg.cholesky(correlation_matrix(inputs, scenario.correlations))
+        except np.linalg.LinAlgError:
+            yield ("correlations",), ("these correlations cannot all hold at once (the matrix is not positive "
+                                      "definite); weaken some of them")
 
 
 def _option_set_problems(ids: list, baselines: list) -> list[tuple[tuple, str]]:

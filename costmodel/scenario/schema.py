@@ -75,19 +75,33 @@ class Figure(BaseModel):
     unit: str
     low: float | None = None
     high: float | None = None
+    #: How it is drawn in a simulation; with a low and high but no distribution, triangular.
+    distribution: Literal["triangular", "pert", "uniform", "normal", "lognormal"] | None = None
+    #: Standard deviation, for a normal or lognormal distribution (in the figure's own unit).
+    sd: float | None = None
+    #: Figures with the same draw name are one uncertain quantity, drawn once for all of them.
+    draw: str | None = None
     source: str | None = None
     note: str | None = None
     #: The place of the last digit written (pounds only), for default tolerances.
     precision: float | None = None
-    #: Line in the scenario file; filled in by the loader.
+    #: Line and path in the scenario file; filled in by the loader.
     line: int | None = None
+    path: str | None = None
 
     @property
     def has_range(self) -> bool:
-        return self.low is not None or self.high is not None
+        return self.low is not None or self.high is not None or self.sd is not None
+
+    @property
+    def drawn_as(self) -> str | None:
+        if not self.has_range:
+            return None
+        return self.distribution or "triangular"
 
 
-_FIGURE_KEYS = ("value", "central", "low", "high", "source", "note")
+_FIGURE_KEYS = ("value", "central", "low", "high", "distribution", "sd", "draw", "source", "note")
+DISTRIBUTIONS = ("triangular", "pert", "uniform", "normal", "lognormal")
 
 
 def _figure_reader(unit: str, parse):
@@ -113,12 +127,40 @@ def _figure_reader(unit: str, parse):
             for key in ("source", "note"):
                 if key in raw and raw[key] is not None and not isinstance(raw[key], str):
                     raise ValueError(f"{key} should be text")
-            return {"value": value, "unit": unit, "low": low, "high": high,
-                    "source": raw.get("source"), "note": raw.get("note"), "precision": precision}
+            distribution, sd = _distribution(raw, parse, value, low, high)
+            draw = raw.get("draw")
+            if draw is not None and (not isinstance(draw, str) or not re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", draw)):
+                raise ValueError("draw: expected a name of lower-case letters, digits, '-' or '_'")
+            if draw is not None and low is None and sd is None:
+                raise ValueError("draw names an uncertain quantity; give this figure its range too")
+            return {"value": value, "unit": unit, "low": low, "high": high, "distribution": distribution, "sd": sd,
+                    "draw": draw, "source": raw.get("source"), "note": raw.get("note"), "precision": precision}
         value, precision = _read_one(parse, raw, None)
         return {"value": value, "unit": unit, "precision": precision}
 
     return read
+
+
+def _distribution(raw: dict, parse, value: float, low, high):
+    """Check a figure's distribution has the parameters it needs, and only those."""
+    distribution = raw.get("distribution")
+    if distribution is not None and distribution not in DISTRIBUTIONS:
+        raise ValueError(f"distribution: expected one of {', '.join(DISTRIBUTIONS)}, got {distribution!r}")
+    sd = _read_one(parse, raw["sd"], "sd")[0] if raw.get("sd") is not None else None
+    if distribution in ("normal", "lognormal"):
+        if sd is None or sd <= 0:
+            raise ValueError(f"a {distribution} distribution needs sd, its standard deviation, above 0")
+        if distribution == "lognormal" and value <= 0:
+            raise ValueError("a lognormal distribution needs a central value above 0 (its mean)")
+    elif sd is not None:
+        raise ValueError("sd is for a normal or lognormal distribution; give distribution: normal")
+    elif distribution is not None and (low is None or high is None):
+        raise ValueError(f"a {distribution} distribution needs both low and high")
+    elif (low is None) != (high is None):
+        raise ValueError("give both low and high, or neither")
+    if distribution is not None and low is not None and high is not None and low == high:
+        raise ValueError("low and high are equal: there is no range to draw from")
+    return distribution, sd
 
 
 def _read_one(parse, raw: object, key: str | None) -> tuple[float, float | None]:
@@ -254,8 +296,12 @@ class YearlyRates(Strict):
     @model_validator(mode="before")
     @classmethod
     def _bare(cls, raw: object) -> object:
-        if not isinstance(raw, dict) or "value" not in raw:
+        if not isinstance(raw, dict) or ("value" not in raw and "central" not in raw):
             return {"value": raw}
+        if any(key in raw for key in ("low", "high", "distribution", "sd", "draw", "central")):
+            # One rate with a range: the figure is the mapping; its source and note describe the section.
+            return {"value": {k: v for k, v in raw.items() if k not in ("source", "note")},
+                    "source": raw.get("source"), "note": raw.get("note")}
         return raw
 
     @field_validator("value")
@@ -654,6 +700,22 @@ class PublishedFigure(Strict):
         return (self.amount.precision or 1.0) / 2.0
 
 
+class Correlation(Strict):
+    """Two ranged figures that move together in a simulation (a Gaussian copula)."""
+
+    between: Annotated[list[str], Field(min_length=2, max_length=2)]
+    coefficient: Number
+    source: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _sane(self):
+        _bounded(self.coefficient, "coefficient", -1.0, 1.0)
+        if self.between[0] == self.between[1]:
+            raise ValueError("a figure is always perfectly correlated with itself; name two different figures")
+        return self
+
+
 class Scenario(Strict):
     costmodel_format: Literal[1] = 1
     metadata: Metadata
@@ -661,6 +723,7 @@ class Scenario(Strict):
     assumptions: Assumptions
     options: list[Option] = Field(min_length=1)
     published_figures: list[PublishedFigure] = Field(default_factory=list)
+    correlations: list[Correlation] = Field(default_factory=list)
 
     #: Set by the loader: the file it came from and its exact text.
     _source_path: str | None = PrivateAttr(default=None)

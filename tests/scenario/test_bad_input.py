@@ -291,6 +291,18 @@ CASES = [
         option="in-house", post="social-worker").replace("basis:", "each: true\n    basis:"))(
         text.replace("count: 10", "count: 0")),
         38, "published_figures[0].each", "a count of 0", at="each: true"),
+    Bad("normal-without-sd", replace("salary: 35,000", "salary: {value: 35000, distribution: normal}"),
+        25, "options[0].staffing[0].salary", "needs sd", at="distribution: normal"),
+    Bad("sd-on-a-triangular", replace("salary: 35,000", "salary: {value: 35000, low: 30000, high: 40000, sd: 10}"),
+        25, "options[0].staffing[0].salary", "sd is for a normal or lognormal", at="sd: 10"),
+    Bad("unknown-distribution", replace("salary: 35,000", "salary: {value: 35000, distribution: gamma}"),
+        25, "options[0].staffing[0].salary", "expected one of triangular", at="gamma"),
+    Bad("pert-without-high", replace("salary: 35,000", "salary: {value: 35000, low: 30000, distribution: pert}"),
+        25, "options[0].staffing[0].salary", "needs both low and high", at="pert"),
+    Bad("range-on-ni-threshold", insert_after(15, "  employer_ni:\n    thresholds: {2018/19: {value: 8424, low: 8000, high: 9000}}\n"),
+        17, "assumptions.employer_ni.thresholds.2018/19", "not drawn in simulations", at="thresholds"),
+    Bad("correlation-of-an-unranged-figure", lambda text: text + "correlations:\n  - {between: [\"options[0].staffing[0].salary\", \"options[1].non_pay[0].amount\"], coefficient: 0.5}\n",
+        35, "correlations[0].between[0]", "no figure with a range", at="between"),
     # ---- options and what refers to what
     Bad("two-baselines", insert_after(28, "    baseline: true\n"),
         29, "options[1].baseline", "only one option can be the baseline", at="baseline: true"),

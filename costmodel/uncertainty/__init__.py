@@ -1,0 +1,1 @@
+"""Beside the pipeline: ranges and distributions, sensitivity, switching values, Monte Carlo."""
