@@ -31,6 +31,8 @@ def cli() -> None:
       costmodel run scenarios/isle-of-wight-2017.yaml --json -
       costmodel verify workbooks/*.xlsx
       costmodel diff draft-1.yaml draft-2.yaml
+      costmodel sensitivity scenarios/isle-of-wight-2017.yaml
+      costmodel simulate scenarios/isle-of-wight-2017.yaml --draws 100000 --seed 1
     """
 
 
@@ -258,6 +260,120 @@ def diff(old: Path, new: Path, json_path: str | None, output: Path | None, force
     click.echo(render_diff(report), err=to_stderr)
 
 
+def _load_or_exit(path: Path):
+    from .scenario.loader import load_scenario
+    from .scenario.problems import ScenarioError
+
+    try:
+        return load_scenario(path)
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def _write_outputs(data: dict, book: bytes | None, json_path: str | None, output: Path | None, inputs: list[Path],
+                   force: bool) -> None:
+    """JSON to a file or standard output, and a workbook, each written whole or not at all."""
+    import json
+
+    from .files import OutputError, check_targets, write_atomic
+
+    if output is not None and output.suffix.lower() != ".xlsx":
+        raise click.BadParameter(f"{output} should end in .xlsx; for JSON use --json PATH", param_hint="-o")
+    text = json.dumps({"costmodel_version": __version__, **data}, indent=2, ensure_ascii=False) + "\n"
+    try:
+        check_targets([t for t in (output, Path(json_path) if json_path not in (None, "-") else None) if t],
+                      inputs, force)
+        if output is not None and book is not None:
+            write_atomic(output, book)
+        if json_path not in (None, "-"):
+            write_atomic(json_path, text.encode("utf-8"))
+    except OutputError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    if json_path == "-":
+        click.echo(text, nl=False)
+
+
+@cli.command(epilog=_EPILOG)
+@click.argument("scenario_path", metavar="SCENARIO", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--json", "json_path", metavar="PATH|-", help="Write the results as JSON to PATH, or '-'.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write a Sensitivity workbook (.xlsx).")
+@click.option("--force", is_flag=True, help="Replace output files even if costmodel did not write them.")
+def sensitivity(scenario_path: Path, json_path: str | None, output: Path | None, force: bool) -> None:
+    """Vary each uncertain input from its low to its high, one at a time, and find switching values.
+
+    For every input the scenario gives a range, each option's net present cost
+    at the input's low and high, ranked by swing (a tornado chart's data), and
+    the value at which the cheapest option would change, said in words.
+
+    \b
+    Example:
+      costmodel sensitivity scenarios/isle-of-wight-2017.yaml
+      costmodel sensitivity scenarios/isle-of-wight-2017.yaml -o sensitivity.xlsx --json -
+    """
+    from .uncertainty.sensitivity import sensitivity as analyse
+
+    scenario = _load_or_exit(scenario_path)
+    result = analyse(scenario)
+    book = None
+    if output is not None:
+        from .workbook.uncertainty_sheets import sensitivity_sheet, uncertainty_workbook
+
+        book = uncertainty_workbook([lambda b, s: sensitivity_sheet(b, s, result)])
+    _write_outputs(result.to_json(), book, json_path, output, [scenario_path], force)
+    click.echo(render_sensitivity(result), err=json_path == "-")
+
+
+@cli.command(epilog=_EPILOG)
+@click.argument("scenario_path", metavar="SCENARIO", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--draws", type=click.IntRange(1, 100_000_000), default=10_000, show_default=True,
+              help="How many draws.")
+@click.option("--seed", type=click.IntRange(0), default=1, show_default=True,
+              help="The random seed: the same seed gives the same figures.")
+@click.option("--json", "json_path", metavar="PATH|-", help="Write the results as JSON to PATH, or '-'.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write a Risk workbook (.xlsx).")
+@click.option("--force", is_flag=True, help="Replace output files even if costmodel did not write them.")
+def simulate(scenario_path: Path, draws: int, seed: int, json_path: str | None, output: Path | None,
+             force: bool) -> None:
+    """Monte Carlo: draw every uncertain input together and project every option for each draw.
+
+    Reports each option's mean, P10, P50 and P90 net present cost and cash
+    total, and the probability that each option is the cheapest.
+
+    \b
+    Example:
+      costmodel simulate scenarios/isle-of-wight-2017.yaml --draws 100000 --seed 1
+      costmodel simulate scenarios/isle-of-wight-2017.yaml --json - > risk.json
+    """
+    from .uncertainty.simulate import simulate as run_simulation
+
+    scenario = _load_or_exit(scenario_path)
+    # A progress bar only on a terminal, and only for a run long enough to want one.
+    show = sys.stderr.isatty() and draws >= 50_000
+    with click.progressbar(length=draws, label="drawing", file=sys.stderr) if show else _Silent() as bar:
+        result = run_simulation(scenario, draws, seed, progress=bar.update)
+    book = None
+    if output is not None:
+        from .workbook.uncertainty_sheets import risk_sheet, uncertainty_workbook
+
+        book = uncertainty_workbook([lambda b, s: risk_sheet(b, s, result)])
+    _write_outputs(result.to_json(), book, json_path, output, [scenario_path], force)
+    click.echo(render_simulation(result), err=json_path == "-")
+
+
+class _Silent:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def update(self, n):
+        pass
+
+
 @cli.command(epilog=_EPILOG)
 @click.argument("path", required=False, default="scenario.yaml", type=click.Path(path_type=Path))
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
@@ -377,6 +493,36 @@ def render_diff(report) -> str:
         lines.append(f"Text only (cannot move a figure): {len(report.text_changes)}")
         lines += [f"  {change}" for change in report.text_changes[:20]]
     return "\n".join(lines)
+
+
+def render_sensitivity(result) -> str:
+    names = result.names
+    lines = [f"At central values the cheapest option is {names[result.cheapest]}."]
+    if not result.swings:
+        return lines[0] + " The scenario gives no input a range, so there is nothing to vary."
+    lines.append("")
+    lines.append("Switching values:")
+    lines += [f"  {result.in_words(switch)}" for switch in result.switches]
+    if result.runner_up is not None:
+        lines.append("")
+        lines.append(f"The gap between {names[result.runner_up]} and {names[result.cheapest]}, "
+                     "largest swing first:")
+        rows = [[s.input.label[:70], money(s.gap[0]), money(s.gap[1]), money(s.swing())] for s in result.ranked()]
+        lines.append(_table(["Input", "Gap at low", "Gap at high", "Swing"], rows, right=[1, 2, 3]))
+    return "\n".join(lines)
+
+
+def render_simulation(result) -> str:
+    cheapest = result.probability_cheapest()
+    rows = []
+    for outcome in result.outcomes:
+        summary = outcome.summary()["npc"]
+        rows.append([outcome.name[:50], money(summary["mean"]), money(summary["p10"]), money(summary["p50"]),
+                     money(summary["p90"]), f"{cheapest[outcome.option]:.1%}"])
+    header = (f"{result.draws:,} draws (seed {result.seed}) of {len(result.inputs)} uncertain inputs. "
+              "Net present cost:")
+    return header + "\n" + _table(["Option", "Mean", "P10", "P50", "P90", "Cheapest"], rows,
+                                   right=[1, 2, 3, 4, 5])
 
 
 def _change(value: float) -> str:

@@ -65,6 +65,8 @@ SHEET_PURPOSES = [
                                "across each row, referring to Inputs; totals by category in cash, real terms "
                                "and present value."),
     ("Compare", "Year by year, each option against the baseline: annual and cumulative cost, and break-even."),
+    ("Sensitivity, Risk", "Where the scenario gives ranges: what moves the answer, the switching values in "
+                          "words, and a Monte Carlo simulation (results, not formulas)."),
     ("Checks", "Every published figure against the arithmetic, and the model's own checks, with a master check."),
     ("Scenario", "The scenario file itself, so this workbook alone is enough to re-run it."),
 ]
@@ -100,7 +102,9 @@ class WorkbookWriter:
         self.styles = Styles(workbook)
         sheets = {name: workbook.add_worksheet(name) for name in ("Cover", "Summary", "Inputs")}
         option_sheets = {oid: workbook.add_worksheet(ol.sheet) for oid, ol in self.layout.options.items()}
-        for name in ("Compare", "Checks", "Scenario"):
+        sheets["Compare"] = workbook.add_worksheet("Compare")
+        self._uncertainty_sheets(workbook)
+        for name in ("Checks", "Scenario"):
             sheets[name] = workbook.add_worksheet(name)
         self._inputs(sheets["Inputs"])
         for option_id, sheet in option_sheets.items():
@@ -117,6 +121,19 @@ class WorkbookWriter:
         sheets["Cover"].activate()
         workbook.close()
         return buffer.getvalue()
+
+    def _uncertainty_sheets(self, workbook) -> None:
+        """Sensitivity and Risk, when the scenario gives any input a range."""
+        from ..uncertainty.draws import ranged_inputs
+
+        if not ranged_inputs(self.scenario):
+            return
+        from ..uncertainty.sensitivity import sensitivity
+        from ..uncertainty.simulate import simulate
+        from .uncertainty_sheets import WORKBOOK_DRAWS, WORKBOOK_SEED, risk_sheet, sensitivity_sheet
+
+        sensitivity_sheet(workbook, self.styles, sensitivity(self.scenario))
+        risk_sheet(workbook, self.styles, simulate(self.scenario, WORKBOOK_DRAWS, WORKBOOK_SEED))
 
     # ------------------------------------------------------------------ helpers
 

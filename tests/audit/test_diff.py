@@ -41,7 +41,7 @@ def test_the_parts_add_up_to_the_whole(tmp_path):
     text = IOW.read_text()
     changed = (text.replace("    value: 23%", "    value: 25%")
                .replace("          value: 140,000", "          value: 150,000")
-               .replace('value: "2,700,000", low', 'value: "3,000,000", low'))
+               .replace("          value: 800,000", "          value: 900,000"))
     old, new = _pair(tmp_path, text, changed)
     report = diff(old, new)
     assert len(report.steps) >= 3

@@ -24,7 +24,7 @@ def _book(built, name=IOW, values=False):
 def test_sheets_are_in_reading_order_and_none_is_hidden(built):
     book = _book(built)
     assert book.sheetnames == ["Cover", "Summary", "Inputs", "hampshire", "in-house", "new-partner", "trust",
-                               "Compare", "Checks", "Scenario"]
+                               "Compare", "Sensitivity", "Risk", "Checks", "Scenario"]
     assert {sheet.sheet_state for sheet in book} == {"visible"}
 
 

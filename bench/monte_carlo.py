@@ -1,0 +1,72 @@
+"""Monte Carlo: the vectorised engine against calling it once per draw, and its peak memory.
+
+Prints figures and ratios measured in this one run (these machines are shared and noisy, so
+only ratios measured together mean anything). Target: vectorised at least 50 times faster.
+
+    python bench/monte_carlo.py
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import costmodel  # noqa: E402
+from costmodel.engine.projection import project_draws  # noqa: E402
+from costmodel.uncertainty.draws import ranged_inputs, uniforms, values_for  # noqa: E402
+from costmodel.uncertainty.simulate import simulate  # noqa: E402
+
+DRAWS = 100_000
+PER_DRAW_SAMPLE = 300
+TARGET = 50
+
+
+def per_draw_seconds(scenario, draws: int) -> float:
+    """The engine called once for each draw, as a loop without vectorisation would."""
+    inputs = ranged_inputs(scenario)
+    u = uniforms(np.random.Generator(np.random.PCG64(1)), draws, len(inputs), None)
+    started = time.perf_counter()
+    for d in range(draws):
+        project_draws(scenario, values_for(inputs, u[d:d + 1]), 1)
+    return time.perf_counter() - started
+
+
+def peak_megabytes(scenario, draws: int) -> float:
+    tracemalloc.start()
+    simulate(scenario, draws, seed=1)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / 2**20
+
+
+def main() -> int:
+    scenario = costmodel.load_scenario(ROOT / "scenarios" / "isle-of-wight-2017.yaml")
+    simulate(scenario, 1_000, seed=1)  # warm up: imports and caches
+    started = time.perf_counter()
+    simulate(scenario, DRAWS, seed=1)
+    vectorised = time.perf_counter() - started
+    sample = per_draw_seconds(scenario, PER_DRAW_SAMPLE)
+    per_draw = sample / PER_DRAW_SAMPLE * DRAWS
+    ratio = per_draw / vectorised
+    small, large = peak_megabytes(scenario, 10_000), peak_megabytes(scenario, DRAWS)
+    print(f"Isle of Wight, {len(ranged_inputs(scenario))} uncertain inputs, {len(scenario.options)} options")
+    print(f"vectorised, {DRAWS:,} draws:            {vectorised:8.2f} s")
+    print(f"once per draw, {PER_DRAW_SAMPLE} draws timed:      {sample:8.2f} s  -> {per_draw:,.0f} s for {DRAWS:,}")
+    print(f"speed-up:                            {ratio:8.0f}x  (target at least {TARGET}x: "
+          f"{'met' if ratio >= TARGET else 'NOT MET'})")
+    print(f"peak memory, 10,000 draws:           {small:8.1f} MB")
+    print(f"peak memory, {DRAWS:,} draws:          {large:8.1f} MB  "
+          f"({large / small:.1f}x for 10x the draws; the engine works in fixed-size chunks and keeps only "
+          f"each draw's totals)")
+    return 0 if ratio >= TARGET else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

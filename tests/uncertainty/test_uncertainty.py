@@ -1,0 +1,196 @@
+"""Ranges, distributions, sensitivity, switching values and Monte Carlo, against answers known in closed form."""
+
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import costmodel
+from conftest import SCENARIOS, make_scenario
+from costmodel.cli import cli
+from costmodel.engine.projection import project_draws
+from costmodel.scenario.schema import Figure
+from costmodel.uncertainty.draws import mean_of, quantile, ranged_inputs
+from costmodel.uncertainty.sensitivity import sensitivity
+from costmodel.uncertainty.simulate import simulate
+
+# A fine, even grid of probabilities: the mean of quantile(u) over it is the distribution's mean.
+GRID = (np.arange(200_000) + 0.5) / 200_000
+
+
+@pytest.mark.parametrize("figure, mean, sd", [
+    # uniform(100, 300): mean 200, sd 200/sqrt(12) = 57.735
+    (Figure(value=150, unit="pounds", low=100, high=300, distribution="uniform"), 200.0, 200 / 12 ** 0.5),
+    # triangular(100, 150, 300): mean (100+150+300)/3 = 183.33
+    (Figure(value=150, unit="pounds", low=100, high=300), 550 / 3, None),
+    # PERT(100, 150, 300): mean (100 + 4x150 + 300)/6 = 166.67
+    (Figure(value=150, unit="pounds", low=100, high=300, distribution="pert"), 1000 / 6, None),
+    # normal(150, sd 20)
+    (Figure(value=150, unit="pounds", sd=20, distribution="normal"), 150.0, 20.0),
+    # lognormal with mean 150 and sd 20
+    (Figure(value=150, unit="pounds", sd=20, distribution="lognormal"), 150.0, 20.0),
+])
+def test_each_distribution_has_its_closed_form_mean(figure, mean, sd):
+    values = quantile(figure, GRID)
+    assert values.mean() == pytest.approx(mean, rel=1e-4)
+    assert mean_of(figure) == pytest.approx(mean, rel=1e-12)
+    if sd is not None:
+        assert values.std() == pytest.approx(sd, rel=1e-3)
+    assert np.all(np.diff(values) >= 0), "a quantile function never decreases"
+
+
+def _one_year(option_amount: str, baseline_amount: str = "250") -> str:
+    """One year, price base = that year, no index: NPC = cash = the amount."""
+    return make_scenario(f"""\
+- id: base
+  name: Baseline
+  family: in_house
+  baseline: true
+  non_pay: [{{id: fixed, name: Fixed, amount: {baseline_amount}, index: none}}]
+- id: option
+  name: Option
+  family: in_house
+  non_pay:
+    - id: cost
+      name: Uncertain cost
+      amount: {option_amount}
+      index: none
+""", years=1, price_base="2018/19")
+
+
+UNIFORM = "{value: 150, low: 100, high: 300, distribution: uniform}"
+
+
+def test_monte_carlo_of_a_uniform_range_has_its_closed_form_mean_and_probability():
+    """Option ~ uniform(100, 300); baseline 250. Mean 200 (standard error 57.735/sqrt(N));
+    P50 200; the option is cheapest when it is below 250: probability (250-100)/200 = 0.75."""
+    scenario = costmodel.load_scenario_text(_one_year(UNIFORM))
+    draws = 200_000
+    result = simulate(scenario, draws, seed=7)
+    option = next(o for o in result.outcomes if o.option == "option")
+    error = 200 / 12 ** 0.5 / draws ** 0.5
+    assert option.npc.mean() == pytest.approx(200, abs=4 * error)
+    assert np.percentile(option.npc, 50) == pytest.approx(200, abs=1.0)
+    assert result.probability_cheapest()["option"] == pytest.approx(0.75, abs=0.005)
+    base = next(o for o in result.outcomes if o.option == "base")
+    assert np.all(base.npc == 250)
+
+
+def test_the_same_seed_gives_the_same_figures_whatever_the_chunk_and_another_seed_does_not():
+    scenario = costmodel.load_scenario(SCENARIOS / "isle-of-wight-2017.yaml")
+    one = simulate(scenario, 5_000, seed=3)
+    two = simulate(scenario, 5_000, seed=3, chunk=777)
+    other = simulate(scenario, 5_000, seed=4)
+    for a, b, c in zip(one.outcomes, two.outcomes, other.outcomes):
+        assert np.array_equal(a.npc, b.npc) and np.array_equal(a.cash, b.cash)
+        assert not np.array_equal(a.npc, c.npc) or a.npc.std() == 0
+
+
+def test_the_vectorised_engine_matches_one_run_per_draw():
+    scenario = costmodel.load_scenario(SCENARIOS / "isle-of-wight-2017.yaml")
+    inputs = ranged_inputs(scenario)
+    rng = np.random.Generator(np.random.PCG64(11))
+    u = rng.random((5, len(inputs)))
+    from costmodel.uncertainty.draws import values_for
+
+    together = project_draws(scenario, values_for(inputs, u), 5)
+    for d in range(5):
+        alone = project_draws(scenario, values_for(inputs, u[d:d + 1]), 1)
+        for option in together:
+            assert together[option][1][d] == pytest.approx(alone[option][1][0], rel=1e-12)
+    # and with nothing drawn, the draws engine is the ordinary projection
+    plain = costmodel.project(scenario)
+    for result in plain.options:
+        assert project_draws(scenario, {}, 1)[result.option.id][1][0] == pytest.approx(result.pv(), rel=1e-12)
+
+
+def test_sensitivity_and_a_switching_value_worked_by_hand():
+    """Option = uniform(100, 300), central 150; baseline 250. At central the option is cheapest.
+    At low (100) and high (300) its NPC is 100 and 300; it stops being cheapest above 250."""
+    result = sensitivity(costmodel.load_scenario_text(_one_year(UNIFORM)))
+    assert result.cheapest == "option" and result.runner_up == "base"
+    [swing] = result.swings
+    assert swing.npc["option"] == pytest.approx((100.0, 300.0))
+    assert swing.gap == pytest.approx((150.0, -50.0))  # baseline minus option, at low and at high
+    [switch] = result.switches
+    assert switch.value == pytest.approx(250.0, abs=1e-6) and switch.to_option == "base" and not switch.below
+    assert result.in_words(switch) == ("Baseline becomes cheaper than Option only if Uncertain cost: amount "
+                                       "(Option) is above £250 (central £150).")
+
+
+def test_no_switch_within_the_bracket_is_said_so():
+    result = sensitivity(costmodel.load_scenario_text(_one_year("{value: 150, low: 140, high: 160}", "10000")))
+    [switch] = result.switches
+    assert switch.value is None
+    assert "no switch" in result.in_words(switch) and "stays the cheapest" in result.in_words(switch)
+
+
+def test_figures_sharing_a_draw_are_drawn_once_and_correlations_hold():
+    text = make_scenario("""\
+- id: base
+  name: Baseline
+  family: in_house
+  baseline: true
+  non_pay: [{id: a, name: A, amount: {value: 100, low: 50, high: 150, draw: shared-cost}, index: none}]
+- id: other
+  name: Other
+  family: in_house
+  non_pay:
+    - {id: a, name: A, amount: {value: 100, low: 50, high: 150, draw: shared-cost}, index: none}
+    - {id: b, name: B, amount: {value: 100, sd: 10, distribution: normal}, index: none}
+    - {id: c, name: C, amount: {value: 100, sd: 10, distribution: normal}, index: none}
+""", years=1, price_base="2018/19") + """\
+correlations:
+  - {between: ["options[1].non_pay[1].amount", "options[1].non_pay[2].amount"], coefficient: 0.8}
+"""
+    scenario = costmodel.load_scenario_text(text)
+    inputs = ranged_inputs(scenario)
+    assert [len(r.members) for r in inputs] == [2, 1, 1]
+    result = simulate(scenario, 50_000, seed=2)
+    base, other = result.outcomes
+    # other = shared + B + C; base = shared: their difference is B + C alone
+    b_plus_c = other.npc - base.npc
+    # var(B + C) = 10^2 + 10^2 + 2 x 0.8 x 10 x 10 = 360
+    assert b_plus_c.var() == pytest.approx(360, rel=0.03)
+
+
+def test_cli_sensitivity_and_simulate(tmp_path):
+    iow = str(SCENARIOS / "isle-of-wight-2017.yaml")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["sensitivity", iow, "--json", "-", "-o", str(tmp_path / "s.xlsx")])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    # The Isle of Wight scenario's uncertain quantities: general inflation; Hampshire's officer time; the
+    # VAT-bearing purchases, the cost of failure and the Director's market salary (each shared by options);
+    # the Director's agency share and premium; four options' failure probabilities; the trust's corporate
+    # services and set-up: 1 + 1 + 3 + 2 + 4 + 2 = 13.
+    assert data["cheapest"] == "hampshire" and len(data["inputs"]) == 13
+    assert any("becomes cheaper" in s["in_words"] for s in data["switching_values"])
+    result = runner.invoke(cli, ["simulate", iow, "--draws", "2000", "--seed", "1", "--json", "-",
+                                 "-o", str(tmp_path / "r.xlsx")])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["draws"] == 2000 and sum(o["probability_cheapest"] for o in data["options"]) == pytest.approx(1.0)
+    for option in data["options"]:
+        npc = option["npc"]
+        assert npc["p10"] <= npc["p50"] <= npc["p90"]
+    assert "drawing" not in result.stderr  # no progress bar when not a terminal
+    import openpyxl
+
+    assert openpyxl.load_workbook(tmp_path / "s.xlsx").sheetnames == ["Sensitivity"]
+    assert openpyxl.load_workbook(tmp_path / "r.xlsx").sheetnames == ["Risk"]
+
+
+def test_the_workbook_has_sensitivity_and_risk_sheets_only_when_there_are_ranges():
+    from costmodel.workbook.writer import build_workbook
+    import io
+    import openpyxl
+
+    ranged = build_workbook(costmodel.project(costmodel.load_scenario_text(_one_year(UNIFORM))))
+    plain = build_workbook(costmodel.project(costmodel.load_scenario_text(_one_year("150"))))
+    sheets = openpyxl.load_workbook(io.BytesIO(ranged)).sheetnames
+    assert "Sensitivity" in sheets and "Risk" in sheets
+    assert not {"Sensitivity", "Risk"} & set(openpyxl.load_workbook(io.BytesIO(plain)).sheetnames)
+    risk = openpyxl.load_workbook(io.BytesIO(ranged))["Risk"]
+    assert "not live formulas" in risk["A2"].value
