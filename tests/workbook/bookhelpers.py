@@ -43,6 +43,21 @@ def stored_values(path: Path) -> dict[tuple[str, str], object]:
     return {(sheet.title, c.coordinate): c.value for sheet in book for row in sheet.iter_rows() for c in row}
 
 
+def recalculated_by_formulas(path: Path) -> dict[tuple[str, str], object]:
+    """Every cell's value as the `formulas` package recalculates it: (SHEET in capitals, cell) -> value."""
+    import formulas
+
+    solution = formulas.ExcelModel().loads(str(path)).finish().calculate()
+    out = {}
+    for key, value in solution.items():
+        key = str(key)
+        if "!" not in key or ":" in key.split("!")[1]:
+            continue  # ranges and the model itself
+        sheet, ref = key.split("]", 1)[1].rsplit("!", 1)
+        out[(sheet.strip("'").upper(), ref)] = value.value[0, 0] if hasattr(value, "value") else value
+    return out
+
+
 def agrees(stored, recalculated) -> bool:
     """To the penny for numbers (half a penny either way); exactly for text and truth values."""
     if isinstance(stored, bool) or isinstance(recalculated, bool):

@@ -5,26 +5,25 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from bookhelpers import WORKED_EXAMPLES, agrees, built, formula_cells, libreoffice_convert, stored_values
+from bookhelpers import (
+    WORKED_EXAMPLES,
+    agrees,
+    built,
+    formula_cells,
+    libreoffice_convert,
+    recalculated_by_formulas,
+    stored_values,
+)
 
 __all__ = ["built"]
 
 
 @pytest.mark.parametrize("name", WORKED_EXAMPLES)
 def test_the_formulas_package_recalculates_every_formula_cell_to_the_stored_value(built, name):
-    import formulas
-
     path = built[name]
     formulas_in_file = formula_cells(path)
     stored = stored_values(path)
-    solution = formulas.ExcelModel().loads(str(path)).finish().calculate()
-    recalculated = {}
-    for key, value in solution.items():
-        key = str(key)
-        if "!" not in key or ":" in key.split("!")[1]:
-            continue  # ranges and the model itself
-        sheet, ref = key.split("]", 1)[1].rsplit("!", 1)
-        recalculated[(sheet.strip("'").upper(), ref)] = value.value[0, 0] if hasattr(value, "value") else value
+    recalculated = recalculated_by_formulas(path)
     differ = []
     for (sheet, ref), text in formulas_in_file.items():
         got = recalculated.get((sheet.upper(), ref), "not recalculated")
@@ -99,8 +98,6 @@ EVERY_FAMILY = """\
 
 
 def test_every_cost_family_and_an_empty_option_recalculate_to_the_stored_values(tmp_path):
-    import formulas
-
     from conftest import make_scenario
     from costmodel import load_scenario_text, project
     from costmodel.workbook.writer import build_workbook
@@ -109,13 +106,7 @@ def test_every_cost_family_and_an_empty_option_recalculate_to_the_stored_values(
     path.write_bytes(build_workbook(project(load_scenario_text(make_scenario(EVERY_FAMILY, years=4)))))
     formulas_in_file = formula_cells(path)
     stored = stored_values(path)
-    solution = formulas.ExcelModel().loads(str(path)).finish().calculate()
-    recalculated = {}
-    for key, value in solution.items():
-        key = str(key)
-        if "!" in key and ":" not in key.split("!")[1]:
-            sheet, ref = key.split("]", 1)[1].rsplit("!", 1)
-            recalculated[(sheet.strip("'").upper(), ref)] = value.value[0, 0] if hasattr(value, "value") else value
+    recalculated = recalculated_by_formulas(path)
     differ = [f"{sheet}!{ref} {text}: stored {stored[(sheet, ref)]!r}, recalculated "
               f"{recalculated.get((sheet.upper(), ref))!r}" for (sheet, ref), text in formulas_in_file.items()
               if not agrees(stored[(sheet, ref)], recalculated.get((sheet.upper(), ref), "not recalculated"))]
