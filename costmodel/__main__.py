@@ -1,3 +1,9 @@
-from .cli import main
+import signal
+import sys
+
+# Ctrl-C while Python is still loading costmodel: stop quietly (nothing is being written yet).
+signal.signal(signal.SIGINT, lambda signum, frame: sys.exit(130))
+
+from .cli import main  # noqa: E402
 
 main()

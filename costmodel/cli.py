@@ -14,6 +14,8 @@ import click
 from . import __version__
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
+#: Each draw keeps its options' totals (16 bytes an option); five million draws of ten options is 800 MB.
+MAX_DRAWS = 5_000_000
 
 _EPILOG = """\b
 Exit codes: 0 success; 1 bad scenario, unwritable output, or a failed
@@ -272,6 +274,20 @@ def _load_or_exit(path: Path):
         sys.exit(EXIT_BAD_INPUT)
 
 
+def _check_outputs_or_exit(json_path: str | None, output: Path | None, inputs: list[Path], force: bool) -> None:
+    """Before any work: the outputs asked for can be written."""
+    from .files import OutputError, check_targets
+
+    if output is not None and output.suffix.lower() != ".xlsx":
+        raise click.BadParameter(f"{output} should end in .xlsx; for JSON use --json PATH", param_hint="-o")
+    try:
+        check_targets([t for t in (output, Path(json_path) if json_path not in (None, "-") else None) if t],
+                      inputs, force)
+    except OutputError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
 def _write_outputs(data: dict, book: bytes | None, json_path: str | None, output: Path | None, inputs: list[Path],
                    force: bool) -> None:
     """JSON to a file or standard output, and a workbook, each written whole or not at all."""
@@ -316,6 +332,7 @@ def sensitivity(scenario_path: Path, json_path: str | None, output: Path | None,
     from .uncertainty.sensitivity import sensitivity as analyse
 
     scenario = _load_or_exit(scenario_path)
+    _check_outputs_or_exit(json_path, output, [scenario_path], force)
     result = analyse(scenario)
     book = None
     if output is not None:
@@ -328,8 +345,8 @@ def sensitivity(scenario_path: Path, json_path: str | None, output: Path | None,
 
 @cli.command(epilog=_EPILOG)
 @click.argument("scenario_path", metavar="SCENARIO", type=click.Path(dir_okay=True, path_type=Path))
-@click.option("--draws", type=click.IntRange(1, 100_000_000), default=10_000, show_default=True,
-              help="How many draws.")
+@click.option("--draws", type=click.IntRange(1, MAX_DRAWS), default=10_000, show_default=True,
+              help="How many draws (at most 5,000,000).")
 @click.option("--seed", type=click.IntRange(0), default=1, show_default=True,
               help="The random seed: the same seed gives the same figures.")
 @click.option("--json", "json_path", metavar="PATH|-", help="Write the results as JSON to PATH, or '-'.")
@@ -350,6 +367,7 @@ def simulate(scenario_path: Path, draws: int, seed: int, json_path: str | None, 
     from .uncertainty.simulate import simulate as run_simulation
 
     scenario = _load_or_exit(scenario_path)
+    _check_outputs_or_exit(json_path, output, [scenario_path], force)
     # A progress bar only on a terminal, and only for a run long enough to want one.
     show = sys.stderr.isatty() and draws >= 50_000
     with click.progressbar(length=draws, label="drawing", file=sys.stderr) if show else _Silent() as bar:
@@ -555,8 +573,10 @@ def _table(columns: list[str], rows: list[list[str]], right: list[int]) -> str:
 def main() -> None:
     import signal
 
-    # A polite kill becomes a clean exit, so partly written outputs are cleaned up on the way out.
+    # A polite kill becomes a clean exit, so partly written outputs are cleaned up on the way out;
+    # Ctrl-C becomes KeyboardInterrupt again (python -m costmodel quietens it while loading).
     signal.signal(signal.SIGTERM, _terminated)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         cli.main(standalone_mode=False)
     except KeyboardInterrupt:

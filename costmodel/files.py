@@ -22,7 +22,6 @@ SIGNATURE = "Written by costmodel"
 
 def written_by_costmodel(path: Path) -> bool:
     """Whether an existing file is one costmodel wrote (and so may replace without asking)."""
-    import json
     import zipfile
 
     try:
@@ -30,9 +29,9 @@ def written_by_costmodel(path: Path) -> bool:
             with zipfile.ZipFile(path) as archive:
                 return SIGNATURE.encode() in archive.read("docProps/core.xml")
         with open(path, "rb") as stream:
-            head = stream.read(1 << 20)
-        data = json.loads(head.decode("utf-8"))
-        return isinstance(data, dict) and "costmodel_version" in data
+            head = stream.read(200)
+        # costmodel's JSON opens with its version, so a large file need not be read whole.
+        return head.lstrip().startswith(b'{\n  "costmodel_version"')
     except (OSError, KeyError, ValueError, zipfile.BadZipFile):
         return False
 
@@ -40,10 +39,16 @@ def written_by_costmodel(path: Path) -> bool:
 def check_targets(targets: list[Path], inputs: list[Path], force: bool = False) -> None:
     """Refuse, before anything is written: an output that is a folder, would replace an input,
     or would replace a file costmodel did not write (unless forced)."""
+    resolved = [Path(t).resolve() for t in targets]
+    for target, path in zip(targets, resolved):
+        if resolved.count(path) > 1:
+            raise OutputError(f"{target}: is named for two outputs; give each its own file")
     for target in targets:
         target = Path(target)
         if target.is_dir():
             raise OutputError(f"{target}: is a folder; give a file name")
+        if target.exists() and not target.is_file():
+            raise OutputError(f"{target}: is not an ordinary file (a device, a pipe or the like); give a file name")
         for source in inputs:
             if target.exists() and Path(source).exists() and os.path.samefile(target, source):
                 raise OutputError(f"{target}: is the scenario being read; choose another output file")

@@ -243,14 +243,14 @@ class _GroupEnv:
     """Names -> arrays for one group: inputs (n, 1), series (1, T), rows (n, T)."""
 
     def __init__(self, group: GroupInstances, timeline: Timeline, shared: dict[str, Figure],
-                 totals: dict[str, np.ndarray], reference: bool, sampled: dict[int, np.ndarray] | None = None,
+                 totals: dict[str, np.ndarray], reference: bool, sampled: dict[str, np.ndarray] | None = None,
                  draws: int | None = None):
         self.instances = group.instances
         self.timeline = timeline
         self.shared = shared
         self.totals = totals
         self.reference = reference
-        # In a simulation: figure (by id) -> its value in each draw; arrays gain a leading draws axis.
+        # In a simulation: figure (by its path) -> its value in each draw; arrays gain a leading draws axis.
         self.sampled = sampled or {}
         self.draws = draws
         self.rows: dict[str, np.ndarray] = {}
@@ -263,14 +263,14 @@ class _GroupEnv:
     def input(self, name):
         if name in self.shared:
             figure = self.shared[name]
-            drawn = self.sampled.get(id(figure))
+            drawn = self.sampled.get(figure.path) if figure.path else None
             return figure.value if drawn is None else drawn.reshape(-1, 1, 1)
         if name in self.timeline.inputs:
             return self.timeline.inputs[name]
         if name not in self._cache:
             figures = [inst.inputs[name] for inst in self.instances]
             values = np.array([[figure.value] for figure in figures])
-            drawn = [(i, self.sampled[id(f)]) for i, f in enumerate(figures) if id(f) in self.sampled]
+            drawn = [(i, self.sampled[f.path]) for i, f in enumerate(figures) if f.path in self.sampled]
             if drawn:
                 values = np.repeat(values[np.newaxis], self.draws, axis=0)
                 for i, samples in drawn:
@@ -342,7 +342,7 @@ def _evaluate_option(scenario: Scenario, index: int) -> OptionResult:
     return OptionResult(option, timeline, shared, groups, rows)
 
 
-def project_draws(scenario: Scenario, sampled: dict[int, np.ndarray], draws: int) -> dict[str, tuple]:
+def project_draws(scenario: Scenario, sampled: dict[str, np.ndarray], draws: int) -> dict[str, tuple]:
     """Each option's cash and present value by draw and year, with drawn values for some figures.
 
     The same line definitions as `project`, evaluated for every draw at once: arrays are

@@ -26,14 +26,14 @@ def rate_for_year(table: dict[int, float], year: int) -> float:
     return table[max(earlier)]
 
 
-def yearly(rates: YearlyRates, years: list[int], sampled: dict[int, np.ndarray] | None = None) -> np.ndarray:
+def yearly(rates: YearlyRates, years: list[int], sampled: dict[str, np.ndarray] | None = None) -> np.ndarray:
     """The rate for each year: (years,), or (draws, years) where a figure is drawn in a simulation."""
     value = rates.value
     figures = [value] * len(years) if isinstance(value, Figure) else \
         [rate_for_year(value, year) for year in years]
-    if sampled and any(id(f) in sampled for f in figures):
-        draws = len(next(sampled[id(f)] for f in figures if id(f) in sampled))
-        return np.stack([sampled.get(id(f), np.full(draws, f.value)) for f in figures], axis=1)
+    if sampled and any(f.path in sampled for f in figures):
+        draws = len(next(sampled[f.path] for f in figures if f.path in sampled))
+        return np.stack([sampled.get(f.path, np.full(draws, f.value)) for f in figures], axis=1)
     return np.array([f.value for f in figures])
 
 
@@ -68,7 +68,7 @@ class Timeline:
 
 
 def build_timeline(scenario: Scenario, option: Option, reference: bool = False,
-                   sampled: dict[int, np.ndarray] | None = None, draws: int | None = None) -> Timeline:
+                   sampled: dict[str, np.ndarray] | None = None, draws: int | None = None) -> Timeline:
     """The timeline of one option; `reference` gives a single full year at price-base prices.
 
     In a simulation (`draws`), rows that depend on a drawn figure are (draws, 1, years).

@@ -228,6 +228,10 @@ def _attach_lines(node: object, loc: tuple, lines: Lines) -> None:
         if loc in lines:
             node.line = lines[loc]
             node.path = format_path(loc)
+        elif loc and loc[-1] == "value" and loc[:-1] in lines and node.has_range:
+            # A section's single ranged rate, written as {central: ..., low: ..., high: ...}.
+            node.line = lines[loc[:-1]]
+            node.path = format_path(loc)
         return
     if isinstance(node, BaseModel):
         for field in type(node).model_fields:
@@ -273,11 +277,11 @@ def cross_check(scenario: Scenario) -> list[tuple[tuple, str]]:
 
 
 #: Where a range would not be drawn in a simulation, so is refused rather than silently ignored.
-_NOT_DRAWN = ("assumptions.employer_ni", "assumptions.discounting", ".profile", "published_figures")
+_NOT_DRAWN = ("assumptions.employer_ni", "assumptions.discounting", ".profile", "published_figures", "correlations")
 
 
 def _check_draws(scenario: Scenario):
-    """Figures that share a draw name are one quantity: they must state the same range."""
+    """Ranges that can be drawn, and drawn sensibly; figures sharing a draw name state one range."""
     from ..uncertainty.draws import ranged_figures
 
     first: dict[str, object] = {}
@@ -285,8 +289,14 @@ def _check_draws(scenario: Scenario):
         figure = ranged.figure
         if any(part in (figure.path or "") for part in _NOT_DRAWN):
             yield (_loc_of(figure.path), "a range here is not drawn in simulations (NI, discount rates, set-up "
-                                         "profiles and published figures are fixed); give a single value")
+                                         "profiles, published figures and correlations are fixed); give a single "
+                                         "value")
             continue
+        if figure.drawn_as == "normal" and figure.value - 3 * figure.sd < 0 and not (
+                figure.path or "").startswith(("assumptions.general_inflation", "assumptions.pay_awards")):
+            # Costs, counts and shares cannot be negative; inflation and pay awards can.
+            yield (_loc_of(figure.path), "a normal distribution this wide would draw values below zero (central "
+                                         "less 3 standard deviations); narrow it, or use lognormal, or low and high")
         if figure.draw is None:
             continue
         shape = (figure.unit, figure.value, figure.low, figure.high, figure.drawn_as, figure.sd)

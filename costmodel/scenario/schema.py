@@ -158,8 +158,8 @@ def _distribution(raw: dict, parse, value: float, low, high):
         raise ValueError(f"a {distribution} distribution needs both low and high")
     elif (low is None) != (high is None):
         raise ValueError("give both low and high, or neither")
-    if distribution is not None and low is not None and high is not None and low == high:
-        raise ValueError("low and high are equal: there is no range to draw from")
+    if low is not None and high is not None and low == high:
+        raise ValueError("low and high are equal: there is no range; give the single value alone")
     return distribution, sd
 
 

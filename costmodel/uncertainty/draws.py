@@ -86,8 +86,11 @@ def _walk(node, found, label, option, field) -> None:
             words = (field or "value").replace("_", " ")
             if label and field == "value":
                 what = label  # a section's single figure (general inflation) is named by the section
+            elif label and "/" in words:
+                what = f"{label} {words}"  # a year in a table by year
             else:
                 what = f"{label}: {words}" if label else words.capitalize()
+            what = what.replace("Vat", "VAT").replace("vat ", "VAT ")
             found.append(RangedInput(node, what, option))
         return
     if isinstance(node, BaseModel):
@@ -109,7 +112,9 @@ def _walk(node, found, label, option, field) -> None:
             _walk(item, found, label, option, field)
     elif isinstance(node, dict):
         for key, item in node.items():
-            _walk(item, found, label, option, f"{field} {key}" if field else str(key))
+            # A rate in a table by year is named by its year: "Pay awards 2019/20".
+            year = f"{key}/{(key + 1) % 100:02d}" if isinstance(key, int) and key > 1900 else str(key)
+            _walk(item, found, label, option, year)
 
 
 # --------------------------------------------------------------------------- distributions
@@ -216,11 +221,11 @@ def uniforms(generator: np.random.Generator, draws: int, inputs: int, cholesky: 
     return normal_cdf(inverse_normal(u) @ cholesky.T)
 
 
-def values_for(inputs: list[RangedInput], u: np.ndarray) -> dict[int, np.ndarray]:
-    """Figure (by id) -> its drawn values, from a (draws, inputs) array of uniforms."""
+def values_for(inputs: list[RangedInput], u: np.ndarray) -> dict[str, np.ndarray]:
+    """Figure (by its path in the scenario, which any copy of it keeps) -> its drawn values."""
     out = {}
     for k, ranged in enumerate(inputs):
         values = quantile(ranged.figure, u[:, k])
         for figure in ranged.members:
-            out[id(figure)] = values
+            out[figure.path] = values
     return out

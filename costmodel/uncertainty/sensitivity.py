@@ -37,13 +37,26 @@ class Swing:
 
 
 @dataclass
+class Crossing:
+    value: float
+    to_option: str
+    below: bool
+
+
+@dataclass
 class Switch:
+    """Where, on either side of its central value, an input would change the cheapest option."""
+
     input: RangedInput
     bracket: tuple[float, float]
-    #: the value where the cheapest option changes, and to which option; None if it does not
-    value: float | None = None
-    to_option: str | None = None
-    below: bool = False
+    crossings: list[Crossing] = field(default_factory=list)
+
+    @property
+    def value(self) -> float | None:
+        """The crossing nearest the central value, or None if there is none in the bracket."""
+        if not self.crossings:
+            return None
+        return min(self.crossings, key=lambda c: abs(c.value - self.input.figure.value)).value
 
 
 @dataclass
@@ -62,13 +75,14 @@ class Sensitivity:
     def in_words(self, switch: Switch) -> str:
         name, unit = switch.input.label, switch.input.figure.unit
         central = _amount(switch.input.figure.value, unit)
-        if switch.value is None:
+        if not switch.crossings:
             a, b = switch.bracket
             return (f"{self.names[self.cheapest]} stays the cheapest whatever {name} is, from {_amount(a, unit)} "
                     f"to {_amount(b, unit)}: no switch (central {central}).")
-        side = "below" if switch.below else "above"
-        return (f"{self.names[switch.to_option]} becomes cheaper than {self.names[self.cheapest]} only if "
-                f"{name} is {side} {_amount(switch.value, unit)} (central {central}).")
+        only = "only " if len(switch.crossings) == 1 else ""
+        parts = [f"{self.names[c.to_option]} becomes cheaper than {self.names[self.cheapest]} {only}if {name} is "
+                 f"{'below' if c.below else 'above'} {_amount(c.value, unit)}" for c in switch.crossings]
+        return "; ".join(parts) + f" (central {central})."
 
     def to_json(self) -> dict:
         return {
@@ -82,9 +96,16 @@ class Sensitivity:
                 "npc_at_high": {k: round(v[1], 2) for k, v in s.npc.items()},
                 "gap_swing": round(s.swing(), 2),
             } for s in self.ranked()],
+            # Each option's tornado: its inputs ranked by how far they move its own net present cost.
+            "tornado_by_option": {option: [{"input": w.input.label, "npc_at_low": round(w.npc[option][0], 2),
+                                            "npc_at_high": round(w.npc[option][1], 2),
+                                            "swing": round(w.swing(option), 2)} for w in self.ranked(option)]
+                                  for option in self.names},
             "switching_values": [{
-                "input": w.input.label, "path": w.input.path, "switch_at": w.value, "to_option": w.to_option,
-                "bracket": list(w.bracket), "in_words": self.in_words(w),
+                "input": w.input.label, "path": w.input.path, "bracket": list(w.bracket),
+                "crossings": [{"at": c.value, "to_option": c.to_option, "side": "below" if c.below else "above"}
+                              for c in w.crossings],
+                "in_words": self.in_words(w),
             } for w in self.switches],
         }
 
@@ -103,7 +124,7 @@ def sensitivity(scenario: Scenario) -> Sensitivity:
         values = np.full(2 * len(inputs), ranged.figure.value)
         values[2 * k], values[2 * k + 1] = ranged.low, ranged.high
         for figure in ranged.members:
-            sampled[id(figure)] = values
+            sampled[figure.path] = values
     npc = {option: pv.sum(axis=1) for option, (_, pv) in project_draws(scenario, sampled, 2 * len(inputs)).items()}
     for k, ranged in enumerate(inputs):
         by_option = {option: (float(v[2 * k]), float(v[2 * k + 1])) for option, v in npc.items()}
@@ -127,7 +148,7 @@ def bracket_for(ranged: RangedInput) -> tuple[float, float]:
 
 
 def _npc_at(scenario: Scenario, ranged: RangedInput, xs: np.ndarray) -> dict[str, np.ndarray]:
-    sampled = {id(figure): xs for figure in ranged.members}
+    sampled = {figure.path: xs for figure in ranged.members}
     return {option: pv.sum(axis=1) for option, (_, pv) in project_draws(scenario, sampled, len(xs)).items()}
 
 
@@ -135,37 +156,45 @@ def _switching_value(scenario: Scenario, ranged: RangedInput, cheapest: str) -> 
     a, b = bracket_for(ranged)
     switch = Switch(ranged, (a, b))
     central = ranged.figure.value
-    for side, (start, end) in (("below", (central, a)), ("above", (central, b))):
-        xs = np.linspace(start, end, GRID)
-        npc = _npc_at(scenario, ranged, xs)
-        options = list(npc)
-        table = np.stack([npc[o] for o in options])
-        winner = table.argmin(axis=0)
-        changed = np.nonzero(winner != options.index(cheapest))[0]
-        if changed.size == 0:
-            continue
-        i = changed[0]
-        rival = options[winner[i]]
-        # Between xs[i-1] (cheapest still wins) and xs[i]: refine, then solve the last step as a straight line.
-        lo, hi = xs[i - 1], xs[i]
-        for _ in range(2):
-            fine = np.linspace(lo, hi, GRID)
-            fine_npc = _npc_at(scenario, ranged, fine)
-            gap = fine_npc[rival] - fine_npc[cheapest]
-            j = int(np.nonzero(gap <= 0)[0][0]) if np.any(gap <= 0) else GRID - 1
-            lo, hi = fine[max(j - 1, 0)], fine[j]
-        ends = _npc_at(scenario, ranged, np.array([lo, hi]))
-        g_lo, g_hi = (ends[rival] - ends[cheapest])
-        x = lo if g_hi == g_lo else lo + (hi - lo) * g_lo / (g_lo - g_hi)
-        candidate = Switch(ranged, (a, b), float(x), rival, side == "below")
-        if switch.value is None or abs(x - central) < abs(switch.value - central):
-            switch = candidate
+    for below, end in ((True, a), (False, b)):
+        crossing = _first_crossing(scenario, ranged, cheapest, central, end)
+        if crossing is not None:
+            value, rival = crossing
+            switch.crossings.append(Crossing(value, rival, below))
     return switch
+
+
+def _first_crossing(scenario, ranged, cheapest, start: float, end: float):
+    """Walking from the central value towards `end`, where another option first becomes cheapest."""
+    lo, hi = start, end
+    found = False
+    for _ in range(3):  # each round narrows the interval GRID - 1 times
+        xs = np.linspace(lo, hi, GRID)
+        npc = _npc_at(scenario, ranged, xs)
+        others = np.min([v for option, v in npc.items() if option != cheapest], axis=0)
+        overtaken = np.nonzero(others < npc[cheapest])[0]
+        if overtaken.size == 0:
+            return None if not found else _crossing_between(scenario, ranged, cheapest, lo, hi)
+        found = True
+        i = overtaken[0]
+        lo, hi = xs[max(i - 1, 0)], xs[i]
+    return _crossing_between(scenario, ranged, cheapest, lo, hi)
+
+
+def _crossing_between(scenario, ranged, cheapest, lo: float, hi: float):
+    """The crossing in a narrow interval, solved as a straight line, and who overtakes there."""
+    ends = _npc_at(scenario, ranged, np.array([lo, hi]))
+    options = [o for o in ends if o != cheapest]
+    rival = min(options, key=lambda o: ends[o][1])
+    g_lo = ends[rival][0] - ends[cheapest][0]
+    g_hi = ends[rival][1] - ends[cheapest][1]
+    x = hi if g_hi == g_lo else lo + (hi - lo) * g_lo / (g_lo - g_hi)
+    return float(x), rival
 
 
 def _amount(value: float, unit: str) -> str:
     if unit == "rate":
         return f"{value * 100:.1f}%"
     if unit == "pounds":
-        return f"£{value:,.0f}"
+        return f"£{value:,.0f}" if abs(value) >= 100 else f"£{value:,.2f}"
     return f"{value:,.4g}"

@@ -291,6 +291,10 @@ CASES = [
         option="in-house", post="social-worker").replace("basis:", "each: true\n    basis:"))(
         text.replace("count: 10", "count: 0")),
         38, "published_figures[0].each", "a count of 0", at="each: true"),
+    Bad("range-with-low-equal-to-high", replace("salary: 35,000", "salary: {value: 35000, low: 35000, high: 35000}"),
+        25, "options[0].staffing[0].salary", "low and high are equal", at="high: 35000"),
+    Bad("normal-that-would-draw-negatives", replace("salary: 35,000", "salary: {value: 35000, sd: 20000, distribution: normal}"),
+        25, "options[0].staffing[0].salary", "would draw values below zero", at="sd: 20000"),
     Bad("normal-without-sd", replace("salary: 35,000", "salary: {value: 35000, distribution: normal}"),
         25, "options[0].staffing[0].salary", "needs sd", at="distribution: normal"),
     Bad("sd-on-a-triangular", replace("salary: 35,000", "salary: {value: 35000, low: 30000, high: 40000, sd: 10}"),

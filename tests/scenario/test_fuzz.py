@@ -49,10 +49,20 @@ def _yaml(value, indent=0) -> str:
 
 
 def _loads_or_refuses(text: str) -> None:
+    """Refused with problems, or accepted, and then projected, simulated and written without fault."""
     try:
-        load_scenario_text(text, "fuzz.yaml")
+        scenario = load_scenario_text(text, "fuzz.yaml")
     except ScenarioError as error:
         assert error.problems and all(p.file == "fuzz.yaml" and p.message for p in error.problems)
+        return
+    from costmodel import project
+    from costmodel.uncertainty.sensitivity import sensitivity
+    from costmodel.uncertainty.simulate import simulate
+    from costmodel.workbook.writer import build_workbook
+
+    build_workbook(project(scenario))
+    sensitivity(scenario)
+    simulate(scenario, 50, seed=1)
 
 
 @FUZZ
@@ -78,7 +88,8 @@ def test_the_loader_answers_any_edit_of_a_valid_scenario(position, cut, insert):
     _loads_or_refuses(MINIMAL[:position] + insert + MINIMAL[position + cut:])
 
 
-WORDS = ["run", "validate", "verify", "diff", "init", "--help", "--version", "-o", "--json", "-", "--strict",
+WORDS = ["run", "validate", "verify", "diff", "init", "sensitivity", "simulate", "--draws", "--seed", "0", "7",
+         "-3", "1e9", "--help", "--version", "-o", "--json", "-", "--strict",
          "--force", "--manifest", "out.xlsx", "out.json", "x.yaml", "", "--", "-x", "workbooks",
          str(SCENARIOS / "isle-of-wight-2017.yaml"), str(SCENARIOS / "template.yaml"), "\u00e9", "a b"]
 

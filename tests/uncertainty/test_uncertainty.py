@@ -114,9 +114,40 @@ def test_sensitivity_and_a_switching_value_worked_by_hand():
     assert swing.npc["option"] == pytest.approx((100.0, 300.0))
     assert swing.gap == pytest.approx((150.0, -50.0))  # baseline minus option, at low and at high
     [switch] = result.switches
-    assert switch.value == pytest.approx(250.0, abs=1e-6) and switch.to_option == "base" and not switch.below
+    [crossing] = switch.crossings
+    assert crossing.value == pytest.approx(250.0, abs=1e-6) and crossing.to_option == "base" and not crossing.below
     assert result.in_words(switch) == ("Baseline becomes cheaper than Option only if Uncertain cost: amount "
                                        "(Option) is above £250 (central £150).")
+
+
+def test_crossings_on_both_sides_name_the_option_that_overtakes_first():
+    """A = 10 + x, B = 14, C = 4 + 3x (one year, no index), x central 3.5, cheapest A (13.5).
+    C undercuts A when 4 + 3x < 10 + x, that is x < 3; B undercuts A when 10 + x > 14, that is x > 4."""
+    shared = "{value: 3.5, low: 3, high: 4, draw: x}"
+    text = make_scenario(f"""\
+- id: a
+  name: A
+  family: in_house
+  baseline: true
+  non_pay: [{{id: f, name: fixed, amount: 10, index: none}}, {{id: x, name: X, amount: {shared}, index: none}}]
+- id: b
+  name: B
+  family: in_house
+  non_pay: [{{id: f, name: fixed, amount: 14, index: none}}]
+- id: c
+  name: C
+  family: in_house
+  non_pay:
+    - {{id: f, name: fixed, amount: 4, index: none}}
+    - {{id: x1, name: X, amount: {shared}, index: none}}
+    - {{id: x2, name: X, amount: {shared}, index: none}}
+    - {{id: x3, name: X, amount: {shared}, index: none}}
+""", years=1, price_base="2018/19")
+    result = sensitivity(costmodel.load_scenario_text(text))
+    [switch] = result.switches
+    assert [(round(c.value, 9), c.to_option, c.below) for c in switch.crossings] == [(3.0, "c", True),
+                                                                                      (4.0, "b", False)]
+    assert "only" not in result.in_words(switch)
 
 
 def test_no_switch_within_the_bracket_is_said_so():
@@ -167,6 +198,9 @@ def test_cli_sensitivity_and_simulate(tmp_path):
     # services and set-up: 1 + 1 + 3 + 2 + 4 + 2 = 13.
     assert data["cheapest"] == "hampshire" and len(data["inputs"]) == 13
     assert any("becomes cheaper" in s["in_words"] for s in data["switching_values"])
+    for option, tornado in data["tornado_by_option"].items():
+        swings = [row["swing"] for row in tornado]
+        assert swings == sorted(swings, reverse=True), option
     result = runner.invoke(cli, ["simulate", iow, "--draws", "2000", "--seed", "1", "--json", "-",
                                  "-o", str(tmp_path / "r.xlsx")])
     assert result.exit_code == 0, result.output
@@ -194,3 +228,21 @@ def test_the_workbook_has_sensitivity_and_risk_sheets_only_when_there_are_ranges
     assert not {"Sensitivity", "Risk"} & set(openpyxl.load_workbook(io.BytesIO(plain)).sheetnames)
     risk = openpyxl.load_workbook(io.BytesIO(ranged))["Risk"]
     assert "not live formulas" in risk["A2"].value
+
+
+def test_a_ranged_vat_share_is_drawn_and_its_switching_value_worked_by_hand():
+    """Baseline: £1,000. Trust: £900 of VAT-bearing purchases with irrecoverable share s, VAT 20%:
+    900 x (1 + 0.2s); central s = 100% gives £1,080. Equal to £1,000 when s = 100/180 = 55.56%."""
+    text = make_scenario("""\
+- {id: base, name: Base, family: in_house, baseline: true, non_pay: [{id: x, name: X, amount: 1000, index: none}]}
+- id: trust
+  name: Trust
+  family: trust
+  vat: {irrecoverable_share: {value: 100%, low: 0%, high: 100%}, reason: a cost sharing group may recover some}
+  non_pay: [{id: x, name: Purchases, amount: 900, index: none, vat_share: 100%}]
+""", years=1, price_base="2018/19")
+    result = sensitivity(costmodel.load_scenario_text(text))
+    [swing] = result.swings
+    assert swing.npc["trust"] == pytest.approx((900.0, 1080.0))
+    [switch] = result.switches
+    assert switch.crossings[0].value == pytest.approx(100 / 180, abs=1e-9) and switch.crossings[0].below
