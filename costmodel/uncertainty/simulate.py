@@ -1,13 +1,15 @@
 """Monte Carlo: every uncertain quantity drawn together, every option projected for every draw.
 
-Vectorised: the engine runs once for a whole chunk of draws, and chunks keep memory bounded
-whatever the number of draws. The same seed gives the same draws, and so the same figures,
-on any machine and whatever the chunk size.
+Vectorised: the engine runs once for a whole chunk of draws, and chunks keep the engine's
+memory fixed. Up to a million draws each draw's totals are kept and percentiles are exact;
+beyond that the same seeded draws are made twice, the first time for sums and ranges, the
+second for fine histograms, so memory stays the same whatever the number of draws. The same
+seed gives the same figures on any machine and whatever the chunk size.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -18,21 +20,28 @@ from .draws import correlation_matrix, ranged_inputs, uniforms, values_for
 #: The engine's working arrays hold about this many numbers at a time (draws x lines x years).
 WORKING_NUMBERS = 4_000_000
 PERCENTILES = (10, 50, 90)
+#: Up to this many draws, every draw's totals are kept and percentiles are exact.
+KEEP_EVERY_DRAW = 1_000_000
+#: Beyond it, percentiles come from histograms this fine (a £30m spread gives £150 bins).
+FINE_BINS = 200_000
+#: The Risk sheet's histogram.
+CHART_BINS = 20
 
 
 @dataclass
 class OptionOutcome:
     option: str
     name: str
-    npc: np.ndarray
-    cash: np.ndarray
+    #: measure ("npc", "cash_total") -> {"mean", "p10", "p50", "p90"}
+    statistics: dict
+    #: draws in each of the simulation's chart bins (shared by all options)
+    chart_counts: np.ndarray
+    #: every draw's NPC and cash total, where the simulation kept them (up to a million draws)
+    npc: np.ndarray | None = None
+    cash: np.ndarray | None = None
 
     def summary(self) -> dict:
-        p10, p50, p90 = np.percentile(self.npc, PERCENTILES)
-        c10, c50, c90 = np.percentile(self.cash, PERCENTILES)
-        return {"npc": {"mean": float(self.npc.mean()), "p10": float(p10), "p50": float(p50), "p90": float(p90)},
-                "cash_total": {"mean": float(self.cash.mean()), "p10": float(c10), "p50": float(c50),
-                               "p90": float(c90)}}
+        return self.statistics
 
 
 @dataclass
@@ -41,56 +50,134 @@ class Simulation:
     seed: int
     inputs: list
     outcomes: list[OptionOutcome]
+    cheapest: dict[str, float]
+    chart_edges: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     def probability_cheapest(self) -> dict[str, float]:
-        table = np.stack([o.npc for o in self.outcomes])
-        winners = table.argmin(axis=0)
-        return {o.option: float(np.mean(winners == i)) for i, o in enumerate(self.outcomes)}
+        return self.cheapest
 
     def to_json(self) -> dict:
-        cheapest = self.probability_cheapest()
         return {
             "draws": self.draws, "seed": self.seed,
+            "percentiles": "exact" if self.draws <= KEEP_EVERY_DRAW else f"from {FINE_BINS:,}-band histograms",
             "inputs": [{"input": r.label, "path": r.path, "distribution": r.figure.drawn_as,
                         "central": r.figure.value, "low": r.figure.low, "high": r.figure.high, "sd": r.figure.sd}
                        for r in self.inputs],
             "options": [{"id": o.option, "name": o.name, **_rounded(o.summary()),
-                         "probability_cheapest": round(cheapest[o.option], 6)} for o in self.outcomes],
+                         "probability_cheapest": round(self.cheapest[o.option], 6)} for o in self.outcomes],
         }
 
 
 def chunk_size(scenario: Scenario) -> int:
-    lines = max(1, max(sum(len(g.instances) for g in _groups(scenario, i)) for i in range(len(scenario.options))))
+    from ..engine.instances import option_groups
+
+    lines = max(1, max(sum(len(g.instances) for g in option_groups(scenario, i))
+                       for i in range(len(scenario.options))))
     return int(max(1, min(20_000, WORKING_NUMBERS // (lines * scenario.timeline.years))))
 
 
-def _groups(scenario, index):
-    from ..engine.instances import option_groups
-
-    return option_groups(scenario, index)
-
-
-def simulate(scenario: Scenario, draws: int, seed: int, chunk: int | None = None, progress=None) -> Simulation:
-    """`progress`, if given, is called with the number of draws done after each chunk."""
+def _chunks(scenario: Scenario, draws: int, seed: int, chunk: int):
+    """Each chunk's (npc, cash) by option, in the order the seeded stream gives them."""
     inputs = ranged_inputs(scenario)
     matrix = correlation_matrix(inputs, scenario.correlations)
     cholesky = np.linalg.cholesky(matrix) if matrix is not None else None
     generator = np.random.Generator(np.random.PCG64(seed))
-    chunk = chunk or chunk_size(scenario)
-    npc = {o.id: np.empty(draws) for o in scenario.options}
-    cash = {o.id: np.empty(draws) for o in scenario.options}
     done = 0
     while done < draws:
         size = min(chunk, draws - done)
         u = uniforms(generator, size, len(inputs), cholesky)
-        for option, (option_cash, option_pv) in project_draws(scenario, values_for(inputs, u), size).items():
-            npc[option][done:done + size] = option_pv.sum(axis=1)
-            cash[option][done:done + size] = option_cash.sum(axis=1)
+        projected = project_draws(scenario, values_for(inputs, u), size)
+        yield size, {option: (pv.sum(axis=1), cash.sum(axis=1)) for option, (cash, pv) in projected.items()}
         done += size
+
+
+def simulate(scenario: Scenario, draws: int, seed: int, chunk: int | None = None, progress=None,
+             keep_every_draw: int = KEEP_EVERY_DRAW) -> Simulation:
+    """`progress`, if given, is called with the number of draws done after each chunk."""
+    chunk = chunk or chunk_size(scenario)
+    options = [o.id for o in scenario.options]
+    names = {o.id: o.name for o in scenario.options}
+    if draws <= keep_every_draw:
+        npc = {o: np.empty(draws) for o in options}
+        cash = {o: np.empty(draws) for o in options}
+        done = 0
+        for size, chunk_totals in _chunks(scenario, draws, seed, chunk):
+            for option, (option_npc, option_cash) in chunk_totals.items():
+                npc[option][done:done + size] = option_npc
+                cash[option][done:done + size] = option_cash
+            done += size
+            if progress:
+                progress(size)
+        winners = np.stack([npc[o] for o in options]).argmin(axis=0)
+        cheapest = {o: float(np.mean(winners == i)) for i, o in enumerate(options)}
+        edges = _chart_edges(min(v.min() for v in npc.values()), max(v.max() for v in npc.values()))
+        outcomes = [OptionOutcome(o, names[o], {"npc": _exact(npc[o]), "cash_total": _exact(cash[o])},
+                                  np.histogram(npc[o], bins=edges)[0], npc[o], cash[o]) for o in options]
+        return Simulation(draws, seed, ranged_inputs(scenario), outcomes, cheapest, edges)
+    return _two_passes(scenario, draws, seed, chunk, progress, options, names)
+
+
+def _two_passes(scenario, draws, seed, chunk, progress, options, names) -> Simulation:
+    sums = {(o, m): 0.0 for o in options for m in ("npc", "cash_total")}
+    low = {(o, m): np.inf for o in options for m in ("npc", "cash_total")}
+    high = {(o, m): -np.inf for o in options for m in ("npc", "cash_total")}
+    wins = np.zeros(len(options))
+    for size, totals in _chunks(scenario, draws, seed, chunk):
+        for option, (option_npc, option_cash) in totals.items():
+            for measure, values in (("npc", option_npc), ("cash_total", option_cash)):
+                sums[(option, measure)] += float(values.sum())
+                low[(option, measure)] = min(low[(option, measure)], float(values.min()))
+                high[(option, measure)] = max(high[(option, measure)], float(values.max()))
+        winners = np.stack([totals[o][0] for o in options]).argmin(axis=0)
+        wins += np.bincount(winners, minlength=len(options))
         if progress:
-            progress(size)
-    outcomes = [OptionOutcome(o.id, o.name, npc[o.id], cash[o.id]) for o in scenario.options]
-    return Simulation(draws, seed, inputs, outcomes)
+            progress(size // 2)  # the first pass is half the work
+    edges = _chart_edges(min(low[(o, "npc")] for o in options), max(high[(o, "npc")] for o in options))
+    fine = {key: np.zeros(FINE_BINS, dtype=np.int64) for key in sums}
+    charts = {o: np.zeros(CHART_BINS, dtype=np.int64) for o in options}
+    for size, totals in _chunks(scenario, draws, seed, chunk):  # the same draws again, from the same seed
+        for option, (option_npc, option_cash) in totals.items():
+            for measure, values in (("npc", option_npc), ("cash_total", option_cash)):
+                key = (option, measure)
+                fine[key] += np.histogram(values, bins=FINE_BINS, range=_span(low[key], high[key]))[0]
+            charts[option] += np.histogram(option_npc, bins=edges)[0]
+        if progress:
+            progress(size - size // 2)
+    outcomes = []
+    for option in options:
+        statistics = {}
+        for measure in ("npc", "cash_total"):
+            key = (option, measure)
+            statistics[measure] = {"mean": sums[key] / draws,
+                                   **{f"p{p}": _from_histogram(fine[key], _span(low[key], high[key]), p)
+                                      for p in PERCENTILES}}
+        outcomes.append(OptionOutcome(option, names[option], statistics, charts[option]))
+    cheapest = {o: float(wins[i] / draws) for i, o in enumerate(options)}
+    return Simulation(draws, seed, ranged_inputs(scenario), outcomes, cheapest, edges)
+
+
+def _exact(values: np.ndarray) -> dict:
+    p10, p50, p90 = np.percentile(values, PERCENTILES)
+    return {"mean": float(values.mean()), "p10": float(p10), "p50": float(p50), "p90": float(p90)}
+
+
+def _span(low: float, high: float) -> tuple[float, float]:
+    return (low, high) if high > low else (low - 0.5, low + 0.5)
+
+
+def _chart_edges(low: float, high: float) -> np.ndarray:
+    return np.linspace(*_span(low, high), CHART_BINS + 1)
+
+
+def _from_histogram(counts: np.ndarray, span: tuple[float, float], percentile: float) -> float:
+    """A percentile read from a fine histogram, interpolating within its band."""
+    cumulative = np.cumsum(counts)
+    target = percentile / 100 * cumulative[-1]
+    band = int(np.searchsorted(cumulative, target))
+    width = (span[1] - span[0]) / len(counts)
+    before = cumulative[band - 1] if band > 0 else 0
+    inside = (target - before) / counts[band] if counts[band] else 0.0
+    return float(span[0] + (band + inside) * width)
 
 
 def _rounded(value):

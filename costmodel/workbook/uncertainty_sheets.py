@@ -6,8 +6,6 @@ and each says so at the top.
 
 from __future__ import annotations
 
-import numpy as np
-
 from .styles import MONEY, Styles
 
 RESULTS_NOT_FORMULAS = ("These are results computed by costmodel from many runs of the model, not live formulas: "
@@ -15,7 +13,6 @@ RESULTS_NOT_FORMULAS = ("These are results computed by costmodel from many runs 
 #: The simulation the workbook carries: enough draws for steady percentiles, a fixed seed so it re-runs.
 WORKBOOK_DRAWS = 10_000
 WORKBOOK_SEED = 1
-HISTOGRAM_BINS = 20
 
 
 def _number(unit: str) -> str:
@@ -128,8 +125,7 @@ def risk_sheet(workbook, styles: Styles, simulation, name: str = "Risk") -> None
         row += 1
     row += 1
     # A histogram of NPC: shared bins, so the options can be compared on one chart.
-    everything = np.concatenate([o.npc for o in simulation.outcomes])
-    edges = np.linspace(everything.min(), everything.max(), HISTOGRAM_BINS + 1)
+    edges = simulation.chart_edges
     sheet.write_string(row, 0, "How often each net present cost came up (draws in each band)", s.section)
     row += 1
     sheet.write_string(row, 0, "Band (NPC from)", s.heading)
@@ -138,8 +134,8 @@ def risk_sheet(workbook, styles: Styles, simulation, name: str = "Risk") -> None
     sheet.set_row(row, 45)
     row += 1
     first = row
-    counts = [np.histogram(o.npc, bins=edges)[0] for o in simulation.outcomes]
-    for b in range(HISTOGRAM_BINS):
+    counts = [o.chart_counts for o in simulation.outcomes]
+    for b in range(len(edges) - 1):
         sheet.write_number(row, 0, float(edges[b]), money)
         for j in range(len(simulation.outcomes)):
             sheet.write_number(row, 1 + j, int(counts[j][b]))
