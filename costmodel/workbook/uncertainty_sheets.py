@@ -79,22 +79,21 @@ def sensitivity_sheet(workbook, styles: Styles, result, name: str = "Sensitivity
             chart.set_size({"width": 900, "height": max(300, 28 * (last - first + 1) + 120)})
             sheet.insert_chart(row + 1, 0, chart)
             row += max(16, (last - first + 1) * 2 + 8)
-    row += 1
-    sheet.write_string(row, 0, "Each option's net present cost with each input at its low and its high", s.section)
-    row += 1
-    options = list(names)
-    sheet.write_string(row, 0, "Input", s.heading)
-    for j, option in enumerate(options):
-        sheet.write_string(row, 1 + 2 * j, f"{names[option][:40]}: at low", s.heading_right)
-        sheet.write_string(row, 2 + 2 * j, "at high", s.heading_right)
-    sheet.set_row(row, 45)
-    row += 1
-    for swing in result.swings:
-        sheet.write_string(row, 0, swing.input.label, s.text)
-        for j, option in enumerate(options):
-            sheet.write_number(row, 1 + 2 * j, swing.npc[option][0], money)
-            sheet.write_number(row, 2 + 2 * j, swing.npc[option][1], money)
+    # Each option's own tornado data: its inputs ranked by how far they move its net present cost.
+    for option in names:
         row += 1
+        sheet.write_string(row, 0, f"{names[option]}: its net present cost with each input at its low and its "
+                                   "high, largest swing first", s.section)
+        row += 1
+        for col, text in enumerate(["Input", "NPC at low", "NPC at high", "Swing"]):
+            sheet.write_string(row, col, text, s.heading if col == 0 else s.heading_right)
+        row += 1
+        for swing in result.ranked(option):
+            sheet.write_string(row, 0, swing.input.label, s.text)
+            sheet.write_number(row, 1, swing.npc[option][0], money)
+            sheet.write_number(row, 2, swing.npc[option][1], money)
+            sheet.write_number(row, 3, swing.swing(option), money)
+            row += 1
 
 
 def risk_sheet(workbook, styles: Styles, simulation, name: str = "Risk") -> None:
