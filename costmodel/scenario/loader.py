@@ -59,8 +59,11 @@ def load_scenario_bytes(raw: bytes, name: str) -> Scenario:
                      for loc, message in _raw_problems(data) if format_path(loc) not in reported]
         raise ScenarioError(problems) from None
     _attach_lines(scenario, (), lines)
+    shared = list(_staffing_reference_problems(scenario))
+    if not shared:
+        _share_staffing(scenario)
     problems = [Problem(name, line_of(lines, loc), format_path(loc), message)
-                for loc, message in cross_check(scenario)]
+                for loc, message in shared or cross_check(scenario)]
     if problems:
         raise ScenarioError(problems)
     scenario._source_path = name
@@ -340,6 +343,39 @@ def _check_correlations(scenario: Scenario):
         except np.linalg.LinAlgError:
             yield ("correlations",), ("these correlations cannot all hold at once (the matrix is not positive "
                                       "definite); weaken some of them")
+
+
+def _staffing_reference_problems(scenario: Scenario):
+    """`staffing_same_as` names another option that lists its own posts."""
+    by_id = {option.id: option for option in scenario.options}
+    for index, option in enumerate(scenario.options):
+        target_id = option.staffing_same_as
+        if target_id is None:
+            continue
+        loc = ("options", index, "staffing_same_as")
+        target = by_id.get(target_id)
+        if option.staffing:
+            yield loc, "list the posts under staffing or name another option's with staffing_same_as, not both"
+        elif target is None:
+            yield loc, _no_such("option", target_id, by_id)
+        elif target is option:
+            yield loc, "an option cannot take its staffing from itself"
+        elif target.staffing_same_as is not None:
+            yield loc, (f"option '{target_id}' itself takes its staffing from '{target.staffing_same_as}'; "
+                        f"name that option instead")
+        elif not target.staffing:
+            yield loc, f"option '{target_id}' lists no posts"
+
+
+def _share_staffing(scenario: Scenario) -> None:
+    """Give each option that says `staffing_same_as` the very list it names.
+
+    The same objects, not copies: a post's figures are one quantity wherever they appear,
+    so a simulation draws a post's salary once for every option employing it."""
+    by_id = {option.id: option for option in scenario.options}
+    for option in scenario.options:
+        if option.staffing_same_as is not None:
+            option.staffing = by_id[option.staffing_same_as].staffing
 
 
 def _option_set_problems(ids: list, baselines: list) -> list[tuple[tuple, str]]:

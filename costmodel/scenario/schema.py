@@ -623,6 +623,9 @@ class Option(Strict):
     vat: VatTreatment | None = None
     levy_allowance: LevyAllowance | None = None
     staffing: list[Post] = Field(default_factory=list)
+    #: Employ the same posts as another option (staff transferring on their current terms),
+    #: instead of listing them again; the loader shares that option's list.
+    staffing_same_as: Slug | None = None
     partnership: Partnership | None = None
     contract: list[ContractLine] = Field(default_factory=list)
     non_pay: list[NonPayLine] = Field(default_factory=list)

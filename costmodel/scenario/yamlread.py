@@ -3,10 +3,18 @@
 YAML 1.2 through ruamel.yaml, so `no` stays a string and `1e6` is a number.
 Anchors and aliases are refused while parsing, before anything is expanded,
 so an alias bomb costs nothing. Duplicate keys are refused.
+
+Two readers give the same data. The fast one builds it straight from the
+events of ruamel's C parser (libyaml), about a hundred times faster than the
+pure-Python reader, which matters for a county's establishment list of many
+thousand posts. Where the file has a problem, the pure-Python reader says what
+it is (its messages are the ones a finance officer sees), unless the file is
+so large that re-reading it would take longer than the message is worth.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import io
 
 from ruamel.yaml import YAML
@@ -15,8 +23,20 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .units import UnitError
 
-#: A scenario larger than this is not a hand-written file; refuse before parsing.
-MAX_BYTES = 5 * 1024 * 1024
+try:  # ruamel.yaml's C extension; without it (on PyPy, say) every file takes the pure-Python reader
+    from _ruamel_yaml import CParser
+except ImportError:  # pragma: no cover - installed with costmodel on CPython
+    try:
+        from ruamel.yaml.clib._ruamel_yaml import CParser  # type: ignore[no-redef]
+    except ImportError:
+        CParser = None
+
+#: A scenario listing a county's every post runs to a few megabytes; one larger than
+#: this is not a scenario, so refuse it before parsing.
+MAX_BYTES = 64 * 1024 * 1024
+#: Up to this size, a file with a problem is re-read by the pure-Python reader for its
+#: clearer messages (about ten seconds a megabyte); beyond it, libyaml's message is given.
+EXPLAIN_BYTES = 1024 * 1024
 #: A scenario nests about eight levels deep (options, a post, a figure, a table by
 #: year). Far deeper is not a scenario, and ruamel's scanner and composer slow
 #: down sharply with depth (20 seconds for 10 kB of brackets), so refuse it
@@ -24,6 +44,9 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 30
 
 Lines = dict[tuple, int]
+
+NO_ANCHORS = "YAML anchors and aliases (& and *) are not allowed in a scenario; write the values out"
+TOO_DEEP = f"the YAML is nested more than {MAX_DEPTH} levels deep; a scenario needs far fewer"
 
 
 class ReadError(Exception):
@@ -58,6 +81,27 @@ def decode(raw: bytes) -> str:
 
 def read_yaml(text: str) -> tuple[object, Lines]:
     """Parse YAML text into dicts, lists and scalars, and a map from path to line."""
+    if CParser is not None:
+        try:
+            return _read_fast(text)
+        except _Unusual:
+            pass  # something only the pure-Python reader handles or explains: let it
+        except (YAMLError, ValueError) as exc:
+            if len(text) > EXPLAIN_BYTES:
+                raise _libyaml_error(exc, text) from None
+    return _read_pure(text)
+
+
+def _libyaml_error(exc: Exception, text: str) -> ReadError:
+    if isinstance(exc, MarkedYAMLError):
+        return _read_error(exc)
+    position = getattr(exc, "position", None)
+    line = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
+    reason = getattr(exc, "reason", None) or str(exc).split("\n")[0]
+    return ReadError(line, f"not valid YAML: {reason}")
+
+
+def _read_pure(text: str) -> tuple[object, Lines]:
     yaml = YAML(typ="rt")
     yaml.version = (1, 2)
     try:
@@ -69,31 +113,16 @@ def read_yaml(text: str) -> tuple[object, Lines]:
                 directive = next(i for i, line in enumerate(text.split("\n"), 1) if line.startswith("%YAML"))
                 raise ReadError(directive, "scenarios are YAML 1.2; remove the %YAML directive")
             if kind == "AliasEvent" or getattr(event, "anchor", None):
-                raise ReadError(event.start_mark.line + 1,
-                                "YAML anchors and aliases (& and *) are not allowed in a scenario; write the values out")
+                raise ReadError(event.start_mark.line + 1, NO_ANCHORS)
             if kind in ("MappingStartEvent", "SequenceStartEvent"):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise ReadError(event.start_mark.line + 1,
-                                    f"the YAML is nested more than {MAX_DEPTH} levels deep; a scenario needs far fewer")
+                    raise ReadError(event.start_mark.line + 1, TOO_DEEP)
             elif kind in ("MappingEndEvent", "SequenceEndEvent"):
                 depth -= 1
         document = YAML(typ="rt").load(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        problem = (exc.problem or "not valid YAML").strip()
-        if "quoted scalar" in (exc.context or "") and "end of stream" in problem and exc.context_mark is not None:
-            # The reader only gives up at the end of the file; the quote was opened here.
-            line = exc.context_mark.line + 1
-            problem = "a quotation mark on this line is never closed"
-        elif "duplicate key" in problem or type(exc).__name__ == "DuplicateKeyError":
-            problem = _duplicate_message(str(exc))
-        elif "\\t" in problem or "'\\t'" in problem:
-            problem = "a tab character; indent YAML with spaces"
-        elif "mapping values are not allowed" in problem or ("expected ','" in problem and "':'" in problem):
-            problem += "; text that contains ': ' must be in quotes"
-        raise ReadError(line, f"not valid YAML: {problem}") from None
+        raise _read_error(exc) from None
     except YAMLError as exc:
         raise ReadError(None, f"not valid YAML: {exc}") from None
     except RecursionError:
@@ -105,16 +134,150 @@ def read_yaml(text: str) -> tuple[object, Lines]:
     return _plain(document, (), lines), lines
 
 
+class _Unusual(Exception):
+    """Something valid YAML may contain but a scenario seldom does (a tag, a second document)."""
+
+
+def _plain_scalar(tag: str, value: str) -> object:
+    """A plain scalar's value under YAML 1.2's core schema, as ruamel's constructors give it."""
+    kind = tag.rsplit(":", 1)[-1]
+    if kind == "str":
+        return value
+    if kind == "null":
+        return None
+    if kind == "bool":
+        return value.lower() == "true"
+    digits = value.replace("_", "")
+    sign = -1 if digits[:1] == "-" else 1
+    digits = digits.lstrip("+-")
+    if kind == "int":
+        for prefix, base in (("0b", 2), ("0x", 16), ("0o", 8)):
+            if digits.startswith(prefix):
+                return sign * int(digits[2:], base)
+        return sign * int(digits)
+    if kind == "float":
+        if digits.lower() == ".inf":
+            return sign * float("inf")
+        return float("nan") if digits.lower() == ".nan" else sign * float(digits)
+    if kind == "timestamp" and len(value) == 10:
+        return _dt.date.fromisoformat(value)
+    raise _Unusual  # a date and time: let the reader that always has read them say what it is
+
+
+def _read_fast(text: str) -> tuple[object, Lines]:
+    """The same data and lines as `_read_pure`, built from libyaml's events in one pass."""
+    from ruamel.yaml.nodes import ScalarNode
+    from ruamel.yaml.resolver import VersionedResolver
+
+    resolver = VersionedResolver(version=(1, 2))
+    resolved: dict[str, object] = {}
+
+    def scalar(event) -> object:
+        if event.anchor is not None:
+            raise ReadError(event.start_mark.line + 1, NO_ANCHORS)
+        if event.tag is not None:
+            raise _Unusual
+        if event.style:  # quoted, literal or folded: text as written
+            return event.value
+        value = event.value
+        if value not in resolved:
+            resolved[value] = _plain_scalar(str(resolver.resolve(ScalarNode, value, (True, False))), value)
+        return resolved[value]
+
+    parser = CParser(text)
+    lines: Lines = {}
+    # Each open collection: [container, its path, the key waiting for its value (mappings)].
+    stack: list[list] = []
+    root = None
+    documents = 0
+    while True:
+        event = parser.get_event()
+        kind = type(event).__name__
+        if kind == "ScalarEvent" or kind in ("MappingStartEvent", "SequenceStartEvent"):
+            if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
+                # A key: plain text, a number or a year; anything else the pure reader explains.
+                if kind != "ScalarEvent":
+                    raise _Unusual
+                key = scalar(event)
+                if not isinstance(key, (str, int, float)) or isinstance(key, bool):
+                    raise _Unusual
+                key_text = str(key)
+                container, path, _ = stack[-1]
+                if key_text in container:
+                    raise ReadError(event.start_mark.line + 1, "not valid YAML: " + _duplicate_key(key_text))
+                lines[path + (key_text,)] = event.start_mark.line + 1
+                stack[-1][2] = key_text
+                continue
+            if kind == "ScalarEvent":
+                value = scalar(event)
+            else:
+                if event.anchor is not None:
+                    raise ReadError(event.start_mark.line + 1, NO_ANCHORS)
+                if event.tag is not None:
+                    raise _Unusual
+                if len(stack) >= MAX_DEPTH:
+                    raise ReadError(event.start_mark.line + 1, TOO_DEEP)
+                value = {} if kind == "MappingStartEvent" else []
+            if not stack:
+                path = ()
+                root = value
+                lines[()] = event.start_mark.line + 1
+            else:
+                container, parent, key = stack[-1]
+                if isinstance(container, dict):
+                    path = parent + (key,)
+                    container[key] = value
+                    stack[-1][2] = None
+                else:
+                    path = parent + (len(container),)
+                    lines[path] = event.start_mark.line + 1
+                    container.append(value)
+            if kind != "ScalarEvent":
+                stack.append([value, path, None])
+        elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+            stack.pop()
+        elif kind == "AliasEvent":
+            raise ReadError(event.start_mark.line + 1, NO_ANCHORS)
+        elif kind == "DocumentStartEvent":
+            documents += 1
+            if documents > 1 or getattr(event, "version", None) is not None:
+                raise _Unusual
+        elif kind == "StreamEndEvent" or event is None:
+            break
+    if not isinstance(root, (dict, list)):
+        raise _Unusual
+    return root, lines
+
+
+def _read_error(exc: MarkedYAMLError) -> ReadError:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark is not None else None
+    problem = (exc.problem or "not valid YAML").strip()
+    if "quoted scalar" in (exc.context or "") and "end of stream" in problem and exc.context_mark is not None:
+        # The reader only gives up at the end of the file; the quote was opened here.
+        line = exc.context_mark.line + 1
+        problem = "a quotation mark on this line is never closed"
+    elif "duplicate key" in problem or type(exc).__name__ == "DuplicateKeyError":
+        problem = _duplicate_message(str(exc))
+    elif "\\t" in problem or "'\\t'" in problem:
+        problem = "a tab character; indent YAML with spaces"
+    elif "mapping values are not allowed" in problem or ("expected ','" in problem and "':'" in problem):
+        problem += "; text that contains ': ' must be in quotes"
+    return ReadError(line, f"not valid YAML: {problem}")
+
+
 def _duplicate_message(text: str) -> str:
     import re
 
     match = re.search(r'found duplicate key "([^"]*)"', text)
-    if not match:
-        return "duplicate key"
-    if match[1].isdigit() and len(match[1]) <= 3:
-        return (f'duplicate key "{match[1]}": inside {{ }} a comma separates entries, so an amount such as '
+    return _duplicate_key(match[1]) if match else "duplicate key"
+
+
+def _duplicate_key(key: str) -> str:
+    if key.isdigit() and len(key) <= 3:
+        return (f'duplicate key "{key}": inside {{ }} a comma separates entries, so an amount such as '
                 f'1,300,000 there must be quoted ("1,300,000") or written without commas')
-    return f'duplicate key "{match[1]}"'
+    return f'duplicate key "{key}"'
 
 
 def _plain(node: object, path: tuple, lines: Lines) -> object:

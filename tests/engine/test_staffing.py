@@ -144,3 +144,30 @@ def test_isle_of_wight_on_cost_method_reproduces_para_35_20():
     checks = project_text(text).checks
     assert [round(c.computed, 3) for c in checks] == [145_202.216, 124_436.964]
     assert all(check.ok for check in checks)
+
+
+def test_an_option_can_employ_the_same_posts_as_another():
+    # Both options employ 10 social workers at £35,000 (2% pay award, first year 2018/19, price
+    # base 2017/18, so pay in year 1 = 10 x 35,000 x 1.02 = £357,000). The trust names the
+    # in-house staffing instead of repeating it, and pays a 25% pension rate instead of 20%.
+    text = make_scenario("""\
+        - id: in-house
+          name: In-house
+          family: in_house
+          baseline: true
+          staffing:
+            - {id: social-worker, title: Social worker, count: 10, salary: 35000}
+        - id: trust
+          name: Trust
+          family: trust
+          pension_rate: 25%
+          staffing_same_as: in-house
+        """)
+    projection = project_text(text)
+    assert rows_of(projection, "trust", "pay")[0] == pytest.approx(10 * 35_000 * 1.02)
+    assert rows_of(projection, "trust", "pay") == pytest.approx(rows_of(projection, "in-house", "pay"))
+    assert rows_of(projection, "in-house", "pension")[0] == pytest.approx(357_000 * 0.20)
+    assert rows_of(projection, "trust", "pension")[0] == pytest.approx(357_000 * 0.25)
+    # One list, not a copy: the post's salary is one figure (one draw in a simulation).
+    scenario = projection.scenario
+    assert scenario.options[1].staffing[0].salary is scenario.options[0].staffing[0].salary
