@@ -6,7 +6,11 @@ or (with --strict) a published figure that does not agree; 2 a bad command line.
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -67,28 +71,75 @@ def validate(scenarios: tuple[Path, ...]) -> None:
         sys.exit(EXIT_BAD_INPUT)
 
 
+class _Jobs(click.ParamType):
+    """A number of processes, or `auto` for one per CPU core this process may use."""
+
+    name = "N|auto"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        if str(value).strip().lower() == "auto":
+            return _cores()
+        try:
+            jobs = int(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a whole number or 'auto'", param, ctx)
+        if jobs < 1:
+            self.fail(f"{jobs} is not at least 1; use 'auto' for one per CPU core", param, ctx)
+        return jobs
+
+
+def _cores() -> int:
+    # A container or `taskset` may allow fewer cores than the machine has.
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+_JOBS_HELP = "Work on N files at once, each in its own process; 'auto' for one per CPU core. [default: 1]"
+
+
 @cli.command(epilog=_EPILOG)
-@click.argument("scenario_path", metavar="SCENARIO", type=click.Path(dir_okay=True, path_type=Path))
+@click.argument("scenario_paths", metavar="SCENARIO...", nargs=-1, required=True,
+                type=click.Path(dir_okay=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Where to write the comparison workbook (default: workbooks/<scenario id>.xlsx).")
+              help="Where to write the comparison workbook (default: workbooks/<scenario id>.xlsx); "
+                   "with several scenarios, a folder to write each <scenario id>.xlsx in.")
 @click.option("--json", "json_path", metavar="PATH|-",
-              help="Also write the results as JSON to PATH, or to standard output with '-'.")
+              help="Also write the results as JSON to PATH, or to standard output with '-' (one scenario).")
 @click.option("--strict", is_flag=True, help="Exit 1 if any published figure does not agree.")
 @click.option("--manifest", "manifest_path", type=click.Path(path_type=Path),
-              help="Write a run record (hashes, versions, command, checks) as JSON to PATH, and on the Cover.")
+              help="Write a run record (hashes, versions, command, checks) as JSON to PATH, and on the Cover "
+                   "(one scenario).")
 @click.option("--force", is_flag=True, help="Replace output files even if costmodel did not write them.")
-def run(scenario_path: Path, output: Path | None, json_path: str | None, strict: bool,
-        manifest_path: Path | None, force: bool) -> None:
+@click.option("--jobs", "-j", type=_Jobs(), default=1, help=_JOBS_HELP)
+def run(scenario_paths: tuple[Path, ...], output: Path | None, json_path: str | None, strict: bool,
+        manifest_path: Path | None, force: bool, jobs: int) -> None:
     """Project every option of a scenario and write the comparison workbook.
 
     Prints the options ranked by net present cost, and every published figure
     the scenario states with whether the arithmetic agrees.
 
+    With several scenarios (a regional batch), each is written to its own
+    workbooks/<scenario id>.xlsx (or into the folder -o names), progress goes
+    to standard error as each finishes, and one table at the end gives each
+    scenario's cheapest option, or what went wrong. A scenario with problems
+    does not stop the others; the exit code is 1 if any failed. Two scenarios
+    with the same id are refused before anything is written.
+
     \b
     Example:
       costmodel run scenarios/isle-of-wight-2017.yaml
       costmodel run scenarios/isle-of-wight-2017.yaml -o paper.xlsx --json - > results.json
+      costmodel run scenarios/*.yaml --jobs auto -o region/
     """
+    if len(scenario_paths) > 1:
+        _run_batch(scenario_paths, output, json_path, strict, manifest_path, force, jobs)
+    else:
+        _run_one(scenario_paths[0], output, json_path, strict, manifest_path, force)
+
+
+def _run_one(scenario_path: Path, output: Path | None, json_path: str | None, strict: bool,
+             manifest_path: Path | None, force: bool) -> None:
     from .engine.projection import project, projection_json
     from .files import OutputError, check_targets, write_atomic
     from .scenario.loader import load_scenario
@@ -146,6 +197,256 @@ def run(scenario_path: Path, output: Path | None, json_path: str | None, strict:
     click.echo("wrote " + ", ".join(written), err=to_stderr)
     if strict and not all(check.ok for check in projection.checks):
         sys.exit(EXIT_BAD_INPUT)
+
+
+# --------------------------------------------------------------------------- batches
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What one file of a batch came to, as plain data so it crosses between processes."""
+
+    ok: bool
+    #: what to print on standard error, as the single-file command would (each problem with its file and line)
+    lines: tuple[str, ...] = ()
+    scenario_id: str = ""
+    cheapest: str = ""
+    npc: float = 0.0
+    agree: int = 0
+    stated: int = 0
+    #: verify: the report's text for standard output, and its JSON
+    text: str = ""
+    report: dict | None = None
+
+
+def _scenario_id(path: Path) -> _Outcome:
+    """First pass of a batch: does the scenario load, and which workbook would it write?"""
+    from .scenario.loader import load_scenario
+    from .scenario.problems import ScenarioError
+
+    try:
+        scenario = load_scenario(path)
+    except ScenarioError as exc:
+        return _Outcome(False, tuple(str(problem) for problem in exc.problems))
+    return _Outcome(True, scenario_id=scenario.metadata.id)
+
+
+def _build_and_write(path: Path, target: Path, scenario_id: str) -> _Outcome:
+    """Second pass: project one scenario and write its workbook, exactly as `costmodel run` with -o does."""
+    from .engine.projection import project
+    from .files import OutputError, write_atomic
+    from .scenario.loader import load_scenario
+    from .scenario.problems import ScenarioError
+    from .workbook.writer import build_workbook
+
+    try:
+        scenario = load_scenario(path)
+    except ScenarioError as exc:
+        return _Outcome(False, tuple(str(problem) for problem in exc.problems))
+    if scenario.metadata.id != scenario_id:
+        return _Outcome(False, (f"error: {path}: its id changed while the batch ran; run it again",))
+    projection = project(scenario)
+    try:
+        write_atomic(target, build_workbook(projection))
+    except OutputError as exc:
+        return _Outcome(False, (f"error: {exc}",))
+    first = projection.summary.sort_values(["rank", "option"]).iloc[0]
+    checks = projection.checks
+    return _Outcome(True, scenario_id=scenario_id, cheapest=str(first["name"]), npc=float(first["npc"]),
+                    agree=sum(check.ok for check in checks), stated=len(checks))
+
+
+def _verify_one(path: Path) -> _Outcome:
+    from .audit.verify import WorkbookError
+    from .audit.verify import verify as verify_workbook
+
+    try:
+        result = verify_workbook(path)
+    except WorkbookError as exc:
+        return _Outcome(False, (f"error: {exc}",), report={"workbook": str(path), "verified": False, "error": str(exc)})
+    return _Outcome(result.ok, text=render_verification(result), report=result.to_json())
+
+
+#: In a worker process: an interrupt has come, and whether a file's work is under way.
+_stopping = False
+_working = False
+
+
+def _worker_started() -> None:
+    signal.signal(signal.SIGINT, _stop_worker)
+    signal.signal(signal.SIGTERM, _stop_worker)
+
+
+def _stop_worker(signum, frame) -> None:
+    global _stopping
+    if _stopping:
+        return  # the first signal's clean-up is under way; let it finish
+    _stopping = True
+    if not _working:
+        os._exit(128 + signum)  # between files nothing is half-written
+    # Unwinds through write_atomic, which removes its temporary file.
+    raise SystemExit(128 + signum)
+
+
+def _timed(work, *arguments) -> tuple[float, _Outcome]:
+    """Run one file's work, in a worker or in this process; a fault becomes that file's failure."""
+    global _working
+    started = time.perf_counter()
+    _working = True
+    try:
+        outcome = work(*arguments)
+    except Exception as exc:  # a fault in costmodel on one file must not lose the rest of the batch
+        outcome = _Outcome(False, (_fault(exc),))
+    finally:
+        _working = False
+        if _stopping:
+            os._exit(143)
+    return time.perf_counter() - started, outcome
+
+
+def _fault(exc: BaseException) -> str:
+    return (f"costmodel could not finish ({type(exc).__name__}: {exc}). This is a fault in costmodel, "
+            f"not in your files; please report it with the command you ran.")
+
+
+class _Workers:
+    """Files worked on in this process (one job) or in a pool of processes (several).
+
+    One job runs everything here, so a batch with --jobs 1 is the plain loop; either
+    way each file's work is the same function, so the bytes written are the same.
+    On an interrupt the waiting files are dropped and the running ones stopped (each
+    removes its half-written temporary file) before the interrupt carries on.
+    """
+
+    def __init__(self, jobs: int, files: int):
+        self.jobs = max(1, min(jobs, files))
+        self.executor = None
+
+    def __enter__(self) -> "_Workers":
+        if self.jobs > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # Forked workers start with what this process has loaded; elsewhere the platform's default.
+            context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
+            self.executor = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_worker_started)
+        return self
+
+    def __exit__(self, kind, exc, traceback) -> bool:
+        if self.executor is not None:
+            if kind is not None:
+                # Private, but the only way to stop the running ones before Python 3.14's terminate_workers().
+                for process in list((getattr(self.executor, "_processes", None) or {}).values()):
+                    if process.is_alive():
+                        process.terminate()
+            self.executor.shutdown(wait=True, cancel_futures=True)
+        return False
+
+    def each(self, work, calls: list[tuple], done) -> None:
+        """Call done(index, seconds, outcome) in this process as each call of `work` finishes."""
+        if self.executor is None:
+            for index, arguments in enumerate(calls):
+                done(index, *_timed(work, *arguments))
+            return
+        from concurrent.futures import as_completed
+        from concurrent.futures.process import BrokenProcessPool
+
+        futures = {self.executor.submit(_timed, work, *arguments): index for index, arguments in enumerate(calls)}
+        for future in as_completed(futures):
+            try:
+                seconds, outcome = future.result()
+            except BrokenProcessPool:
+                seconds, outcome = 0.0, _Outcome(False, ("error: the process working on it stopped unexpectedly "
+                                                         "(out of memory?); nothing of it was written",))
+            done(futures[future], seconds, outcome)
+
+
+def _run_batch(paths: tuple[Path, ...], output: Path | None, json_path: str | None, strict: bool,
+               manifest_path: Path | None, force: bool, jobs: int) -> None:
+    from .files import OutputError, check_targets
+
+    if json_path is not None:
+        raise click.UsageError("--json writes one scenario's results; run each scenario on its own for its JSON")
+    if manifest_path is not None:
+        raise click.UsageError("--manifest records one run; run each scenario on its own for its record")
+    if output is not None and (output.suffix.lower() == ".xlsx" or (output.exists() and not output.is_dir())):
+        raise click.UsageError(f"with several scenarios, -o names a folder to write each <scenario id>.xlsx in; "
+                               f"{output} is not one")
+    folder = output if output is not None else Path("workbooks")
+    count = len(paths)
+    outcomes: dict[int, _Outcome] = {}
+    targets: dict[int, Path] = {}
+    loading: dict[int, float] = {}
+    finished: list[int] = []
+    written: list[int] = []
+    clashes: list[str] = []
+
+    def report(index: int, seconds: float, outcome: _Outcome) -> None:
+        outcomes[index] = outcome
+        finished.append(index)
+        differ = outcome.stated - outcome.agree
+        result = "FAILED" if not outcome.ok else "FAILED (--strict)" if strict and differ else "ok"
+        click.echo(f"[{len(finished)}/{count}] {paths[index]}: {result}, {seconds:.1f} s", err=True)
+        for line in outcome.lines:
+            click.echo(line, err=True)
+        if outcome.ok and strict and differ:
+            click.echo(f"{paths[index]}: {differ} of {outcome.stated} published figures differ; its workbook "
+                       "was written, and says which", err=True)
+
+    def loaded(index: int, seconds: float, outcome: _Outcome) -> None:
+        if outcome.ok:
+            outcomes[index], loading[index] = outcome, seconds
+        else:
+            report(index, seconds, outcome)
+
+    try:
+        with _Workers(jobs, count) as workers:
+            workers.each(_scenario_id, [(path,) for path in paths], loaded)
+            for index in sorted(i for i, outcome in outcomes.items() if outcome.ok):
+                targets[index] = folder / f"{outcomes[index].scenario_id}.xlsx"
+            clashes = _clashes(targets, paths)
+            if not clashes:
+                calls, indices = [], []
+                for index, target in targets.items():
+                    try:
+                        check_targets([target], list(paths), force)
+                    except OutputError as exc:
+                        report(index, loading[index], _Outcome(False, (f"error: {exc}",)))
+                        continue
+                    calls.append((paths[index], target, outcomes[index].scenario_id))
+                    indices.append(index)
+
+                def built(position: int, seconds: float, outcome: _Outcome) -> None:
+                    if outcome.ok:
+                        written.append(indices[position])
+                    report(indices[position], loading[indices[position]] + seconds, outcome)
+
+                workers.each(_build_and_write, calls, built)
+    except (KeyboardInterrupt, SystemExit) as exc:
+        whole = (f"the {len(written)} workbook{'s' if len(written) != 1 else ''} reported ok above "
+                 f"{'were' if len(written) != 1 else 'was'} written whole; nothing else was changed"
+                 if written else "no output was changed")
+        click.echo(f"interrupted; {whole}", err=True)
+        sys.exit(130 if isinstance(exc, KeyboardInterrupt) else exc.code)
+    if clashes:
+        for line in clashes:
+            click.echo(line, err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(render_batch(paths, outcomes, {index: targets[index] for index in written}, strict))
+    failed = [paths[index] for index in range(count)
+              if not outcomes[index].ok or (strict and outcomes[index].agree != outcomes[index].stated)]
+    if failed:
+        click.echo(f"{len(failed)} of {count} scenarios failed: " + ", ".join(map(str, failed)), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
+def _clashes(targets: dict[int, Path], paths: tuple[Path, ...]) -> list[str]:
+    """Two scenarios that would write the same workbook, each pair named."""
+    by_path: dict[Path, list[int]] = {}
+    for index, target in targets.items():
+        by_path.setdefault(target.resolve(), []).append(index)
+    return [f"error: {targets[indices[0]]}: would be written by " + " and ".join(str(paths[i]) for i in indices)
+            + " (the same metadata id); give each scenario its own id. Nothing was written."
+            for indices in by_path.values() if len(indices) > 1]
 
 
 @cli.command(epilog=_EPILOG)
@@ -543,6 +844,35 @@ def render_simulation(result) -> str:
                                    right=[1, 2, 3, 4, 5])
 
 
+def render_batch(paths: tuple[Path, ...], outcomes: dict, written: dict, strict: bool) -> str:
+    """One row a scenario, in the order given: its cheapest option and NPC, or what went wrong."""
+    rows = []
+    for index, path in enumerate(paths):
+        outcome = outcomes[index]
+        if not outcome.ok:
+            rows.append([str(path), "FAILED", "-", "-", "-", _first_problem(outcome.lines[0], path)
+                         + (f" (and {len(outcome.lines) - 1} more)" if len(outcome.lines) > 1 else "")])
+            continue
+        differ = outcome.stated - outcome.agree
+        figures = f"{outcome.agree} of {outcome.stated} agree" if outcome.stated else "none stated"
+        rows.append([str(path), "FAILED (--strict)" if strict and differ else "ok", outcome.cheapest[:50],
+                     money(outcome.npc), figures, str(written[index])])
+    table = _table(["Scenario", "Result", "Cheapest option", "NPC", "Published figures", "Workbook, or the problem"],
+                   rows, right=[3])
+    return "\n".join(line.rstrip() for line in table.splitlines())
+
+
+def _first_problem(line: str, path: Path) -> str:
+    """A problem as the table shows it, where the row already names the scenario: `line 41: path: message`."""
+    import re
+
+    rest = line.removeprefix("error: ")
+    if rest.startswith(f"{path}:"):
+        rest = rest[len(f"{path}:"):]
+        rest = re.sub(r"^(\d+):", r"line \1:", rest)
+    return rest.strip()
+
+
 def _change(value: float) -> str:
     return "-" if abs(value) < 0.005 else ("+" if value > 0 else "-") + money(abs(value))
 
@@ -571,8 +901,6 @@ def _table(columns: list[str], rows: list[list[str]], right: list[int]) -> str:
 
 
 def main() -> None:
-    import signal
-
     # A polite kill becomes a clean exit, so partly written outputs are cleaned up on the way out;
     # Ctrl-C becomes KeyboardInterrupt again (python -m costmodel quietens it while loading).
     signal.signal(signal.SIGTERM, _terminated)

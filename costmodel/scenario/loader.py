@@ -422,8 +422,12 @@ def _check_option(option: Option, loc: tuple, first: int, last: int, horizon: st
             yield loc + ("go_live",), f"go-live is after the horizon ends ({financial_year_label(last)})"
     seen: dict[str, str] = {}
     for section in ("staffing",) + LINE_SECTIONS:
+        shared = section == "staffing" and option.staffing_same_as is not None
         for index, item in enumerate(getattr(option, section)):
             item_loc = loc + (section, index)
+            if shared:
+                seen.setdefault(item.id, section)  # checked where listed; only its ids can clash here
+                continue
             if item.id in seen:
                 yield item_loc + ("id",), (f"id '{item.id}' is used twice in this option (also in {seen[item.id]}); "
                                            f"give one of them an id")

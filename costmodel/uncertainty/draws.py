@@ -106,6 +106,8 @@ def _walk(node, found, label, option, field) -> None:
         else:
             here_label = label
         for key in type(node).model_fields:
+            if key == "staffing" and getattr(node, "staffing_same_as", None) is not None:
+                continue  # the posts of the option named, found there: one figure, one input
             _walk(getattr(node, key), found, here_label, here_option, key)
     elif isinstance(node, list):
         for item in node:

@@ -171,3 +171,23 @@ def test_an_option_can_employ_the_same_posts_as_another():
     # One list, not a copy: the post's salary is one figure (one draw in a simulation).
     scenario = projection.scenario
     assert scenario.options[1].staffing[0].salary is scenario.options[0].staffing[0].salary
+
+
+def test_a_shared_posts_range_is_one_uncertain_input():
+    from costmodel.uncertainty.draws import ranged_inputs
+
+    text = make_scenario("""\
+        - id: in-house
+          name: In-house
+          family: in_house
+          baseline: true
+          staffing:
+            - {id: social-worker, title: Social worker, count: 10, salary: {value: 35000, low: 30000, high: 40000}}
+        - id: trust
+          name: Trust
+          family: trust
+          staffing_same_as: in-house
+        """)
+    projection = project_text(text)
+    inputs = ranged_inputs(projection.scenario)
+    assert [ranged.figure.path for ranged in inputs] == ["options[0].staffing[0].salary"]
