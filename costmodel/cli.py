@@ -74,7 +74,7 @@ def validate(scenarios: tuple[Path, ...]) -> None:
 class _Jobs(click.ParamType):
     """A number of processes, or `auto` for one per CPU core this process may use."""
 
-    name = "N|auto"
+    name = "jobs"
 
     def convert(self, value, param, ctx):
         if isinstance(value, int):
@@ -95,7 +95,9 @@ def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-_JOBS_HELP = "Work on N files at once, each in its own process; 'auto' for one per CPU core. [default: 1]"
+def _jobs_help(what: str) -> str:
+    return (f"{what} N at once, each in its own process; 'auto' for one per CPU core. The results are "
+            "the same, only sooner. [default: 1]")
 
 
 @cli.command(epilog=_EPILOG)
@@ -111,7 +113,7 @@ _JOBS_HELP = "Work on N files at once, each in its own process; 'auto' for one p
               help="Write a run record (hashes, versions, command, checks) as JSON to PATH, and on the Cover "
                    "(one scenario).")
 @click.option("--force", is_flag=True, help="Replace output files even if costmodel did not write them.")
-@click.option("--jobs", "-j", type=_Jobs(), default=1, help=_JOBS_HELP)
+@click.option("--jobs", "-j", type=_Jobs(), default=1, metavar="N|auto", help=_jobs_help("Run scenarios"))
 def run(scenario_paths: tuple[Path, ...], output: Path | None, json_path: str | None, strict: bool,
         manifest_path: Path | None, force: bool, jobs: int) -> None:
     """Project every option of a scenario and write the comparison workbook.
@@ -271,9 +273,14 @@ _stopping = False
 _working = False
 
 
+_INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
+
+
 def _worker_started() -> None:
     signal.signal(signal.SIGINT, _stop_worker)
     signal.signal(signal.SIGTERM, _stop_worker)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _INTERRUPTS)  # held back while the worker started
 
 
 def _stop_worker(signum, frame) -> None:
@@ -301,6 +308,13 @@ def _timed(work, *arguments) -> tuple[float, _Outcome]:
         if _stopping:
             os._exit(143)
     return time.perf_counter() - started, outcome
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _fault(exc: BaseException) -> str:
@@ -341,8 +355,11 @@ class _Workers:
             self.executor.shutdown(wait=True, cancel_futures=True)
         return False
 
-    def each(self, work, calls: list[tuple], done) -> None:
-        """Call done(index, seconds, outcome) in this process as each call of `work` finishes."""
+    def each(self, work, calls: list[tuple], done, sizes: list[int] | None = None) -> None:
+        """Call done(index, seconds, outcome) in this process as each call of `work` finishes.
+
+        With `sizes`, the largest files start first, so a big one is not left running alone at the end.
+        """
         if self.executor is None:
             for index, arguments in enumerate(calls):
                 done(index, *_timed(work, *arguments))
@@ -350,13 +367,26 @@ class _Workers:
         from concurrent.futures import as_completed
         from concurrent.futures.process import BrokenProcessPool
 
-        futures = {self.executor.submit(_timed, work, *arguments): index for index, arguments in enumerate(calls)}
+        broken = _Outcome(False, ("error: the process working on it stopped unexpectedly (out of memory?); "
+                                  "nothing of it was written",))
+        order = sorted(range(len(calls)), key=lambda i: -sizes[i]) if sizes else range(len(calls))
+        # Workers start on the first submit. An interrupt in the moment before a worker has its own
+        # handlers would show Python's traceback, so interrupts wait until it has them.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, _INTERRUPTS) if hasattr(signal, "pthread_sigmask") else None
+        try:
+            futures = {self.executor.submit(_timed, work, *calls[index]): index for index in order}
+        except BrokenProcessPool:
+            for index in order:
+                done(index, 0.0, broken)
+            return
+        finally:
+            if held is not None:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
         for future in as_completed(futures):
             try:
                 seconds, outcome = future.result()
             except BrokenProcessPool:
-                seconds, outcome = 0.0, _Outcome(False, ("error: the process working on it stopped unexpectedly "
-                                                         "(out of memory?); nothing of it was written",))
+                seconds, outcome = 0.0, broken
             done(futures[future], seconds, outcome)
 
 
@@ -420,7 +450,7 @@ def _run_batch(paths: tuple[Path, ...], output: Path | None, json_path: str | No
                         written.append(indices[position])
                     report(indices[position], loading[indices[position]] + seconds, outcome)
 
-                workers.each(_build_and_write, calls, built)
+                workers.each(_build_and_write, calls, built, [_size(call[0]) for call in calls])
     except (KeyboardInterrupt, SystemExit) as exc:
         whole = (f"the {len(written)} workbook{'s' if len(written) != 1 else ''} reported ok above "
                  f"{'were' if len(written) != 1 else 'was'} written whole; nothing else was changed"
@@ -453,25 +483,25 @@ def _clashes(targets: dict[int, Path], paths: tuple[Path, ...]) -> list[str]:
 @click.argument("workbooks", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=Path))
 @click.option("--json", "json_path", metavar="PATH|-", help="Write the report as JSON to PATH, or '-' for standard output.")
 @click.option("--force", is_flag=True, help="Replace the JSON file even if costmodel did not write it.")
-def verify(workbooks: tuple[Path, ...], json_path: str | None, force: bool) -> None:
+@click.option("--jobs", "-j", type=_Jobs(), default=1, metavar="N|auto", help=_jobs_help("Verify workbooks"))
+def verify(workbooks: tuple[Path, ...], json_path: str | None, force: bool, jobs: int) -> None:
     """Re-run the scenario inside each published workbook and compare every cell.
 
     Reports `verified: N cells agree`, or each cell that differs as
     `Sheet!Cell: published X, re-run Y`, and says plainly if the workbook came
     from another costmodel version or its embedded scenario was edited.
+    With several workbooks, a last line on standard error names each that did
+    not verify; with --jobs, progress goes there too, and the report is the same.
 
     \b
     Example:
-      costmodel verify workbooks/*.xlsx
+      costmodel verify workbooks/*.xlsx --jobs auto
       costmodel verify cabinet-paper.xlsx --json report.json
     """
     import json
 
-    from .audit.verify import WorkbookError
-    from .audit.verify import verify as verify_workbook
     from .files import OutputError, check_targets, write_atomic
 
-    reports, failed = [], 0
     to_stderr = json_path == "-"
     if json_path not in (None, "-"):
         try:
@@ -479,17 +509,27 @@ def verify(workbooks: tuple[Path, ...], json_path: str | None, force: bool) -> N
         except OutputError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_BAD_INPUT)
-    for path in workbooks:
-        try:
-            result = verify_workbook(path)
-        except WorkbookError as exc:
-            failed += 1
-            click.echo(f"error: {exc}", err=True)
-            reports.append({"workbook": str(path), "verified": False, "error": str(exc)})
-            continue
-        reports.append(result.to_json())
-        failed += not result.ok
-        click.echo(render_verification(result), err=to_stderr)
+    outcomes: dict[int, _Outcome] = {}
+    shown = 0
+
+    def verified(index: int, seconds: float, outcome: _Outcome) -> None:
+        nonlocal shown
+        outcomes[index] = outcome
+        if jobs > 1:
+            result = "verified" if outcome.ok else "FAILED" if outcome.lines else "differs"
+            click.echo(f"[{len(outcomes)}/{len(workbooks)}] {workbooks[index]}: {result}, {seconds:.1f} s", err=True)
+        # Reports in the order the workbooks were given, whichever finishes first.
+        while shown in outcomes:
+            for line in outcomes[shown].lines:
+                click.echo(line, err=True)
+            if outcomes[shown].text:
+                click.echo(outcomes[shown].text, err=to_stderr)
+            shown += 1
+
+    with _Workers(jobs, len(workbooks)) as workers:
+        workers.each(_verify_one, [(path,) for path in workbooks], verified, [_size(path) for path in workbooks])
+    reports = [outcomes[index].report for index in range(len(workbooks))]
+    failed = [path for index, path in enumerate(workbooks) if not outcomes[index].ok]
     if json_path is not None:
         text = json.dumps({"costmodel_version": __version__, "workbooks": reports}, indent=2,
                           ensure_ascii=False) + "\n"
@@ -501,6 +541,9 @@ def verify(workbooks: tuple[Path, ...], json_path: str | None, force: bool) -> N
             except OutputError as exc:
                 click.echo(f"error: {exc}", err=True)
                 sys.exit(EXIT_BAD_INPUT)
+    if len(workbooks) > 1:
+        click.echo(f"{len(failed)} of {len(workbooks)} workbooks did not verify: " + ", ".join(map(str, failed))
+                   if failed else f"all {len(workbooks)} workbooks verified", err=True)
     if failed:
         sys.exit(EXIT_BAD_INPUT)
 

@@ -1,0 +1,130 @@
+"""A regional batch: `costmodel run <scenarios> --jobs 1` against `--jobs 2`, and the speed-up.
+
+The batch is the shipped scenarios copied under distinct ids (at least 8 scenarios, big and
+small together, as a region's would be). Both runs are timed end to end, as a user runs
+them, in turn within this one run. Beside the speed-up is what this machine can give at
+the moment: two busy processes at once against one. These machines are shared, and a
+speed-up below 2 on 2 cores can be the machine, not costmodel; that figure says which.
+
+    python bench/jobs.py                  # a table
+    python bench/jobs.py --json           # the figures as one JSON object on stdout
+    python bench/jobs.py --copies 4 --repeat 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ["isle-of-wight-2017.yaml", "worcestershire-2017.yaml", "template.yaml"]
+JOBS = 2
+
+#: A fixed amount of pure-Python work, to see how much two processes get done at once here.
+SPIN = "x = 0\nfor i in range(6_000_000):\n    x += i\n"
+
+
+def make_batch(folder: Path, copies: int) -> list[Path]:
+    paths = []
+    for copy in range(1, copies + 1):
+        for name in SHIPPED:
+            text = (ROOT / "scenarios" / name).read_text(encoding="utf-8")
+            old_id = re.search(r"^  id: (\S+)", text, re.M)[1]
+            path = folder / f"{Path(name).stem}-{copy}.yaml"
+            path.write_text(text.replace(f"  id: {old_id}", f"  id: {old_id}-{copy}", 1), encoding="utf-8")
+            paths.append(path)
+    return paths
+
+
+def run_batch(paths: list[Path], jobs: int, out: Path) -> float:
+    command = [sys.executable, "-m", "costmodel", "run", *map(str, paths), "--jobs", str(jobs), "-o", str(out)]
+    started = time.perf_counter()
+    finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if finished.returncode != 0:
+        raise SystemExit(f"bench/jobs.py: costmodel run --jobs {jobs} failed:\n{finished.stderr}")
+    return seconds
+
+
+def capacity() -> float:
+    """Work done by two processes at once, as a multiple of one: 2.0 on two idle cores."""
+    def spin(count: int) -> float:
+        started = time.perf_counter()
+        processes = [subprocess.Popen([sys.executable, "-c", SPIN]) for _ in range(count)]
+        for process in processes:
+            process.wait()
+        return time.perf_counter() - started
+
+    one, two = spin(1), spin(2)
+    return 2 * one / two
+
+
+def measure(copies: int, repeat: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="costmodel-jobs-") as tmp:
+        folder = Path(tmp)
+        paths = make_batch(folder, copies)
+        serial, parallel, capacities = [], [], []
+        identical = True
+        for n in range(repeat):
+            # In turn, so a slow spell of a shared machine falls on both alike.
+            one, two = folder / f"jobs-1-{n}", folder / f"jobs-{JOBS}-{n}"
+            serial.append(run_batch(paths, 1, one))
+            parallel.append(run_batch(paths, JOBS, two))
+            capacities.append(capacity())
+            names = sorted(p.name for p in one.iterdir())
+            identical &= names == sorted(p.name for p in two.iterdir()) and len(names) == len(paths) and all(
+                (one / name).read_bytes() == (two / name).read_bytes() for name in names)
+    speedups = [s / p for s, p in zip(serial, parallel)]
+    return {
+        "benchmark": "jobs",
+        "scenarios": len(paths),
+        "repeat": repeat,
+        "jobs": JOBS,
+        "cpu_count": os.cpu_count(),
+        "usable_cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "serial_s": statistics.median(serial),
+        "parallel_s": statistics.median(parallel),
+        "speedup": statistics.median(speedups),
+        "speedups": speedups,
+        "machine_capacity": statistics.median(capacities),
+        "identical_workbooks": identical,
+    }
+
+
+def table(figures: dict) -> str:
+    n = figures["scenarios"]
+    lines = [
+        f"costmodel run, a batch of {n} scenarios, median of {figures['repeat']} "
+        f"(os.cpu_count() = {figures['cpu_count']}, {figures['usable_cpus']} usable)",
+        f"  --jobs 1          {figures['serial_s']:6.2f} s",
+        f"  --jobs {figures['jobs']}          {figures['parallel_s']:6.2f} s",
+        f"  same workbooks, byte for byte: {'yes' if figures['identical_workbooks'] else 'NO'}",
+        f"  this machine now: two busy processes do {figures['machine_capacity']:.2f}x the work of one",
+        f"jobs: speed-up with --jobs {figures['jobs']} = {figures['speedup']:.2f}x "
+        f"(of {figures['machine_capacity']:.2f}x the machine gives two processes)",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", action="store_true", help="print the figures as one JSON object, nothing else")
+    parser.add_argument("--copies", type=int, default=3,
+                        help=f"copies of each of the {len(SHIPPED)} shipped scenarios (default 3: 9 scenarios)")
+    parser.add_argument("--repeat", type=int, default=1, help="repetitions of each measure (default 1)")
+    args = parser.parse_args()
+    figures = measure(max(1, args.copies), max(1, args.repeat))
+    print(json.dumps(figures, indent=2) if args.json else table(figures))
+    return 0 if figures["identical_workbooks"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
