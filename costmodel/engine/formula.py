@@ -250,10 +250,15 @@ class Pick(Expr):
 
     def evaluate(self, env):
         chosen = env.choice(self.choice)
-        values = [np.asarray(branch.evaluate(env), dtype=float) for branch in self.branches.values()]
+        present = [key for key in self.branches if (chosen == key).any()]
+        if len(present) == 1:
+            # Every instance made the same choice (every post after go-live, say): that branch
+            # alone, at its own shape, without a full-size select for each branch.
+            return np.asarray(self.branches[present[0]].evaluate(env), dtype=float)
+        values = [np.asarray(self.branches[key].evaluate(env), dtype=float) for key in present]
         shape = np.broadcast_shapes(*(v.shape for v in values), (len(chosen), 1))
         out = np.zeros(shape)
-        for key, value in zip(self.branches, values):
+        for key, value in zip(present, values):
             mask = (chosen == key).reshape(-1, 1)
             out = np.where(mask, np.broadcast_to(value, shape), out)
         return out

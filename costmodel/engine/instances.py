@@ -8,6 +8,7 @@ the same inputs on its Inputs sheet and the same formulas on the option sheet.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..scenario.schema import AMOUNT_SECTIONS, Activity, AmountLine, Figure, Option, Scenario, fixed
 from . import lines as L
@@ -30,10 +31,13 @@ class LineInstance:
     note: str | None = None
 
 
-@dataclass
+@dataclass(eq=False)
 class GroupInstances:
     group: L.LineGroup
     instances: list[LineInstance]
+    #: Each input (and choice) as one array over the instances, built once and kept: options
+    #: sharing a staffing list share these too, so 100,000 posts are gathered once, not per option.
+    columns: dict[str, object] = field(default_factory=dict, repr=False)
 
 
 def option_inputs(scenario: Scenario, option: Option) -> dict[str, Figure]:
@@ -50,7 +54,10 @@ def option_inputs(scenario: Scenario, option: Option) -> dict[str, Figure]:
     }
 
 
+@lru_cache(maxsize=1024)
 def _year(value: int, source: str | None = None) -> Figure:
+    # One figure per year and source, shared by every line that starts or ends then (never
+    # changed once made): a large establishment would otherwise make two for every post.
     return fixed(float(value), YEAR, source)
 
 
@@ -79,12 +86,13 @@ def _amount_instances(items: list[AmountLine], section: str, scenario: Scenario,
     return out
 
 
-def option_groups(scenario: Scenario, option_index: int) -> list[GroupInstances]:
-    """Every line group of an option, in the order the engine computes them."""
+def _staffing_groups(scenario: Scenario, option_index: int) -> tuple[GroupInstances | None, GroupInstances | None]:
+    """The posts of an option: those whose on-costs are computed, and those whose are stated."""
     option = scenario.options[option_index]
-    path = f"options[{option_index}]"
-    groups: list[GroupInstances] = []
-
+    owner = option_index
+    if option.staffing_same_as is not None:
+        owner = next(i for i, other in enumerate(scenario.options) if other.id == option.staffing_same_as)
+    path = f"options[{owner}]"  # where the posts are written
     computed, stated = [], []
     for index, post in enumerate(option.staffing):
         inputs, choices = _activity(post, scenario)
@@ -95,12 +103,32 @@ def option_groups(scenario: Scenario, option_index: int) -> list[GroupInstances]
         instance = LineInstance(post.id, post.title, f"{path}.staffing[{index}]", post.salary.line,
                                 inputs, choices, source=post.source, note=post.note)
         (stated if post.on_costs is not None else computed).append(instance)
+    return (GroupInstances(L.POSTS, computed) if computed else None,
+            GroupInstances(L.POSTS_STATED, stated) if stated else None)
+
+
+def option_groups(scenario: Scenario, option_index: int, shared: dict | None = None) -> list[GroupInstances]:
+    """Every line group of an option, in the order the engine computes them.
+
+    Give the same `shared` dict for every option of a scenario and options that employ the
+    same posts (`staffing_same_as`) get the same post groups, gathered once.
+    """
+    option = scenario.options[option_index]
+    path = f"options[{option_index}]"
+    groups: list[GroupInstances] = []
+
+    if shared is None:
+        shared = {}
+    key = ("staffing", id(option.staffing))
+    if key not in shared:
+        shared[key] = _staffing_groups(scenario, option_index)
+    computed, stated = shared[key]
     if computed:
-        groups.append(GroupInstances(L.POSTS, computed))
+        groups.append(computed)
         groups.append(GroupInstances(L.LEVY_ALLOWANCE, [
             LineInstance("_levy_allowance", "Apprenticeship levy allowance", f"{path}", None)]))
     if stated:
-        groups.append(GroupInstances(L.POSTS_STATED, stated))
+        groups.append(stated)
 
     partnership = option.partnership
     if partnership is not None:

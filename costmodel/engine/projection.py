@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 
 import numpy as np
 import pandas as pd
 
 from .. import __version__
+from ..scale import without_cycle_collection
 from ..scenario.schema import Figure, Option, PublishedFigure, Scenario
 from ..scenario.units import financial_year_label
 from .categories import CATEGORIES
 from .instances import GroupInstances, LineInstance, option_groups, option_inputs
-from .lines import LineFormula
+from .lines import LineFormula, LineGroup
 from .timeline import Timeline, build_timeline
 
 
@@ -44,21 +47,78 @@ class RowResult:
         return f"{self.formula.label}: {self.instance.label}"
 
 
-@dataclass
+@dataclass(eq=False)
+class GroupResult:
+    """One line group of one option, as the engine computes it: each row for every instance at once."""
+
+    option: str
+    instances: GroupInstances
+    #: Row key -> cash summed over the instances, by year.
+    totals: dict[str, np.ndarray]
+    #: Row key -> each instance's value for a full year at price-base prices, an (instances,) array.
+    full_year: dict[str, np.ndarray]
+    #: Works out every instance's rows again (see `cash`).
+    _evaluate: Callable[[], dict[str, np.ndarray]] = field(repr=False)
+
+    @property
+    def group(self) -> LineGroup:
+        return self.instances.group
+
+    @property
+    def cost_formulas(self) -> list[LineFormula]:
+        return [formula for formula in self.group.rows if formula.category is not None]
+
+    @cached_property
+    def cash(self) -> dict[str, np.ndarray]:
+        """Row key -> each instance's cash by year, an (instances, years) array.
+
+        Worked out again when first asked for (by the workbook, or a published figure about one
+        post), not kept from the projection: the totals are all most uses need, and 100,000 posts
+        x 10 options x 30 years of rows would be gigabytes.
+        """
+        return self._evaluate()
+
+
+@dataclass(eq=False)
 class OptionResult:
     option: Option
     timeline: Timeline
     inputs: dict[str, Figure]
     groups: list[GroupInstances]
-    rows: list[RowResult]
+    results: list[GroupResult]
+
+    @cached_property
+    def rows(self) -> list[RowResult]:
+        """Every row of every instance, one object each: for the workbook, which shows them all."""
+        out = []
+        for result in self.results:
+            key = result.group.key
+            for formula in result.group.rows:
+                cash, full_year = result.cash[formula.key], result.full_year[formula.key]
+                out.extend(RowResult(self.option.id, key, instance, formula, cash[i], float(full_year[i]))
+                           for i, instance in enumerate(result.instances.instances))
+        return out
 
     @property
     def cost_rows(self) -> list[RowResult]:
         return [row for row in self.rows if row.category is not None]
 
+    @cached_property
+    def _cash(self) -> np.ndarray:
+        return self.category_cash(None)
+
+    def category_cash(self, category: str | None) -> np.ndarray:
+        """Cash by year of one category's lines (None: every cost line), summed over instances."""
+        total = np.zeros(len(self.timeline.years))
+        for result in self.results:
+            for formula in result.cost_formulas:
+                if category is None or formula.category == category:
+                    total = total + result.totals[formula.key]
+        return total
+
     def cash(self) -> np.ndarray:
         """Total cash by year; an option with no cost lines costs zero in every year."""
-        return _sum((row.cash for row in self.cost_rows), len(self.timeline.years))
+        return self._cash.copy()
 
     def real(self) -> np.ndarray:
         return self.cash() * self.timeline.series["real_factor"][0]
@@ -162,10 +222,10 @@ class Projection:
             row = summary.loc[option.id]
             cash, real, pv = result.cash(), result.real(), result.pv()
             by_category = {}
+            present = {formula.category for group in result.results for formula in group.cost_formulas}
             for category in CATEGORIES:
-                members = [r for r in result.cost_rows if r.category == category]
-                if members:
-                    cat_cash = _sum((r.cash for r in members), len(self.years))
+                if category in present:
+                    cat_cash = result.category_cash(category)
                     cat_pv = cat_cash * result.timeline.series["pv_factor"][0]
                     by_category[category] = {"cash": _money(cat_cash.sum()), "npc": _money(cat_pv.sum())}
             options.append({
@@ -205,13 +265,6 @@ class Projection:
         }
 
 
-def _sum(arrays, width: int) -> np.ndarray:
-    total = np.zeros(width)
-    for values in arrays:
-        total = total + values
-    return total
-
-
 def _money(value: float) -> float:
     """Pounds to the penny for output; the engine itself never rounds."""
     return round(float(value), 2) + 0.0
@@ -239,13 +292,53 @@ def fingerprint(scenario: Scenario) -> str:
 
 # --------------------------------------------------------------------------- evaluation
 
-class _GroupEnv:
-    """Names -> arrays for one group: inputs (n, 1), series (1, T), rows (n, T)."""
+#: Instances are evaluated a slice at a time, each working array about a megabyte (2**17 numbers),
+#: so it stays in the processor's cache: time then grows in step with the number of posts instead
+#: of jumping once arrays outgrow the cache.
+CHUNK_CELLS = 2 ** 17
 
-    def __init__(self, group: GroupInstances, timeline: Timeline, shared: dict[str, Figure],
-                 totals: dict[str, np.ndarray], reference: bool, sampled: dict[str, np.ndarray] | None = None,
-                 draws: int | None = None):
-        self.instances = group.instances
+
+def evaluate_group(group: GroupInstances, timeline: Timeline, inputs: dict[str, Figure],
+                   totals: dict[str, np.ndarray], reference: bool = False,
+                   sampled: dict[str, np.ndarray] | None = None, draws: int | None = None,
+                   keep: bool = True) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray] | None]:
+    """Every row of a line group: (row key -> sum over the instances by year, row key -> every instance's).
+
+    The second is None unless `keep`. `totals` holds the option's rows summed over the groups
+    before this one (for Total()). In a simulation (`draws`), every array gains a leading draws axis.
+    """
+    # A line's own input must not share a name with an option-wide one, or one would hide the other.
+    if ("names",) not in group.columns:
+        group.columns[("names",)] = {name for instance in group.instances for name in instance.inputs}
+    clash = group.columns[("names",)] & (set(inputs) | set(timeline.inputs))
+    if clash:
+        raise ValueError(f"input names {sorted(clash)} are both a line's own and option-wide")
+    count, years = len(group.instances), len(timeline.years)
+    lead = () if draws is None else (draws,)
+    sums = {formula.key: np.zeros(lead + (years,)) for formula in group.group.rows}
+    rows = {formula.key: np.empty(lead + (count, years)) for formula in group.group.rows} if keep else None
+    # A simulation sizes its chunks of draws by the number of instances (uncertainty/simulate.py);
+    # its instances go at once, so a draw's figures do not depend on how the draws are chunked.
+    step = max(1, CHUNK_CELLS // years) if draws is None else max(1, count)
+    for start in range(0, count, step):
+        span = slice(start, min(count, start + step))
+        env = _GroupEnv(group, span, timeline, inputs, totals, reference, sampled, draws)
+        for formula in group.group.rows:
+            values = np.broadcast_to(env.evaluate(formula), lead + (span.stop - span.start, years))
+            sums[formula.key] += values.sum(axis=-2)
+            if keep:
+                rows[formula.key][..., span, :] = values
+    return sums, rows
+
+
+class _GroupEnv:
+    """Names -> arrays for a slice of one group's instances: inputs (n, 1), series (1, T), rows (n, T)."""
+
+    def __init__(self, group: GroupInstances, span: slice, timeline: Timeline, shared: dict[str, Figure],
+                 totals: dict[str, np.ndarray], reference: bool, sampled: dict[str, np.ndarray] | None,
+                 draws: int | None):
+        self.group = group
+        self.span = span
         self.timeline = timeline
         self.shared = shared
         self.totals = totals
@@ -254,11 +347,14 @@ class _GroupEnv:
         self.sampled = sampled or {}
         self.draws = draws
         self.rows: dict[str, np.ndarray] = {}
-        self._cache: dict[str, np.ndarray] = {}
-        # A line's own input must not share a name with an option-wide one, or one would hide the other.
-        clash = {name for inst in self.instances for name in inst.inputs} & (set(shared) | set(timeline.inputs))
-        if clash:
-            raise ValueError(f"input names {sorted(clash)} are both a line's own and option-wide")
+        self._drawn: dict[str, np.ndarray] = {}
+
+    def _column(self, key: tuple, build) -> np.ndarray:
+        """An input gathered over every instance of the group, once; this slice of it."""
+        columns = self.group.columns
+        if key not in columns:
+            columns[key] = build(self.group.instances)
+        return columns[key][self.span]
 
     def input(self, name):
         if name in self.shared:
@@ -267,30 +363,28 @@ class _GroupEnv:
             return figure.value if drawn is None else drawn.reshape(-1, 1, 1)
         if name in self.timeline.inputs:
             return self.timeline.inputs[name]
-        if name not in self._cache:
-            figures = [inst.inputs[name] for inst in self.instances]
-            values = np.array([[figure.value] for figure in figures])
+        values = self._column(("input", name), lambda instances: np.fromiter(
+            (instance.inputs[name].value for instance in instances), float, len(instances)).reshape(-1, 1))
+        if not self.sampled:
+            return values
+        if name not in self._drawn:
+            figures = [instance.inputs[name] for instance in self.group.instances[self.span]]
             drawn = [(i, self.sampled[f.path]) for i, f in enumerate(figures) if f.path in self.sampled]
             if drawn:
                 values = np.repeat(values[np.newaxis], self.draws, axis=0)
                 for i, samples in drawn:
                     values[:, i, 0] = samples
-            self._cache[name] = values
-        return self._cache[name]
+            self._drawn[name] = values
+        return self._drawn[name]
 
     def input_row(self, name):
-        key = "row:" + name
-        if key not in self._cache:
-            years = self.timeline.years
-            self._cache[key] = np.array([[inst.input_rows[name].get(y, 0.0) for y in years]
-                                         for inst in self.instances])
-        return self._cache[key]
+        years = self.timeline.years
+        return self._column(("input_row", name, tuple(years)), lambda instances: np.array(
+            [[instance.input_rows[name].get(year, 0.0) for year in years] for instance in instances]))
 
     def choice(self, name):
-        key = "choice:" + name
-        if key not in self._cache:
-            self._cache[key] = np.array([inst.choices[name] for inst in self.instances])
-        return self._cache[key]
+        return self._column(("choice", name), lambda instances: np.array(
+            [instance.choices[name] for instance in instances]))
 
     def series(self, name):
         return self.timeline.series[name]
@@ -301,45 +395,38 @@ class _GroupEnv:
     def total(self, name):
         return self.totals.get(name, np.zeros((1, len(self.timeline.years))))
 
-    @property
-    def shape(self) -> tuple:
-        rows = (len(self.instances), len(self.timeline.years))
-        return rows if self.draws is None else (self.draws,) + rows
-
     def prev(self, name):
         raise KeyError(f"Prev({name}) is only for timeline rows")
 
     def evaluate(self, formula: LineFormula) -> np.ndarray:
-        shape = self.shape
+        """One row for this slice, at whatever shape broadcasting gives (the caller fills the full one)."""
         use_full_year = self.reference and formula.full_year is not None
         expression = formula.full_year if use_full_year else formula.formula
-        values = np.broadcast_to(np.asarray(expression.evaluate(self), dtype=float), shape).copy()
+        values = np.asarray(expression.evaluate(self), dtype=float)
         self.rows[formula.key] = values
         return values
 
 
-def _evaluate_option(scenario: Scenario, index: int) -> OptionResult:
+def _evaluate_option(scenario: Scenario, index: int, shared: dict) -> OptionResult:
     option = scenario.options[index]
     timeline = build_timeline(scenario, option)
     reference = build_timeline(scenario, option, reference=True)
-    shared = option_inputs(scenario, option)
-    groups = option_groups(scenario, index)
+    inputs = option_inputs(scenario, option)
+    groups = option_groups(scenario, index, shared)
     totals: dict[str, np.ndarray] = {}
     reference_totals: dict[str, np.ndarray] = {}
-    rows: list[RowResult] = []
+    results: list[GroupResult] = []
     for group in groups:
-        env = _GroupEnv(group, timeline, shared, totals, reference=False)
-        reference_env = _GroupEnv(group, reference, shared, reference_totals, reference=True)
-        for formula in group.group.rows:
-            values = env.evaluate(formula)
-            full_year = reference_env.evaluate(formula)[:, 0]
-            for i, instance in enumerate(group.instances):
-                rows.append(RowResult(option.id, group.group.key, instance, formula, values[i], float(full_year[i])))
-        for key, values in env.rows.items():
-            totals[key] = totals.get(key, 0.0) + values.sum(axis=0, keepdims=True)
-        for key, values in reference_env.rows.items():
-            reference_totals[key] = reference_totals.get(key, 0.0) + values.sum(axis=0, keepdims=True)
-    return OptionResult(option, timeline, shared, groups, rows)
+        rows_again = partial(lambda *args: evaluate_group(*args)[1], group, timeline, inputs, dict(totals))
+        sums, _ = evaluate_group(group, timeline, inputs, totals, keep=False)
+        reference_sums, full_year = evaluate_group(group, reference, inputs, reference_totals, reference=True)
+        results.append(GroupResult(option.id, group, sums, {key: values[:, 0] for key, values in full_year.items()},
+                                   rows_again))
+        for key, values in sums.items():
+            totals[key] = totals.get(key, 0.0) + values.reshape(1, -1)
+        for key, values in reference_sums.items():
+            reference_totals[key] = reference_totals.get(key, 0.0) + values.reshape(1, -1)
+    return OptionResult(option, timeline, inputs, groups, results)
 
 
 def project_draws(scenario: Scenario, sampled: dict[str, np.ndarray], draws: int) -> dict[str, tuple]:
@@ -349,19 +436,19 @@ def project_draws(scenario: Scenario, sampled: dict[str, np.ndarray], draws: int
     (draws, instances, years). Returns option id -> (cash, present value), each (draws, years).
     """
     out = {}
+    shared_groups: dict = {}
     for index, option in enumerate(scenario.options):
         timeline = build_timeline(scenario, option, sampled=sampled, draws=draws)
-        shared = option_inputs(scenario, option)
+        inputs = option_inputs(scenario, option)
         totals: dict[str, np.ndarray] = {}
         cash = np.zeros((draws, len(timeline.years)))
-        for group in option_groups(scenario, index):
-            env = _GroupEnv(group, timeline, shared, totals, reference=False, sampled=sampled, draws=draws)
+        for group in option_groups(scenario, index, shared_groups):
+            sums, _ = evaluate_group(group, timeline, inputs, totals, sampled=sampled, draws=draws, keep=False)
             for formula in group.group.rows:
-                values = env.evaluate(formula)
                 if formula.category is not None:
-                    cash += values.sum(axis=1)
-            for key, values in env.rows.items():
-                totals[key] = totals.get(key, 0.0) + values.sum(axis=-2, keepdims=True)
+                    cash += sums[formula.key]
+            for key, values in sums.items():
+                totals[key] = totals.get(key, 0.0) + values[..., np.newaxis, :]
         pv_factor = timeline.series["pv_factor"].reshape(-1, len(timeline.years))
         out[option.id] = (cash, cash * pv_factor)
     return out
@@ -369,7 +456,9 @@ def project_draws(scenario: Scenario, sampled: dict[str, np.ndarray], draws: int
 
 def project(scenario: Scenario) -> Projection:
     """Project every option of a checked scenario, year by year."""
-    options = [_evaluate_option(scenario, index) for index in range(len(scenario.options))]
+    shared: dict = {}  # post groups of a staffing list, gathered once for every option employing it
+    with without_cycle_collection():
+        options = [_evaluate_option(scenario, index, shared) for index in range(len(scenario.options))]
     projection = Projection(scenario, scenario.years, options)
     projection.checks = [_check(projection, check) for check in scenario.published_figures]
     return projection
@@ -379,30 +468,48 @@ def project(scenario: Scenario) -> Projection:
 
 def _check(projection: Projection, check: PublishedFigure) -> CheckResult:
     result = projection.option(check.option)
-    rows = result.cost_rows
     if check.post is not None or check.posts is not None:
         wanted = {check.post} if check.post else set(check.posts or [])
-        rows = [row for row in rows if row.group in ("posts", "posts_stated") and row.instance.id in wanted]
         what = "post " + check.post if check.post else "posts " + ", ".join(check.posts or [])
     elif check.category is not None:
-        rows = [row for row in rows if row.category == check.category]
         what = "category " + check.category
     elif check.line is not None:
-        rows = [row for row in rows if row.instance.id == check.line]
         what = "line " + check.line
     else:
         what = "option total"
+    cash = np.zeros(len(projection.years))
+    full_year = 0.0
+    for group in result.results:
+        ids = [instance.id for instance in group.instances.instances]
+        if check.post is not None or check.posts is not None:
+            if group.group.key not in ("posts", "posts_stated") or not wanted & set(ids):
+                continue
+            chosen = np.array([instance_id in wanted for instance_id in ids])
+        elif check.line is not None:
+            if check.line not in ids:
+                continue
+            chosen = np.array([instance_id == check.line for instance_id in ids])
+        else:
+            chosen = None  # every instance: the group's totals will do
+        for formula in group.cost_formulas:
+            if check.category is None or formula.category == check.category:
+                if chosen is None:
+                    cash = cash + group.totals[formula.key]
+                    full_year += float(group.full_year[formula.key].sum())
+                else:
+                    cash = cash + group.cash[formula.key][chosen].sum(axis=0)
+                    full_year += float(group.full_year[formula.key][chosen].sum())
     heads = 1.0
     if check.each:
         heads = next(post.count.value for post in result.option.staffing if post.id == check.post)
         what += ", per head"
     if check.basis == "full_year":
-        computed = sum(row.full_year for row in rows)
+        computed = full_year
         what += ", a full year at price-base prices"
     else:
         factor = {"cash": 1.0, "real": result.timeline.series["real_factor"][0],
                   "pv": result.timeline.series["pv_factor"][0]}[check.measure]
-        values = _sum((row.cash for row in rows), len(projection.years)) * factor
+        values = cash * factor
         if check.year is not None:
             computed = float(values[projection.years.index(check.year)])
             what += f", {financial_year_label(check.year)} {check.measure}"

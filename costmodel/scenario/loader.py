@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from . import schema
 from .problems import Problem, ScenarioError, format_path
 from .schema import LINE_SECTIONS, Figure, Option, Scenario, slugify
+from ..scale import without_cycle_collection
 from .units import financial_year_label, financial_year_of
 from .yamlread import Lines, ReadError, decode, line_of, read_yaml
 
@@ -40,6 +41,11 @@ def load_scenario_text(text: str, name: str = "<scenario>") -> Scenario:
 
 
 def load_scenario_bytes(raw: bytes, name: str) -> Scenario:
+    with without_cycle_collection():
+        return _load(raw, name)
+
+
+def _load(raw: bytes, name: str) -> Scenario:
     try:
         text = decode(raw)
         data, lines = read_yaml(text)
