@@ -55,10 +55,11 @@ class GroupResult:
     instances: GroupInstances
     #: Row key -> cash summed over the instances, by year.
     totals: dict[str, np.ndarray]
-    #: Row key -> each instance's value for a full year at price-base prices, an (instances,) array.
-    full_year: dict[str, np.ndarray]
     #: Works out every instance's rows again (see `cash`).
     _evaluate: Callable[[], dict[str, np.ndarray]] = field(repr=False)
+    #: The option's full-year values, group by group (see `full_year`).
+    _full_years: _FullYears = field(repr=False)
+    _position: int = field(repr=False)
 
     @property
     def group(self) -> LineGroup:
@@ -77,6 +78,36 @@ class GroupResult:
         x 10 options x 30 years of rows would be gigabytes.
         """
         return self._evaluate()
+
+    @property
+    def full_year(self) -> dict[str, np.ndarray]:
+        """Row key -> each instance's value for a full year at price-base prices, an (instances,) array."""
+        return self._full_years.by_group[self._position]
+
+
+class _FullYears:
+    """One option's full-year values (at price-base prices, once live), every group's together.
+
+    Only the workbook's full-year column and published figures stated for a full year need
+    them, so they are worked out when first asked for, not with every projection (a
+    sensitivity analysis makes hundreds).
+    """
+
+    def __init__(self, scenario: Scenario, option: Option, inputs: dict[str, Figure], groups: list[GroupInstances]):
+        self._args = scenario, option, inputs, groups
+
+    @cached_property
+    def by_group(self) -> list[dict[str, np.ndarray]]:
+        scenario, option, inputs, groups = self._args
+        reference = build_timeline(scenario, option, reference=True)
+        totals: dict[str, np.ndarray] = {}
+        out = []
+        for group in groups:
+            sums, rows = evaluate_group(group, reference, inputs, totals, reference=True)
+            out.append({key: values[:, 0] for key, values in rows.items()})
+            for key, values in sums.items():
+                totals[key] = totals.get(key, 0.0) + values.reshape(1, -1)
+        return out
 
 
 @dataclass(eq=False)
@@ -410,22 +441,17 @@ class _GroupEnv:
 def _evaluate_option(scenario: Scenario, index: int, shared: dict) -> OptionResult:
     option = scenario.options[index]
     timeline = build_timeline(scenario, option)
-    reference = build_timeline(scenario, option, reference=True)
     inputs = option_inputs(scenario, option)
     groups = option_groups(scenario, index, shared)
+    full_years = _FullYears(scenario, option, inputs, groups)
     totals: dict[str, np.ndarray] = {}
-    reference_totals: dict[str, np.ndarray] = {}
     results: list[GroupResult] = []
-    for group in groups:
+    for position, group in enumerate(groups):
         rows_again = partial(lambda *args: evaluate_group(*args)[1], group, timeline, inputs, dict(totals))
         sums, _ = evaluate_group(group, timeline, inputs, totals, keep=False)
-        reference_sums, full_year = evaluate_group(group, reference, inputs, reference_totals, reference=True)
-        results.append(GroupResult(option.id, group, sums, {key: values[:, 0] for key, values in full_year.items()},
-                                   rows_again))
+        results.append(GroupResult(option.id, group, sums, rows_again, full_years, position))
         for key, values in sums.items():
             totals[key] = totals.get(key, 0.0) + values.reshape(1, -1)
-        for key, values in reference_sums.items():
-            reference_totals[key] = reference_totals.get(key, 0.0) + values.reshape(1, -1)
     return OptionResult(option, timeline, inputs, groups, results)
 
 
