@@ -221,7 +221,14 @@ class _Extreme(Expr):
         return type(self).numpy(self.left.evaluate(env), self.right.evaluate(env))
 
     def render(self, ctx):
-        return f"{self.excel}({self.left.render(ctx)},{self.right.render(ctx)})"
+        left, right = self.left.render(ctx), self.right.render(ctx)
+        if not getattr(ctx, "elementwise", False):
+            return f"{self.excel}({left},{right})"
+        # Over a range (inside SUMPRODUCT), MAX would give one number for the whole range; pick
+        # element by element with 1/0 flags instead: (a>b)*a+(a<=b)*b for MAX.
+        if isinstance(self.left, Const) and self.left.value == 0:
+            return f"(({right}){self.keep}0)*({right})"
+        return f"(({left}){self.keep}({right}))*({left})+(({left}){self.other}({right}))*({right})"
 
     def names(self):
         return self.left.names() | self.right.names()
@@ -230,11 +237,13 @@ class _Extreme(Expr):
 class Max(_Extreme):
     excel = "MAX"
     numpy = staticmethod(np.maximum)
+    keep, other = ">", "<="
 
 
 class Min(_Extreme):
     excel = "MIN"
     numpy = staticmethod(np.minimum)
+    keep, other = "<", ">="
 
 
 @dataclass(frozen=True, eq=False)

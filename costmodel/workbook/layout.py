@@ -96,10 +96,10 @@ def choice_words(name: str, value: str) -> tuple[str, str]:
     return label, words[value]
 
 
-def sheet_names(projection: Projection) -> dict[str, str]:
-    """Option id -> a sheet name Excel accepts (31 characters, unique, not a fixed sheet's)."""
+def sheet_names(projection: Projection, reserved: tuple[str, ...] = ()) -> dict[str, str]:
+    """Option id -> a sheet name Excel accepts (31 characters, unique, not a fixed or reserved sheet's)."""
     names: dict[str, str] = {}
-    taken = {name.lower() for name in FIXED_SHEETS}
+    taken = {name.lower() for name in FIXED_SHEETS + tuple(reserved)}
     for result in projection.options:
         base = re.sub(r"[\[\]:*?/\\']", "-", result.option.id)[:28] or "option"
         name, n = base, 2
@@ -153,7 +153,8 @@ class Layout:
         self.years = projection.years
         base = self.scenario.timeline.price_base
         self.input_years = list(range(min(base, self.years[0]), self.years[-1] + 1))
-        self.names = sheet_names(projection)
+        self._place_staffing()
+        self.names = sheet_names(projection, tuple(self.staffing_sheets))
         self.scenario_inputs: dict[str, int] = {}
         self.year_inputs: dict[str, int] = {}
         self.options: dict[str, OptionLayout] = {}
@@ -183,6 +184,46 @@ class Layout:
 
     def scenario_input_ref(self, name: str) -> str:
         return cell("Inputs", self.scenario_inputs[name], IN_VALUE, True, True)
+
+    # ------------------------------------------------------------------ Staffing sheets
+
+    def _place_staffing(self) -> None:
+        """Tables of posts for options with more than STAFFING_SHEET_FROM: a sheet per staffing list."""
+        from .staffing import ST_FIRST_INPUT, STAFFING_COLUMNS, StaffingTable, uses_staffing_sheet
+
+        #: id of a post group (shared by options employing the same posts) -> its table
+        self.staffing_tables: dict[int, StaffingTable] = {}
+        #: sheet name -> its tables, in order
+        self.staffing_sheets: dict[str, list[StaffingTable]] = {}
+        sheet_of_list: dict[int, str] = {}
+        for result in self.projection.options:
+            if not uses_staffing_sheet(len(result.option.staffing)):
+                continue
+            for group in result.groups:
+                if group.group.key not in ("posts", "posts_stated"):
+                    continue
+                table = self.staffing_tables.get(id(group))
+                if table is None:
+                    listing = id(result.option.staffing)
+                    if listing not in sheet_of_list:
+                        number = len(sheet_of_list) + 1
+                        sheet_of_list[listing] = "Staffing" if number == 1 else f"Staffing {number}"
+                        self.staffing_sheets[sheet_of_list[listing]] = []
+                    sheet = sheet_of_list[listing]
+                    tables = self.staffing_sheets[sheet]
+                    heading = tables[-1].last_row + 3 if tables else 6
+                    first = heading + 2  # the table's heading, then its column headings
+                    table = StaffingTable(group, sheet, heading, first, first + len(group.instances) - 1)
+                    names = sorted(group.instances[0].inputs, key=lambda name: (
+                        STAFFING_COLUMNS.index(name) if name in STAFFING_COLUMNS else len(STAFFING_COLUMNS), name))
+                    for offset, name in enumerate(names):
+                        table.columns[name] = ST_FIRST_INPUT + offset
+                    tables.append(table)
+                    self.staffing_tables[id(group)] = table
+                table.options.append(result.option.name)
+
+    def staffing_table(self, group: GroupInstances):
+        return self.staffing_tables.get(id(group))
 
     # ------------------------------------------------------------------ Inputs rows
 
@@ -218,6 +259,8 @@ class Layout:
             inputs[name] = row
             row += 1
         for group in result.groups:
+            if self.staffing_table(group) is not None:
+                continue  # its posts' inputs are on the Staffing sheet
             for instance in group.instances:
                 if not instance.inputs and not instance.input_rows:
                     continue
@@ -244,23 +287,26 @@ class Layout:
             row += 1
         row += 1
         first_cost_row = None
-        shown = {(r.group, r.formula.key, r.instance.id) for r in result.rows}
         for group in result.groups:
             row += 1  # group heading
+            table = self.staffing_table(group)
             for formula in group.group.rows:
-                members = [i for i in group.instances if (group.group.key, formula.key, i.id) in shown]
-                if not members:
-                    continue
+                if table is not None and formula.category is None:
+                    continue  # a working row (share of the year in post) is written into each line's formula
                 row += 1  # block heading
                 start = row
-                for instance in members:
-                    layout.rows[(group.group.key, formula.key, instance.id)] = row
+                # On the Staffing sheet: one row for the posts running in each period; else one row a post.
+                members = [f"period:{period}" for period in table.periods] if table is not None else \
+                    [instance.id for instance in group.instances]
+                for member in members:
+                    layout.rows[(group.group.key, formula.key, member)] = row
                     if formula.category is not None and first_cost_row is None:
                         first_cost_row = row
                     row += 1
                 layout.blocks[(group.group.key, formula.key)] = (start, row - 1)
         layout.cost_rows = (first_cost_row if first_cost_row is not None else row, row - 1)
-        present = [c for c in CATEGORIES if any(r.category == c for r in result.cost_rows)]
+        present = [c for c in CATEGORIES
+                   if any(formula.category == c for group in result.results for formula in group.cost_formulas)]
         for block, target, total in (("cash", layout.category_rows, "total_row"),
                                      ("real", layout.real_rows, "real_total_row"),
                                      ("pv", layout.pv_rows, "pv_total_row")):

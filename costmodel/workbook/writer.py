@@ -101,12 +101,15 @@ class WorkbookWriter:
         self.workbook = workbook
         self.styles = Styles(workbook)
         sheets = {name: workbook.add_worksheet(name) for name in ("Cover", "Summary", "Inputs")}
+        staffing_sheets = {name: workbook.add_worksheet(name) for name in self.layout.staffing_sheets}
         option_sheets = {oid: workbook.add_worksheet(ol.sheet) for oid, ol in self.layout.options.items()}
         sheets["Compare"] = workbook.add_worksheet("Compare")
         self._uncertainty_sheets(workbook)
         for name in ("Checks", "Scenario"):
             sheets[name] = workbook.add_worksheet(name)
         self._inputs(sheets["Inputs"])
+        for name, sheet in staffing_sheets.items():
+            self._staffing_sheet(sheet, self.layout.staffing_sheets[name])
         for option_id, sheet in option_sheets.items():
             self._option_sheet(sheet, self.layout.options[option_id])
         self._compare(sheets["Compare"])
@@ -301,6 +304,8 @@ class WorkbookWriter:
             value, figure, note = values[key]
             self._input_row(sheet, option.option_inputs[key], name, "", key, value, figure, note=note)
         for group in result.groups:
+            if self.layout.staffing_table(group) is not None:
+                continue  # on the Staffing sheet
             for instance in group.instances:
                 rows = [option.instance_inputs[(instance.id, n)] for n in instance.inputs] + \
                        [option.instance_input_rows[(instance.id, n)] for n in instance.input_rows]
@@ -332,6 +337,57 @@ class WorkbookWriter:
                     for year in self.layout.input_years:
                         sheet.write_number(row, self.layout.input_year_col(year), by_year.get(year, 0.0),
                                            s.number(unit, "input"))
+
+    # ------------------------------------------------------------------ Staffing sheets
+
+    def _staffing_sheet(self, sheet, tables) -> None:
+        """Every post of a large establishment, one a row, with its inputs (see workbook/staffing.py)."""
+        from .staffing import ST_FIRST_INPUT, ST_ID, ST_PERIOD, ST_TITLE, STAFFING_SHEET_FROM
+
+        s = self.styles
+        sheet.write_string(0, 0, "Staffing: every post, with its inputs", s.title)
+        sheet.write_string(1, 0, f"Options with more than {STAFFING_SHEET_FROM} posts list them here, one a row, "
+                                 "instead of on Inputs and their own sheets. Each option sheet adds them up: one row "
+                                 "per cost line and per period the posts run in, each cell a SUMPRODUCT over these "
+                                 "columns with the line's own formula.", s.subtitle)
+        sheet.write_string(2, 0, "Key:", s.bold)
+        sheet.write_string(2, 1, "an input (typed in, from the scenario)", s.input_text)
+        sheet.write_string(2, 2, "a default, or derived from the scenario", s.fixed_text)
+        widest = max(tables, key=lambda table: len(table.columns))
+        sheet.set_column(ST_ID, ST_ID, 16)
+        sheet.set_column(ST_TITLE, ST_TITLE, 36)
+        sheet.set_column(ST_PERIOD, ST_PERIOD, 18)
+        sheet.set_column(ST_FIRST_INPUT, widest.source_col - 1, 13)
+        sheet.set_column(widest.source_col, widest.source_col + 1, 32)
+        sheet.freeze_panes(tables[0].first_row, ST_FIRST_INPUT)
+        for table in tables:
+            group = table.group
+            _text(sheet, table.heading_row, 0, f"{group.group.label}: {len(group.instances):,} posts, "
+                                               f"employed by {', '.join(table.options)}", s.section)
+            header = table.first_row - 1
+            for col, text in ((ST_ID, "Post"), (ST_TITLE, "Title"), (ST_PERIOD, "Runs")):
+                sheet.write_string(header, col, text, s.heading)
+            for name, col in table.columns.items():
+                label, unit = INPUT_LABELS[name]
+                sheet.write_string(header, col, f"{label} ({unit})", s.heading_right)
+            for offset, text in enumerate(("Source", "Note", "Scenario line")):
+                sheet.write_string(header, table.source_col + offset, text, s.heading)
+            sheet.set_row(header, 45, s.wrap)
+            formats = {name: (s.number(INPUT_LABELS[name][1], "input"), s.number(INPUT_LABELS[name][1], "fixed"))
+                       for name in table.columns}
+            for index, instance in enumerate(group.instances):
+                row = table.first_row + index
+                _text(sheet, row, ST_ID, instance.id, s.text)
+                _text(sheet, row, ST_TITLE, instance.label, s.text)
+                sheet.write_string(row, ST_PERIOD, choice_words("period", instance.choices["period"])[1], s.text)
+                for name, col in table.columns.items():
+                    figure = instance.inputs[name]
+                    written, default = formats[name]
+                    sheet.write_number(row, col, figure.value, written if figure.line is not None else default)
+                _text(sheet, row, table.source_col, instance.source, s.text)
+                _text(sheet, row, table.source_col + 1, instance.note, s.text)
+                if instance.line:
+                    sheet.write_number(row, table.source_col + 2, instance.line, s.number("year"))
 
     # ------------------------------------------------------------------ option sheets
 
@@ -391,14 +447,15 @@ class WorkbookWriter:
                 text = formula.formula.render(CellContext(layout, option, col))
                 self._formula(sheet, row, col, text, series[formula.key][0, t], s.number(formula.unit))
 
-        # Each line group: a heading, then a block per row kind, one row per instance.
-        values = {(r.group, r.formula.key, r.instance.id): r for r in result.rows}
-        for group in result.groups:
+        # Each line group: a heading, then a block per row kind, one row per instance (or per period,
+        # for posts on the Staffing sheet).
+        for group, computed in zip(result.groups, result.results):
             keys = [k for k in option.blocks if k[0] == group.group.key]
             if not keys:
                 continue
             first_block_row = option.blocks[keys[0]][0]
             sheet.write_string(first_block_row - 2, COL_LINE, group.group.label, s.section)
+            table = layout.staffing_table(group)
             for formula in group.group.rows:
                 block = option.blocks.get((group.group.key, formula.key))
                 if block is None:
@@ -406,18 +463,45 @@ class WorkbookWriter:
                 head = block[0] - 1
                 sheet.write_string(head, COL_LINE, formula.label, s.bold)
                 sheet.write_string(head, COL_ITEM, formula.definition, s.note)
-                for instance in group.instances:
-                    key = (group.group.key, formula.key, instance.id)
-                    if key not in option.rows:
-                        continue
-                    self._line_row(sheet, option, group.group.key, formula, instance, values[key])
+                cash, full_year = computed.cash[formula.key], computed.full_year[formula.key]
+                if table is not None:
+                    periods = np.array([instance.choices["period"] for instance in group.instances])
+                    for period in table.periods:
+                        chosen = periods == period
+                        self._staffing_row(sheet, option, table, formula, period, int(chosen.sum()),
+                                           cash[chosen].sum(axis=0), float(full_year[chosen].sum()))
+                    continue
+                for index, instance in enumerate(group.instances):
+                    self._line_row(sheet, option, group.group.key, formula, instance, cash[index],
+                                   float(full_year[index]))
 
         self._category_blocks(sheet, option)
 
-    def _line_row(self, sheet, option, group_key, formula, instance, result_row) -> None:
-        s, layout = self.styles, self.layout
+    def _line_row(self, sheet, option, group_key, formula, instance, cash, full_year_value) -> None:
+        layout = self.layout
         row = option.rows[(group_key, formula.key, instance.id)]
-        _text(sheet, row, COL_ITEM, instance.label, s.text)
+        _text(sheet, row, COL_ITEM, instance.label, self.styles.text)
+        full_year = formula.full_year if formula.full_year is not None else formula.formula
+        self._calculated_row(
+            sheet, row, formula, cash, full_year_value,
+            full_year.render(CellContext(layout, option, COL_FULL_YEAR, group_key, instance)),
+            lambda col: formula.formula.render(CellContext(layout, option, col, group_key, instance)))
+
+    def _staffing_row(self, sheet, option, table, formula, period, posts, cash, full_year_value) -> None:
+        """Every post on the Staffing sheet running in one period, added up by SUMPRODUCT."""
+        from .staffing import period_sum
+
+        layout = self.layout
+        row = option.rows[(table.group.group.key, formula.key, f"period:{period}")]
+        words = choice_words("period", period)[1]
+        _text(sheet, row, COL_ITEM, f"{posts:,} post{'s' if posts != 1 else ''} running {words} "
+                                    f"(listed on {table.sheet})", self.styles.text)
+        self._calculated_row(sheet, row, formula, cash, full_year_value,
+                             period_sum(layout, option, table, formula, period, COL_FULL_YEAR),
+                             lambda col: period_sum(layout, option, table, formula, period, col))
+
+    def _calculated_row(self, sheet, row, formula, cash, full_year_value, full_year_text, year_text) -> None:
+        s, layout = self.styles, self.layout
         if formula.category:
             sheet.write_string(row, COL_CATEGORY, formula.category, s.text)
         unit = "£" if formula.unit == "£" else formula.unit
@@ -425,23 +509,21 @@ class WorkbookWriter:
         fmt = s.number(unit)
         if formula.category:
             first, last = cell(None, row, layout.year_col(0)), cell(None, row, layout.last_year_col)
-            self._formula(sheet, row, COL_TOTAL, f"SUM({first}:{last})", float(result_row.cash.sum()), fmt)
-        full_year = formula.full_year if formula.full_year is not None else formula.formula
-        self._formula(sheet, row, COL_FULL_YEAR,
-                      full_year.render(CellContext(layout, option, COL_FULL_YEAR, group_key, instance)),
-                      result_row.full_year, fmt)
+            self._formula(sheet, row, COL_TOTAL, f"SUM({first}:{last})", float(cash.sum()), fmt)
+        self._formula(sheet, row, COL_FULL_YEAR, full_year_text, full_year_value, fmt)
         for t in range(len(self.projection.years)):
             col = layout.year_col(t)
-            text = formula.formula.render(CellContext(layout, option, col, group_key, instance))
-            self._formula(sheet, row, col, text, result_row.cash[t], fmt)
+            self._formula(sheet, row, col, year_text(col), cash[t], fmt)
 
     def _category_blocks(self, sheet, option: OptionLayout) -> None:
         s, layout = self.styles, self.layout
         result = option.result
         first, last = option.cost_rows
         series = result.timeline.series
-        cash = {c: _category_cash(result, c) for c in option.category_rows}
-        full = {c: sum(r.full_year for r in result.cost_rows if r.category == c) for c in option.category_rows}
+        cash = {c: result.category_cash(c) for c in option.category_rows}
+        full = {c: sum(float(group.full_year[formula.key].sum()) for group in result.results
+                       for formula in group.cost_formulas if formula.category == c)
+                for c in option.category_rows}
         blocks = (
             ("Cost by category (cash)", option.category_rows, option.total_row, "Total cost (cash)", None),
             (f"Real terms ({financial_year_label(self.scenario.timeline.price_base)} prices)", option.real_rows,
@@ -675,7 +757,7 @@ class WorkbookWriter:
             sheet.write_string(row, 0, CATEGORIES[category], s.text)
             for j, result in enumerate(results):
                 ol = layout.options[result.option.id]
-                value = float((_category_cash(result, category) * result.timeline.series["pv_factor"][0]).sum())
+                value = float((result.category_cash(category) * result.timeline.series["pv_factor"][0]).sum())
                 first_pv = min(ol.pv_rows.values(), default=ol.pv_total_row)
                 last_pv = max(ol.pv_rows.values(), default=ol.pv_total_row)
                 labels = f"{cell(ol.sheet, first_pv, COL_ITEM, True, True)}:{cell(None, last_pv, COL_ITEM, True, True)}"
@@ -845,22 +927,41 @@ class WorkbookWriter:
             cols = [layout.year_col(self.projection.years.index(spec.year))]
         else:
             cols = None  # the whole horizon
+        factor = {"real": "real_factor", "pv": "pv_factor"}.get(spec.measure)
+        factor_row = ol.timeline_rows[factor] if factor else None
+        # Posts on a Staffing sheet have no rows of their own: their lines are written out for them.
+        parts = []
         if spec.post is None and spec.posts is None and spec.category is None and spec.line is None:
             rows = [ol.total_row]
         else:
             wanted = set()
-            for r in result.cost_rows:
-                if spec.post or spec.posts:
-                    ok = r.group in ("posts", "posts_stated") and r.instance.id in ({spec.post} | set(spec.posts or []))
-                elif spec.category:
-                    ok = r.category == spec.category
-                else:
-                    ok = r.instance.id == spec.line
-                if ok:
-                    wanted.add(ol.rows[(r.group, r.formula.key, r.instance.id)])
+            posts = {spec.post} | set(spec.posts or [])
+            for group, computed in zip(result.groups, result.results):
+                table = layout.staffing_table(group)
+                for formula in computed.cost_formulas:
+                    if spec.post or spec.posts:
+                        if group.group.key not in ("posts", "posts_stated"):
+                            continue
+                        members = [(i, instance.id) for i, instance in enumerate(group.instances)
+                                   if instance.id in posts]
+                    elif spec.category:
+                        if formula.category != spec.category:
+                            continue
+                        members = [(None, instance.id) for instance in group.instances]
+                    else:
+                        members = [(None, instance.id) for instance in group.instances if instance.id == spec.line]
+                    for index, member in members:
+                        if table is None:
+                            wanted.add(ol.rows[(group.group.key, formula.key, member)])
+                        elif index is not None:
+                            from .staffing import post_formula
+
+                            parts.append(post_formula(layout, ol, table, formula, index,
+                                                      cols[0] if cols else None, factor))
+                        else:
+                            wanted.update(ol.rows[(group.group.key, formula.key, f"period:{period}")]
+                                          for period in table.periods)
             rows = sorted(wanted)
-        factor_row = {"real": ol.timeline_rows["real_factor"], "pv": ol.timeline_rows["pv_factor"]}.get(spec.measure)
-        parts = []
         for r in rows:
             if cols is None and factor_row is None:
                 parts.append(cell(ol.sheet, r, COL_TOTAL))
@@ -874,8 +975,17 @@ class WorkbookWriter:
                 parts.append(term)
         text = f"SUM({','.join(parts)})" if parts else "0"
         if spec.each:
-            text += "/" + cell("Inputs", ol.instance_inputs[(spec.post, "count")], IN_VALUE, True, True)
+            text += "/" + self._count_cell(ol, spec.post)
         return text
+
+    def _count_cell(self, ol: OptionLayout, post_id: str) -> str:
+        """Where a post's number of posts is: on Inputs, or on the Staffing sheet."""
+        for group in ol.result.groups:
+            table = self.layout.staffing_table(group)
+            ids = [instance.id for instance in group.instances]
+            if table is not None and post_id in ids:
+                return cell(table.sheet, table.first_row + ids.index(post_id), table.columns["count"], True, True)
+        return cell("Inputs", ol.instance_inputs[(post_id, "count")], IN_VALUE, True, True)
 
     # ------------------------------------------------------------------ Scenario and Cover
 
@@ -959,6 +1069,12 @@ class WorkbookWriter:
             ("Following a figure", "Click a cell to see its formula; each refers to Inputs or to rows above it. "
                                    "Each block on an option sheet starts with its definition in plain English."),
         ]
+        for name, tables in self.layout.staffing_sheets.items():
+            posts = sum(len(table.group.instances) for table in tables)
+            reading.append((name, f"{posts:,} posts, employed by {', '.join(tables[0].options)}, are listed on the "
+                                  f"{name} sheet with their inputs, not on Inputs. Their option sheets show one row "
+                                  "per cost line and per period the posts run in, adding the posts up with the "
+                                  "line's formula (SUMPRODUCT), not a row for each post."))
         row = self._labelled_rows(sheet, row, reading) + 1
         sheet.write_string(row, 0, "Re-running it", s.section)
         row += 1
@@ -1012,14 +1128,6 @@ def _escape_header(text: str) -> str:
 def _number(value) -> float:
     value = float(value)
     return 0.0 if value == 0 else value
-
-
-def _category_cash(result, category: str) -> np.ndarray:
-    total = np.zeros(len(result.timeline.years))
-    for row in result.cost_rows:
-        if row.category == category:
-            total = total + row.cash
-    return total
 
 
 def _factored(cash: np.ndarray, series: dict, factor: str | None) -> np.ndarray:
