@@ -131,7 +131,7 @@ def sensitivity(scenario: Scenario) -> Sensitivity:
         gap = (0.0, 0.0) if result.runner_up is None else tuple(
             by_option[result.runner_up][i] - by_option[result.cheapest][i] for i in (0, 1))
         result.swings.append(Swing(ranged, ranged.low, ranged.high, by_option, gap))
-        result.switches.append(_switching_value(scenario, ranged, result.cheapest))
+    result.switches.extend(_switching_values(scenario, inputs, result.cheapest))
     return result
 
 
@@ -147,43 +147,99 @@ def bracket_for(ranged: RangedInput) -> tuple[float, float]:
     return a, b
 
 
-def _npc_at(scenario: Scenario, ranged: RangedInput, xs: np.ndarray) -> dict[str, np.ndarray]:
-    sampled = {figure.path: xs for figure in ranged.members}
-    return {option: pv.sum(axis=1) for option, (_, pv) in project_draws(scenario, sampled, len(xs)).items()}
+@dataclass(eq=False)
+class _Search:
+    """Walking from an input's central value towards one end of its bracket, for a change of cheapest."""
+
+    switch: Switch
+    below: bool
+    lo: float
+    hi: float
+    found: bool = False
 
 
-def _switching_value(scenario: Scenario, ranged: RangedInput, cheapest: str) -> Switch:
-    a, b = bracket_for(ranged)
-    switch = Switch(ranged, (a, b))
-    central = ranged.figure.value
-    for below, end in ((True, a), (False, b)):
-        crossing = _first_crossing(scenario, ranged, cheapest, central, end)
-        if crossing is not None:
-            value, rival = crossing
-            switch.crossings.append(Crossing(value, rival, below))
-    return switch
+def _npc_batch(scenario: Scenario, blocks: list[tuple[RangedInput, np.ndarray]],
+               limit: int) -> list[dict[str, np.ndarray]]:
+    """Each option's NPC for each (input, values) block, in as few projections as memory allows.
+
+    The blocks take consecutive draws: in its own block an input takes the values given, and
+    everywhere else its central value, so each block is that input alone, as if run by itself.
+    A projection takes blocks up to `limit` draws (a simulation's chunk), so a large
+    establishment's arrays stay the size a simulation's do.
+    """
+    out: list[dict[str, np.ndarray]] = []
+    start = 0
+    while start < len(blocks):
+        stop, draws = start, 0
+        while stop < len(blocks) and (stop == start or draws + len(blocks[stop][1]) <= limit):
+            draws += len(blocks[stop][1])
+            stop += 1
+        out += _npc_of_blocks(scenario, blocks[start:stop])
+        start = stop
+    return out
 
 
-def _first_crossing(scenario, ranged, cheapest, start: float, end: float):
-    """Walking from the central value towards `end`, where another option first becomes cheapest."""
-    lo, hi = start, end
-    found = False
+def _npc_of_blocks(scenario: Scenario, blocks: list[tuple[RangedInput, np.ndarray]]) -> list[dict[str, np.ndarray]]:
+    total = sum(len(xs) for _, xs in blocks)
+    sampled: dict[str, np.ndarray] = {}
+    offset = 0
+    for ranged, xs in blocks:
+        for figure in ranged.members:
+            if figure.path not in sampled:
+                sampled[figure.path] = np.full(total, figure.value)
+            sampled[figure.path][offset:offset + len(xs)] = xs
+        offset += len(xs)
+    npc = {option: pv.sum(axis=1) for option, (_, pv) in project_draws(scenario, sampled, total).items()}
+    out, offset = [], 0
+    for _, xs in blocks:
+        out.append({option: values[offset:offset + len(xs)] for option, values in npc.items()})
+        offset += len(xs)
+    return out
+
+
+def _switching_values(scenario: Scenario, inputs: list[RangedInput], cheapest: str) -> list[Switch]:
+    """Each input's switching values: searched below and above its central value, every search at once.
+
+    Each round puts GRID points between a search's ends and keeps the interval where another
+    option first becomes cheaper (three rounds); the crossing in it is then solved as a straight
+    line. All the searches of a round are one projection, not one each.
+    """
+    from .simulate import chunk_size
+
+    limit = chunk_size(scenario)
+    switches, searches = [], []
+    for ranged in inputs:
+        a, b = bracket_for(ranged)
+        switch = Switch(ranged, (a, b))
+        switches.append(switch)
+        searches += [_Search(switch, True, ranged.figure.value, a), _Search(switch, False, ranged.figure.value, b)]
+    active = searches
     for _ in range(3):  # each round narrows the interval GRID - 1 times
-        xs = np.linspace(lo, hi, GRID)
-        npc = _npc_at(scenario, ranged, xs)
-        others = np.min([v for option, v in npc.items() if option != cheapest], axis=0)
-        overtaken = np.nonzero(others < npc[cheapest])[0]
-        if overtaken.size == 0:
-            return None if not found else _crossing_between(scenario, ranged, cheapest, lo, hi)
-        found = True
-        i = overtaken[0]
-        lo, hi = xs[max(i - 1, 0)], xs[i]
-    return _crossing_between(scenario, ranged, cheapest, lo, hi)
+        if not active:
+            break
+        grids = [np.linspace(search.lo, search.hi, GRID) for search in active]
+        narrowing = []
+        blocks = [(search.switch.input, xs) for search, xs in zip(active, grids)]
+        for search, xs, npc in zip(active, grids, _npc_batch(scenario, blocks, limit)):
+            others = np.min([v for option, v in npc.items() if option != cheapest], axis=0)
+            overtaken = np.nonzero(others < npc[cheapest])[0]
+            if overtaken.size == 0:
+                continue  # none here: no crossing at all, or (found before) the last interval holds it
+            search.found = True
+            i = overtaken[0]
+            search.lo, search.hi = xs[max(i - 1, 0)], xs[i]
+            narrowing.append(search)
+        active = narrowing
+    found = [search for search in searches if search.found]
+    ends = _npc_batch(scenario, [(s.switch.input, np.array([s.lo, s.hi])) for s in found], limit)
+    for search, npc in zip(found, ends):
+        value, rival = _crossing_between(npc, cheapest, search.lo, search.hi)
+        search.switch.crossings.append(Crossing(value, rival, search.below))
+    return switches
 
 
-def _crossing_between(scenario, ranged, cheapest, lo: float, hi: float):
+def _crossing_between(ends: dict[str, np.ndarray], cheapest: str, lo: float, hi: float):
     """The crossing in a narrow interval, solved as a straight line, and who overtakes there."""
-    ends = _npc_at(scenario, ranged, np.array([lo, hi]))
     options = [o for o in ends if o != cheapest]
     rival = min(options, key=lambda o: ends[o][1])
     g_lo = ends[rival][0] - ends[cheapest][0]
