@@ -74,8 +74,10 @@ SHEET_PURPOSES = [
 
 class WorkbookWriter:
     def __init__(self, projection: Projection, rerun_command: str | None = None,
-                 run_record: list[tuple[str, str]] | None = None):
+                 run_record: list[tuple[str, str]] | None = None, uncertainty: tuple | None = None):
         self.projection = projection
+        #: (sensitivity, simulation) already worked out, or None to work them out here.
+        self.uncertainty = uncertainty
         self.run_record = run_record
         self.scenario = projection.scenario
         self.layout = Layout(projection)
@@ -131,12 +133,11 @@ class WorkbookWriter:
 
         if not ranged_inputs(self.scenario):
             return
-        from ..uncertainty.sensitivity import sensitivity
-        from ..uncertainty.simulate import simulate
-        from .uncertainty_sheets import WORKBOOK_DRAWS, WORKBOOK_SEED, risk_sheet, sensitivity_sheet
+        from .uncertainty_sheets import risk_sheet, sensitivity_sheet
 
-        sensitivity_sheet(workbook, self.styles, sensitivity(self.scenario))
-        risk_sheet(workbook, self.styles, simulate(self.scenario, WORKBOOK_DRAWS, WORKBOOK_SEED))
+        analysis, simulation = self.uncertainty or workbook_uncertainty(self.scenario)
+        sensitivity_sheet(workbook, self.styles, analysis)
+        risk_sheet(workbook, self.styles, simulation)
 
     # ------------------------------------------------------------------ helpers
 
@@ -1141,7 +1142,19 @@ def _reference_timeline(result) -> dict[str, float]:
     return {formula.key: values[formula.key] for formula in TIMELINE_ROWS}
 
 
+def workbook_uncertainty(scenario) -> tuple:
+    """The sensitivity analysis and the simulation the Sensitivity and Risk sheets show."""
+    from ..uncertainty.sensitivity import sensitivity
+    from ..uncertainty.simulate import simulate
+    from .uncertainty_sheets import WORKBOOK_DRAWS, WORKBOOK_SEED
+
+    return sensitivity(scenario), simulate(scenario, WORKBOOK_DRAWS, WORKBOOK_SEED)
+
+
 def build_workbook(projection: Projection, rerun_command: str | None = None,
-                   run_record: list[tuple[str, str]] | None = None) -> bytes:
-    """The comparison workbook as bytes (written to disk by the caller, atomically)."""
-    return WorkbookWriter(projection, rerun_command, run_record).build()
+                   run_record: list[tuple[str, str]] | None = None, uncertainty: tuple | None = None) -> bytes:
+    """The comparison workbook as bytes (written to disk by the caller, atomically).
+
+    `uncertainty` is what `workbook_uncertainty` gives, where the caller has it already.
+    """
+    return WorkbookWriter(projection, rerun_command, run_record, uncertainty).build()
