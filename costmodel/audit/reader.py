@@ -14,6 +14,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 #: A costmodel workbook of a county with every post is tens of megabytes unpacked; far
@@ -44,8 +45,14 @@ class PublishedWorkbook:
     fingerprint: str
     scenario_file: str
     scenario_text: str
-    cells: Cells
+    #: The file's bytes, checked by check_archive.
+    data: bytes
     run_record: list[tuple[str, str]] | None = None
+
+    @cached_property
+    def cells(self) -> Cells:
+        """Every cell, read when a comparison needs them (a large workbook takes seconds)."""
+        return read_cells(self.data, str(self.path))
 
     def scenario_fingerprint(self) -> str:
         """The fingerprint the embedded scenario has now, under the version that wrote the workbook."""
@@ -104,8 +111,10 @@ def check_archive(data: bytes, name: str) -> None:
         raise WorkbookError(f"{name}: is damaged or truncated ({exc})") from None
 
 
-def read_cells(data: bytes, name: str) -> Cells:
-    """Formulas (as text) and stored values of every non-empty cell, without evaluating anything."""
+def read_cells(data: bytes, name: str, only: tuple[str, ...] | None = None) -> Cells:
+    """Formulas (as text) and stored values of every non-empty cell, without evaluating anything.
+
+    With `only`, the cells of those sheets alone (but every sheet's name)."""
     import warnings
 
     import openpyxl
@@ -120,16 +129,18 @@ def read_cells(data: bytes, name: str) -> Cells:
         raise WorkbookError(f"{name}: cannot be read as a workbook ({type(exc).__name__}: {exc})") from None
     content: dict[tuple[str, str], object] = {}
     stored: dict[tuple[str, str], object] = {}
-    for sheet in formulas.worksheets + values.worksheets:
+    wanted = [sheet for sheet in formulas.worksheets if only is None or sheet.title in only]
+    wanted_values = [sheet for sheet in values.worksheets if only is None or sheet.title in only]
+    for sheet in wanted + wanted_values:
         # Read every row there is, not only as far as the sheet's declared dimension says:
         # a cell added beyond it must not escape the comparison.
         sheet.reset_dimensions()
-    for sheet in formulas.worksheets:
+    for sheet in wanted:
         for row in sheet.iter_rows():
             for c in row:
                 if c.value is not None and hasattr(c, "coordinate"):
                     content[(sheet.title, c.coordinate)] = c.value
-    for sheet in values.worksheets:
+    for sheet in wanted_values:
         for row in sheet.iter_rows():
             for c in row:
                 if c.value is not None and hasattr(c, "coordinate"):
@@ -138,6 +149,18 @@ def read_cells(data: bytes, name: str) -> Cells:
     formulas.close()
     values.close()
     return Cells(sheets, content, stored)
+
+
+def count_cells(data: bytes) -> int:
+    """How many cells hold something (a value, text or formula), read from the sheets' XML.
+
+    The number `read_cells` finds, without parsing each cell: a cell that is only a format is
+    written as an empty element (<c r="A1" s="3"/>) and holds nothing.
+    """
+    filled = re.compile(rb"<c [^>]*[^/]>")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return sum(len(filled.findall(archive.read(member)))
+                   for member in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet[0-9]+\.xml", member))
 
 
 def open_published(path: str | Path) -> PublishedWorkbook:
@@ -152,7 +175,7 @@ def open_published(path: str | Path) -> PublishedWorkbook:
     except OSError as exc:
         raise WorkbookError(f"{name}: cannot be read ({exc.strerror or exc})") from None
     check_archive(data, name)
-    cells = read_cells(data, name)
+    cells = read_cells(data, name, only=("Cover", "Scenario"))
     if "Cover" not in cells.sheets or "Scenario" not in cells.sheets:
         raise WorkbookError(f"{name}: is not a costmodel workbook (it has no Cover and Scenario sheets)")
     cover = {str(cells.content.get(("Cover", f"A{r}"))): cells.content.get(("Cover", f"B{r}"))
@@ -163,7 +186,7 @@ def open_published(path: str | Path) -> PublishedWorkbook:
         raise WorkbookError(f"{name}: is not a costmodel workbook (its Cover has no tool version, fingerprint "
                             f"and scenario file)")
     return PublishedWorkbook(path, version[1], str(cover["Scenario fingerprint"]), str(cover["Scenario file"]),
-                             embedded_scenario(cells), cells, run_record_of(cells))
+                             embedded_scenario(cells), data, run_record_of(cells))
 
 
 def run_record_of(cells: Cells) -> list[tuple[str, str]] | None:
