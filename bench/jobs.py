@@ -2,9 +2,11 @@
 
 The batch is the shipped scenarios copied under distinct ids (at least 8 scenarios, big and
 small together, as a region's would be). Both runs are timed end to end, as a user runs
-them, in turn within this one run. Beside the speed-up is what this machine can give at
-the moment: two busy processes at once against one. These machines are shared, and a
-speed-up below 2 on 2 cores can be the machine, not costmodel; that figure says which.
+them, in turn within this one run. Beside the speed-up are how many cores the parallel run
+kept busy (its processes' CPU time over its wall time), and what this machine gives two
+busy processes at once against one, measured before and after each pair. These machines
+are shared: a speed-up below 2 on 2 cores can be the machine, not costmodel, and those
+two figures say which.
 
     python bench/jobs.py                  # a table
     python bench/jobs.py --json           # the figures as one JSON object on stdout
@@ -17,6 +19,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -44,14 +47,18 @@ def make_batch(folder: Path, copies: int) -> list[Path]:
     return paths
 
 
-def run_batch(paths: list[Path], jobs: int, out: Path) -> float:
+def run_batch(paths: list[Path], jobs: int, out: Path) -> tuple[float, float]:
+    """Wall seconds, and the cores the run kept busy on average (its processes' CPU time over wall time)."""
     command = [sys.executable, "-m", "costmodel", "run", *map(str, paths), "--jobs", str(jobs), "-o", str(out)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     finished = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if finished.returncode != 0:
         raise SystemExit(f"bench/jobs.py: costmodel run --jobs {jobs} failed:\n{finished.stderr}")
-    return seconds
+    busy = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return seconds, busy / seconds
 
 
 def capacity() -> float:
@@ -71,13 +78,16 @@ def measure(copies: int, repeat: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="costmodel-jobs-") as tmp:
         folder = Path(tmp)
         paths = make_batch(folder, copies)
-        serial, parallel, capacities = [], [], []
+        serial, parallel, capacities, busy = [], [], [], []
         identical = True
         for n in range(repeat):
             # In turn, so a slow spell of a shared machine falls on both alike.
             one, two = folder / f"jobs-1-{n}", folder / f"jobs-{JOBS}-{n}"
-            serial.append(run_batch(paths, 1, one))
-            parallel.append(run_batch(paths, JOBS, two))
+            capacities.append(capacity())
+            serial.append(run_batch(paths, 1, one)[0])
+            seconds, cores = run_batch(paths, JOBS, two)
+            parallel.append(seconds)
+            busy.append(cores)
             capacities.append(capacity())
             names = sorted(p.name for p in one.iterdir())
             identical &= names == sorted(p.name for p in two.iterdir()) and len(names) == len(paths) and all(
@@ -94,6 +104,7 @@ def measure(copies: int, repeat: int) -> dict:
         "parallel_s": statistics.median(parallel),
         "speedup": statistics.median(speedups),
         "speedups": speedups,
+        "cores_busy_with_jobs": statistics.median(busy),
         "machine_capacity": statistics.median(capacities),
         "identical_workbooks": identical,
     }
@@ -105,7 +116,8 @@ def table(figures: dict) -> str:
         f"costmodel run, a batch of {n} scenarios, median of {figures['repeat']} "
         f"(os.cpu_count() = {figures['cpu_count']}, {figures['usable_cpus']} usable)",
         f"  --jobs 1          {figures['serial_s']:6.2f} s",
-        f"  --jobs {figures['jobs']}          {figures['parallel_s']:6.2f} s",
+        f"  --jobs {figures['jobs']}          {figures['parallel_s']:6.2f} s   (kept {figures['cores_busy_with_jobs']:.2f} "
+        "cores busy on average)",
         f"  same workbooks, byte for byte: {'yes' if figures['identical_workbooks'] else 'NO'}",
         f"  this machine now: two busy processes do {figures['machine_capacity']:.2f}x the work of one",
         f"jobs: speed-up with --jobs {figures['jobs']} = {figures['speedup']:.2f}x "
