@@ -266,3 +266,11 @@ TIMELINE_ROWS = (
 
 #: The opening value (the column before the first year) of each row that uses Prev.
 TIMELINE_OPENING = {"general_index": 1.0, "pay_index": 1.0, "discount_factor": 1.0}
+
+
+#: Row keys some line adds up over all instances of its option (Total("...")).
+TOTALLED = frozenset(name for group in (POSTS, POSTS_STATED, LEVY_ALLOWANCE, PARTNER_POSTS, PARTNERSHIP_OVERHEADS, SERVICE_CHARGES,
+                                        SETUP, FAILURE_RISK, SAVINGS, *AMOUNT_GROUPS.values())
+                     for formula in group.rows
+                     for expression in (formula.formula, formula.full_year) if expression is not None
+                     for kind, name in expression.names() if kind == "total")

@@ -21,7 +21,7 @@ from ..scenario.schema import Figure, Option, PublishedFigure, Scenario
 from ..scenario.units import financial_year_label
 from .categories import CATEGORIES
 from .instances import GroupInstances, LineInstance, option_groups, option_inputs
-from .lines import LineFormula, LineGroup
+from .lines import TOTALLED, LineFormula, LineGroup
 from .timeline import Timeline, build_timeline
 
 
@@ -346,7 +346,10 @@ def evaluate_group(group: GroupInstances, timeline: Timeline, inputs: dict[str, 
         raise ValueError(f"input names {sorted(clash)} are both a line's own and option-wide")
     count, years = len(group.instances), len(timeline.years)
     lead = () if draws is None else (draws,)
-    sums = {formula.key: np.zeros(lead + (years,)) for formula in group.group.rows}
+    # Totals for the rows that cost something or that a later line adds up (Total()); a working
+    # row such as the share of the year in post is only ever needed instance by instance.
+    sums = {formula.key: np.zeros(lead + (years,)) for formula in group.group.rows
+            if formula.category is not None or formula.key in TOTALLED}
     rows = {formula.key: np.empty(lead + (count, years)) for formula in group.group.rows} if keep else None
     # A simulation sizes its chunks of draws by the number of instances (uncertainty/simulate.py);
     # its instances go at once, so a draw's figures do not depend on how the draws are chunked.
@@ -354,9 +357,16 @@ def evaluate_group(group: GroupInstances, timeline: Timeline, inputs: dict[str, 
     for start in range(0, count, step):
         span = slice(start, min(count, start + step))
         env = _GroupEnv(group, span, timeline, inputs, totals, reference, sampled, draws)
+        members = span.stop - span.start
         for formula in group.group.rows:
-            values = np.broadcast_to(env.evaluate(formula), lead + (span.stop - span.start, years))
-            sums[formula.key] += values.sum(axis=-2)
+            values = np.asarray(env.evaluate(formula))
+            values = values.reshape((1,) * max(0, 2 - values.ndim) + values.shape)
+            if formula.key in sums:
+                # Add up over the instances at the row's own shape: in a simulation, a row no drawn
+                # figure reaches is (instances, years), and summing it at (draws, instances, years)
+                # would do the same sum once for every draw.
+                sums[formula.key] += values.sum(axis=-2) if values.shape[-2] == members else \
+                    values[..., 0, :] * members
             if keep:
                 rows[formula.key][..., span, :] = values
     return sums, rows

@@ -19,8 +19,9 @@ def _number(unit: str) -> str:
     return {"rate": "0.0%", "pounds": MONEY}.get(unit, "#,##0.####")
 
 
-def sensitivity_sheet(workbook, styles: Styles, result, name: str = "Sensitivity") -> None:
-    sheet = workbook.add_worksheet(name)
+def sensitivity_sheet(workbook, styles: Styles, result, name: str = "Sensitivity", sheet=None) -> None:
+    """Write the Sensitivity sheet: on `sheet` where it was added already, else on a new one at the end."""
+    sheet = sheet if sheet is not None else workbook.add_worksheet(name)
     s = styles
     money = workbook.add_format({"num_format": MONEY})
     sheet.set_column(0, 0, 70)
@@ -96,8 +97,9 @@ def sensitivity_sheet(workbook, styles: Styles, result, name: str = "Sensitivity
             row += 1
 
 
-def risk_sheet(workbook, styles: Styles, simulation, name: str = "Risk") -> None:
-    sheet = workbook.add_worksheet(name)
+def risk_sheet(workbook, styles: Styles, simulation, name: str = "Risk", sheet=None) -> None:
+    """Write the Risk sheet: on `sheet` where it was added already, else on a new one at the end."""
+    sheet = sheet if sheet is not None else workbook.add_worksheet(name)
     s = styles
     money = workbook.add_format({"num_format": MONEY})
     percent = workbook.add_format({"num_format": "0.0%"})
