@@ -9,7 +9,7 @@ import pytest
 
 import costmodel
 from bookhelpers import WORKED_EXAMPLES, built, formula_cells, libreoffice_convert
-from conftest import EMPTY_BASELINE, SCENARIOS, make_scenario
+from conftest import EMPTY_BASELINE, ROOT, SCENARIOS, make_scenario
 from costmodel.workbook.writer import build_workbook
 
 __all__ = ["built"]
@@ -172,3 +172,22 @@ def test_the_workbook_renders_to_pdf_with_the_answer_on_page_two(built, tmp_path
                    check=True)
     png = next(tmp_path.glob("summary*.png"))
     assert png.stat().st_size > 20_000  # the charts are drawn, not a blank page
+
+
+def test_formulas_are_prepared_exactly_as_xlsxwriter_prepares_them():
+    # FormulaSheet skips XlsxWriter's thirty searches for Excel 365 functions when one combined search
+    # finds none; every formula must come out as XlsxWriter's own preparation gives it.
+    import openpyxl
+    from xlsxwriter.worksheet import Worksheet
+
+    from costmodel.workbook.writer import FormulaSheet
+
+    formulas = {c.value for path in sorted((ROOT / "workbooks").glob("*.xlsx"))
+                for sheet in openpyxl.load_workbook(path) for row in sheet.iter_rows() for c in row
+                if c.data_type == "f"}
+    assert len(formulas) > 1000
+    formulas |= {"=XLOOKUP(A1,B1:B9,C1:C9)", "=SUM(FILTER(A1:A9,B1:B9>0))", "={SUM(A1:A3)}", "=ASINGLE(A1)",
+                 "=_xlfn.XLOOKUP(A1,B1:B9,C1:C9)", "=SORTBY(A1:A9,B1:B9)"}
+    ours, theirs = FormulaSheet(), Worksheet()
+    for formula in formulas:
+        assert ours._prepare_formula(formula) == theirs._prepare_formula(formula), formula
