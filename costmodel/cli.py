@@ -195,6 +195,8 @@ def _run_one(scenario_path: Path, output: Path | None, json_path: str | None, st
         sys.exit(EXIT_BAD_INPUT)
     click.echo(render_summary(projection), err=to_stderr)
     click.echo(render_checks(projection), err=to_stderr)
+    if projection.scenario.appraisal is not None:
+        click.echo(render_appraisal(projection), err=to_stderr)
     written = [str(t) for t in (target, json_target, manifest_path) if t]
     click.echo("wrote " + ", ".join(written), err=to_stderr)
     if strict and not all(check.ok for check in projection.checks):
@@ -683,8 +685,18 @@ def sensitivity(scenario_path: Path, json_path: str | None, output: Path | None,
         from .workbook.uncertainty_sheets import sensitivity_sheet, uncertainty_workbook
 
         book = uncertainty_workbook([lambda b, s: sensitivity_sheet(b, s, result)])
-    _write_outputs(result.to_json(), book, json_path, output, [scenario_path], force)
+    data, weights = result.to_json(), None
+    if scenario.appraisal is not None:
+        from .appraisal.evaluate import appraise
+        from .engine.projection import project
+
+        weights = appraise(project(scenario))
+        data["weight_switching_values"] = weights.to_json()["weight_switching_values"]
+    _write_outputs(data, book, json_path, output, [scenario_path], force)
     click.echo(render_sensitivity(result), err=json_path == "-")
+    if weights is not None and weights.switches:
+        click.echo("\nWeights of the appraisal (how far each would have to move to change the preferred option):\n"
+                   + "\n".join(f"  {weights.in_words(switch)}" for switch in weights.switches), err=json_path == "-")
 
 
 @cli.command(epilog=_EPILOG)
@@ -788,6 +800,25 @@ def render_summary(projection) -> str:
         rows.append([str(row["rank"]), name, money(row["cash_total"]), money(row["npc"]), money(row["eac"]),
                      versus, row["break_even_year"] or "-"])
     return header + _table(columns, rows, right=[0, 2, 3, 4, 5])
+
+
+def render_appraisal(projection) -> str:
+    from .appraisal.evaluate import appraise
+
+    appraised = appraise(projection)
+    shortlisted = [outcome for outcome in appraised.long_list if outcome.shortlisted]
+    lines = [f"Options appraisal: {len(appraised.long_list)} on the long list, {len(shortlisted)} through "
+             f"{len(appraised.appraisal.gateways)} gateway criteria."]
+    preferred = appraised.preferred
+    if preferred is None or not appraised.appraisal.criteria:
+        return lines[0]
+    high = appraised.appraisal.scale.high.value
+    lines[0] += (f" Preferred by weighted score: {appraised.names[preferred.option]} "
+                 f"({preferred.weighted:.2f} of {high:g}).")
+    rows = [[str(s.rank_by_score), appraised.names[s.option], f"{s.weighted:.2f}", money(s.npc), str(s.rank_by_npc)]
+            for s in sorted(appraised.scored, key=lambda s: (s.rank_by_score, s.npc))]
+    lines.append(_table(["Rank", "Option", "Weighted score", "NPC", "Rank by NPC"], rows, right=[0, 2, 3, 4]))
+    return "\n".join(lines)
 
 
 def render_checks(projection) -> str:

@@ -293,7 +293,14 @@ class Projection:
                 "difference": _money(check.difference), "tolerance": _money(check.tolerance),
                 "ok": check.ok, "source": check.source, "note": check.note, "line": check.line,
             } for check in self.checks],
-        }
+        } | self._appraisal_json()
+
+    def _appraisal_json(self) -> dict:
+        if self.scenario.appraisal is None:
+            return {}
+        from ..appraisal.evaluate import appraise
+
+        return {"appraisal": appraise(self).to_json()}
 
 
 def _money(value: float) -> float:

@@ -282,11 +282,86 @@ def cross_check(scenario: Scenario) -> list[tuple[tuple, str]]:
         out.extend(_check_published(check, ("published_figures", index), option_by_id, first, last, horizon))
     out.extend(_check_draws(scenario))
     out.extend(_check_correlations(scenario))
+    if scenario.appraisal is not None:
+        out.extend(_check_appraisal(scenario.appraisal, scenario))
     return out
 
 
+def _check_appraisal(appraisal, scenario: Scenario):
+    """The long list, its gateway results and its scores, against each other and the costed options."""
+    loc = ("appraisal",)
+    for section in ("long_list", "gateways", "criteria"):
+        seen: set[str] = set()
+        for index, item in enumerate(getattr(appraisal, section)):
+            if item.id in seen:
+                yield loc + (section, index, "id"), f"id '{item.id}' is used twice in appraisal.{section}"
+            seen.add(item.id)
+    costed = [option.id for option in scenario.options]
+    named: dict[str, int] = {}
+    for index, entry in enumerate(appraisal.long_list):
+        if entry.option is None:
+            continue
+        if entry.option not in costed:
+            yield loc + ("long_list", index, "option"), _no_such("costed option", entry.option, costed)
+        elif entry.option in named:
+            yield (loc + ("long_list", index, "option"),
+                   f"option '{entry.option}' is already long_list[{named[entry.option]}]")
+        named.setdefault(entry.option, index)
+    for option_id in costed:
+        if option_id not in named:
+            yield loc + ("long_list",), (f"costed option '{option_id}' is not on the long list; add it, with "
+                                         f"option: {option_id}")
+
+    low, high = appraisal.scale.low.value, appraisal.scale.high.value
+    if low >= high:
+        yield loc + ("scale",), f"the scale's low ({low:g}) must be below its high ({high:g})"
+    if appraisal.criteria:
+        total = sum(criterion.weight.value for criterion in appraisal.criteria)
+        if abs(total - 1.0) > 5e-5:
+            yield loc + ("criteria",), (f"the weights add up to {total * 100:.4g}%; they must add up to 100%")
+
+    gateways = {gateway.id: gateway for gateway in appraisal.gateways}
+    criteria = {criterion.id: criterion for criterion in appraisal.criteria}
+    for index, entry in enumerate(appraisal.long_list):
+        here = loc + ("long_list", index)
+        for gateway_id in entry.gateways:
+            gateway = gateways.get(gateway_id)
+            if gateway is None:
+                yield here + ("gateways", gateway_id), _no_such("gateway", gateway_id, gateways)
+            elif gateway.budget is not None and entry.option is not None:
+                yield here + ("gateways", gateway_id), (f"'{gateway_id}' is worked out from the projection for a "
+                                                        f"costed option; remove the stated result")
+        missing = [g.id for g in appraisal.gateways if g.id not in entry.gateways
+                   and not (g.budget is not None and entry.option is not None)]
+        if missing:
+            yield here + ("gateways",), f"no result for gateway{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
+        failed = [g for g, result in entry.gateways.items() if result.result == "fail"]
+        if not failed and not missing and entry.option is None:
+            yield here, ("passes every gateway, so it is on the shortlist, and a shortlisted option must be costed: "
+                         "name its costed option with option:")
+        for criterion_id, score in entry.scores.items():
+            criterion = criteria.get(criterion_id)
+            if criterion is None:
+                yield here + ("scores", criterion_id), _no_such("criterion", criterion_id, criteria)
+            elif criterion.from_npc is not None:
+                yield here + ("scores", criterion_id), (f"'{criterion_id}' is scored from net present cost; "
+                                                        f"remove the stated score")
+            elif not low <= score.score.value <= high:
+                yield here + ("scores", criterion_id, "score"), (f"score {score.score.value:g} is off the scale "
+                                                                 f"({low:g} to {high:g})")
+        if failed:
+            if entry.scores:
+                yield here + ("scores",), (f"dropped at the gateways (fails {', '.join(failed)}), so it is not "
+                                           f"scored; remove its scores")
+            continue
+        unscored = [c.id for c in appraisal.criteria if c.from_npc is None and c.id not in entry.scores]
+        if unscored and entry.option is not None:
+            yield here + ("scores",), f"no score for {', '.join(unscored)}"
+
+
 #: Where a range would not be drawn in a simulation, so is refused rather than silently ignored.
-_NOT_DRAWN = ("assumptions.employer_ni", "assumptions.discounting", ".profile", "published_figures", "correlations")
+_NOT_DRAWN = ("assumptions.employer_ni", "assumptions.discounting", ".profile", "published_figures", "correlations",
+              "appraisal")
 
 
 def _check_draws(scenario: Scenario):
@@ -298,8 +373,8 @@ def _check_draws(scenario: Scenario):
         figure = ranged.figure
         if any(part in (figure.path or "") for part in _NOT_DRAWN):
             yield (_loc_of(figure.path), "a range here is not drawn in simulations (NI, discount rates, set-up "
-                                         "profiles, published figures and correlations are fixed); give a single "
-                                         "value")
+                                         "profiles, published figures, correlations and the appraisal's weights "
+                                         "and scores are fixed); give a single value")
             continue
         if figure.drawn_as == "normal" and figure.value - 3 * figure.sd < 0 and not (
                 figure.path or "").startswith(("assumptions.general_inflation", "assumptions.pay_awards")):

@@ -719,6 +719,79 @@ class Correlation(Strict):
         return self
 
 
+# --------------------------------------------------------------------------- options appraisal
+
+#: The four broad categories a long list of delivery models falls into.
+AppraisalCategory = Literal["in_house", "partnership_or_collaboration", "new_delivery_vehicle", "commissioning"]
+
+
+class Gateway(Strict):
+    """A pass-or-fail test on the long list; an option must pass every one to be shortlisted."""
+
+    id: Slug
+    name: Text
+    description: LongText = ""
+    #: An affordability gateway: a costed option fails if its cash cost in any year is above
+    #: this envelope (worked out from the projection); an uncosted one states its result.
+    budget: Amount | None = None
+    source: str | None = None
+    note: str | None = None
+
+
+class GatewayResult(Strict):
+    result: Literal["pass", "fail"]
+    reason: Text
+    source: str | None = None
+
+
+class Score(Strict):
+    score: Number
+    reason: Text
+    source: str | None = None
+
+
+class LongListOption(Strict):
+    id: Slug
+    name: Text
+    category: AppraisalCategory
+    #: The costed option this is, for one that reaches the shortlist.
+    option: Slug | None = None
+    description: LongText = ""
+    gateways: dict[Slug, GatewayResult] = Field(default_factory=dict)
+    scores: dict[Slug, Score] = Field(default_factory=dict)
+    source: str | None = None
+    note: str | None = None
+
+
+class Criterion(Strict):
+    id: Slug
+    name: Text
+    weight: Rate
+    description: LongText = ""
+    #: Scored from net present cost instead of by judgement: "linear" gives the top of the scale
+    #: to the lowest NPC on the shortlist, the bottom to the highest, and in proportion between.
+    from_npc: Literal["linear"] | None = None
+    source: str | None = None
+    note: str | None = None
+
+
+class Scale(Strict):
+    low: Number = fixed(0.0, "number")
+    high: Number = fixed(5.0, "number")
+    note: str | None = None
+
+
+class Appraisal(Strict):
+    """The options appraisal beyond cost: long list, gateway criteria, weighted scoring."""
+
+    long_list: Annotated[list[LongListOption], Field(min_length=1)]
+    gateways: list[Gateway] = Field(default_factory=list)
+    criteria: list[Criterion] = Field(default_factory=list)
+    scale: Scale = Field(default_factory=Scale)
+    source: str | None = None
+    note: str | None = None
+
+
 class Scenario(Strict):
     costmodel_format: Literal[1] = 1
     metadata: Metadata
@@ -727,6 +800,7 @@ class Scenario(Strict):
     options: list[Option] = Field(min_length=1)
     published_figures: list[PublishedFigure] = Field(default_factory=list)
     correlations: list[Correlation] = Field(default_factory=list)
+    appraisal: Appraisal | None = None
 
     #: Set by the loader: the file it came from and its exact text.
     _source_path: str | None = PrivateAttr(default=None)

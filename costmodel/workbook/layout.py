@@ -29,7 +29,7 @@ HEADER_ROW = 4
 IN_GROUP, IN_LINE, IN_NAME, IN_VALUE, IN_UNIT, IN_SOURCE, IN_NOTE, IN_SCENARIO_LINE = range(8)
 IN_FIRST_YEAR_COL = 9
 
-FIXED_SHEETS = ("Cover", "Summary", "Inputs", "Compare", "Checks", "Scenario")
+FIXED_SHEETS = ("Cover", "Summary", "Inputs", "Compare", "Appraisal", "Sensitivity", "Risk", "Checks", "Scenario")
 
 #: The words and units the Inputs sheet shows for each input a formula names.
 INPUT_LABELS = {
@@ -65,6 +65,11 @@ INPUT_LABELS = {
     "annual_probability": ("Annual probability of an inadequate judgement", "rate"),
     "cost": ("Cost of failure, at price-base prices", "£"),
     "share": ("Share of the amount falling in each year", "rate"),
+    "scale_low": ("Scoring scale: the lowest score", "points"),
+    "scale_high": ("Scoring scale: the highest score", "points"),
+    "budget": ("Budget envelope: the most cash a year", "£"),
+    "weight": ("Weight", "rate"),
+    "score": ("Score", "points"),
 }
 
 #: Rows by year on Inputs, from the assumptions: the timeline series a formula names.
@@ -247,6 +252,21 @@ class Layout:
         for index, _ in enumerate(self.scenario.published_figures):
             row += 1
             self.published_rows[index] = row
+        #: Appraisal inputs on Inputs: ("scale", "low"|"high"), ("budget", gateway),
+        #: ("weight", criterion), ("score", long-list id, criterion) -> row
+        self.appraisal_rows: dict[tuple, int] = {}
+        appraisal = self.scenario.appraisal
+        if appraisal is not None:
+            row += 2  # a gap, then the section's heading
+            self.appraisal_start_row = row
+            keys = [("scale", "low"), ("scale", "high")]
+            keys += [("budget", gateway.id) for gateway in appraisal.gateways if gateway.budget is not None]
+            keys += [("weight", criterion.id) for criterion in appraisal.criteria]
+            keys += [("score", entry.id, criterion.id) for entry in appraisal.long_list
+                     for criterion in appraisal.criteria if criterion.id in entry.scores]
+            for key in keys:
+                row += 1
+                self.appraisal_rows[key] = row
         self.inputs_last_row = row
 
     def _place_option_inputs(self, result: OptionResult, row: int):

@@ -11,7 +11,7 @@ NUMBER_FORMATS = {
     "£": MONEY, "£ a year": MONEY, "pounds": MONEY,
     "rate": "0.0%", "share": "0.000", "index": "0.0000", "factor": "0.0000",
     "year": "0", "months": "0", "flag": "0", "posts": "#,##0.##", "FTE": "0.00", "number": "#,##0.##",
-    "pence": MONEY_PENCE, "agrees": AGREES, "passes": PASSES,
+    "pence": MONEY_PENCE, "agrees": AGREES, "passes": PASSES, "points": "0.00",
 }
 INPUT_FILL = "#FFF2CC"
 INPUT_FONT = "#1F3C88"

@@ -67,6 +67,10 @@ SHEET_PURPOSES = [
                                "across each row, referring to Inputs; totals by category in cash, real terms "
                                "and present value."),
     ("Compare", "Year by year, each option against the baseline: annual and cumulative cost, and break-even."),
+    ("Appraisal", "Where the scenario states one: the long list with each gateway's result and why options dropped "
+                  "out, the scoring matrix (weights and scores from Inputs, live weighted totals), the ranking by "
+                  "score beside the ranking by net present cost, a value-for-money chart, and how far each weight "
+                  "would have to move to change the preferred option."),
     ("Sensitivity, Risk", "Where the scenario gives ranges: what moves the answer, the switching values in "
                           "words, and a Monte Carlo simulation (results, not formulas)."),
     ("Checks", "Every published figure against the arithmetic, and the model's own checks, with a master check."),
@@ -147,6 +151,12 @@ class WorkbookWriter:
         staffing_sheets = {name: workbook.add_worksheet(name) for name in self.layout.staffing_sheets}
         option_sheets = {oid: workbook.add_worksheet(ol.sheet) for oid, ol in self.layout.options.items()}
         sheets["Compare"] = workbook.add_worksheet("Compare")
+        appraised = None
+        if self.scenario.appraisal is not None:
+            from ..appraisal.evaluate import appraise
+
+            appraised = appraise(self.projection)
+            sheets["Appraisal"] = workbook.add_worksheet("Appraisal")
         uncertain = {name: workbook.add_worksheet(name) for name in ("Sensitivity", "Risk")} if uncertainty else {}
         for name in ("Checks", "Scenario"):
             sheets[name] = workbook.add_worksheet(name)
@@ -156,6 +166,11 @@ class WorkbookWriter:
         for option_id, sheet in option_sheets.items():
             self._option_sheet(sheet, self.layout.options[option_id])
         self._compare(sheets["Compare"])
+        if appraised is not None:
+            from .appraisal_sheet import appraisal_sheet
+
+            appraisal_sheet(self, sheets["Appraisal"], appraised)
+        self.appraised = appraised
         self._summary(sheets["Summary"])
         self._checks(sheets["Checks"])
         self._scenario_text(sheets["Scenario"])
@@ -295,6 +310,32 @@ class WorkbookWriter:
                 tolerance = check.tolerance_value()
                 sheet.write_number(row, IN_SCENARIO_LINE + 1, tolerance, s.number("£", "input"))
             sheet.write_string(layout.published_start_row, IN_SCENARIO_LINE + 1, "Tolerance (±)", s.heading)
+        if scenario.appraisal is not None:
+            self._appraisal_inputs(sheet, scenario.appraisal)
+
+    def _appraisal_inputs(self, sheet, appraisal) -> None:
+        """The appraisal's scale, budget envelopes, weights and scores: inputs like any other."""
+        s, rows = self.styles, self.layout.appraisal_rows
+        sheet.write_string(self.layout.appraisal_start_row, 0, "Options appraisal (see Appraisal)", s.section)
+        group = "Appraisal"
+        self._input_row(sheet, rows[("scale", "low")], group, "Scoring scale", "scale_low",
+                        appraisal.scale.low.value, appraisal.scale.low, note=appraisal.scale.note)
+        self._input_row(sheet, rows[("scale", "high")], group, "Scoring scale", "scale_high",
+                        appraisal.scale.high.value, appraisal.scale.high, note=appraisal.scale.note)
+        for gateway in appraisal.gateways:
+            if gateway.budget is not None:
+                self._input_row(sheet, rows[("budget", gateway.id)], group, f"Gateway: {gateway.name}", "budget",
+                                gateway.budget.value, gateway.budget)
+        for criterion in appraisal.criteria:
+            self._input_row(sheet, rows[("weight", criterion.id)], group, f"Criterion: {criterion.name}", "weight",
+                            criterion.weight.value, criterion.weight)
+        criteria = {criterion.id: criterion for criterion in appraisal.criteria}
+        for entry in appraisal.long_list:
+            for criterion_id, score in entry.scores.items():
+                figure = score.score.model_copy()
+                figure.source, figure.note = score.source or figure.source, score.reason
+                self._input_row(sheet, rows[("score", entry.id, criterion_id)], group,
+                                f"{entry.name}: {criteria[criterion_id].name}", "score", figure.value, figure)
 
     def _input_row(self, sheet, row, group, line, name, value, figure, note=None, kind="input"):
         s = self.styles
@@ -1073,6 +1114,16 @@ class WorkbookWriter:
         self._formula(sheet, row, 1, f"INDEX({npcs},MATCH(1,{ranks},0))", float(best["npc"]),
                       self.workbook.add_format({"num_format": MONEY, "bold": True, "align": "left"}))
         row += 1
+        if self.appraised is not None and self.appraised.preferred is not None:
+            appraised = self.appraised
+            preferred = appraised.preferred
+            shortlisted = sum(outcome.shortlisted for outcome in appraised.long_list)
+            sheet.write_string(row, 0, "Preferred by weighted score", s.bold)
+            _text(sheet, row, 1, f"{appraised.names[preferred.option]}: {preferred.weighted:.2f} of "
+                                 f"{appraised.appraisal.scale.high.value:g}, from a long list of "
+                                 f"{len(appraised.long_list)} cut to {shortlisted} by gateway criteria "
+                                 f"(see Appraisal)", s.bold)
+            row += 1
         sheet.write_string(row, 0, "Master check", s.bold)
         self._formula(sheet, row, 1, f'IF({self.master_check}=1,"every model check passes","A MODEL CHECK FAILS: see Checks")',
                       "every model check passes", s.bold)

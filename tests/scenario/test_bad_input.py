@@ -132,6 +132,22 @@ ALIAS_BOMB = "lol:\n  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]
 # Padding after a valid scenario, to take the file past the size limit.
 PADDING = "# " + "x" * 98 + "\n"
 
+# An appraisal of the two options, appended after line 33: "appraisal:" is line 34, the long list's
+# entries lines 36 and 37, "criteria:" line 38 and its one criterion line 39.
+APPRAISAL = """\
+appraisal:
+  long_list:
+    - {id: in-house, name: In-house, category: in_house, option: in-house, scores: {outcomes: {score: 3, reason: a plan}}}
+    - {id: trust, name: Trust, category: new_delivery_vehicle, option: trust, scores: {outcomes: {score: 4, reason: new}}}
+  criteria:
+    - {id: outcomes, name: Outcomes for children, weight: 100%}
+"""
+
+
+def with_appraisal(old: str = "", new: str = "") -> Callable[[str], str]:
+    """The scenario with the appraisal above appended, `old` replaced by `new` in it."""
+    return lambda text: text + (APPRAISAL.replace(old, new, 1) if old else APPRAISAL)
+
 
 @dataclass(frozen=True)
 class Bad:
@@ -323,6 +339,24 @@ CASES = [
     Bad("staffing-same-as-an-option-without-posts",
         lambda text: insert_after(20, "    staffing_same_as: trust\n")(delete_lines(21, 25)(text)),
         21, "options[0].staffing_same_as", "option 'trust' lists no posts", at="staffing_same_as: trust"),
+    # ---- the options appraisal
+    Bad("appraisal-weights-not-100", with_appraisal("weight: 100%", "weight: 90%"),
+        38, "appraisal.criteria", "the weights add up to 90%; they must add up to 100%", at="criteria:"),
+    Bad("appraisal-score-off-the-scale", with_appraisal("score: 3,", "score: 6,"),
+        36, "appraisal.long_list[0].scores.outcomes.score", "score 6 is off the scale (0 to 5)", at="score: 6"),
+    Bad("appraisal-score-for-an-unknown-criterion", with_appraisal("{outcomes: {score: 3", "{outcome: {score: 3"),
+        36, "appraisal.long_list[0].scores.outcome", "did you mean 'outcomes'?", at="outcome:"),
+    Bad("appraisal-costed-option-missing-from-the-long-list",
+        with_appraisal("    - {id: trust, name: Trust, category: new_delivery_vehicle, option: trust, scores: "
+                       "{outcomes: {score: 4, reason: new}}}\n", ""),
+        35, "appraisal.long_list", "costed option 'trust' is not on the long list", at="long_list:"),
+    Bad("appraisal-unknown-category", with_appraisal("category: in_house", "category: in-house"),
+        36, "appraisal.long_list[0].category", "'new_delivery_vehicle'", at="category: in-house"),
+    Bad("appraisal-shortlisted-but-not-costed", with_appraisal("category: in_house, option: in-house, ",
+                                                               "category: in_house, "),
+        36, "appraisal.long_list[0]", "a shortlisted option must be costed", at="id: in-house"),
+    Bad("appraisal-weight-with-a-range", with_appraisal("weight: 100%", "weight: {value: 100%, low: 90%, high: 100%}"),
+        39, "appraisal.criteria[0].weight", "not drawn in simulations", at="weight:"),
     Bad("only-one-option", delete_lines(26, 33), 16, "options", "at least two options", at="options:"),
     Bad("unknown-option-family", replace("family: trust", "family: charity"),
         28, "options[1].family", "'community_interest_company'", at="charity"),

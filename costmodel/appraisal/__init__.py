@@ -1,0 +1,1 @@
+"""The options appraisal beyond cost: long list, gateway criteria, weighted scoring."""

@@ -1,0 +1,220 @@
+"""The options appraisal beyond cost: long list -> gateways -> shortlist -> weighted scores.
+
+A long list of delivery models is cut to a shortlist with pass-or-fail gateway criteria (an
+affordability gateway worked out from the projection: cash in any year above the budget
+envelope fails), and the shortlist is scored against weighted criteria, cost among them where
+the scenario says so (scored from net present cost by a stated rule). The preferred option is
+the one with the highest weighted score; its ranking sits beside the ranking by NPC.
+
+A weight's switching value: the weight at which the preferred option would change, the other
+weights scaled to keep the total at 100%. Each option's weighted total is then a straight line
+in that weight, so the crossings are solved exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..engine.projection import Projection
+from ..scenario.schema import Appraisal, Criterion, Gateway, LongListOption
+from ..scenario.units import financial_year_label
+
+CATEGORY_WORDS = {
+    "in_house": "In-house",
+    "partnership_or_collaboration": "Partnership or collaboration",
+    "new_delivery_vehicle": "New delivery vehicle",
+    "commissioning": "Commissioning",
+}
+
+
+@dataclass
+class GatewayOutcome:
+    gateway: Gateway
+    passed: bool
+    reason: str
+    source: str | None
+    #: Worked out from the projection (an affordability gateway for a costed option).
+    computed: bool = False
+
+
+@dataclass
+class LongListOutcome:
+    entry: LongListOption
+    gateways: list[GatewayOutcome]
+
+    @property
+    def shortlisted(self) -> bool:
+        return all(outcome.passed for outcome in self.gateways)
+
+    @property
+    def dropped_because(self) -> str | None:
+        failed = [f"{o.gateway.name}: {o.reason}" for o in self.gateways if not o.passed]
+        return "; ".join(failed) or None
+
+
+@dataclass
+class ScoredOption:
+    entry: LongListOption
+    option: str
+    npc: float
+    #: criterion id -> score on the scale (stated, or from NPC)
+    scores: dict[str, float]
+    weighted: float = 0.0
+    rank_by_score: int = 0
+    rank_by_npc: int = 0
+
+
+@dataclass
+class WeightSwitch:
+    criterion: Criterion
+    weight: float
+    #: (the weight at which the preferred option changes, the option it changes to), below and above
+    below: tuple[float, str] | None
+    above: tuple[float, str] | None
+
+
+@dataclass
+class Appraised:
+    appraisal: Appraisal
+    long_list: list[LongListOutcome]
+    scored: list[ScoredOption]
+    switches: list[WeightSwitch] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def preferred(self) -> ScoredOption | None:
+        return min(self.scored, key=lambda s: (s.rank_by_score, s.npc), default=None)
+
+    @property
+    def cheapest(self) -> ScoredOption | None:
+        return min(self.scored, key=lambda s: s.npc, default=None)
+
+    def in_words(self, switch: WeightSwitch) -> str:
+        preferred = self.preferred
+        name = switch.criterion.name
+        parts = []
+        for side, found in (("falls below", switch.below), ("rises above", switch.above)):
+            if found is not None:
+                parts.append(f"{side} {found[0] * 100:.1f}% (to {self.names[found[1]]})")
+        if not parts:
+            return (f"{self.names[preferred.option]} stays preferred whatever the weight on {name} "
+                    f"(0% to 100%, the others scaled to keep 100%)")
+        return (f"{self.names[preferred.option]} stops being preferred only if the weight on {name} "
+                f"(now {switch.weight * 100:.1f}%) {' or '.join(parts)}, the other weights scaled to keep 100%")
+
+    def to_json(self) -> dict:
+        appraisal = self.appraisal
+        preferred = self.preferred
+        return {
+            "scale": {"low": appraisal.scale.low.value, "high": appraisal.scale.high.value},
+            "long_list": [{
+                "id": o.entry.id, "name": o.entry.name, "category": o.entry.category, "option": o.entry.option,
+                "gateways": [{"gateway": g.gateway.id, "result": "pass" if g.passed else "fail", "reason": g.reason,
+                              "computed": g.computed, "source": g.source} for g in o.gateways],
+                "shortlisted": o.shortlisted, "dropped_because": o.dropped_because,
+            } for o in self.long_list],
+            "criteria": [{"id": c.id, "name": c.name, "weight": c.weight.value, "from_npc": c.from_npc}
+                         for c in appraisal.criteria],
+            "shortlist": [{
+                "option": s.option, "name": self.names[s.option], "scores": {k: round(v, 6) for k, v in s.scores.items()},
+                "weighted_score": round(s.weighted, 6), "rank_by_score": s.rank_by_score,
+                "npc": round(s.npc, 2), "rank_by_npc": s.rank_by_npc,
+            } for s in self.scored],
+            "preferred": preferred.option if preferred else None,
+            "weight_switching_values": [{
+                "criterion": w.criterion.id, "weight": w.weight,
+                "below": None if w.below is None else {"at": round(w.below[0], 6), "to_option": w.below[1]},
+                "above": None if w.above is None else {"at": round(w.above[0], 6), "to_option": w.above[1]},
+                "in_words": self.in_words(w),
+            } for w in self.switches] if preferred else [],
+        }
+
+
+def appraise(projection: Projection) -> Appraised | None:
+    """The appraisal of a projected scenario, or None where the scenario states none."""
+    scenario = projection.scenario
+    appraisal = scenario.appraisal
+    if appraisal is None:
+        return None
+    names = {option.id: option.name for option in scenario.options}
+    summary = projection.summary.set_index("option")
+    long_list = [LongListOutcome(entry, [_gateway(gateway, entry, projection) for gateway in appraisal.gateways])
+                 for entry in appraisal.long_list]
+    scored = [ScoredOption(o.entry, o.entry.option, float(summary.loc[o.entry.option, "npc"]), {})
+              for o in long_list if o.shortlisted]
+    _score(appraisal, scored)
+    result = Appraised(appraisal, long_list, scored, names=names)
+    if scored:
+        result.switches = [_weight_switch(appraisal, criterion, scored, result.preferred)
+                           for criterion in appraisal.criteria]
+    return result
+
+
+def _gateway(gateway: Gateway, entry: LongListOption, projection: Projection) -> GatewayOutcome:
+    if gateway.budget is None or entry.option is None:
+        stated = entry.gateways[gateway.id]
+        return GatewayOutcome(gateway, stated.result == "pass", stated.reason, stated.source)
+    cash = projection.option(entry.option).cash()
+    budget = gateway.budget.value
+    over = np.nonzero(cash > budget + 0.005)[0]
+    if over.size:
+        year = over[0]
+        reason = (f"cash in {financial_year_label(projection.years[year])} (£{cash[year]:,.0f}) is above the "
+                  f"budget envelope of £{budget:,.0f}")
+    else:
+        reason = f"cash is within the budget envelope of £{budget:,.0f} in every year (highest £{cash.max():,.0f})"
+    return GatewayOutcome(gateway, over.size == 0, reason, gateway.source, computed=True)
+
+
+def cost_score(npc: float, npcs: list[float], low: float, high: float) -> float:
+    """The "linear" rule: the top of the scale for the lowest NPC, the bottom for the highest."""
+    cheapest, dearest = min(npcs), max(npcs)
+    if dearest == cheapest:
+        return high
+    return high - (high - low) * (npc - cheapest) / (dearest - cheapest)
+
+
+def _score(appraisal: Appraisal, scored: list[ScoredOption]) -> None:
+    low, high = appraisal.scale.low.value, appraisal.scale.high.value
+    npcs = [s.npc for s in scored]
+    for option in scored:
+        for criterion in appraisal.criteria:
+            if criterion.from_npc is not None:
+                option.scores[criterion.id] = cost_score(option.npc, npcs, low, high)
+            else:
+                option.scores[criterion.id] = option.entry.scores[criterion.id].score.value
+        option.weighted = sum(c.weight.value * option.scores[c.id] for c in appraisal.criteria)
+    for option in scored:
+        # Ties share a rank, as in the workbook: 1 + how many score strictly higher (or cost strictly less).
+        option.rank_by_score = 1 + sum(other.weighted > option.weighted + 1e-9 for other in scored)
+        option.rank_by_npc = 1 + sum(other.npc < option.npc - 0.005 for other in scored)
+
+
+def _weight_switch(appraisal: Appraisal, criterion: Criterion, scored: list[ScoredOption],
+                   preferred: ScoredOption) -> WeightSwitch:
+    """Where the preferred option changes as one weight moves from 0% to 100%, the rest scaled to match."""
+    weight = criterion.weight.value
+    if weight >= 1.0 or len(scored) < 2:
+        return WeightSwitch(criterion, weight, None, None)
+
+    def line(option: ScoredOption) -> tuple[float, float]:
+        # total(x) = x * s_j + (1 - x) * rest / (1 - w_j): intercept and slope in x.
+        rest = (option.weighted - weight * option.scores[criterion.id]) / (1 - weight)
+        return rest, option.scores[criterion.id] - rest
+
+    base, base_slope = line(preferred)
+    below, above = None, None
+    for rival in scored:
+        if rival is preferred:
+            continue
+        intercept, slope = line(rival)
+        if slope == base_slope:
+            continue  # parallel: the gap never closes
+        at = (base - intercept) / (slope - base_slope)
+        if 0.0 <= at < weight - 1e-12 and (below is None or at > below[0]):
+            below = (at, rival.option)
+        elif weight + 1e-12 < at <= 1.0 and (above is None or at < above[0]):
+            above = (at, rival.option)
+    return WeightSwitch(criterion, weight, below, above)

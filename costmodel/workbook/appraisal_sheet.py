@@ -1,0 +1,168 @@
+"""The Appraisal sheet: the long list and its gateways, the scoring matrix, and value for money.
+
+The gateway an option's costs decide (affordability) and everything in the scoring matrix are
+live formulas: weights and scores on Inputs, net present cost from the option sheets, so a
+councillor can change a weight and watch the ranking move. The switching values of the
+weights are results, as on the Sensitivity sheet.
+"""
+
+from __future__ import annotations
+
+from xlsxwriter.utility import xl_col_to_name
+
+from ..appraisal.evaluate import CATEGORY_WORDS, Appraised, cost_score
+from .layout import COL_TOTAL, IN_VALUE, cell
+
+SHEET = "Appraisal"
+
+
+def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
+    s, layout = writer.styles, writer.layout
+    appraisal = appraised.appraisal
+    names = appraised.names
+    inputs = {key: cell("Inputs", row, IN_VALUE, True, True) for key, row in layout.appraisal_rows.items()}
+    gateways = appraisal.gateways
+    sheet.write_string(0, 0, "Options appraisal: long list, gateway criteria and weighted scores", s.title)
+    sheet.write_string(1, 0, "The long list is cut to a shortlist by pass-or-fail gateways; the shortlist is scored "
+                             "against weighted criteria. Weights and scores are on Inputs; the affordability gateway "
+                             "and every total below are formulas.", s.subtitle)
+    first_gateway_col, result_col = 3, 3 + len(gateways)
+    sheet.set_column(0, 0, 44)
+    sheet.set_column(1, 2, 24)
+    sheet.set_column(first_gateway_col, result_col, 14)
+    sheet.set_column(result_col + 1, result_col + 1, 70, s.wrap)
+
+    # The long list and its gateways.
+    row = 3
+    sheet.write_string(row, 0, f"Long list: {len(appraised.long_list)} options, {len(gateways)} gateway criteria",
+                       s.section)
+    row += 1
+    headings = ["Option", "Category", "Costed as"] + [g.name for g in gateways] + ["Result", "Why it dropped out"]
+    for col, text in enumerate(headings):
+        sheet.write_string(row, col, text, s.heading)
+    sheet.set_row(row, 45)
+    for outcome in appraised.long_list:
+        row += 1
+        entry = outcome.entry
+        sheet.write_string(row, 0, entry.name, s.text)
+        sheet.write_string(row, 1, CATEGORY_WORDS[entry.category], s.text)
+        sheet.write_string(row, 2, names[entry.option] if entry.option else "not costed", s.text)
+        for offset, result in enumerate(outcome.gateways):
+            col = first_gateway_col + offset
+            words = "pass" if result.passed else "fail"
+            if result.computed:
+                totals = layout.options[entry.option]
+                cash = (f"{cell(totals.sheet, totals.total_row, layout.year_col(0), True, True)}:"
+                        f"{cell(None, totals.total_row, layout.last_year_col, True, True)}")
+                text = f'IF(MAX({cash})>{inputs[("budget", result.gateway.id)]},"fail","pass")'
+                writer._formula(sheet, row, col, text, words, s.text)
+            else:
+                sheet.write_string(row, col, words, s.input_text)
+            sheet.write_comment(row, col, result.reason + (f" (source: {result.source})" if result.source else ""),
+                                {"x_scale": 2})
+        results = (f"{xl_col_to_name(first_gateway_col)}{row + 1}:"
+                   f"{xl_col_to_name(result_col - 1)}{row + 1}")
+        verdict = "shortlisted" if outcome.shortlisted else "dropped"
+        if gateways:
+            writer._formula(sheet, row, result_col, f'IF(SUMPRODUCT(({results}="fail")*1)=0,"shortlisted","dropped")',
+                            verdict, s.bold)
+        else:
+            sheet.write_string(row, result_col, verdict, s.bold)
+        if outcome.dropped_because:
+            sheet.write_string(row, result_col + 1, outcome.dropped_because, s.wrap)
+
+    scored = appraised.scored
+    if not scored or not appraisal.criteria:
+        return
+    # The scoring matrix: a column per shortlisted option.
+    row += 3
+    low, high = appraisal.scale.low.value, appraisal.scale.high.value
+    sheet.write_string(row, 0, f"Scoring matrix: {len(scored)} shortlisted options, scored {low:g} to {high:g}",
+                       s.section)
+    row += 1
+    for col, text in enumerate(["Criterion", "Weight", ""] + [names[o.option] for o in scored]):
+        sheet.write_string(row, col, text, s.heading_right if col else s.heading)
+    sheet.set_row(row, 45)
+    first_col = 3
+    cols = [first_col + i for i in range(len(scored))]
+    first_criterion = row + 1
+    npc_row = first_criterion + len(appraisal.criteria) + 2
+    npcs = f"{cell(None, npc_row, cols[0], True, True)}:{cell(None, npc_row, cols[-1], True, True)}"
+    points = s.number("points")
+    for criterion in appraisal.criteria:
+        row += 1
+        sheet.write_string(row, 0, criterion.name + (" (scored from net present cost)" if criterion.from_npc else ""),
+                           s.text)
+        writer._formula(sheet, row, 1, inputs[("weight", criterion.id)], criterion.weight.value, s.number("rate"))
+        for col, option in zip(cols, scored):
+            if criterion.from_npc:
+                npc = cell(None, npc_row, col)
+                lo, hi = inputs[("scale", "low")], inputs[("scale", "high")]
+                text = (f"IF(MAX({npcs})=MIN({npcs}),{hi},{hi}-({hi}-{lo})*({npc}-MIN({npcs}))"
+                        f"/(MAX({npcs})-MIN({npcs})))")
+                value = cost_score(option.npc, [o.npc for o in scored], low, high)
+            else:
+                text = inputs[("score", option.entry.id, criterion.id)]
+                value = option.scores[criterion.id]
+                reason = option.entry.scores[criterion.id]
+                sheet.write_comment(row, col, reason.reason + (f" (source: {reason.source})" if reason.source else ""),
+                                    {"x_scale": 2})
+            writer._formula(sheet, row, col, text, value, points)
+    last_criterion = row
+    weights = f"{cell(None, first_criterion, 1, True, True)}:{cell(None, last_criterion, 1, True, True)}"
+    total_row, rank_row, npc_rank_row = last_criterion + 1, last_criterion + 2, last_criterion + 4
+    for label, at in (("Weighted score", total_row), ("Rank by weighted score (1 = preferred)", rank_row),
+                      ("Net present cost", npc_row), ("Rank by net present cost (1 = cheapest)", npc_rank_row)):
+        sheet.write_string(at, 0, label, s.bold)
+    totals = f"{cell(None, total_row, cols[0], True, True)}:{cell(None, total_row, cols[-1], True, True)}"
+    for col, option in zip(cols, scored):
+        scores = f"{cell(None, first_criterion, col)}:{cell(None, last_criterion, col)}"
+        writer._formula(sheet, total_row, col, f"SUMPRODUCT({weights},{scores})", option.weighted,
+                        s.number("points", bold=True))
+        writer._formula(sheet, rank_row, col, f"1+SUMPRODUCT(({totals}>{cell(None, total_row, col)})*1)",
+                        option.rank_by_score, s.number("flag"))
+        totals_layout = layout.options[option.option]
+        writer._formula(sheet, npc_row, col, cell(totals_layout.sheet, totals_layout.pv_total_row, COL_TOTAL),
+                        option.npc, s.number("£"))
+        writer._formula(sheet, npc_rank_row, col, f"1+SUMPRODUCT(({npcs}<{cell(None, npc_row, col)})*1)",
+                        option.rank_by_npc, s.number("flag"))
+    preferred, cheapest = appraised.preferred, appraised.cheapest
+    row = npc_rank_row + 2
+    sheet.write_string(row, 0, "Preferred by weighted score", s.bold)
+    sheet.write_string(row, 1, names[preferred.option], s.bold)
+    sheet.write_string(row + 1, 0, "Lowest net present cost on the shortlist", s.bold)
+    sheet.write_string(row + 1, 1, names[cheapest.option], s.text)
+
+    # Value for money: score against cost, one point an option.
+    chart = writer.workbook.add_chart({"type": "scatter"})
+    for col, option in zip(cols, scored):
+        chart.add_series({"name": names[option.option],
+                          "categories": [SHEET, npc_row, col, npc_row, col],
+                          "values": [SHEET, total_row, col, total_row, col],
+                          "marker": {"type": "circle", "size": 9}})
+    chart.set_title({"name": "Value for money: weighted score against net present cost"})
+    chart.set_x_axis({"name": "Net present cost (£)", "num_format": "£#,##0"})
+    chart.set_y_axis({"name": f"Weighted score ({low:g} to {high:g})", "min": low, "max": high})
+    chart.set_legend({"position": "right"})
+    chart.set_size({"width": 760, "height": 400})
+    sheet.insert_chart(row + 3, 0, chart)
+
+    # How far each weight would have to move to change the preferred option.
+    row += 25
+    sheet.write_string(row, 0, "Switching values of the weights (results, not formulas: costmodel solves them "
+                               "exactly, each weight moving while the others scale to keep 100%)", s.section)
+    row += 1
+    words_col = result_col + 1  # the wide column
+    for col, text in ((0, "Criterion"), (1, "Weight now"), (2, "Changes below"), (3, "Changes above"),
+                      (words_col, "In words")):
+        sheet.write_string(row, col, text, s.heading)
+    for switch in appraised.switches:
+        row += 1
+        sheet.write_string(row, 0, switch.criterion.name, s.text)
+        sheet.write_number(row, 1, switch.weight, s.number("rate", "fixed"))
+        for col, found in ((2, switch.below), (3, switch.above)):
+            if found is None:
+                sheet.write_string(row, col, "never", s.fixed_text)
+            else:
+                sheet.write_number(row, col, found[0], s.number("rate", "fixed"))
+        sheet.write_string(row, words_col, appraised.in_words(switch), s.wrap)
