@@ -95,3 +95,22 @@ def test_isle_of_wight_ranks_the_papers_recommendation_first():
     """The paper recommends extending the Hampshire partnership (para 2); the scenario agrees."""
     summary = costmodel.project(costmodel.load_scenario(SCENARIOS / "isle-of-wight-2017.yaml")).summary
     assert summary.set_index("option").loc["hampshire", "rank"] == 1
+
+
+def test_worcestershire_carries_its_long_list_of_16_cut_to_5_and_scores_the_shortlist():
+    """Seed 002 (the panel minutes): 16 models in 4 categories, cut to a shortlist of 5 by gateway criteria."""
+    from collections import Counter
+
+    from costmodel.appraisal.evaluate import appraise
+
+    projection = costmodel.project(costmodel.load_scenario(SCENARIOS / "worcestershire-2017.yaml"))
+    appraised = appraise(projection)
+    assert len(appraised.long_list) == 16
+    assert set(Counter(o.entry.category for o in appraised.long_list)) == {
+        "in_house", "partnership_or_collaboration", "new_delivery_vehicle", "commissioning"}
+    shortlisted = [o.entry.option for o in appraised.long_list if o.shortlisted]
+    assert shortlisted == [option.id for option in projection.scenario.options]  # the 5 costed options
+    assert all(o.dropped_because for o in appraised.long_list if not o.shortlisted)
+    assert sum(c.weight.value for c in appraised.appraisal.criteria) == pytest.approx(1.0)
+    assert {s.option for s in appraised.scored} == set(shortlisted)
+    assert len(appraised.switches) == len(appraised.appraisal.criteria)

@@ -32,11 +32,16 @@ CATEGORY_WORDS = {
 @dataclass
 class GatewayOutcome:
     gateway: Gateway
-    passed: bool
+    #: None: not assessed, the option having failed an earlier gateway.
+    passed: bool | None
     reason: str
     source: str | None
     #: Worked out from the projection (an affordability gateway for a costed option).
     computed: bool = False
+
+    @property
+    def words(self) -> str:
+        return {True: "pass", False: "fail", None: "not assessed"}[self.passed]
 
 
 @dataclass
@@ -46,11 +51,11 @@ class LongListOutcome:
 
     @property
     def shortlisted(self) -> bool:
-        return all(outcome.passed for outcome in self.gateways)
+        return all(outcome.passed is True for outcome in self.gateways)
 
     @property
     def dropped_because(self) -> str | None:
-        failed = [f"{o.gateway.name}: {o.reason}" for o in self.gateways if not o.passed]
+        failed = [f"{o.gateway.name}: {o.reason}" for o in self.gateways if o.passed is False]
         return "; ".join(failed) or None
 
 
@@ -111,7 +116,7 @@ class Appraised:
             "scale": {"low": appraisal.scale.low.value, "high": appraisal.scale.high.value},
             "long_list": [{
                 "id": o.entry.id, "name": o.entry.name, "category": o.entry.category, "option": o.entry.option,
-                "gateways": [{"gateway": g.gateway.id, "result": "pass" if g.passed else "fail", "reason": g.reason,
+                "gateways": [{"gateway": g.gateway.id, "result": g.words, "reason": g.reason,
                               "computed": g.computed, "source": g.source} for g in o.gateways],
                 "shortlisted": o.shortlisted, "dropped_because": o.dropped_because,
             } for o in self.long_list],
@@ -154,7 +159,9 @@ def appraise(projection: Projection) -> Appraised | None:
 
 def _gateway(gateway: Gateway, entry: LongListOption, projection: Projection) -> GatewayOutcome:
     if gateway.budget is None or entry.option is None:
-        stated = entry.gateways[gateway.id]
+        stated = entry.gateways.get(gateway.id)
+        if stated is None:
+            return GatewayOutcome(gateway, None, "not assessed: it failed an earlier gateway", None)
         return GatewayOutcome(gateway, stated.result == "pass", stated.reason, stated.source)
     cash = projection.option(entry.option).cash()
     budget = gateway.budget.value

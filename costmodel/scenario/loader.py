@@ -331,8 +331,14 @@ def _check_appraisal(appraisal, scenario: Scenario):
             elif gateway.budget is not None and entry.option is not None:
                 yield here + ("gateways", gateway_id), (f"'{gateway_id}' is worked out from the projection for a "
                                                         f"costed option; remove the stated result")
-        missing = [g.id for g in appraisal.gateways if g.id not in entry.gateways
-                   and not (g.budget is not None and entry.option is not None)]
+        # Gateways are applied in order: after the first an option fails, the rest need no result.
+        missing = []
+        for gateway in appraisal.gateways:
+            stated = entry.gateways.get(gateway.id)
+            if stated is not None and stated.result == "fail":
+                break
+            if stated is None and not (gateway.budget is not None and entry.option is not None):
+                missing.append(gateway.id)
         if missing:
             yield here + ("gateways",), f"no result for gateway{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
         failed = [g for g, result in entry.gateways.items() if result.result == "fail"]

@@ -49,7 +49,10 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
         sheet.write_string(row, 2, names[entry.option] if entry.option else "not costed", s.text)
         for offset, result in enumerate(outcome.gateways):
             col = first_gateway_col + offset
-            words = "pass" if result.passed else "fail"
+            words = result.words
+            if result.passed is None:
+                sheet.write_string(row, col, words, s.fixed_text)
+                continue
             if result.computed:
                 totals = layout.options[entry.option]
                 cash = (f"{cell(totals.sheet, totals.total_row, layout.year_col(0), True, True)}:"

@@ -43,9 +43,9 @@ appraisal:
     - id: outsource
       name: Outsource to a private provider
       category: commissioning
+      # Failing the first gateway, it is not assessed against the second.
       gateways:
         accountable: {result: fail, reason: statutory functions cannot be contracted out}
-        affordable: {result: pass, reason: a provider's estimate}
     - id: mutual
       name: Staff mutual
       category: new_delivery_vehicle
@@ -78,6 +78,7 @@ def test_gateways_cut_the_long_list_and_say_why(appraised):
     assert outcome["outsource"].dropped_because == ("Keeps statutory accountability with the council: statutory "
                                                      "functions cannot be contracted out")
     assert outcome["base"].gateways[1].passed  # £1,000,000 is within £1,100,000
+    assert outcome["outsource"].gateways[1].words == "not assessed"
 
 
 def test_weighted_scores_and_both_rankings(appraised):
