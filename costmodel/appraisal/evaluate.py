@@ -165,7 +165,7 @@ def _gateway(gateway: Gateway, entry: LongListOption, projection: Projection) ->
         return GatewayOutcome(gateway, stated.result == "pass", stated.reason, stated.source)
     cash = projection.option(entry.option).cash()
     budget = gateway.budget.value
-    over = np.nonzero(cash > budget + 0.005)[0]
+    over = np.nonzero(cash > budget)[0]  # exactly as the workbook's formula, MAX(cash) > budget
     if over.size:
         year = over[0]
         reason = (f"cash in {financial_year_label(projection.years[year])} (£{cash[year]:,.0f}) is above the "

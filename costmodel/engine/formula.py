@@ -180,11 +180,13 @@ class BinOp(Expr):
         return product
 
     def factors(self) -> list[Expr]:
-        """The factors of a chain of products, a * b * c, however it is bracketed."""
-        if self.op != "*":
-            return [self]
-        return [factor for side in (self.left, self.right)
+        """The factors of a chain of products, a * b * c, however it is bracketed (worked out once)."""
+        if "_factors" not in self.__dict__:
+            # A frozen tree: kept beside the node's fields, as functools.cached_property would.
+            self.__dict__["_factors"] = [self] if self.op != "*" else [
+                factor for side in (self.left, self.right)
                 for factor in (side.factors() if isinstance(side, BinOp) else [side])]
+        return self.__dict__["_factors"]
 
     @property
     def outer_precedence(self):

@@ -103,6 +103,16 @@ def build_timeline(scenario: Scenario, option: Option, reference: bool = False,
     return Timeline(years, series, inputs)
 
 
+def _step_of(key: str, formula):
+    """(numpy op, the step) where `formula` is Prev(key) times or divided by a step that needs no Prev."""
+    from .formula import BinOp
+
+    if not (isinstance(formula, BinOp) and formula.op in ("*", "/") and isinstance(formula.left, Prev)
+            and formula.left.name == key and not any(kind == "prev" for kind, _ in formula.right.names())):
+        return None
+    return (np.multiply if formula.op == "*" else np.divide), formula.right
+
+
 class _TimelineEnv:
     """Evaluates timeline rows; a row that refers to its previous column goes column by column."""
 
@@ -118,6 +128,18 @@ class _TimelineEnv:
             return np.broadcast_to(np.asarray(formula.evaluate(self), dtype=float), shape).copy()
         out = np.zeros(shape)
         self._partial[key] = out
+        step = _step_of(key, formula)
+        if step is not None:
+            # An index or factor that moves from its previous column by a step (x (1 + inflation),
+            # / (1 + discount rate)): the steps for every column at once, then one pass along them,
+            # the same arithmetic as column by column without walking the formula once a column.
+            op, rest = step
+            steps = np.broadcast_to(np.asarray(rest.evaluate(self), dtype=float), shape)
+            previous = np.full(shape[:-1], TIMELINE_OPENING[key])
+            for column in range(shape[-1]):
+                previous = op(previous, steps[..., column])
+                out[..., column] = previous
+            return out
         for column in range(shape[-1]):
             self._column = column
             out[..., column:column + 1] = np.asarray(formula.evaluate(self), dtype=float)

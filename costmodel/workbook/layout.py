@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 
 from ..engine.categories import CATEGORIES
 from ..engine.instances import GroupInstances, LineInstance
@@ -92,8 +93,19 @@ OPTION_WIDE = ("go_live_year", "go_live_month_offset", "pension_rate", "own_levy
 
 
 def cell(sheet: str | None, row: int, col: int, row_abs: bool = False, col_abs: bool = False) -> str:
-    ref = xl_rowcol_to_cell(row, col, row_abs, col_abs)
-    return f"{quote_sheetname(sheet)}!{ref}" if sheet else ref
+    """A reference such as E7, $D$5 or 'in-house'!F12 (a workbook's formulas make tens of thousands)."""
+    ref = f"{'$' if col_abs else ''}{_column(col)}{'$' if row_abs else ''}{row + 1}"
+    return f"{_quoted(sheet)}!{ref}" if sheet else ref
+
+
+@lru_cache(maxsize=None)
+def _column(col: int) -> str:
+    return xl_col_to_name(col)
+
+
+@lru_cache(maxsize=None)
+def _quoted(sheet: str) -> str:
+    return quote_sheetname(sheet)
 
 
 def choice_words(name: str, value: str) -> tuple[str, str]:

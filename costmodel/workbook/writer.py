@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
-import re
 from pathlib import Path
 
 import numpy as np
@@ -78,25 +77,29 @@ SHEET_PURPOSES = [
 ]
 
 
-#: The functions XlsxWriter 3 renames for Excel 365 (its dynamic-array list, written as it writes
-#: them, "\SINGLE" included). A formula naming none of them is written as it stands.
-_RENAMED_BY_XLSXWRITER = re.compile(
-    r"\b(?:ANCHORARRAY|BYCOL|BYROW|CHOOSECOLS|CHOOSEROWS|DROP|EXPAND|FILTER|HSTACK|LAMBDA|MAKEARRAY|MAP|"
-    r"RANDARRAY|REDUCE|SCAN|SEQUENCE|SORT|SORTBY|SWITCH|TAKE|TEXTSPLIT|TOCOL|TOROW|UNIQUE|VSTACK|WRAPCOLS|"
-    r"WRAPROWS|XLOOKUP)\(|\SINGLE\(")
+#: The functions XlsxWriter 3 renames for Excel 365 (its dynamic-array list; "INGLE(" because it
+#: looks for SINGLE as "\\SINGLE\\(", any character then INGLE). A formula holding none of these
+#: texts is one XlsxWriter would leave as it is.
+_RENAMED_BY_XLSXWRITER = (
+    "ANCHORARRAY(", "BYCOL(", "BYROW(", "CHOOSECOLS(", "CHOOSEROWS(", "DROP(", "EXPAND(", "FILTER(", "HSTACK(",
+    "LAMBDA(", "MAKEARRAY(", "MAP(", "RANDARRAY(", "REDUCE(", "SCAN(", "INGLE(", "SEQUENCE(", "SORT(", "SORTBY(",
+    "SWITCH(", "TAKE(", "TEXTSPLIT(", "TOCOL(", "TOROW(", "UNIQUE(", "VSTACK(", "WRAPCOLS(", "WRAPROWS(",
+    "XLOOKUP(", "_xlfn.")
 
 
 class FormulaSheet(Worksheet):
     """XlsxWriter's worksheet, with one search for newer function names where it makes thirty.
 
     XlsxWriter runs a regular expression for each Excel 365 function it renames, on every formula:
-    a quarter of the time to write a small workbook. None of costmodel's formulas names one, so one
-    combined search finds that and the formula is written as XlsxWriter would write it; any formula
-    that does name one goes through XlsxWriter's own preparation unchanged.
+    a quarter of the time to write a small workbook. None of costmodel's formulas names one; a
+    formula holding none of their names is written as XlsxWriter would write it, and any formula
+    that might name one (the text appears anywhere in it) goes through XlsxWriter's own
+    preparation unchanged.
     """
 
     def _prepare_formula(self, formula, expand_future_functions=False):
-        if self.use_future_functions or expand_future_functions or _RENAMED_BY_XLSXWRITER.search(formula):
+        if self.use_future_functions or expand_future_functions or any(
+                name in formula for name in _RENAMED_BY_XLSXWRITER):
             return super()._prepare_formula(formula, expand_future_functions)
         if formula.startswith("{"):
             formula = formula[1:]
