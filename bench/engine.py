@@ -35,6 +35,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_scenario import scenario_text  # noqa: E402
+from timing import best_of  # noqa: E402
 
 from costmodel.engine.projection import project  # noqa: E402
 from costmodel.engine.timeline import build_timeline  # noqa: E402
@@ -44,15 +45,6 @@ OPTIONS, YEARS = 10, 30
 SCALING_TARGET, SPEED_TARGET = 12.0, 1 / 3
 #: The speed target is judged from this many posts up (see the module's docstring).
 SPEED_JUDGED_FROM = 10_000
-
-
-def best_of(runs: int, work) -> tuple[float, object]:
-    best, result = float("inf"), None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = work()
-        best = min(best, time.perf_counter() - start)
-    return best, result
 
 
 def kernel_inputs(scenario):
@@ -147,10 +139,11 @@ def main(argv: list[str] | None = None) -> int:
     scale = [later["posts"] / earlier["posts"] for earlier, later in zip(rows, rows[1:])]
     # 10x the posts may cost 12x the time: the allowance scales with each step's growth in posts.
     scaling_ok = all(g <= SCALING_TARGET * s / 10 for g, s in zip(growth, scale))
-    judged = [row for row in rows if row["posts"] >= SPEED_JUDGED_FROM] or rows
-    speed = min(row["speed_vs_kernel"] for row in judged)
+    judged = [row for row in rows if row["posts"] >= SPEED_JUDGED_FROM]
+    speed = min(row["speed_vs_kernel"] for row in judged) if judged else None
+    speed_ok = speed is not None and speed >= SPEED_TARGET
     figures = {"rows": rows, "time_growth": growth, "posts_growth": scale,
-               "scaling_ok": scaling_ok, "worst_speed_vs_kernel": speed, "speed_ok": speed >= SPEED_TARGET}
+               "scaling_ok": scaling_ok, "worst_speed_vs_kernel": speed, "speed_ok": speed_ok}
     if args.json:
         print(json.dumps(figures, indent=2))
         return 0
@@ -162,9 +155,13 @@ def main(argv: list[str] | None = None) -> int:
     for g, s, earlier in zip(growth, scale, rows):
         print(f"{s:.0f}x the posts from {earlier['posts']:,}: {g:.1f}x the time "
               f"(target <= {SCALING_TARGET * s / 10:.0f}x)")
+    if speed is None:
+        print(f"engine scaling: {'PASS' if scaling_ok else 'FAIL'}; speed not judged: no size from "
+              f"{SPEED_JUDGED_FROM:,} posts was run")
+        return 0
     print(f"engine scaling: {'PASS' if scaling_ok else 'FAIL'}; speed from {SPEED_JUDGED_FROM:,} posts: the engine "
           f"reaches {speed:.2f} of the bare kernel's speed (target >= {SPEED_TARGET:.2f}): "
-          f"{'PASS' if speed >= SPEED_TARGET else 'FAIL'}")
+          f"{'PASS' if speed_ok else 'FAIL'}")
     return 0
 
 

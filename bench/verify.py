@@ -24,12 +24,12 @@ import io
 import json
 import sys
 import tempfile
-import time
 import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_scenario import scenario_text  # noqa: E402
+from timing import best_of  # noqa: E402
 
 from costmodel.audit.verify import verify  # noqa: E402
 from costmodel.engine.projection import project  # noqa: E402
@@ -38,15 +38,6 @@ from costmodel.workbook.writer import build_workbook  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 3.0
-
-
-def best_of(runs: int, work) -> tuple[float, object]:
-    best, result = float("inf"), None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = work()
-        best = min(best, time.perf_counter() - start)
-    return best, result
 
 
 def recompressed(book: bytes) -> bytes:

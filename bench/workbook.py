@@ -36,6 +36,7 @@ import xlsxwriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_scenario import scenario_text  # noqa: E402
+from timing import best_of  # noqa: E402
 
 from costmodel.engine.projection import project  # noqa: E402
 from costmodel.scenario.loader import load_scenario, load_scenario_text  # noqa: E402
@@ -44,15 +45,6 @@ from costmodel.workbook.writer import build_workbook, workbook_uncertainty  # no
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 2.0
-
-
-def best_of(runs: int, work) -> tuple[float, object]:
-    best, result = float("inf"), None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = work()
-        best = min(best, time.perf_counter() - start)
-    return best, result
 
 
 def cells_of(book: bytes) -> list[tuple[str, list[tuple[int, int, str, object]]]]:
