@@ -691,12 +691,18 @@ def sensitivity(scenario_path: Path, json_path: str | None, output: Path | None,
         from .engine.projection import project
 
         weights = appraise(project(scenario))
-        data["weight_switching_values"] = weights.to_json()["weight_switching_values"]
+        appraisal_json = weights.to_json()
+        data["weight_switching_values"] = appraisal_json["weight_switching_values"]
+        data["score_switching_values"] = appraisal_json["score_switching_values"]
     _write_outputs(data, book, json_path, output, [scenario_path], force)
     click.echo(render_sensitivity(result), err=json_path == "-")
     if weights is not None and weights.switches:
         click.echo("\nWeights of the appraisal (how far each would have to move to change the preferred option):\n"
                    + "\n".join(f"  {weights.in_words(switch)}" for switch in weights.switches), err=json_path == "-")
+        if weights.score_switches:
+            click.echo("\nScores that could change the preferred option within the scale:\n"
+                       + "\n".join(f"  {weights.score_in_words(switch)}" for switch in weights.score_switches),
+                       err=json_path == "-")
 
 
 @cli.command(epilog=_EPILOG)

@@ -81,12 +81,26 @@ class WeightSwitch:
 
 
 @dataclass
+class ScoreSwitch:
+    """The score at which one option's score on one criterion would change the preferred option."""
+
+    option: str
+    criterion: Criterion
+    score: float
+    at: float
+    #: The preferred option losing its place (its score falling), or another taking it (rising).
+    falling: bool
+
+
+@dataclass
 class Appraised:
     appraisal: Appraisal
     long_list: list[LongListOutcome]
     scored: list[ScoredOption]
     switches: list[WeightSwitch] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
+    #: Only the scores that could change the preferred option within the scale.
+    score_switches: list[ScoreSwitch] = field(default_factory=list)
 
     @property
     def preferred(self) -> ScoredOption | None:
@@ -108,6 +122,14 @@ class Appraised:
                     f"(0% to 100%, the others scaled to keep 100%)")
         return (f"{self.names[preferred.option]} stops being preferred only if the weight on {name} "
                 f"(now {switch.weight * 100:.1f}%) {' or '.join(parts)}, the other weights scaled to keep 100%")
+
+    def score_in_words(self, switch: ScoreSwitch) -> str:
+        name = self.names[switch.option]
+        if switch.falling:
+            return (f"{name} stops being preferred if its score on {switch.criterion.name} falls below "
+                    f"{switch.at:.2f} (now {switch.score:g})")
+        return (f"{name} becomes preferred if its score on {switch.criterion.name} rises above "
+                f"{switch.at:.2f} (now {switch.score:g})")
 
     def to_json(self) -> dict:
         appraisal = self.appraisal
@@ -134,6 +156,10 @@ class Appraised:
                 "above": None if w.above is None else {"at": round(w.above[0], 6), "to_option": w.above[1]},
                 "in_words": self.in_words(w),
             } for w in self.switches] if preferred else [],
+            "score_switching_values": [{
+                "option": w.option, "criterion": w.criterion.id, "score": w.score, "at": round(w.at, 6),
+                "direction": "falls below" if w.falling else "rises above", "in_words": self.score_in_words(w),
+            } for w in self.score_switches],
         }
 
 
@@ -154,7 +180,38 @@ def appraise(projection: Projection) -> Appraised | None:
     if scored:
         result.switches = [_weight_switch(appraisal, criterion, scored, result.preferred)
                            for criterion in appraisal.criteria]
+        result.score_switches = _score_switches(appraisal, scored, result.preferred)
     return result
+
+
+def _score_switches(appraisal: Appraisal, scored: list[ScoredOption], preferred: ScoredOption) -> list[ScoreSwitch]:
+    """For each judged score, the value that would change the preferred option, where the scale allows one.
+
+    A score moves its option's weighted total by its weight for each point: the preferred option
+    loses its place when its total falls to the best of the rest; another takes it when its total
+    rises to the preferred one's.
+    """
+    low, high = appraisal.scale.low.value, appraisal.scale.high.value
+    others = [option for option in scored if option is not preferred]
+    if not others:
+        return []
+    runner_up = max(option.weighted for option in others)
+    out = []
+    for criterion in appraisal.criteria:
+        weight = criterion.weight.value
+        if criterion.from_npc is not None or weight <= 0:
+            continue
+        for option in scored:
+            score = option.scores[criterion.id]
+            if option is preferred:
+                at = score - (option.weighted - runner_up) / weight
+                if at >= low:
+                    out.append(ScoreSwitch(option.option, criterion, score, at, falling=True))
+            else:
+                at = score + (preferred.weighted - option.weighted) / weight
+                if at <= high:
+                    out.append(ScoreSwitch(option.option, criterion, score, at, falling=False))
+    return out
 
 
 def _gateway(gateway: Gateway, entry: LongListOption, projection: Projection) -> GatewayOutcome:

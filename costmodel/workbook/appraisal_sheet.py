@@ -3,7 +3,7 @@
 The gateway an option's costs decide (affordability) and everything in the scoring matrix are
 live formulas: weights and scores on Inputs, net present cost from the option sheets, so a
 councillor can change a weight and watch the ranking move. The switching values of the
-weights are results, as on the Sensitivity sheet.
+weights and scores are results, as on the Sensitivity sheet.
 """
 
 from __future__ import annotations
@@ -169,3 +169,21 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
             else:
                 sheet.write_number(row, col, found[0], s.number("rate", "fixed"))
         sheet.write_string(row, words_col, appraised.in_words(switch), s.wrap)
+
+    # How far each judged score would have to move, where the scale allows it.
+    row += 2
+    sheet.write_string(row, 0, "Scores that could change the preferred option within the scale (results, "
+                               "not formulas)", s.section)
+    row += 1
+    if not appraised.score_switches:
+        sheet.write_string(row, 0, "None: no single score, moved anywhere on the scale, changes the preferred option.",
+                           s.note)
+        return
+    for col, text in ((0, "Option and criterion"), (1, "Score now"), (2, "Changes at"), (words_col, "In words")):
+        sheet.write_string(row, col, text, s.heading)
+    for switch in appraised.score_switches:
+        row += 1
+        sheet.write_string(row, 0, f"{names[switch.option]}: {switch.criterion.name}", s.text)
+        sheet.write_number(row, 1, switch.score, s.number("points", "fixed"))
+        sheet.write_number(row, 2, switch.at, s.number("points", "fixed"))
+        sheet.write_string(row, words_col, appraised.score_in_words(switch), s.wrap)

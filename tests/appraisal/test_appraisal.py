@@ -136,3 +136,17 @@ def test_run_prints_the_appraisal_and_sensitivity_reports_each_weights_switching
     weights = json.loads((tmp_path / "s.json").read_text())["weight_switching_values"]
     cost = next(w for w in weights if w["criterion"] == "cost")
     assert cost["above"] == {"at": round(7 / 27, 6), "to_option": "trust"} and cost["below"] is None
+
+
+def test_each_score_that_could_change_the_preferred_option_within_the_scale(appraised):
+    switches = {(w.option, w.criterion.id): w for w in appraised.score_switches}
+    # base leads 3.5 to 3.1. Its outcomes score (weight 50%) falls to 4 - 0.4 / 0.5 = 3.2 before the
+    # trust draws level; its control score (30%) to 5 - 0.4 / 0.3 = 3.667.
+    assert switches[("base", "outcomes")].at == pytest.approx(3.2)
+    assert switches[("base", "control")].at == pytest.approx(5 - 0.4 / 0.3)
+    # The trust rises to base's total with outcomes 3 + 0.4 / 0.5 = 3.8, or control 2 + 0.4 / 0.3.
+    assert switches[("trust", "outcomes")].at == pytest.approx(3.8)
+    assert switches[("trust", "control")].at == pytest.approx(2 + 0.4 / 0.3)
+    assert "cost" not in {criterion for _, criterion in switches}  # scored from NPC, not judged
+    assert appraised.score_in_words(switches[("trust", "outcomes")]) == (
+        "A trust becomes preferred if its score on Quality of outcomes for children rises above 3.80 (now 3)")
