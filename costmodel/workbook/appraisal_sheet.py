@@ -12,6 +12,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from ..appraisal.evaluate import CATEGORY_WORDS, Appraised, cost_score
 from .layout import COL_TOTAL, IN_VALUE, cell
+from .styles import wrapped_height
 
 SHEET = "Appraisal"
 
@@ -27,10 +28,14 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
                              "against weighted criteria. Weights and scores are on Inputs; the affordability gateway "
                              "and every total below are formulas.", s.subtitle)
     first_gateway_col, result_col = 3, 3 + len(gateways)
-    sheet.set_column(0, 0, 44)
-    sheet.set_column(1, 2, 24)
-    sheet.set_column(first_gateway_col, result_col, 14)
-    sheet.set_column(result_col + 1, result_col + 1, 70, s.wrap)
+    # Neither Excel nor LibreOffice sizes rows of wrapped text on opening, so rows are made tall
+    # enough here for the longest text they hold, at the column's width in characters.
+    name_width, narrow, why_width = 60, 15, 70
+    sheet.set_column(0, 0, name_width)
+    sheet.set_column(1, 1, 26)
+    sheet.set_column(2, 2, 40)
+    sheet.set_column(first_gateway_col, result_col, narrow)
+    sheet.set_column(result_col + 1, result_col + 1, why_width, s.wrap)
 
     # The long list and its gateways.
     row = 3
@@ -40,7 +45,7 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
     headings = ["Option", "Category", "Costed as"] + [g.name for g in gateways] + ["Result", "Why it dropped out"]
     for col, text in enumerate(headings):
         sheet.write_string(row, col, text, s.heading)
-    sheet.set_row(row, 45)
+    sheet.set_row(row, max(wrapped_height(g.name, narrow - 2) for g in gateways) if gateways else 15)
     for outcome in appraised.long_list:
         row += 1
         entry = outcome.entry
@@ -73,6 +78,7 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
             sheet.write_string(row, result_col, verdict, s.bold)
         if outcome.dropped_because:
             sheet.write_string(row, result_col + 1, outcome.dropped_because, s.wrap)
+            sheet.set_row(row, wrapped_height(outcome.dropped_because, why_width - 4))
 
     scored = appraised.scored
     if not scored or not appraisal.criteria:
@@ -85,7 +91,7 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
     row += 1
     for col, text in enumerate(["Criterion", "Weight", ""] + [names[o.option] for o in scored]):
         sheet.write_string(row, col, text, s.heading_right if col else s.heading)
-    sheet.set_row(row, 45)
+    sheet.set_row(row, max(wrapped_height(names[o.option], narrow - 2) for o in scored))
     first_col = 3
     cols = [first_col + i for i in range(len(scored))]
     first_criterion = row + 1
@@ -169,6 +175,7 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
             else:
                 sheet.write_number(row, col, found[0], s.number("rate", "fixed"))
         sheet.write_string(row, words_col, appraised.in_words(switch), s.wrap)
+        sheet.set_row(row, wrapped_height(appraised.in_words(switch), why_width - 4))
 
     # How far each judged score would have to move, where the scale allows it.
     row += 2
@@ -187,3 +194,4 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
         sheet.write_number(row, 1, switch.score, s.number("points", "fixed"))
         sheet.write_number(row, 2, switch.at, s.number("points", "fixed"))
         sheet.write_string(row, words_col, appraised.score_in_words(switch), s.wrap)
+        sheet.set_row(row, wrapped_height(appraised.score_in_words(switch), why_width - 4))

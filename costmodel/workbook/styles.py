@@ -54,3 +54,9 @@ class Styles:
                 spec.update(bold=True, top=1)
             self._cache[key] = self.workbook.add_format(spec)
         return self._cache[key]
+
+
+def wrapped_height(text: str, characters_a_line: int) -> float:
+    """A row tall enough for wrapped text, since neither Excel nor LibreOffice sizes it on opening."""
+    lines = max(1, -(-len(text) // characters_a_line))
+    return 15.0 * lines

@@ -51,7 +51,7 @@ from .layout import (
     cell,
     choice_words,
 )
-from .styles import MONEY, Styles
+from .styles import MONEY, Styles, wrapped_height
 
 #: The heading of the run record on the Cover, written with --manifest.
 RUN_RECORD = "Run record"
@@ -1102,7 +1102,7 @@ class WorkbookWriter:
         if meta.description:
             sheet.write_string(row, 0, "Description", s.bold)
             _text(sheet, row, 1, meta.description.strip(), s.wrap)
-            sheet.set_row(row, _wrapped_height(meta.description, 120))
+            sheet.set_row(row, wrapped_height(meta.description, 120))
             row += 1
         row += 1
         sheet.write_string(row, 0, "Lowest net present cost", s.bold)
@@ -1192,7 +1192,7 @@ class WorkbookWriter:
         for label, text in pairs:
             sheet.write_string(row, 0, label, self.styles.bold)
             sheet.write_string(row, 1, text, self.styles.wrap)
-            sheet.set_row(row, _wrapped_height(text, 120))
+            sheet.set_row(row, wrapped_height(text, 120))
             row += 1
         return row
 
@@ -1203,12 +1203,6 @@ def _text(sheet, row, col, value, fmt) -> None:
     """Scenario text is always text: a name starting with '=' stays a name."""
     if value:
         sheet.write_string(row, col, str(value), fmt)
-
-
-def _wrapped_height(text: str, characters_a_line: int) -> float:
-    """A row tall enough for wrapped text, since neither Excel nor LibreOffice sizes it on opening."""
-    lines = max(1, -(-len(text) // characters_a_line))
-    return 15.0 * lines
 
 
 def _escape_header(text: str) -> str:
