@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..engine.projection import Projection, project
-from ..scenario.loader import _fill_ids, cross_check, load_scenario_text
+from ..scenario.loader import _fill_ids, load_scenario_text, settle
 from ..scenario.problems import Problem, ScenarioError
 from ..scenario.schema import Scenario
 from ..scenario.units import UnitError, parse_amount, parse_rate
@@ -187,7 +187,7 @@ def _try_scenario(data) -> Scenario | None:
         scenario = Scenario.model_validate(copy.deepcopy(data))
     except ValidationError:
         return None
-    return None if cross_check(scenario) else scenario
+    return None if settle(scenario) else scenario
 
 
 def _leaves(node, path: tuple = (), items: dict | None = None) -> dict[tuple, object]:
@@ -259,8 +259,9 @@ def _apply(state: dict, change: Change) -> None:
     """Set (or remove) one leaf of the plain scenario data."""
     *parents, last = change.path
     node = state
-    for part in parents:
-        node = _child(node, part, create=True)
+    for index, part in enumerate(parents):
+        # A section the old side lacks is made, as a list where what goes in it is a list item.
+        node = _child(node, part, holds_items=isinstance(change.path[index + 1], tuple))
     if isinstance(last, tuple):  # a whole list item
         items = node
         existing = [i for i, item in enumerate(items) if item.get("id") == last[1]]
@@ -284,11 +285,11 @@ def _apply(state: dict, change: Change) -> None:
         node[last] = copy.deepcopy(change.new)
 
 
-def _child(node, part, create: bool):
+def _child(node, part, holds_items: bool):
     if isinstance(part, tuple):
         return next(item for item in node if item.get("id") == part[1])
     if part not in node or node[part] is None:
-        node[part] = {}
+        node[part] = [] if holds_items else {}
     child = node[part]
     if not isinstance(child, (dict, list)):
         # A bare figure gains a range or a source: write it in full.

@@ -65,11 +65,8 @@ def _load(raw: bytes, name: str) -> Scenario:
                      for loc, message in _raw_problems(data) if format_path(loc) not in reported]
         raise ScenarioError(problems) from None
     _attach_lines(scenario, (), lines)
-    shared = list(_staffing_reference_problems(scenario))
-    if not shared:
-        _share_staffing(scenario)
     problems = [Problem(name, line_of(lines, loc), format_path(loc), message)
-                for loc, message in shared or cross_check(scenario)]
+                for loc, message in settle(scenario)]
     if problems:
         raise ScenarioError(problems)
     scenario._source_path = name
@@ -255,6 +252,18 @@ def _attach_lines(node: object, loc: tuple, lines: Lines) -> None:
 
 
 # --------------------------------------------------------------------------- cross-checks
+
+def settle(scenario: Scenario) -> list[tuple[tuple, str]]:
+    """Give options that name another's staffing that list, then every whole-scenario check.
+
+    What every validated scenario goes through, whether read from a file or built in between
+    two by `costmodel diff`. A broken staffing_same_as is reported beside every other problem
+    (the options concerned are then checked with no posts)."""
+    shared = list(_staffing_reference_problems(scenario))
+    if not shared:
+        _share_staffing(scenario)
+    return shared + cross_check(scenario)
+
 
 def cross_check(scenario: Scenario) -> list[tuple[tuple, str]]:
     """Problems no single field can see: baselines, ids, years, references."""
@@ -444,7 +453,7 @@ def _staffing_reference_problems(scenario: Scenario):
         if option.staffing:
             yield loc, "list the posts under staffing or name another option's with staffing_same_as, not both"
         elif target is None:
-            yield loc, _no_such("option", target_id, by_id)
+            yield loc, _no_such("option", target_id, [other for other in by_id if other != option.id])
         elif target is option:
             yield loc, "an option cannot take its staffing from itself"
         elif target.staffing_same_as is not None:

@@ -5,11 +5,12 @@ Anchors and aliases are refused while parsing, before anything is expanded,
 so an alias bomb costs nothing. Duplicate keys are refused.
 
 Two readers give the same data. The fast one builds it straight from the
-events of ruamel's C parser (libyaml), about a hundred times faster than the
+events of ruamel's C parser (libyaml), about thirty times faster than the
 pure-Python reader, which matters for a county's establishment list of many
-thousand posts. Where the file has a problem, the pure-Python reader says what
-it is (its messages are the ones a finance officer sees), unless the file is
-so large that re-reading it would take longer than the message is worth.
+thousand posts. libyaml follows YAML 1.1 in a few corners (a ':' inside a
+plain value in braces, as in a web address; U+2028 as a line break), so a file
+it refuses, or one holding such a character, is read by the pure-Python reader,
+whose data and messages are the ones a finance officer sees.
 """
 
 from __future__ import annotations
@@ -34,9 +35,9 @@ except ImportError:  # pragma: no cover - installed with costmodel on CPython
 #: A scenario listing a county's every post runs to a few megabytes; one larger than
 #: this is not a scenario, so refuse it before parsing.
 MAX_BYTES = 64 * 1024 * 1024
-#: Up to this size, a file with a problem is re-read by the pure-Python reader for its
-#: clearer messages (about ten seconds a megabyte); beyond it, libyaml's message is given.
-EXPLAIN_BYTES = 1024 * 1024
+#: Characters libyaml takes as line breaks and the pure reader, like an editor, does not: a
+#: file holding one is read by the pure reader, so every line number stays the editor's.
+_LIBYAML_LINE_BREAKS = ("\u2028", "\u2029", "\x85")
 #: A scenario nests about eight levels deep (options, a post, a figure, a table by
 #: year). Far deeper is not a scenario, and ruamel's scanner and composer slow
 #: down sharply with depth (20 seconds for 10 kB of brackets), so refuse it
@@ -81,24 +82,14 @@ def decode(raw: bytes) -> str:
 
 def read_yaml(text: str) -> tuple[object, Lines]:
     """Parse YAML text into dicts, lists and scalars, and a map from path to line."""
-    if CParser is not None:
+    if CParser is not None and not any(mark in text for mark in _LIBYAML_LINE_BREAKS):
         try:
             return _read_fast(text)
-        except _Unusual:
-            pass  # something only the pure-Python reader handles or explains: let it
-        except (YAMLError, ValueError) as exc:
-            if len(text) > EXPLAIN_BYTES:
-                raise _libyaml_error(exc, text) from None
+        except (_Unusual, YAMLError, ValueError):
+            # Something libyaml refuses or only the pure reader handles: it reads (or explains) it,
+            # slowly for a large file, but with YAML 1.2's rules and its own messages.
+            pass
     return _read_pure(text)
-
-
-def _libyaml_error(exc: Exception, text: str) -> ReadError:
-    if isinstance(exc, MarkedYAMLError):
-        return _read_error(exc)
-    position = getattr(exc, "position", None)
-    line = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
-    reason = getattr(exc, "reason", None) or str(exc).split("\n")[0]
-    return ReadError(line, f"not valid YAML: {reason}")
 
 
 def _read_pure(text: str) -> tuple[object, Lines]:

@@ -135,3 +135,18 @@ def test_text_in_a_diff_workbook_stays_text(tmp_path):
     cells = [c for sheet in openpyxl.load_workbook(out) for row in sheet.iter_rows() for c in row]
     assert [c.value for c in cells if c.value == "=1+1"] == ["=1+1"]
     assert all(c.data_type != "f" for c in cells), [c.value for c in cells if c.data_type == "f"]
+
+
+def test_a_change_to_one_option_moves_no_other_when_options_share_staffing(tmp_path):
+    # The trust employs the in-house posts (staffing_same_as). Two changes: the in-house purchases,
+    # then the trust's. Each scenario in between must keep the trust's staff, or change [1] would
+    # seem to cut the trust's cost by all its pay.
+    old_text = MINIMAL.replace("    non_pay:\n", "    staffing_same_as: in-house\n    non_pay:\n")
+    new_text = old_text.replace("amount: 100,000", "amount: 150,000")
+    new_text = new_text.replace("    staffing:\n", "    non_pay:\n      - {id: office, name: Office, amount: 10000}\n"
+                                "    staffing:\n", 1)
+    old, new = _pair(tmp_path, old_text, new_text)
+    report = diff(old, new)
+    [first, second] = report.steps
+    assert "in-house" in str(first.changes[0]) and first.cash["trust"] == 0.0
+    assert "trust" in str(second.changes[0]) and second.cash["in-house"] == 0.0

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from costmodel.scenario import yamlread
-from costmodel.scenario.yamlread import EXPLAIN_BYTES, ReadError, read_yaml
+from costmodel.scenario.yamlread import ReadError, read_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = sorted((ROOT / "scenarios").glob("*.yaml"))
@@ -71,9 +71,9 @@ def test_any_document_reads_the_same_both_ways(document, flow):
     assert read_yaml(text) == pure
     try:
         fast = yamlread._read_fast(text)
-    except yamlread.YAMLError:
-        # libyaml follows YAML 1.1 in a few corners (a ':' inside a flow list, "[0:0]"); small files
-        # then take the pure reader, as read_yaml just did.
+    except (yamlread.YAMLError, yamlread._Unusual):
+        # libyaml follows YAML 1.1 in a few corners (a ':' inside a flow list, "[0:0]"), and a
+        # plain "=" is a tag of its own: read_yaml then took the pure reader, as checked above.
         return
     assert fast == pure
 
@@ -86,17 +86,20 @@ def test_a_problem_in_a_small_file_gets_the_pure_readers_message():
     assert "a quotation mark on this line is never closed" in caught.value.message
 
 
-def test_a_problem_deep_in_a_large_file_is_reported_at_its_line_without_re_reading():
-    # 25,000 lines of posts (beyond EXPLAIN_BYTES), then an unclosed flow list on the line after them.
-    posts = "".join(f"  - {{id: p{n:05d}, title: Post {n}, salary: 30000}}\n" for n in range(25_000))
-    text = "staffing:\n" + posts + "broken: [1, 2\nnext: 3\n"
-    assert len(text) > EXPLAIN_BYTES
-    with pytest.raises(ReadError) as caught:
-        read_yaml(text)
-    # Line 1 is "staffing:", lines 2 to 25,001 the posts, line 25,002 the broken list; libyaml
-    # notices at the next line, where the list should have been closed.
-    assert caught.value.line in (25_002, 25_003)
-    assert caught.value.message.startswith("not valid YAML")
+def test_a_web_address_in_braces_is_read_as_yaml_1_2_reads_it():
+    # libyaml refuses a ':' inside a plain value in braces (YAML 1.1); YAML 1.2 allows it, and
+    # a post's source is often written so.
+    text = "staffing:\n  - {id: p1, title: Social worker, source: https://www.gov.uk/pay-2018}\n"
+    assert read_yaml(text) == yamlread._read_pure(text)
+    assert read_yaml(text)[0]["staffing"][0]["source"] == "https://www.gov.uk/pay-2018"
+
+
+def test_a_unicode_line_separator_in_a_note_does_not_move_the_lines_after_it():
+    # U+2028, pasted in from a word processor, is a line break to libyaml but not to an editor:
+    # "b" is on line 3 as the editor counts.
+    text = 'a: {value: 1, note: "one\u2028two"}\nc: 2\nb: 3\n'
+    data, lines = read_yaml(text)
+    assert lines[("b",)] == 3 and data["a"]["note"] == "one\u2028two"
 
 
 @pytest.mark.parametrize("text, line, words", [
@@ -109,14 +112,3 @@ def test_the_fast_reader_refuses_what_the_pure_reader_refuses_with_the_same_word
         with pytest.raises(ReadError) as caught:
             reader(text)
         assert (caught.value.line, words in caught.value.message) == (line, True), reader
-
-
-def test_a_control_character_deep_in_a_large_file_is_reported_at_its_line():
-    # libyaml's reader refuses control characters with a position, not a line; 30,000 lines of
-    # comment (beyond EXPLAIN_BYTES) come before it, so it is on line 30,002.
-    text = "# padding to make the file large enough not to be re-read\n" * 30_000 + "a: 1\nb: x\x1fy\n"
-    assert len(text) > EXPLAIN_BYTES
-    with pytest.raises(ReadError) as caught:
-        read_yaml(text)
-    assert caught.value.line == 30_002
-    assert "control characters are not allowed" in caught.value.message
