@@ -171,8 +171,7 @@ def appraise(projection: Projection) -> Appraised | None:
         return None
     names = {option.id: option.name for option in scenario.options}
     summary = projection.summary.set_index("option")
-    long_list = [LongListOutcome(entry, [_gateway(gateway, entry, projection) for gateway in appraisal.gateways])
-                 for entry in appraisal.long_list]
+    long_list = [LongListOutcome(entry, _gateways(appraisal, entry, projection)) for entry in appraisal.long_list]
     scored = [ScoredOption(o.entry, o.entry.option, float(summary.loc[o.entry.option, "npc"]), {})
               for o in long_list if o.shortlisted]
     _score(appraisal, scored)
@@ -214,11 +213,20 @@ def _score_switches(appraisal: Appraisal, scored: list[ScoredOption], preferred:
     return out
 
 
+def _gateways(appraisal: Appraisal, entry: LongListOption, projection: Projection) -> list[GatewayOutcome]:
+    """Each gateway in order; after the first an option fails, the rest are not assessed."""
+    out: list[GatewayOutcome] = []
+    for gateway in appraisal.gateways:
+        if any(outcome.passed is False for outcome in out):
+            out.append(GatewayOutcome(gateway, None, "not assessed: it failed an earlier gateway", None))
+        else:
+            out.append(_gateway(gateway, entry, projection))
+    return out
+
+
 def _gateway(gateway: Gateway, entry: LongListOption, projection: Projection) -> GatewayOutcome:
     if gateway.budget is None or entry.option is None:
-        stated = entry.gateways.get(gateway.id)
-        if stated is None:
-            return GatewayOutcome(gateway, None, "not assessed: it failed an earlier gateway", None)
+        stated = entry.gateways[gateway.id]
         return GatewayOutcome(gateway, stated.result == "pass", stated.reason, stated.source)
     cash = projection.option(entry.option).cash()
     budget = gateway.budget.value
@@ -251,9 +259,12 @@ def _score(appraisal: Appraisal, scored: list[ScoredOption]) -> None:
                 option.scores[criterion.id] = option.entry.scores[criterion.id].score.value
         option.weighted = sum(c.weight.value * option.scores[c.id] for c in appraisal.criteria)
     for option in scored:
-        # Ties share a rank, as in the workbook: 1 + how many score strictly higher (or cost strictly less).
-        option.rank_by_score = 1 + sum(other.weighted > option.weighted + 1e-9 for other in scored)
-        option.rank_by_npc = 1 + sum(other.npc < option.npc - 0.005 for other in scored)
+        # As the workbook's formulas rank them: scores to 9 decimal places (float noise is no
+        # difference), a tie in score going to the lower NPC; NPCs to the penny.
+        score, npc = round(option.weighted, 9), round(option.npc, 2)
+        option.rank_by_score = 1 + sum(round(other.weighted, 9) > score or (
+            round(other.weighted, 9) == score and round(other.npc, 2) < npc) for other in scored)
+        option.rank_by_npc = 1 + sum(round(other.npc, 2) < npc for other in scored)
 
 
 def _weight_switch(appraisal: Appraisal, criterion: Criterion, scored: list[ScoredOption],
@@ -274,11 +285,15 @@ def _weight_switch(appraisal: Appraisal, criterion: Criterion, scored: list[Scor
         if rival is preferred:
             continue
         intercept, slope = line(rival)
-        if slope == base_slope:
+        gaining = slope - base_slope  # how fast the rival gains on the preferred option as x rises
+        if gaining == 0:
             continue  # parallel: the gap never closes
-        at = (base - intercept) / (slope - base_slope)
-        if 0.0 <= at < weight - 1e-12 and (below is None or at > below[0]):
-            below = (at, rival.option)
-        elif weight + 1e-12 < at <= 1.0 and (above is None or at < above[0]):
-            above = (at, rival.option)
+        at = (base - intercept) / gaining
+        # The rival leads beyond the crossing, on one side of it: a crossing at 0% or 100% is only a
+        # tie at the end of the range (kept by the lower NPC), and one at today's weight means
+        # any move that way changes the answer.
+        if gaining > 0 and weight - 1e-9 <= at < 1.0 and (above is None or at < above[0]):
+            above = (max(at, weight), rival.option)
+        elif gaining < 0 and 0.0 < at <= weight + 1e-9 and (below is None or at > below[0]):
+            below = (min(at, weight), rival.option)
     return WeightSwitch(criterion, weight, below, above)

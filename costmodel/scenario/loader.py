@@ -324,6 +324,9 @@ def _check_appraisal(appraisal, scenario: Scenario):
     low, high = appraisal.scale.low.value, appraisal.scale.high.value
     if low >= high:
         yield loc + ("scale",), f"the scale's low ({low:g}) must be below its high ({high:g})"
+    for index, criterion in enumerate(appraisal.criteria):
+        if not 0.0 <= criterion.weight.value <= 1.0:
+            yield loc + ("criteria", index, "weight"), "a weight is between 0% and 100%"
     if appraisal.criteria:
         total = sum(criterion.weight.value for criterion in appraisal.criteria)
         if abs(total - 1.0) > 5e-5:

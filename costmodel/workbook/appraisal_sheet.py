@@ -120,7 +120,7 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
     last_criterion = row
     weights = f"{cell(None, first_criterion, 1, True, True)}:{cell(None, last_criterion, 1, True, True)}"
     total_row, rank_row, npc_rank_row = last_criterion + 1, last_criterion + 2, last_criterion + 4
-    for label, at in (("Weighted score", total_row), ("Rank by weighted score (1 = preferred)", rank_row),
+    for label, at in (("Weighted score", total_row), ("Rank by weighted score (1 = preferred; a tie to the lower NPC)", rank_row),
                       ("Net present cost", npc_row), ("Rank by net present cost (1 = cheapest)", npc_rank_row)):
         sheet.write_string(at, 0, label, s.bold)
     totals = f"{cell(None, total_row, cols[0], True, True)}:{cell(None, total_row, cols[-1], True, True)}"
@@ -128,12 +128,16 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
         scores = f"{cell(None, first_criterion, col)}:{cell(None, last_criterion, col)}"
         writer._formula(sheet, total_row, col, f"SUMPRODUCT({weights},{scores})", option.weighted,
                         s.number("points", bold=True))
-        writer._formula(sheet, rank_row, col, f"1+SUMPRODUCT(({totals}>{cell(None, total_row, col)})*1)",
+        this, its_npc = cell(None, total_row, col), cell(None, npc_row, col)
+        # As costmodel ranks: scores to 9 places, a tie in score going to the lower NPC (to the penny).
+        writer._formula(sheet, rank_row, col,
+                        f"1+SUMPRODUCT((ROUND({totals},9)>ROUND({this},9))*1)"
+                        f"+SUMPRODUCT((ROUND({totals},9)=ROUND({this},9))*(ROUND({npcs},2)<ROUND({its_npc},2)))",
                         option.rank_by_score, s.number("flag"))
         totals_layout = layout.options[option.option]
         writer._formula(sheet, npc_row, col, cell(totals_layout.sheet, totals_layout.pv_total_row, COL_TOTAL),
                         option.npc, s.number("£"))
-        writer._formula(sheet, npc_rank_row, col, f"1+SUMPRODUCT(({npcs}<{cell(None, npc_row, col)})*1)",
+        writer._formula(sheet, npc_rank_row, col, f"1+SUMPRODUCT((ROUND({npcs},2)<ROUND({its_npc},2))*1)",
                         option.rank_by_npc, s.number("flag"))
     preferred, cheapest = appraised.preferred, appraised.cheapest
     row = npc_rank_row + 2

@@ -150,3 +150,50 @@ def test_each_score_that_could_change_the_preferred_option_within_the_scale(appr
     assert "cost" not in {criterion for _, criterion in switches}  # scored from NPC, not judged
     assert appraised.score_in_words(switches[("trust", "outcomes")]) == (
         "A trust becomes preferred if its score on Quality of outcomes for children rises above 3.80 (now 3)")
+
+
+def _two_option_appraisal(criteria: str, base_scores: str, trust_scores: str):
+    """base (NPC £1,000,000) and trust (£800,000), both shortlisted, scored as given."""
+    text = make_scenario(OPTIONS, first_year="2018/19", price_base="2018/19", years=1) + f"""\
+appraisal:
+  long_list:
+    - {{id: base, name: In-house, category: in_house, option: base, scores: {base_scores}}}
+    - {{id: trust, name: Trust, category: new_delivery_vehicle, option: trust, scores: {trust_scores}}}
+    - {{id: partner, name: Partner, category: partnership_or_collaboration, option: partner,
+       gateways: {{fit: {{result: fail, reason: no willing partner}}}}}}
+  gateways:
+    - {{id: fit, name: A willing partner}}
+  criteria:
+{criteria}"""
+    text = text.replace("scores: {outcomes", "gateways: {fit: {result: pass, reason: yes}}, scores: {outcomes")
+    return appraise(project_text(text))
+
+
+def test_a_meeting_only_at_the_end_of_the_range_is_no_switch():
+    # base: outcomes 4, workforce 3 (3.5); trust: outcomes 2, workforce 3 (2.5); 50% each.
+    # Outcomes at x: base 4x + 3(1 - x) = 3 + x, trust 2x + 3(1 - x) = 3 - x: they meet only at
+    # x = 0%. Workforce at x: base 4(1 - x) + 3x = 4 - x, trust 2(1 - x) + 3x = 2 + x: only at
+    # 100%. Neither is a weight at which the trust would lead, so neither is reported.
+    appraised = _two_option_appraisal(
+        "    - {id: outcomes, name: Outcomes, weight: 50%}\n    - {id: workforce, name: Workforce, weight: 50%}\n",
+        "{outcomes: {score: 4, reason: r}, workforce: {score: 3, reason: r}}",
+        "{outcomes: {score: 2, reason: r}, workforce: {score: 3, reason: r}}")
+    switches = {w.criterion.id: w for w in appraised.switches}
+    assert appraised.preferred.option == "base"
+    assert switches["outcomes"].below is None and switches["outcomes"].above is None
+    assert switches["workforce"].above is None and switches["workforce"].below is None
+
+
+def test_a_tie_today_switches_at_todays_weight():
+    # outcomes base 4, trust 2; control base 2, trust 4; 50% each: both 3.0, and the tie goes to the
+    # trust's lower NPC (£800,000). Outcomes at x: base 2 + 2x, trust 4 - 2x: the trust leads for
+    # x < 50%, base for x > 50%: base becomes preferred as soon as outcomes' weight rises above 50%.
+    appraised = _two_option_appraisal(
+        "    - {id: outcomes, name: Outcomes, weight: 50%}\n    - {id: control, name: Control, weight: 50%}\n",
+        "{outcomes: {score: 4, reason: r}, control: {score: 2, reason: r}}",
+        "{outcomes: {score: 2, reason: r}, control: {score: 4, reason: r}}")
+    assert appraised.preferred.option == "trust"
+    assert [s.rank_by_score for s in appraised.scored] == [2, 1]  # the tie broken by the lower NPC
+    switches = {w.criterion.id: w for w in appraised.switches}
+    assert switches["outcomes"].above == (pytest.approx(0.5), "base") and switches["outcomes"].below is None
+    assert switches["control"].below == (pytest.approx(0.5), "base") and switches["control"].above is None

@@ -355,6 +355,8 @@ CASES = [
     Bad("appraisal-shortlisted-but-not-costed", with_appraisal("category: in_house, option: in-house, ",
                                                                "category: in_house, "),
         36, "appraisal.long_list[0]", "a shortlisted option must be costed", at="id: in-house"),
+    Bad("appraisal-negative-weight", with_appraisal("weight: 100%", "weight: -10%"),
+        39, "appraisal.criteria[0].weight", "between 0% and 100%", at="weight: -10%"),
     Bad("appraisal-weight-with-a-range", with_appraisal("weight: 100%", "weight: {value: 100%, low: 90%, high: 100%}"),
         39, "appraisal.criteria[0].weight", "not drawn in simulations", at="weight:"),
     Bad("only-one-option", delete_lines(26, 33), 16, "options", "at least two options", at="options:"),

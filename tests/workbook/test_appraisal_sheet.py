@@ -37,7 +37,7 @@ def test_the_sheet_shows_the_long_list_gateways_matrix_and_rankings(book):
                                            "dropped"]
     assert rows["In-house"][4] == "shortlisted"
     assert rows["Weighted score"][2:4] == [pytest.approx(3.5), pytest.approx(3.1)]
-    assert rows["Rank by weighted score (1 = preferred)"][2:4] == [1, 2]
+    assert rows["Rank by weighted score (1 = preferred; a tie to the lower NPC)"][2:4] == [1, 2]
     assert rows["Rank by net present cost (1 = cheapest)"][2:4] == [2, 1]
     assert rows["Preferred by weighted score"][0] == "Keep it in-house"
     formulas = openpyxl.load_workbook(book)["Appraisal"]
@@ -69,7 +69,7 @@ def test_libreoffice_recalculates_every_formula_to_the_stored_value(book, tmp_pa
 def test_a_weight_changed_in_libreoffice_moves_the_ranking(book, tmp_path):
     # A councillor types outcomes' weight down from 50% to 10% on Inputs (control 30% and cost 20%
     # unchanged): base 0.1 x 4 + 0.3 x 5 + 0.2 x 0 = 1.9 and trust 0.1 x 3 + 0.3 x 2 + 0.2 x 5 = 1.9,
-    # a tie, so both rank 1.
+    # a tie, which goes to the trust's lower NPC (£800,000 against £1,000,000): base 2, trust 1.
     import re
     import zipfile
 
@@ -93,4 +93,4 @@ def test_a_weight_changed_in_libreoffice_moves_the_ranking(book, tmp_path):
     [converted] = libreoffice_convert([changed], "xlsx", tmp_path)
     rows = _rows(openpyxl.load_workbook(converted, data_only=True)["Appraisal"])
     assert rows["Weighted score"][2:4] == [pytest.approx(1.9), pytest.approx(1.9)]
-    assert rows["Rank by weighted score (1 = preferred)"][2:4] == [1, 1]
+    assert rows["Rank by weighted score (1 = preferred; a tie to the lower NPC)"][2:4] == [2, 1]
