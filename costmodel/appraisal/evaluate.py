@@ -259,12 +259,10 @@ def _score(appraisal: Appraisal, scored: list[ScoredOption]) -> None:
                 option.scores[criterion.id] = option.entry.scores[criterion.id].score.value
         option.weighted = sum(c.weight.value * option.scores[c.id] for c in appraisal.criteria)
     for option in scored:
-        # As the workbook's formulas rank them: scores to 9 decimal places (float noise is no
-        # difference), a tie in score going to the lower NPC; NPCs to the penny.
-        score, npc = round(option.weighted, 9), round(option.npc, 2)
-        option.rank_by_score = 1 + sum(round(other.weighted, 9) > score or (
-            round(other.weighted, 9) == score and round(other.npc, 2) < npc) for other in scored)
-        option.rank_by_npc = 1 + sum(round(other.npc, 2) < npc for other in scored)
+        # As the workbook's formulas rank them: a tie in score goes to the lower NPC.
+        option.rank_by_score = 1 + sum(other.weighted > option.weighted or (
+            other.weighted == option.weighted and other.npc < option.npc) for other in scored)
+        option.rank_by_npc = 1 + sum(other.npc < option.npc for other in scored)
 
 
 def _weight_switch(appraisal: Appraisal, criterion: Criterion, scored: list[ScoredOption],

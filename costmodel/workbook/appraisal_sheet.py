@@ -129,15 +129,14 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
         writer._formula(sheet, total_row, col, f"SUMPRODUCT({weights},{scores})", option.weighted,
                         s.number("points", bold=True))
         this, its_npc = cell(None, total_row, col), cell(None, npc_row, col)
-        # As costmodel ranks: scores to 9 places, a tie in score going to the lower NPC (to the penny).
+        # As costmodel ranks: a tie in score goes to the lower NPC.
         writer._formula(sheet, rank_row, col,
-                        f"1+SUMPRODUCT((ROUND({totals},9)>ROUND({this},9))*1)"
-                        f"+SUMPRODUCT((ROUND({totals},9)=ROUND({this},9))*(ROUND({npcs},2)<ROUND({its_npc},2)))",
+                        f"1+SUMPRODUCT(({totals}>{this})*1)+SUMPRODUCT(({totals}={this})*({npcs}<{its_npc}))",
                         option.rank_by_score, s.number("flag"))
         totals_layout = layout.options[option.option]
         writer._formula(sheet, npc_row, col, cell(totals_layout.sheet, totals_layout.pv_total_row, COL_TOTAL),
                         option.npc, s.number("£"))
-        writer._formula(sheet, npc_rank_row, col, f"1+SUMPRODUCT((ROUND({npcs},2)<ROUND({its_npc},2))*1)",
+        writer._formula(sheet, npc_rank_row, col, f"1+SUMPRODUCT(({npcs}<{its_npc})*1)",
                         option.rank_by_npc, s.number("flag"))
     preferred, cheapest = appraised.preferred, appraised.cheapest
     row = npc_rank_row + 2
