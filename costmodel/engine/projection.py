@@ -372,11 +372,23 @@ def evaluate_group(group: GroupInstances, timeline: Timeline, inputs: dict[str, 
                 # Add up over the instances at the row's own shape: in a simulation, a row no drawn
                 # figure reaches is (instances, years), and summing it at (draws, instances, years)
                 # would do the same sum once for every draw.
-                sums[formula.key] += values.sum(axis=-2) if values.shape[-2] == members else \
+                sums[formula.key] += _sum_over_instances(values) if values.shape[-2] == members else \
                     values[..., 0, :] * members
             if keep:
                 rows[formula.key][..., span, :] = values
     return sums, rows
+
+
+def _sum_over_instances(values: np.ndarray) -> np.ndarray:
+    """A row summed over its instances (the second axis from the end), adding them in order."""
+    if values.ndim < 3:
+        return values.sum(axis=-2)
+    # (draws, instances, years): numpy reduces a middle axis a few numbers at a time; adding whole
+    # (draws, years) planes is the same sums in the same order, two to four times faster.
+    out = values[..., 0, :].copy()
+    for instance in range(1, values.shape[-2]):
+        out += values[..., instance, :]
+    return out
 
 
 class _GroupEnv:

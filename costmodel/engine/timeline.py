@@ -123,7 +123,11 @@ class _TimelineEnv:
         self._partial: dict[str, np.ndarray] = {}
 
     def evaluate(self, key: str, formula) -> np.ndarray:
-        shape = np.broadcast_shapes(*(values.shape for values in self._series.values()))
+        # A row takes the shape of the series it is built on, no more: in a simulation, where
+        # inflation is drawn, the share of the year live stays one row for every draw, and so do
+        # the lines built on it.
+        shape = np.broadcast_shapes(self._series["year"].shape, *(
+            self._series[name].shape for kind, name in formula.names() if kind == "series"))
         if not any(kind == "prev" for kind, _ in formula.names()):
             return np.broadcast_to(np.asarray(formula.evaluate(self), dtype=float), shape).copy()
         out = np.zeros(shape)
