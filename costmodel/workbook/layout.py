@@ -94,7 +94,11 @@ OPTION_WIDE = ("go_live_year", "go_live_month_offset", "pension_rate", "own_levy
 
 def cell(sheet: str | None, row: int, col: int, row_abs: bool = False, col_abs: bool = False) -> str:
     """A reference such as E7, $D$5 or 'in-house'!F12 (a workbook's formulas make tens of thousands)."""
-    ref = f"{'$' if col_abs else ''}{_column(col)}{'$' if row_abs else ''}{row + 1}"
+    return _reference(sheet, row, _column(col), row_abs, col_abs)
+
+
+def _reference(sheet: str | None, row: int, column: str, row_abs: bool = False, col_abs: bool = False) -> str:
+    ref = f"{'$' if col_abs else ''}{column}{'$' if row_abs else ''}{row + 1}"
     return f"{_quoted(sheet)}!{ref}" if sheet else ref
 
 
@@ -361,6 +365,17 @@ class CellContext:
         self.layout, self.option, self.col = layout, option, col
         self.group, self.instance = group, instance
 
+    # The three columns a formula in column `col` refers to, as letters.
+    def _this_column(self) -> str:
+        return _column(self.col)
+
+    def _previous_column(self) -> str:
+        return _column(self.col - 1)
+
+    def _inputs_year_column(self) -> str:
+        """The Inputs sheet's column for this column's year."""
+        return _column(self.layout.input_year_col(self.layout.option_col_year(self.col)))
+
     def input(self, name):
         layout, option = self.layout, self.option
         if name in layout.scenario_inputs:
@@ -371,24 +386,59 @@ class CellContext:
 
     def input_row(self, name):
         row = self.option.instance_input_rows[(self.instance.id, name)]
-        return cell("Inputs", row, self.layout.input_year_col(self.layout.option_col_year(self.col)), True, False)
+        return _reference("Inputs", row, self._inputs_year_column(), True, False)
 
     def choice(self, name):
         return self.instance.choices[name]
 
     def series(self, name):
         if name in self.layout.year_inputs:
-            year = self.layout.option_col_year(self.col)
-            return cell("Inputs", self.layout.year_inputs[name], self.layout.input_year_col(year), True, False)
-        return cell(None, self.option.timeline_rows[name], self.col, True, False)
+            return _reference("Inputs", self.layout.year_inputs[name], self._inputs_year_column(), True, False)
+        return _reference(None, self.option.timeline_rows[name], self._this_column(), True, False)
 
     def row(self, name):
-        return cell(None, self.option.rows[(self.group, name, self.instance.id)], self.col)
+        return _reference(None, self.option.rows[(self.group, name, self.instance.id)], self._this_column())
 
     def total(self, name):
-        ranges = [f"{cell(None, first, self.col)}:{cell(None, last, self.col)}"
+        column = self._this_column()
+        ranges = [f"{_reference(None, first, column)}:{_reference(None, last, column)}"
                   for (group, key), (first, last) in self.option.blocks.items() if key == name]
         return f"SUM({','.join(ranges)})" if ranges else "0"
 
     def prev(self, name):
-        return cell(None, self.option.timeline_rows[name], self.col - 1)
+        return _reference(None, self.option.timeline_rows[name], self._previous_column())
+
+
+class YearsContext(CellContext):
+    """A formula rendered once for every year column of its row, its column letters left as markers.
+
+    A row has the same formula across its years but for its column letters, so its tree is walked
+    once, not once a year; `in_column` then puts each column's letters in. The text is the same as
+    a `CellContext` for that column renders (tested on every row of the shipped scenarios).
+    """
+
+    # Control characters: no reference, function or operator contains one.
+    THIS, PREVIOUS, INPUTS_YEAR = "\x01", "\x02", "\x03"
+
+    def __init__(self, layout: Layout, option: OptionLayout, group: str | None = None,
+                 instance: LineInstance | None = None):
+        super().__init__(layout, option, -1, group, instance)
+
+    def _this_column(self) -> str:
+        return self.THIS
+
+    def _previous_column(self) -> str:
+        return self.PREVIOUS
+
+    def _inputs_year_column(self) -> str:
+        return self.INPUTS_YEAR
+
+    def in_column(self, text: str, col: int) -> str:
+        """The formula `text` (rendered in this context) as it reads in year column `col`."""
+        text = text.replace(self.THIS, _column(col))
+        if self.PREVIOUS in text:
+            text = text.replace(self.PREVIOUS, _column(col - 1))
+        if self.INPUTS_YEAR in text:
+            text = text.replace(self.INPUTS_YEAR,
+                                _column(self.layout.input_year_col(self.layout.option_col_year(col))))
+        return text

@@ -191,3 +191,31 @@ def test_formulas_are_prepared_exactly_as_xlsxwriter_prepares_them():
     ours, theirs = FormulaSheet(), Worksheet()
     for formula in formulas:
         assert ours._prepare_formula(formula) == theirs._prepare_formula(formula), formula
+
+
+@pytest.mark.parametrize("name", sorted(path.stem for path in SCENARIOS.glob("*.yaml")))
+def test_a_row_rendered_once_for_its_years_reads_in_each_year_as_rendered_for_that_year(name):
+    # The writer walks each row's formula once (YearsContext) and puts each year's column letters in;
+    # every year of every row must read exactly as the formula rendered for that column on its own.
+    from costmodel.engine.lines import TIMELINE_ROWS
+    from costmodel.workbook.layout import CellContext, Layout, YearsContext
+
+    projection = costmodel.project(costmodel.load_scenario(SCENARIOS / f"{name}.yaml"))
+    layout = Layout(projection)
+    kinds, compared = set(), 0
+    for option in layout.options.values():
+        rows = [(formula, None, None) for formula in TIMELINE_ROWS]
+        rows += [(formula, group.group.key, instance) for group in option.result.groups
+                 for formula in group.group.rows for instance in group.instances
+                 if (group.group.key, formula.key, instance.id) in option.rows]
+        for formula, group, instance in rows:
+            across = YearsContext(layout, option, group, instance)
+            template = formula.formula.render(across)
+            kinds |= {kind for kind, _ in formula.formula.names()}
+            for t in range(len(projection.years)):
+                col = layout.year_col(t)
+                assert across.in_column(template, col) == formula.formula.render(
+                    CellContext(layout, option, col, group, instance)), (option.sheet, formula.key, col)
+                compared += 1
+    # Every kind of column-dependent reference was among those compared.
+    assert {"series", "input_row", "row", "total", "prev"} <= kinds and compared > 100
