@@ -279,6 +279,9 @@ _INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
 
 
 def _worker_started() -> None:
+    from . import background
+
+    background.enabled = False  # the batch keeps every processor busy already
     signal.signal(signal.SIGINT, _stop_worker)
     signal.signal(signal.SIGTERM, _stop_worker)
     if hasattr(signal, "pthread_sigmask"):

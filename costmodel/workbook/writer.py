@@ -136,7 +136,17 @@ class WorkbookWriter:
 
         if not ranged_inputs(self.scenario):
             return self._build(None)
-        return self._build(lambda: self.uncertainty or workbook_uncertainty(self.scenario))
+        if self.uncertainty is not None:
+            return self._build(lambda: self.uncertainty)
+        from ..background import Pending
+
+        # The simulation needs nothing from the other sheets: on a second processor, if there is
+        # one, it runs while this process writes them and works out the sensitivity analysis.
+        simulation = Pending(lambda: workbook_simulation(self.scenario))
+        try:
+            return self._build(lambda: (workbook_sensitivity(self.scenario), simulation.result()))
+        finally:
+            simulation.cancel()
 
     def _build(self, uncertainty) -> bytes:
         """The workbook. `uncertainty`, called, gives (sensitivity, simulation) for the Sensitivity and
@@ -1234,11 +1244,20 @@ def _reference_timeline(result) -> dict[str, float]:
 
 def workbook_uncertainty(scenario) -> tuple:
     """The sensitivity analysis and the simulation the Sensitivity and Risk sheets show."""
+    return workbook_sensitivity(scenario), workbook_simulation(scenario)
+
+
+def workbook_sensitivity(scenario):
     from ..uncertainty.sensitivity import sensitivity
+
+    return sensitivity(scenario)
+
+
+def workbook_simulation(scenario):
     from ..uncertainty.simulate import simulate
     from .uncertainty_sheets import WORKBOOK_DRAWS, WORKBOOK_SEED
 
-    return sensitivity(scenario), simulate(scenario, WORKBOOK_DRAWS, WORKBOOK_SEED)
+    return simulate(scenario, WORKBOOK_DRAWS, WORKBOOK_SEED)
 
 
 def build_workbook(projection: Projection, rerun_command: str | None = None,

@@ -1,0 +1,135 @@
+"""The workbook's simulation in a second process: the same answer, however the copy ends.
+
+`background.Pending` runs work in a forked copy of the process where a second processor is
+free, and does it here otherwise, or whenever the copy fails. These tests check each way it
+can end, that nothing is left running, and that the workbook is the same to the byte.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import costmodel
+from conftest import ROOT, SCENARIOS
+from costmodel import background
+from costmodel.background import Pending
+
+CAN_FORK = sys.platform.startswith("linux") and len(os.sched_getaffinity(0)) > 1
+needs_a_second_processor = pytest.mark.skipif(
+    not CAN_FORK, reason="a second process is only made on Linux with more than one processor to run on")
+
+
+def _gone(pid: int) -> bool:
+    """True if `pid` is no child of ours any more (reaped, not left as a zombie or running)."""
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+@needs_a_second_processor
+def test_the_work_runs_in_a_second_process_and_its_result_comes_back():
+    here = os.getpid()
+    pending = Pending(lambda: (os.getpid(), np.arange(100_000) * 0.5))
+    pid = pending.pid
+    assert pid is not None and pid != here
+    ran_in, values = pending.result()
+    assert ran_in == pid
+    assert np.array_equal(values, np.arange(100_000) * 0.5)  # 800 kB: more than a pipe holds at once
+    assert _gone(pid)
+
+
+@pytest.mark.parametrize("why", ["switched off (a batch's worker)", "another thread running"])
+def test_where_a_second_process_is_not_worth_it_the_work_is_done_here(monkeypatch, why):
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    if why.startswith("switched off"):
+        monkeypatch.setattr(background, "enabled", False)
+    else:
+        other.start()
+    try:
+        pending = Pending(os.getpid)
+        assert pending.pid is None
+        assert pending.result() == os.getpid()
+    finally:
+        stop.set()
+        if other.is_alive():
+            other.join()
+
+
+@needs_a_second_processor
+@pytest.mark.parametrize("ending", ["raises", "is killed", "exits"])
+def test_a_copy_that_fails_means_the_work_is_done_here(ending):
+    here = os.getpid()
+
+    def work():
+        if os.getpid() != here:
+            if ending == "raises":
+                raise MemoryError("the copy ran out of memory")
+            if ending == "is killed":
+                os.kill(os.getpid(), signal.SIGKILL)
+            os._exit(3)
+        return "done here"
+
+    pending = Pending(work)
+    pid = pending.pid
+    assert pid is not None
+    assert pending.result() == "done here"
+    assert _gone(pid)
+
+
+@needs_a_second_processor
+def test_cancelling_stops_the_copy_and_leaves_no_process_behind():
+    pending = Pending(lambda: time.sleep(60))
+    pid = pending.pid
+    started = time.perf_counter()
+    pending.cancel()
+    assert time.perf_counter() - started < 10  # killed, not waited for
+    assert _gone(pid)
+    pending.cancel()  # a second cancel does nothing
+
+
+def test_output_the_parent_had_buffered_is_written_once():
+    # The copy leaves through os._exit, so text the parent had buffered (not yet written) when it
+    # forked is written by the parent alone; a copy that flushed it would print it twice.
+    script = ("import sys; from costmodel.background import Pending; print('before'); "
+              "print(Pending(lambda: 42).result()); print('after')")
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "before\n42\nafter\n"
+
+
+@needs_a_second_processor
+def test_the_workbook_is_the_same_whether_its_simulation_ran_beside_it_or_here(monkeypatch):
+    from costmodel.workbook.writer import build_workbook
+
+    projection = costmodel.project(costmodel.load_scenario(SCENARIOS / "isle-of-wight-2017.yaml"))
+    copies = []
+    start = Pending._start
+
+    def counted(self):
+        start(self)
+        copies.append(self.pid)
+
+    monkeypatch.setattr(Pending, "_start", counted)
+    beside = build_workbook(projection)
+    assert len(copies) == 1 and copies[0] is not None and _gone(copies[0])
+    monkeypatch.setattr(background, "enabled", False)
+    here = build_workbook(projection)
+    assert len(copies) == 1  # no copy the second time
+    assert beside == here
+
+
+def test_a_batch_worker_makes_no_second_process():
+    script = ("from costmodel import background, cli; cli._worker_started(); "
+              "print(background.enabled, background.worth_a_second_process())")
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "False"]
