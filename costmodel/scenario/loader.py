@@ -176,6 +176,10 @@ def _message(error: dict, loc: tuple) -> str:
         return "expected an id of lower-case letters, digits, '-' or '_' (e.g. in-house)"
     if kind == "too_short" and loc and loc[-1] == "options":
         return "a scenario needs at least two options"
+    problem = error.get("ctx", {}).get("error", "")
+    if kind == "date_from_datetime_parsing" and "outside expected range" in str(problem):
+        # Written as a date, but no such day (2017-02-30) or month (2017-13-01).
+        return f"no such date: the {str(problem).split()[0]} is out of range; expected a date such as 2017-11-09"
     if kind in _TYPE_WORDS:
         return _TYPE_WORDS[kind]
     # Limits on plain numbers (such as timeline.years), in words rather than pydantic's "Input should be".

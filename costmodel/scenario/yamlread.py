@@ -2,7 +2,9 @@
 
 YAML 1.2 through ruamel.yaml, so `no` stays a string and `1e6` is a number.
 Anchors and aliases are refused while parsing, before anything is expanded,
-so an alias bomb costs nothing. Duplicate keys are refused.
+so an alias bomb costs nothing. Duplicate keys and merge keys (`<<`) are
+refused. Text shaped like a date that is not one (2017-02-30) stays text, for
+the schema to report at its field.
 
 Two readers give the same data. The fast one builds it straight from the
 events of ruamel's C parser (libyaml), about thirty times faster than the
@@ -19,7 +21,8 @@ import datetime as _dt
 import io
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .units import UnitError
@@ -47,6 +50,8 @@ MAX_DEPTH = 30
 Lines = dict[tuple, int]
 
 NO_ANCHORS = "YAML anchors and aliases (& and *) are not allowed in a scenario; write the values out"
+#: `<<` merges another mapping's keys in, out of sight of the reader: a YAML 1.1 habit, refused.
+NO_MERGE_KEYS = "YAML merge keys (<<) are not allowed in a scenario; write the keys out"
 TOO_DEEP = f"the YAML is nested more than {MAX_DEPTH} levels deep; a scenario needs far fewer"
 
 
@@ -97,8 +102,16 @@ def _read_pure(text: str) -> tuple[object, Lines]:
     yaml.version = (1, 2)
     try:
         depth = 0
+        # For each open collection: whether a mapping's next node is a key (None in a sequence).
+        key_next: list[bool | None] = []
         for event in yaml.parse(io.StringIO(text)):
             kind = type(event).__name__
+            if kind in ("ScalarEvent", "MappingStartEvent", "SequenceStartEvent"):
+                is_key = bool(key_next) and key_next[-1] is True
+                if key_next and key_next[-1] is not None:
+                    key_next[-1] = not key_next[-1]
+                if is_key and kind == "ScalarEvent" and event.value == "<<" and not event.style and event.tag is None:
+                    raise ReadError(event.start_mark.line + 1, NO_MERGE_KEYS)
             if kind == "DocumentStartEvent" and getattr(event, "version", None) not in (None, (1, 2)):
                 # A %YAML 1.1 directive would make `no` a boolean again; scenarios are YAML 1.2.
                 directive = next(i for i, line in enumerate(text.split("\n"), 1) if line.startswith("%YAML"))
@@ -109,9 +122,13 @@ def _read_pure(text: str) -> tuple[object, Lines]:
                 depth += 1
                 if depth > MAX_DEPTH:
                     raise ReadError(event.start_mark.line + 1, TOO_DEEP)
+                key_next.append(True if kind == "MappingStartEvent" else None)
             elif kind in ("MappingEndEvent", "SequenceEndEvent"):
                 depth -= 1
-        document = YAML(typ="rt").load(text)
+                key_next.pop()
+        reader = YAML(typ="rt")
+        reader.Constructor = _ScenarioConstructor
+        document = reader.load(text)
     except MarkedYAMLError as exc:
         raise _read_error(exc) from None
     except YAMLError as exc:
@@ -129,10 +146,27 @@ class _Unusual(Exception):
     """Something valid YAML may contain but a scenario seldom does (a tag, a second document)."""
 
 
+class _ScenarioConstructor(RoundTripConstructor):
+    """ruamel's round-trip constructor, but text shaped like a date that is not one stays text.
+
+    `2017-02-30` would otherwise stop the reader with no line; as text, the scenario's schema
+    reports it at its field and line, as it does any other date it cannot read.
+    """
+
+    def construct_yaml_timestamp(self, node, values=None):
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError:
+            return node.value
+
+
+_ScenarioConstructor.add_constructor("tag:yaml.org,2002:timestamp", _ScenarioConstructor.construct_yaml_timestamp)
+
+
 def _plain_scalar(tag: str, value: str) -> object:
     """A plain scalar's value under YAML 1.2's core schema, as ruamel's constructors give it."""
     kind = tag.rsplit(":", 1)[-1]
-    if kind == "str":
+    if kind in ("str", "merge"):  # `<<` as a value is text (as a key, it was refused)
         return value
     if kind == "null":
         return None
@@ -151,7 +185,10 @@ def _plain_scalar(tag: str, value: str) -> object:
             return sign * float("inf")
         return float("nan") if digits.lower() == ".nan" else sign * float(digits)
     if kind == "timestamp" and len(value) == 10:
-        return _dt.date.fromisoformat(value)
+        try:
+            return _dt.date.fromisoformat(value)
+        except ValueError:
+            return value  # shaped like a date but not one (2017-02-30): the schema says so, at its field
     raise _Unusual  # a date and time: let the reader that always has read them say what it is
 
 
@@ -189,6 +226,8 @@ def _read_fast(text: str) -> tuple[object, Lines]:
                 # A key: plain text, a number or a year; anything else the pure reader explains.
                 if kind != "ScalarEvent":
                     raise _Unusual
+                if event.value == "<<" and not event.style and event.tag is None:
+                    raise ReadError(event.start_mark.line + 1, NO_MERGE_KEYS)
                 key = scalar(event)
                 if not isinstance(key, (str, int, float)) or isinstance(key, bool):
                     raise _Unusual
@@ -296,6 +335,8 @@ def _plain(node: object, path: tuple, lines: Lines) -> object:
         return int(node)
     if isinstance(node, float):
         return float(node)
+    if isinstance(node, TaggedScalar) and str(node.tag).endswith(":merge"):
+        return node.value  # `<<` in a value's place: YAML 1.2 text (as a key it was refused while parsing)
     return node
 
 

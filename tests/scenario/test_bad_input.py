@@ -186,6 +186,9 @@ CASES = [
                                     "general_inflation: &rate 2%\n  pay_awards: *rate"),
         13, "", "anchors and aliases", at="&rate"),
     Bad("alias-bomb", insert_after(33, ALIAS_BOMB), 35, "", "anchors and aliases", at="&l0"),
+    # `<<` would merge the keys in braces into metadata, out of sight: a YAML 1.1 habit.
+    Bad("merge-key", insert_after(1, "  <<: {title: Merged title}\n"),
+        2, "", "merge keys (<<) are not allowed", at="<<"),
     # Brackets 5,000 deep on line 24: ruamel takes ~20 s over this unless refused while parsing.
     Bad("nested-too-deeply", replace("count: 10", "count: " + "[" * 5000 + "10" + "]" * 5000),
         24, "", "nested more than", at="count: [[["),
@@ -283,6 +286,10 @@ CASES = [
         20, "options[0].baseline", "expected true or false", at="baseline: yes"),
     Bad("date-in-words", replace("date: 2018-01-01", "date: early 2018"),
         6, "metadata.date", "expected a date such as 2017-11-09", at="early 2018"),
+    Bad("no-such-day", replace("date: 2018-01-01", "date: 2018-02-30"),
+        6, "metadata.date", "no such date: the day is out of range", at="2018-02-30"),
+    Bad("no-such-month", replace("date: 2018-01-01", "date: 2018-13-01"),
+        6, "metadata.date", "no such date: the month is out of range", at="2018-13-01"),
     Bad("quoted-bare-rate", replace("pension_rate: 20%", 'pension_rate: "20"'),
         15, "assumptions.pension_rate", "write 20% if you meant 20 per cent", at='"20"'),
     Bad("amount-in-words", replace("amount: 100,000", "amount: 1.3 million"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import string
 from pathlib import Path
 
@@ -106,9 +107,28 @@ def test_a_unicode_line_separator_in_a_note_does_not_move_the_lines_after_it():
     ("a: 1\nb: 2\na: 3\n", 3, 'duplicate key "a"'),
     ("a: &x 1\nb: *x\n", 1, "anchors and aliases"),
     ("a: 1\nb: *x\n", 2, "anchors and aliases"),
+    ("a: 1\nb:\n  <<: {c: 1}\n", 3, "merge keys (<<) are not allowed"),
+    ("a:\n  - d: 1\n    <<: {c: 1}\n", 3, "merge keys (<<) are not allowed"),
 ])
 def test_the_fast_reader_refuses_what_the_pure_reader_refuses_with_the_same_words(text, line, words):
     for reader in (yamlread._read_fast, yamlread._read_pure, read_yaml):
         with pytest.raises(ReadError) as caught:
             reader(text)
         assert (caught.value.line, words in caught.value.message) == (line, True), reader
+
+
+def test_a_merge_sign_that_is_not_a_merge_key_is_plain_text():
+    # Only a plain `<<` in a key's place merges; as a value, or quoted, it is text like any other.
+    for reader in (yamlread._read_fast, yamlread._read_pure):
+        assert reader('a: <<\n"<<": 1\n')[0] == {"a": "<<", "<<": 1}, reader
+
+
+def test_text_shaped_like_a_date_that_is_not_one_stays_text_for_the_schema_to_report():
+    # 2017-02-30 has no day 30 in February: both readers give the text, which the schema then
+    # reports at its field (tests/scenario/test_bad_input.py); a real date is still a date.
+    for reader in (yamlread._read_fast, yamlread._read_pure, read_yaml):
+        data, lines = reader("a: 2017-02-30\nb: 2017-02-28\n")
+        assert data == {"a": "2017-02-30", "b": datetime.date(2017, 2, 28)}, reader
+        assert lines[("a",)] == 1
+    # A date and time goes to the pure reader (the fast one leaves times to it): hour 25 stays text.
+    assert read_yaml("c: 2017-02-28 25:00:00\n")[0] == {"c": "2017-02-28 25:00:00"}
