@@ -25,8 +25,11 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
     gateways = appraisal.gateways
     sheet.write_string(0, 0, "Options appraisal: long list, gateway criteria and weighted scores", s.title)
     sheet.write_string(1, 0, "The long list is cut to a shortlist by pass-or-fail gateways; the shortlist is scored "
-                             "against weighted criteria. Weights and scores are on Inputs; the affordability gateway "
-                             "and every total below are formulas.", s.subtitle)
+                             "against weighted criteria. Weights and scores are on Inputs; the affordability gateway, "
+                             "every total, both rankings and the preferred option below are formulas.", s.subtitle)
+    sheet.write_string(2, 0, "Fixed when costmodel ran: which options the matrix scores, and the switching values at "
+                             "the foot. A budget changed on Inputs changes the Result column at once; run costmodel "
+                             "again to score a new shortlist.", s.note)
     first_gateway_col, result_col = 3, 3 + len(gateways)
     # Neither Excel nor LibreOffice sizes rows of wrapped text on opening, so rows are made tall
     # enough here for the longest text they hold, at the column's width in characters.
@@ -91,6 +94,7 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
     row += 1
     for col, text in enumerate(["Criterion", "Weight", ""] + [names[o.option] for o in scored]):
         sheet.write_string(row, col, text, s.heading_right if col else s.heading)
+    option_names = row
     sheet.set_row(row, max(wrapped_height(names[o.option], narrow - 2) for o in scored))
     first_col = 3
     cols = [first_col + i for i in range(len(scored))]
@@ -140,10 +144,15 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
                         option.rank_by_npc, s.number("flag"))
     preferred, cheapest = appraised.preferred, appraised.cheapest
     row = npc_rank_row + 2
-    sheet.write_string(row, 0, "Preferred by weighted score", s.bold)
-    sheet.write_string(row, 1, names[preferred.option], s.bold)
-    sheet.write_string(row + 1, 0, "Lowest net present cost on the shortlist", s.bold)
-    sheet.write_string(row + 1, 1, names[cheapest.option], s.text)
+    # The names of the options ranked first, looked up from the live ranks: a weight or score typed
+    # over on Inputs changes them with the ranking.
+    shortlist = f"{cell(None, option_names, cols[0], True, True)}:{cell(None, option_names, cols[-1], True, True)}"
+    for at, label, rank, option, style in ((row, "Preferred by weighted score", rank_row, preferred, s.bold),
+                                           (row + 1, "Lowest net present cost on the shortlist", npc_rank_row,
+                                            cheapest, s.text)):
+        ranks = f"{cell(None, rank, cols[0], True, True)}:{cell(None, rank, cols[-1], True, True)}"
+        sheet.write_string(at, 0, label, s.bold)
+        writer._formula(sheet, at, 1, f"INDEX({shortlist},MATCH(1,{ranks},0))", names[option.option], style)
 
     # Value for money: score against cost, one point an option.
     chart = writer.workbook.add_chart({"type": "scatter"})

@@ -40,6 +40,8 @@ def test_the_sheet_shows_the_long_list_gateways_matrix_and_rankings(book):
     assert rows["Rank by weighted score (1 = preferred; a tie to the lower NPC)"][2:4] == [1, 2]
     assert rows["Rank by net present cost (1 = cheapest)"][2:4] == [2, 1]
     assert rows["Preferred by weighted score"][0] == "Keep it in-house"
+    # The trust's NPC (£800,000) is below in-house's (£1,000,000): first by cost.
+    assert rows["Lowest net present cost on the shortlist"][0] == "A trust"
     formulas = openpyxl.load_workbook(book)["Appraisal"]
     assert any(isinstance(c.value, str) and c.value.startswith("=SUMPRODUCT($B$") for row in formulas.iter_rows()
                for c in row), "the weighted score is a live formula over the weights"
@@ -94,3 +96,5 @@ def test_a_weight_changed_in_libreoffice_moves_the_ranking(book, tmp_path):
     rows = _rows(openpyxl.load_workbook(converted, data_only=True)["Appraisal"])
     assert rows["Weighted score"][2:4] == [pytest.approx(1.9), pytest.approx(1.9)]
     assert rows["Rank by weighted score (1 = preferred; a tie to the lower NPC)"][2:4] == [2, 1]
+    # The preferred option is looked up from the live ranks, so it follows them; cost did not change.
+    assert rows["Preferred by weighted score"][0] == "A trust"
