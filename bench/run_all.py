@@ -5,7 +5,7 @@
 
 Each benchmark runs in its own process (as a user runs it), prints its figures as JSON, and
 is judged here against the target issue 7 sets. Each ratio is measured within one run of one
-benchmark, so a noisy shared machine moves both sides of it together. It takes about five
+benchmark, so a noisy shared machine moves both sides of it together. It takes about three
 minutes on a 2-core machine (target: under ten).
 """
 
