@@ -133,3 +133,60 @@ def test_a_batch_worker_makes_no_second_process():
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_where_finished_children_are_not_ours_to_collect_no_copy_is_made():
+    # With SIGCHLD ignored (inherited from whatever started costmodel), Linux collects finished
+    # children itself: the copy's number could be reused before we waited for it, so none is made,
+    # and run still writes its workbook.
+    script = ("import signal, os; signal.signal(signal.SIGCHLD, signal.SIG_IGN); "
+              "from costmodel.background import Pending; p = Pending(os.getpid); "
+              "print(p.pid is None, p.result() == os.getpid())")
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True"]
+
+
+@needs_a_second_processor
+def test_an_interrupt_to_the_copy_stops_it_at_once_and_the_work_is_done_here():
+    # The copy takes the default action for Ctrl-C: it stops, running none of the parent's code
+    # (no traceback on stderr), and the parent does the work itself.
+    script = """
+import os, signal, sys, time
+from costmodel.background import Pending
+here = os.getpid()
+def work():
+    if os.getpid() != here:
+        time.sleep(60)
+    return "done here"
+pending = Pending(work)
+assert pending.pid is not None
+time.sleep(0.2)
+os.kill(pending.pid, signal.SIGINT)
+started = time.perf_counter()
+print(pending.result(), time.perf_counter() - started < 10)
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["done", "here", "True"]
+    assert result.stderr == ""
+
+
+@needs_a_second_processor
+def test_an_interrupt_while_the_copy_is_made_stops_the_copy_and_reaches_the_caller(monkeypatch):
+    # Ctrl-C arriving between the fork and the parent taking note of the copy is held back until
+    # the parent has its number; then the interrupt is raised, and the copy is stopped and collected.
+    fork = os.fork
+    children = []
+
+    def fork_then_interrupted():
+        pid = fork()
+        if pid:
+            children.append(pid)
+            os.kill(os.getpid(), signal.SIGINT)  # held back: interrupts are blocked here
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork_then_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        Pending(lambda: time.sleep(60))
+    assert len(children) == 1 and _gone(children[0])

@@ -110,7 +110,9 @@ def _read_pure(text: str) -> tuple[object, Lines]:
                 is_key = bool(key_next) and key_next[-1] is True
                 if key_next and key_next[-1] is not None:
                     key_next[-1] = not key_next[-1]
-                if is_key and kind == "ScalarEvent" and event.value == "<<" and not event.style and event.tag is None:
+                merge_key = is_key and kind == "ScalarEvent" and event.value == "<<" and not event.style \
+                    and event.tag is None
+                if merge_key or str(event.tag).endswith(":merge"):  # `<<`, or anything tagged !!merge
                     raise ReadError(event.start_mark.line + 1, NO_MERGE_KEYS)
             if kind == "DocumentStartEvent" and getattr(event, "version", None) not in (None, (1, 2)):
                 # A %YAML 1.1 directive would make `no` a boolean again; scenarios are YAML 1.2.

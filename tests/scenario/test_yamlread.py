@@ -117,6 +117,14 @@ def test_the_fast_reader_refuses_what_the_pure_reader_refuses_with_the_same_word
         assert (caught.value.line, words in caught.value.message) == (line, True), reader
 
 
+@pytest.mark.parametrize("text", ["a:\n  !!merge <<: {c: 1}\n", "a:\n  !!merge x: {c: 1}\n", "a: !!merge {c: 1}\n"])
+def test_a_merge_asked_for_by_its_tag_is_refused_too(text):
+    # A tagged node goes to the pure reader, which would merge it (or fail with no line).
+    with pytest.raises(ReadError) as caught:
+        read_yaml(text)
+    assert "merge keys (<<) are not allowed" in caught.value.message and caught.value.line == text.count("\n")
+
+
 def test_a_merge_sign_that_is_not_a_merge_key_is_plain_text():
     # Only a plain `<<` in a key's place merges; as a value, or quoted, it is text like any other.
     for reader in (yamlread._read_fast, yamlread._read_pure):
