@@ -19,7 +19,7 @@ from .draws import correlation_matrix, ranged_inputs, uniforms, values_for
 
 #: The engine's working arrays hold about this many numbers at a time (draws x lines x years): four
 #: megabytes, so a chunk's arrays stay in the processor's cache. Measured on the shipped scenarios,
-#: this is about the fastest size: the Isle of Wight's 10,000 draws take a fifth less time than in
+#: this is about the fastest size: the Isle of Wight's 10,000 draws take a tenth less time than in
 #: one chunk, Worcestershire's a quarter less; much smaller chunks pay the engine's per-line cost
 #: too often.
 WORKING_NUMBERS = 2 ** 19
