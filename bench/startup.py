@@ -34,16 +34,21 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "isle-of-wight-2017.yaml"
 TARGET = 0.5
 
-#: Lists the modules `run` loads after costmodel.cli, in the order it loads them.
-DISCOVER = """
-import json, sys
-from costmodel.cli import cli
-before = set(sys.modules)
+#: `costmodel run SCENARIO -o OUT` in-process, as click runs it; exit 0 is success, anything else is raised.
+RUN = """
 try:
     cli.main(["run", sys.argv[1], "-o", sys.argv[2]], standalone_mode=False)
 except SystemExit as exit:
     if exit.code:
         raise
+"""
+
+#: Lists the modules `run` loads after costmodel.cli, in the order it loads them.
+DISCOVER = """
+import json, sys
+from costmodel.cli import cli
+before = set(sys.modules)
+""" + RUN + """
 print(json.dumps([name for name in sys.modules if name not in before]))
 """
 
@@ -63,11 +68,7 @@ if sys.argv[4] == "one processor":
     from costmodel import background
     background.enabled = False
 before = set(sys.modules)
-try:
-    cli.main(["run", sys.argv[1], "-o", sys.argv[2]], standalone_mode=False)
-except SystemExit as exit:
-    if exit.code:
-        raise
+""" + RUN + """
 finished = time.perf_counter()
 print(json.dumps({"imports": imported - started, "work": finished - imported,
                   "loaded_during_work": [name for name in sys.modules if name not in before]}))

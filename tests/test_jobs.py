@@ -5,7 +5,6 @@ a scenario with problems fails alone and the good ones are still written, and on
 the end says what happened to each. Working in parallel changes nothing but the time taken.
 """
 
-import io
 import json
 import os
 import re
@@ -20,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT, SCENARIOS
+from workbookparts import parts_of, sheet_part, write_parts
 from costmodel.cli import cli
 
 IOW = SCENARIOS / "isle-of-wight-2017.yaml"
@@ -155,19 +155,12 @@ def test_help_documents_jobs():
 
 def tampered_copy(source: Path, path: Path) -> Path:
     """The Director's salary typed over on Inputs, as a hand edit of the published file would."""
-    with zipfile.ZipFile(source) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    sheets = re.findall(r'<sheet name="([^"]+)"', parts["xl/workbook.xml"].decode())
-    inputs = f"xl/worksheets/sheet{sheets.index('Inputs') + 1}.xml"
+    parts = parts_of(source)
+    inputs = sheet_part(parts, "Inputs")
     xml, edits = re.subn(r"<v>140000</v>", "<v>150000</v>", parts[inputs].decode(), count=1)
     assert edits == 1
     parts[inputs] = xml.encode()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-    path.write_bytes(buffer.getvalue())
-    return path
+    return write_parts(parts, path)
 
 
 def test_verify_with_two_jobs_passes_the_reference_workbooks():

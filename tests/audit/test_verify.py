@@ -4,9 +4,7 @@ Tampering is done on the workbook's XML, one cell at a time, as a hand edit woul
 re-saving through a library would also drop the stored values and hide what was changed.
 """
 
-import io
 import re
-import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -15,6 +13,7 @@ from click.testing import CliRunner
 
 import costmodel
 from conftest import ROOT, SCENARIOS
+from workbookparts import parts_of, sheet_part, write_parts
 from costmodel.audit.reader import fingerprint_of
 from costmodel.audit.verify import verify
 from costmodel.cli import cli
@@ -30,27 +29,10 @@ def published(tmp_path_factory) -> Path:
     return path
 
 
-def _parts(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
-
-
-def _write(parts: dict[str, bytes], path: Path) -> Path:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-    path.write_bytes(buffer.getvalue())
-    return path
-
-
-def _sheet_part(parts: dict[str, bytes], sheet: str) -> str:
-    names = re.findall(r'<sheet name="([^"]+)"', parts["xl/workbook.xml"].decode())
-    return f"xl/worksheets/sheet{names.index(sheet) + 1}.xml"
 
 
 def _edit_cell(parts, sheet, ref, edit) -> None:
-    part = _sheet_part(parts, sheet)
+    part = sheet_part(parts, sheet)
     xml = parts[part].decode()
     match = re.search(rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)', xml)
     assert match, f"{sheet}!{ref} not found"
@@ -98,8 +80,8 @@ def test_an_untouched_workbook_counts_every_cell_it_holds(published):
 
 def test_a_workbook_resaved_with_the_same_cells_is_compared_cell_by_cell(published, tmp_path):
     # Other bytes (here the same parts, recompressed) but the same cells: verified the slow way.
-    parts = _parts(published)
-    resaved = _write(parts, tmp_path / "resaved.xlsx")
+    parts = parts_of(published)
+    resaved = write_parts(parts, tmp_path / "resaved.xlsx")
     assert resaved.read_bytes() != published.read_bytes()
     result = verify(resaved)
     assert result.ok and result.cells_compared == verify(published).cells_compared
@@ -112,10 +94,10 @@ def test_every_committed_reference_workbook_verifies():
 
 
 def test_an_input_typed_over(published, tmp_path):
-    parts = _parts(published)
+    parts = parts_of(published)
     ref = _salary_cell(published)
     _edit_cell(parts, "Inputs", ref, lambda xml: re.sub(r"<v>140000</v>", "<v>150000</v>", xml))
-    result = verify(_write(parts, tmp_path / "typed-over.xlsx"))
+    result = verify(write_parts(parts, tmp_path / "typed-over.xlsx"))
     assert not result.ok
     first = result.differences[0]
     assert (first.sheet, first.cell, first.published, first.rerun, first.kind) == \
@@ -123,55 +105,55 @@ def test_an_input_typed_over(published, tmp_path):
 
 
 def test_a_formula_edited(published, tmp_path):
-    parts = _parts(published)
+    parts = parts_of(published)
     ref = _pay_formula_cell(published)
     _edit_cell(parts, "in-house", ref, lambda xml: xml.replace("*(1-", "*1.1*(1-", 1))
-    result = verify(_write(parts, tmp_path / "formula-edited.xlsx"))
+    result = verify(write_parts(parts, tmp_path / "formula-edited.xlsx"))
     hit = [d for d in result.differences if (d.sheet, d.cell) == ("in-house", ref)]
     assert hit and hit[0].kind == "formula" and "1.1" in hit[0].published
 
 
 def test_a_formula_replaced_by_a_number(published, tmp_path):
-    parts = _parts(published)
+    parts = parts_of(published)
     ref = _pay_formula_cell(published)
     _edit_cell(parts, "in-house", ref, lambda xml: re.sub(r"<f>.*?</f>", "", xml))
-    result = verify(_write(parts, tmp_path / "hard-coded.xlsx"))
+    result = verify(write_parts(parts, tmp_path / "hard-coded.xlsx"))
     hit = [d for d in result.differences if (d.sheet, d.cell) == ("in-house", ref)]
     assert hit and hit[0].kind == "formula" and not str(hit[0].published).startswith("=")
 
 
 def test_a_stored_value_changed(published, tmp_path):
-    parts = _parts(published)
+    parts = parts_of(published)
     ref = _pay_formula_cell(published)
     _edit_cell(parts, "in-house", ref, lambda xml: re.sub(r"<v>[^<]*</v>", "<v>1</v>", xml))
-    result = verify(_write(parts, tmp_path / "value-changed.xlsx"))
+    result = verify(write_parts(parts, tmp_path / "value-changed.xlsx"))
     assert [(d.sheet, d.cell, d.kind, d.published) for d in result.differences] == \
         [("in-house", ref, "stored value", 1)]
 
 
 def test_a_row_removed_and_a_row_added(published, tmp_path):
-    parts = _parts(published)
-    part = _sheet_part(parts, "Compare")
+    parts = parts_of(published)
+    part = sheet_part(parts, "Compare")
     xml = parts[part].decode()
     removed = re.search(r'<row r="8".*?</row>', xml)[0]
     xml = xml.replace(removed, "").replace("</sheetData>", '<row r="500"><c r="A500"><v>42</v></c></row></sheetData>')
     parts[part] = xml.encode()
-    result = verify(_write(parts, tmp_path / "rows.xlsx"))
+    result = verify(write_parts(parts, tmp_path / "rows.xlsx"))
     kinds = {(d.cell, d.kind) for d in result.differences}
     assert ("A500", "only in the published workbook") in kinds
     assert any(cell.endswith("8") and kind == "only in the re-run" for cell, kind in kinds)
 
 
 def test_a_sheet_removed(published, tmp_path):
-    parts = _parts(published)
+    parts = parts_of(published)
     parts["xl/workbook.xml"] = re.sub(rb'<sheet name="Compare"[^>]*/>', b"", parts["xl/workbook.xml"])
-    result = verify(_write(parts, tmp_path / "sheet-removed.xlsx"))
+    result = verify(write_parts(parts, tmp_path / "sheet-removed.xlsx"))
     assert ("Compare", "(sheet)", "absent", "present") in \
         [(d.sheet, d.cell, d.published, d.rerun) for d in result.differences]
 
 
 def test_a_sheet_added(published, tmp_path):
-    parts = _parts(published)
+    parts = parts_of(published)
     sheets = len(re.findall(rb"<sheet ", parts["xl/workbook.xml"]))
     new = sheets + 1
     parts[f"xl/worksheets/sheet{new}.xml"] = (
@@ -187,17 +169,17 @@ def test_a_sheet_added(published, tmp_path):
     parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
         b"</Types>", f'<Override PartName="/xl/worksheets/sheet{new}.xml" ContentType="application/'
                      f'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'.encode())
-    result = verify(_write(parts, tmp_path / "sheet-added.xlsx"))
+    result = verify(write_parts(parts, tmp_path / "sheet-added.xlsx"))
     assert [(d.sheet, d.cell, d.published, d.rerun) for d in result.differences] == \
         [("Extra", "(sheet)", "present", "absent")]
 
 
 def test_an_embedded_scenario_edited(published, tmp_path):
-    parts = _parts(published)
+    parts = parts_of(published)
     shared = parts["xl/sharedStrings.xml"].decode()
     assert shared.count("    value: 23%<") == 1
     parts["xl/sharedStrings.xml"] = shared.replace("    value: 23%<", "    value: 25%<").encode()
-    result = verify(_write(parts, tmp_path / "scenario-edited.xlsx"))
+    result = verify(write_parts(parts, tmp_path / "scenario-edited.xlsx"))
     assert result.scenario_edited and not result.ok
     assert any("edited since publication" in finding for finding in result.findings)
     # Re-run from the edited scenario, the pension rate on Inputs no longer matches what was published
@@ -205,7 +187,7 @@ def test_an_embedded_scenario_edited(published, tmp_path):
 
 
 def test_a_workbook_from_another_tool_version_is_said_plainly_and_compared(published, tmp_path):
-    parts = _parts(published)
+    parts = parts_of(published)
     book = openpyxl.load_workbook(published)
     text = "\n".join(str(book["Scenario"].cell(r, 2).value or "") for r in range(5, book["Scenario"].max_row + 1))
     old_print = fingerprint_of(text, "0.0.9")
@@ -215,17 +197,17 @@ def test_a_workbook_from_another_tool_version_is_said_plainly_and_compared(publi
     assert f">costmodel {version}<" in shared and new_print in shared
     shared = shared.replace(f">costmodel {version}<", ">costmodel 0.0.9<").replace(new_print, old_print)
     parts["xl/sharedStrings.xml"] = shared.encode()
-    result = verify(_write(parts, tmp_path / "old-version.xlsx"))
+    result = verify(write_parts(parts, tmp_path / "old-version.xlsx"))
     assert result.published_version == "0.0.9" and not result.scenario_edited
     assert any("published with costmodel 0.0.9" in finding for finding in result.findings)
     assert {d.sheet for d in result.differences} == {"Cover"}  # the version and fingerprint cells, nothing else
 
 
 def test_cli_reports_cells_and_exits_1_and_json(published, tmp_path):
-    parts = _parts(published)
+    parts = parts_of(published)
     ref = _salary_cell(published)
     _edit_cell(parts, "Inputs", ref, lambda xml: re.sub(r"<v>140000</v>", "<v>150000</v>", xml))
-    tampered = _write(parts, tmp_path / "tampered.xlsx")
+    tampered = write_parts(parts, tmp_path / "tampered.xlsx")
     result = CliRunner().invoke(cli, ["verify", str(published), str(tampered), "--json", str(tmp_path / "r.json")])
     assert result.exit_code == 1
     assert f"{published}: verified: " in result.stdout
