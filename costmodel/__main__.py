@@ -1,8 +1,10 @@
 import signal
 import sys
 
+from .interrupts import take
+
 # Ctrl-C while Python is still loading costmodel: stop quietly (nothing is being written yet).
-signal.signal(signal.SIGINT, lambda signum, frame: sys.exit(130))
+take(signal.SIGINT, lambda signum, frame: sys.exit(130))
 
 from .cli import main  # noqa: E402
 

@@ -33,12 +33,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Generic, TypeVar
 
+from .interrupts import INTERRUPTS, take
+
 T = TypeVar("T")
 
 #: Switched off in a batch's workers, whose batch uses the processors already.
 enabled = True
 
-_INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
 #: The copy sends the length of its result first, so a result cut short is known for one.
 _LENGTH = struct.Struct("<Q")
 
@@ -47,7 +48,7 @@ _LENGTH = struct.Struct("<Q")
 def _interrupts_held() -> Iterator:
     """Hold Ctrl-C and SIGTERM back for a step that must not stop half-way; one that came
     meanwhile is raised as the step ends."""
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, _INTERRUPTS)
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, INTERRUPTS)
     try:
         yield held
     finally:
@@ -106,8 +107,9 @@ class Pending(Generic[T]):
         status = 1
         try:
             # An interrupt stops the copy outright, running nothing; the parent handles it for both.
-            for number in _INTERRUPTS:
-                signal.signal(number, signal.SIG_DFL)
+            # One the parent ignores (started in the background), the copy ignores too.
+            for number in INTERRUPTS:
+                take(number, signal.SIG_DFL)
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
             os.close(read)
             data = pickle.dumps(self.work(), protocol=pickle.HIGHEST_PROTOCOL)

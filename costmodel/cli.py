@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .interrupts import INTERRUPTS, hold, take
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
 #: Memory stays the same whatever the number of draws; this only keeps a run to hours, not days.
@@ -275,17 +276,14 @@ _stopping = False
 _working = False
 
 
-_INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
-
-
 def _worker_started() -> None:
     from . import background
 
     background.enabled = False  # the batch keeps every processor busy already
-    signal.signal(signal.SIGINT, _stop_worker)
-    signal.signal(signal.SIGTERM, _stop_worker)
+    take(signal.SIGINT, _stop_worker)
+    take(signal.SIGTERM, _stop_worker)
     if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, _INTERRUPTS)  # held back while the worker started
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, INTERRUPTS)  # held back while the worker started
 
 
 def _stop_worker(signum, frame) -> None:
@@ -377,7 +375,7 @@ class _Workers:
         order = sorted(range(len(calls)), key=lambda i: -sizes[i]) if sizes else range(len(calls))
         # Workers start on the first submit. An interrupt in the moment before a worker has its own
         # handlers would show Python's traceback, so interrupts wait until it has them.
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, _INTERRUPTS) if hasattr(signal, "pthread_sigmask") else None
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, INTERRUPTS) if hasattr(signal, "pthread_sigmask") else None
         try:
             futures = {self.executor.submit(_timed, work, *calls[index]): index for index in order}
         except BrokenProcessPool:
@@ -986,23 +984,34 @@ def _table(columns: list[str], rows: list[list[str]], right: list[int]) -> str:
 def main() -> None:
     # A polite kill becomes a clean exit, so partly written outputs are cleaned up on the way out;
     # Ctrl-C becomes KeyboardInterrupt again (python -m costmodel quietens it while loading).
-    signal.signal(signal.SIGTERM, _terminated)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    # Either is left ignored where whoever started costmodel said to ignore it.
+    take(signal.SIGTERM, _terminated)
+    take(signal.SIGINT, signal.default_int_handler)
+    code = _command_line()
+    # The command has ended and said how: an interrupt now could stop nothing, only print a
+    # traceback while Python shuts down.
+    hold()
+    sys.exit(code)
+
+
+def _command_line() -> int | str | None:
+    """Run the command given; its exit code (what `sys.exit` takes)."""
     try:
-        cli.main(standalone_mode=False)
-    except KeyboardInterrupt:
+        returned = cli.main(standalone_mode=False)
+    except SystemExit as stopped:
+        return stopped.code
+    except (KeyboardInterrupt, click.exceptions.Abort):
         click.echo("interrupted; no output was changed", err=True)
-        sys.exit(130)
-    except click.exceptions.Abort:
-        click.echo("interrupted; no output was changed", err=True)
-        sys.exit(130)
+        return 130
     except click.ClickException as exc:
         exc.show()
-        sys.exit(exc.exit_code)
+        return exc.exit_code
     except Exception as exc:  # a fault in costmodel: say so in one line rather than show a traceback
         click.echo(f"costmodel could not finish ({type(exc).__name__}: {exc}). This is a fault in costmodel, "
                    f"not in your files; please report it with the command you ran.", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+        return EXIT_BAD_INPUT
+    # Without standalone mode, click returns the exit code of --help and --version (0).
+    return returned if isinstance(returned, int) else EXIT_OK
 
 
 def _terminated(signum, frame):

@@ -10,13 +10,13 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 
 import numpy as np
 import pytest
 
 import costmodel
 from conftest import ROOT, SCENARIOS
+from processes import PATIENCE, interrupts_heard
 from costmodel import background
 from costmodel.background import Pending
 
@@ -87,13 +87,16 @@ def test_a_copy_that_fails_means_the_work_is_done_here(ending):
 
 @needs_a_second_processor
 def test_cancelling_stops_the_copy_and_leaves_no_process_behind():
-    pending = Pending(lambda: time.sleep(60))
-    pid = pending.pid
-    started = time.perf_counter()
-    pending.cancel()
-    assert time.perf_counter() - started < 10  # killed, not waited for
-    assert _gone(pid)
-    pending.cancel()  # a second cancel does nothing
+    never = os.pipe()  # nothing is ever written here: the copy would wait on it for ever
+    try:
+        pending = Pending(lambda: os.read(never[0], 1))
+        pid = pending.pid
+        pending.cancel()  # returns once the copy is killed and collected; a copy left waiting would hang it
+        assert _gone(pid)
+        pending.cancel()  # a second cancel does nothing
+    finally:
+        for end in never:
+            os.close(end)
 
 
 def test_output_the_parent_had_buffered_is_written_once():
@@ -150,25 +153,29 @@ def test_where_finished_children_are_not_ours_to_collect_no_copy_is_made():
 @needs_a_second_processor
 def test_an_interrupt_to_the_copy_stops_it_at_once_and_the_work_is_done_here():
     # The copy takes the default action for Ctrl-C: it stops, running none of the parent's code
-    # (no traceback on stderr), and the parent does the work itself.
+    # (no traceback on stderr), and the parent does the work itself. The copy says when it has
+    # begun its work, and then waits on a pipe nobody writes to, so only the interrupt ends it.
     script = """
-import os, signal, sys, time
+import os, signal
 from costmodel.background import Pending
 here = os.getpid()
+begun, never = os.pipe(), os.pipe()
 def work():
     if os.getpid() != here:
-        time.sleep(60)
+        os.write(begun[1], b"!")
+        os.read(never[0], 1)
     return "done here"
 pending = Pending(work)
 assert pending.pid is not None
-time.sleep(0.2)
+os.read(begun[0], 1)
 os.kill(pending.pid, signal.SIGINT)
-started = time.perf_counter()
-print(pending.result(), time.perf_counter() - started < 10)
+print(pending.result())
 """
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
+    with interrupts_heard():
+        result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
+                                timeout=PATIENCE)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["done", "here", "True"]
+    assert result.stdout.split() == ["done", "here"]
     assert result.stderr == ""
 
 
@@ -187,6 +194,26 @@ def test_an_interrupt_while_the_copy_is_made_stops_the_copy_and_reaches_the_call
         return pid
 
     monkeypatch.setattr(os, "fork", fork_then_interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        Pending(lambda: time.sleep(60))
+    never = os.pipe()  # the copy waits on it for ever, unless it is stopped
+    try:
+        with interrupts_heard(), pytest.raises(KeyboardInterrupt):
+            Pending(lambda: os.read(never[0], 1))
+    finally:
+        for end in never:
+            os.close(end)
     assert len(children) == 1 and _gone(children[0])
+
+
+def test_a_process_started_with_ctrl_c_ignored_leaves_it_ignored_in_its_copy():
+    # A background job of a shell is started with Ctrl-C ignored, so that a Ctrl-C meant for the
+    # job in the foreground does not stop it; the copy keeps to that as the process itself does.
+    script = """
+import os, signal
+from costmodel.background import Pending
+pending = Pending(lambda: signal.getsignal(signal.SIGINT) == signal.SIG_IGN)
+print(pending.pid is not None, pending.result())
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
+                            timeout=PATIENCE, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [str(CAN_FORK), "True"]

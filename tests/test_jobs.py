@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT, SCENARIOS
+from processes import PATIENCE, interrupts_heard
 from workbookparts import parts_of, sheet_part, write_parts
 from costmodel.cli import cli
 
@@ -205,9 +206,10 @@ def test_an_interrupted_batch_leaves_whole_workbooks_no_partial_files_and_no_pro
     half-written, no traceback is shown, and no worker process is left running."""
     scenarios = [copy_with_id(IOW, tmp_path, f"council-{n}") for n in range(6)]
     out = tmp_path / "out"
-    process = subprocess.Popen([sys.executable, "-m", "costmodel", "run", *map(str, scenarios), "--jobs", "2",
-                                "-o", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               start_new_session=True, cwd=tmp_path)
+    with interrupts_heard():
+        process = subprocess.Popen([sys.executable, "-m", "costmodel", "run", *map(str, scenarios), "--jobs", "2",
+                                    "-o", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   start_new_session=True, cwd=tmp_path)
     group = process.pid  # its own session: a terminal's Ctrl-C reaches every process in it
     # Interrupt as the first workbook is reported, with the others under way.
     first = process.stderr.readline()
@@ -216,7 +218,7 @@ def test_an_interrupted_batch_leaves_whole_workbooks_no_partial_files_and_no_pro
         os.killpg(group, signal.SIGINT)
     else:
         process.send_signal(signal.SIGTERM)
-    stdout, stderr = process.communicate(timeout=60)
+    stdout, stderr = process.communicate(timeout=PATIENCE)
     assert process.returncode == (130 if how == "Ctrl-C" else 143), stderr
     assert b"Traceback" not in stderr and b"interrupted; the " in stderr
     assert stdout == b""  # no summary for a batch that did not finish
@@ -225,11 +227,12 @@ def test_an_interrupted_batch_leaves_whole_workbooks_no_partial_files_and_no_pro
     for path in written:
         with zipfile.ZipFile(path) as archive:
             assert archive.testzip() is None
-    deadline = time.monotonic() + 10
+    # The batch's parent has ended; its workers, no children of ours, can only be looked for.
+    deadline = time.monotonic() + PATIENCE
     while True:
         try:
             os.killpg(group, 0)
         except ProcessLookupError:
             break  # every process of the batch has ended
-        assert time.monotonic() < deadline, "a worker process was left running"
+        assert time.monotonic() < deadline, f"a worker process was still running {PATIENCE:.0f} s after its batch"
         time.sleep(0.1)
