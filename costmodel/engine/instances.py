@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..scenario.schema import AMOUNT_SECTIONS, Activity, AmountLine, Figure, Option, Scenario, fixed
+from ..scenario.units import month_label
 from . import lines as L
 
 YEAR = "financial year (starting April)"
@@ -38,20 +39,52 @@ class GroupInstances:
     #: Each input (and choice) as one array over the instances, built once and kept: options
     #: sharing a staffing list share these too, so 100,000 posts are gathered once, not per option.
     columns: dict[str, object] = field(default_factory=dict, repr=False)
+    #: When every instance runs in this period, whatever its own says: the posts another option
+    #: lists, which this one employs all along (transferring at go-live) or fills from go-live.
+    period: str | None = None
+
+    def choice_of(self, instance: LineInstance, name: str) -> str:
+        """What `instance` chose for `name` (its period, its index) in this group."""
+        if name == "period" and self.period is not None:
+            return self.period
+        return instance.choices[name]
+
+    def sharing(self, period: str) -> "GroupInstances":
+        """The same instances, and the same gathered inputs, all running in `period`."""
+        return GroupInstances(self.group, self.instances, self.columns, period)
 
 
 def option_inputs(scenario: Scenario, option: Option) -> dict[str, Figure]:
     """Inputs every line of an option shares, with where each comes from."""
     assumptions = scenario.assumptions
     levy = assumptions.apprenticeship_levy
+    council, employer = _pension_rates(assumptions.pension_rate, option)
     return {
-        "pension_rate": option.pension_rate or assumptions.pension_rate,
+        "council_pension_rate": council,
+        "pension_rate": employer,
         "levy_rate": levy.rate,
         "levy_allowance": levy.allowance,
         "own_levy_allowance": option.own_levy_allowance(),
         "vat_rate": assumptions.vat_rate,
         "irrecoverable_share": option.irrecoverable_vat_share(),
     }
+
+
+def _pension_rates(council_rate: Figure, option: Option) -> tuple[Figure, Figure]:
+    """(the council's pension rate, the rate of the option's employer from go-live).
+
+    Stated per employer: the council's in the assumptions, a new body's on its option. In the
+    council families the employer is the council throughout, and an option's own rate is its.
+    """
+    if not option.employer_changes_at_go_live:
+        rate = option.pension_rate or council_rate
+        return rate, rate
+    if option.pension_rate is not None:
+        return council_rate, option.pension_rate
+    assumed = council_rate.model_copy()  # the same figure, drawn with it in a simulation
+    assumed.note = (f"{option.employer_name.capitalize()}'s rate is not stated, so the council's is used; "
+                    f"state an admitted body's rate with pension_rate")
+    return council_rate, assumed
 
 
 @lru_cache(maxsize=1024)
@@ -93,9 +126,15 @@ def _staffing_groups(scenario: Scenario, option_index: int) -> tuple[GroupInstan
     if option.staffing_same_as is not None:
         owner = next(i for i, other in enumerate(scenario.options) if other.id == option.staffing_same_as)
     path = f"options[{owner}]"  # where the posts are written
+    # A list in which any post starts or ends part-way through a year is costed month by month,
+    # every post of it alike, so that a large one is one table with the same columns throughout.
+    by_month = any(post.first_month is not None or post.last_month is not None for post in option.staffing)
     computed, stated = [], []
     for index, post in enumerate(option.staffing):
         inputs, choices = _activity(post, scenario)
+        choices["months"] = "months" if by_month else "years"
+        if by_month:
+            inputs.update(_months(post, scenario, f"{path}.staffing[{index}]"))
         inputs.update(count=post.count, fte=post.fte, salary=post.salary, vacancy=post.vacancy,
                       agency_share=post.agency_share, agency_premium=post.agency_premium)
         if post.on_costs is not None:
@@ -105,6 +144,31 @@ def _staffing_groups(scenario: Scenario, option_index: int) -> tuple[GroupInstan
         (stated if post.on_costs is not None else computed).append(instance)
     return (GroupInstances(L.POSTS, computed) if computed else None,
             GroupInstances(L.POSTS_STATED, stated) if stated else None)
+
+
+def _months(post, scenario: Scenario, path: str) -> dict[str, Figure]:
+    """first_year and last_year from a post's months, and the months of those years it runs."""
+    starts = post.starts or (scenario.timeline.first_year, 0)
+    ends = post.ends or (scenario.timeline.first_year + scenario.timeline.years - 1, 12)
+    first_line = _line_of(post, "first_month")
+    last_line = _line_of(post, "last_month")
+    out = {"first_month_offset": Figure(value=float(starts[1]), unit="months", line=first_line,
+                                        path=f"{path}.first_month" if first_line else None,
+                                        note=f"starts {month_label(*post.first_month)}" if post.first_month
+                                        else None, source=None if post.first_month else "default: the whole year"),
+           "last_month_count": Figure(value=float(ends[1]), unit="months", line=last_line,
+                                      path=f"{path}.last_month" if last_line else None,
+                                      note=f"ends {month_label(*post.last_month)}" if post.last_month else None,
+                                      source=None if post.last_month else "default: the whole year")}
+    if post.first_month is not None:
+        out["first_year"] = _year(starts[0], None)
+    if post.last_month is not None:
+        out["last_year"] = _year(ends[0], None)
+    return out
+
+
+def _line_of(post, key: str) -> int | None:
+    return post.month_lines.get(key)
 
 
 def option_groups(scenario: Scenario, option_index: int, shared: dict | None = None) -> list[GroupInstances]:
@@ -123,6 +187,11 @@ def option_groups(scenario: Scenario, option_index: int, shared: dict | None = N
     if key not in shared:
         shared[key] = _staffing_groups(scenario, option_index)
     computed, stated = shared[key]
+    if option.staffing_same_as is not None:
+        # Another option's posts: the same people, employed here all along and transferring to this
+        # option's employer at go-live, or (staffing_transfers: false) filled afresh from go-live.
+        period = "whole_horizon" if option.staffing_transfers else "after_go_live"
+        computed, stated = (group.sharing(period) if group else None for group in (computed, stated))
     if computed:
         groups.append(computed)
         groups.append(GroupInstances(L.LEVY_ALLOWANCE, [

@@ -443,8 +443,11 @@ class _GroupEnv:
             [[instance.input_rows[name].get(year, 0.0) for year in years] for instance in instances]))
 
     def choice(self, name):
-        return self._column(("choice", name), lambda instances: np.array(
-            [instance.choices[name] for instance in instances]))
+        group = self.group
+        # Options sharing a list share its columns; one running it in another period keys its own.
+        key = ("choice", name, group.period if name == "period" else None)
+        return self._column(key, lambda instances: np.array([group.choice_of(instance, name)
+                                                             for instance in instances]))
 
     def series(self, name):
         return self.timeline.series[name]

@@ -84,6 +84,8 @@ def build_timeline(scenario: Scenario, option: Option, reference: bool = False,
         "price_base_year": float(base),
         "go_live_year": float(base if reference else gl_year),
         "go_live_month_offset": 0.0 if reference else float(gl_offset),
+        # Staff are the council's until go-live and the new body's after (1), or the council's throughout.
+        "employer_changes": 1.0 if option.employer_changes_at_go_live else 0.0,
     }
     series = {
         "year": year,

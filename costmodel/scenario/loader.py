@@ -18,7 +18,7 @@ from . import schema
 from .problems import Problem, ScenarioError, format_path
 from .schema import LINE_SECTIONS, Figure, Option, Scenario, slugify
 from ..scale import without_cycle_collection
-from .units import financial_year_label, financial_year_of
+from .units import financial_year_label, financial_year_of, month_label
 from .yamlread import Lines, ReadError, decode, line_of, read_yaml
 
 
@@ -244,6 +244,9 @@ def _attach_lines(node: object, loc: tuple, lines: Lines) -> None:
             node.path = format_path(loc)
         return
     if isinstance(node, BaseModel):
+        if isinstance(node, schema.Post):
+            node.month_lines.update({key: lines[loc + (key,)] for key in ("first_month", "last_month")
+                                     if loc + (key,) in lines})
         for field in type(node).model_fields:
             _attach_lines(getattr(node, field), loc + (field,), lines)
     elif isinstance(node, list):
@@ -451,9 +454,14 @@ def _check_correlations(scenario: Scenario):
 def _staffing_reference_problems(scenario: Scenario):
     """`staffing_same_as` names another option that lists its own posts."""
     by_id = {option.id: option for option in scenario.options}
+    by_index = {option.id: index for index, option in enumerate(scenario.options)}
     for index, option in enumerate(scenario.options):
         target_id = option.staffing_same_as
         if target_id is None:
+            if "staffing_transfers" in option.model_fields_set:
+                yield (("options", index, "staffing_transfers"),
+                       "staffing_transfers says whether the posts of another option (staffing_same_as) transfer; "
+                       "this option lists its own")
             continue
         loc = ("options", index, "staffing_same_as")
         target = by_id.get(target_id)
@@ -468,6 +476,17 @@ def _staffing_reference_problems(scenario: Scenario):
                         f"name that option instead")
         elif not target.staffing:
             yield loc, f"option '{target_id}' lists no posts"
+        elif option.staffing_transfers and target.go_live is not None:
+            yield loc, (f"option '{target_id}' goes live part-way ({month_label(*target.go_live)}), so its posts are "
+                        f"not employed all along and cannot transfer here at go-live; list this option's posts, "
+                        f"or say staffing_transfers: false to fill the same posts from this option's go-live")
+        else:
+            for post_index, post in enumerate(target.staffing):
+                if post.period == "before_go_live":
+                    yield (("options", by_index[target_id], "staffing", post_index, "period"),
+                           f"a post that runs only before go-live cannot be shared with option '{option.id}' "
+                           f"(staffing_same_as), which employs the posts all along or from its own go-live; list "
+                           f"the posts in each option")
 
 
 def _share_staffing(scenario: Scenario) -> None:
@@ -537,6 +556,10 @@ def _check_option(option: Option, loc: tuple, first: int, last: int, horizon: st
             seen.setdefault(item.id, section)
             for key in ("first_year", "last_year", "year"):
                 yield from _in_horizon(getattr(item, key, None), item_loc + (key,), first, last, horizon)
+            for key in ("first_month", "last_month"):
+                month = getattr(item, key, None)
+                if month is not None and not first <= financial_year_of(*month) <= last:
+                    yield item_loc + (key,), f"{month_label(*month)} is outside the horizon ({horizon})"
             if section == "setup":
                 for index_in_list, year in enumerate(item.years or []):
                     yield from _in_horizon(year, item_loc + ("years", index_in_list), first, last, horizon)

@@ -31,6 +31,7 @@ from . import defaults
 from .units import (
     MAX_AMOUNT,
     UnitError,
+    financial_year_of,
     parse_amount,
     parse_financial_year,
     parse_month,
@@ -51,6 +52,17 @@ FAMILIES = (
 COUNCIL_FAMILIES = ("in_house", "partnership")
 #: New delivery vehicles: separate employers making exempt supplies.
 VEHICLE_FAMILIES = ("wholly_owned_company", "trust", "community_interest_company", "mutual")
+
+#: Who employs the staff of an option of each family, from go-live, where the scenario names nobody.
+EMPLOYER_WORDS = {
+    "in_house": "the council",
+    "partnership": "the council",
+    "commissioned": "the council",
+    "wholly_owned_company": "the company",
+    "trust": "the trust",
+    "community_interest_company": "the community interest company",
+    "mutual": "the mutual",
+}
 
 Family = Literal[
     "in_house", "partnership", "wholly_owned_company", "trust",
@@ -421,6 +433,10 @@ class Activity(Strict):
 class Post(Activity):
     id: Slug | None = None
     title: Text
+    #: A post that starts or ends part-way through a year, in whole months (instead of
+    #: first_year or last_year): `first_month: 2028-10` costs half of 2028/29.
+    first_month: Month | None = None
+    last_month: Month | None = None
     count: Number = fixed(1.0, "number")
     fte: Number = fixed(1.0, "number")
     salary: Amount
@@ -432,6 +448,37 @@ class Post(Activity):
     on_costs: Amount | None = None
     source: str | None = None
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _months(self):
+        for year_key, month_key in (("first_year", "first_month"), ("last_year", "last_month")):
+            if getattr(self, year_key) is not None and getattr(self, month_key) is not None:
+                raise ValueError(f"give {year_key} or {month_key}, not both: {month_key} says the year too")
+        first, last = self.starts, self.ends
+        if first is not None and last is not None and last < first:
+            raise ValueError("the post ends before it starts (last_month is before first_month)")
+        return self
+
+    #: Lines of first_month and last_month in the scenario file; filled in by the loader.
+    _month_lines: dict[str, int] = PrivateAttr(default_factory=dict)
+
+    @property
+    def month_lines(self) -> dict[str, int]:
+        return self._month_lines
+
+    @property
+    def starts(self) -> tuple[int, int] | None:
+        """(financial year, months of it before the post starts), where the post says when it starts."""
+        if self.first_month is not None:
+            return financial_year_of(*self.first_month), (self.first_month[1] - 4) % 12
+        return (self.first_year, 0) if self.first_year is not None else None
+
+    @property
+    def ends(self) -> tuple[int, int] | None:
+        """(financial year, months of it the post runs), where the post says when it ends."""
+        if self.last_month is not None:
+            return financial_year_of(*self.last_month), (self.last_month[1] - 4) % 12 + 1
+        return (self.last_year, 12) if self.last_year is not None else None
 
     _sane = _limits(
         count=(0.0, 100_000.0),
@@ -619,13 +666,21 @@ class Option(Strict):
     source: str | None = None
     note: str | None = None
     go_live: Month | None = None
+    #: Who employs the staff and buys the goods from go-live, in the vehicle families (the
+    #: council employs them until then): a name for the outputs.
+    employer: Text | None = None
+    #: The pension rate of the option's employer from go-live (an admitted body's rate, for a
+    #: company or trust); before go-live the council's, `assumptions.pension_rate`.
     pension_rate: Rate | None = None
     vat: VatTreatment | None = None
     levy_allowance: LevyAllowance | None = None
     staffing: list[Post] = Field(default_factory=list)
-    #: Employ the same posts as another option (staff transferring on their current terms),
-    #: instead of listing them again; the loader shares that option's list.
+    #: Employ the same posts as another option instead of listing them again; the loader shares
+    #: that option's list. They are the same people, so they run all along and transfer to this
+    #: option's employer at go-live (TUPE), unless `staffing_transfers: false`, when this option
+    #: fills them afresh from go-live.
     staffing_same_as: Slug | None = None
+    staffing_transfers: StrictBool = True
     partnership: Partnership | None = None
     contract: list[ContractLine] = Field(default_factory=list)
     non_pay: list[NonPayLine] = Field(default_factory=list)
@@ -640,6 +695,18 @@ class Option(Strict):
     @classmethod
     def _pension(cls, value):
         return _bounded(value, "pension rate", 0.0, 0.6)
+
+    @property
+    def employer_changes_at_go_live(self) -> bool:
+        """Whether the staff are the council's until go-live and another body's after."""
+        return self.family in VEHICLE_FAMILIES
+
+    @property
+    def employer_name(self) -> str:
+        """Who employs the staff from go-live, in a reader's words."""
+        if self.employer is not None:
+            return self.employer
+        return EMPLOYER_WORDS[self.family]
 
     # The VAT and levy treatment that follow from the family, unless overridden.
     def irrecoverable_vat_share(self) -> Figure:

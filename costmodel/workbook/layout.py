@@ -20,7 +20,7 @@ from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 
 from ..engine.categories import CATEGORIES
 from ..engine.instances import GroupInstances, LineInstance
-from ..engine.lines import TIMELINE_ROWS, LineFormula
+from ..engine.lines import TIMELINE_ROWS, TOTALLED, LineFormula
 from ..engine.projection import OptionResult, Projection
 
 # Option sheets
@@ -41,7 +41,9 @@ INPUT_LABELS = {
     "levy_allowance": ("Apprenticeship levy allowance a year", "£"),
     "go_live_year": ("Go-live: financial year (beginning April)", "year"),
     "go_live_month_offset": ("Go-live: months of that year before go-live", "months"),
-    "pension_rate": ("Employer pension rate", "rate"),
+    "council_pension_rate": ("Employer pension rate: the council's", "rate"),
+    "pension_rate": ("Employer pension rate: the option's employer's", "rate"),
+    "employer_changes": ("Staff change employer at go-live (1 yes, 0 no)", "flag"),
     "own_levy_allowance": ("Employer has its own levy allowance (1 yes, 0 no)", "flag"),
     "irrecoverable_share": ("Share of VAT the delivering body cannot recover", "rate"),
     "count": ("Number of posts", "posts"),
@@ -53,6 +55,8 @@ INPUT_LABELS = {
     "on_costs": ("On-costs as stated, per full-time post", "£ a year"),
     "first_year": ("First year it runs (year beginning April)", "year"),
     "last_year": ("Last year it runs (year beginning April)", "year"),
+    "first_month_offset": ("Months of its first year before it starts", "months"),
+    "last_month_count": ("Months it runs in its last year", "months"),
     "annual_cost": ("Annual cost of each officer", "£ a year"),
     "time_share": ("Share of their time", "rate"),
     "direct_overhead_rate": ("Direct overhead rate", "rate"),
@@ -89,7 +93,10 @@ _CHOICE_WORDS = {
 }
 
 SCENARIO_WIDE = ("horizon_first_year", "price_base_year", "vat_rate", "levy_rate", "levy_allowance")
-OPTION_WIDE = ("go_live_year", "go_live_month_offset", "pension_rate", "own_levy_allowance", "irrecoverable_share")
+OPTION_WIDE = ("go_live_year", "go_live_month_offset", "employer_changes", "council_pension_rate", "pension_rate",
+               "own_levy_allowance", "irrecoverable_share")
+#: The choices a line makes that a reader is shown on Inputs (a list counted in months shows its months).
+SHOWN_CHOICES = ("period", "index")
 
 
 def cell(sheet: str | None, row: int, col: int, row_abs: bool = False, col_abs: bool = False) -> str:
@@ -149,6 +156,8 @@ class OptionLayout:
     result: OptionResult
     sheet: str
     timeline_rows: dict[str, int] = field(default_factory=dict)
+    #: Who employs the staff and buys the goods, year by year, in words.
+    employer_row: int = 0
     #: (group key, formula key, instance id) -> row
     rows: dict[tuple[str, str, str], int] = field(default_factory=dict)
     #: formula key -> (first row, last row) of the block holding that key's rows, for Total()
@@ -223,7 +232,8 @@ class Layout:
             for group in result.groups:
                 if group.group.key not in ("posts", "posts_stated"):
                     continue
-                table = self.staffing_tables.get(id(group))
+                # Options employing the same posts (staffing_same_as) share the list's one table.
+                table = self.staffing_tables.get(id(group.instances))
                 if table is None:
                     listing = id(result.option.staffing)
                     if listing not in sheet_of_list:
@@ -240,11 +250,13 @@ class Layout:
                     for offset, name in enumerate(names):
                         table.columns[name] = ST_FIRST_INPUT + offset
                     tables.append(table)
-                    self.staffing_tables[id(group)] = table
+                    self.staffing_tables[id(group.instances)] = table
                 table.options.append(result.option.name)
 
     def staffing_table(self, group: GroupInstances):
-        return self.staffing_tables.get(id(group))
+        """The Staffing sheet table of a group's posts, as the option employing them sees it (or None)."""
+        table = self.staffing_tables.get(id(group.instances))
+        return None if table is None else table.seen_by(group)
 
     # ------------------------------------------------------------------ Inputs rows
 
@@ -300,7 +312,8 @@ class Layout:
             for instance in group.instances:
                 if not instance.inputs and not instance.input_rows:
                     continue
-                row += 1 + len(instance.choices)  # the line's heading, then what it runs on and grows with
+                # The line's heading, then what it runs in and grows with.
+                row += 1 + sum(name in instance.choices for name in SHOWN_CHOICES)
                 for name in instance.inputs:
                     instance_inputs[(instance.id, name)] = row
                     row += 1
@@ -321,14 +334,17 @@ class Layout:
         for formula in TIMELINE_ROWS:
             layout.timeline_rows[formula.key] = row
             row += 1
-        row += 1
+        layout.employer_row = row
+        row += 2
         first_cost_row = None
         for group in result.groups:
             row += 1  # group heading
             table = self.staffing_table(group)
             for formula in group.group.rows:
-                if table is not None and formula.category is None:
-                    continue  # a working row (share of the year in post) is written into each line's formula
+                if table is not None and formula.category is None and formula.key not in TOTALLED:
+                    # A working row (the share of the year in post) is written into each line's formula;
+                    # one that a later line adds up over the option (Total) keeps rows of its own.
+                    continue
                 row += 1  # block heading
                 start = row
                 # On the Staffing sheet: one row for the posts running in each period; else one row a post.
@@ -360,10 +376,11 @@ class Layout:
 class CellContext:
     """Resolves the names in a formula to cells, for one instance in one column of an option sheet."""
 
-    def __init__(self, layout: Layout, option: OptionLayout, col: int, group: str | None = None,
+    def __init__(self, layout: Layout, option: OptionLayout, col: int, group: GroupInstances | None = None,
                  instance: LineInstance | None = None):
         self.layout, self.option, self.col = layout, option, col
-        self.group, self.instance = group, instance
+        self.group_instances, self.instance = group, instance
+        self.group = group.group.key if group is not None else None
 
     # The three columns a formula in column `col` refers to, as letters.
     def _this_column(self) -> str:
@@ -389,7 +406,7 @@ class CellContext:
         return _reference("Inputs", row, self._inputs_year_column(), True, False)
 
     def choice(self, name):
-        return self.instance.choices[name]
+        return self.group_instances.choice_of(self.instance, name)
 
     def series(self, name):
         if name in self.layout.year_inputs:
@@ -420,7 +437,7 @@ class YearsContext(CellContext):
     # Control characters: no reference, function or operator contains one.
     THIS, PREVIOUS, INPUTS_YEAR = "\x01", "\x02", "\x03"
 
-    def __init__(self, layout: Layout, option: OptionLayout, group: str | None = None,
+    def __init__(self, layout: Layout, option: OptionLayout, group: GroupInstances | None = None,
                  instance: LineInstance | None = None):
         super().__init__(layout, option, -1, group, instance)
 

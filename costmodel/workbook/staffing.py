@@ -17,7 +17,7 @@ for the whole column).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..engine.instances import GroupInstances
 from ..engine.lines import LineFormula
@@ -34,7 +34,7 @@ PERIODS = ("after_go_live", "before_go_live", "whole_horizon")
 
 #: The order a reader looks for a post's inputs in: what it is, then when it runs.
 STAFFING_COLUMNS = ("count", "fte", "salary", "vacancy", "agency_share", "agency_premium", "on_costs",
-                    "first_year", "last_year")
+                    "first_year", "first_month_offset", "last_year", "last_month_count")
 
 
 @dataclass
@@ -51,10 +51,14 @@ class StaffingTable:
     #: Option names whose posts these are.
     options: list[str] = field(default_factory=list)
 
+    def seen_by(self, group: GroupInstances) -> "StaffingTable":
+        """This table as `group` uses it: the same cells, the periods the posts run in for that option."""
+        return self if group is self.group else replace(self, group=group)
+
     @property
     def periods(self) -> list[str]:
         """The periods the posts run in, in a fixed order."""
-        present = {instance.choices["period"] for instance in self.group.instances}
+        present = {self.group.choice_of(instance, "period") for instance in self.group.instances}
         return [period for period in PERIODS if period in present]
 
     @property
@@ -65,6 +69,9 @@ class StaffingTable:
         return f"{cell(self.sheet, self.first_row, col, True, True)}:{cell(None, self.last_row, col, True, True)}"
 
     def period_filter(self, period: str) -> str:
+        if self.group.period is not None:
+            # Another option's posts, every one running in this option's period: a 1 for each row.
+            return f'({self.column_range(ST_ID)}<>"")'
         return f'({self.column_range(ST_PERIOD)}="{choice_words("period", period)[1]}")'
 
 
@@ -102,8 +109,11 @@ class StaffingContext:
         return table.column_range(table.columns[name])
 
     def choice(self, name):
+        group = self.table.group
         if self.post is not None:
-            return self.table.group.instances[self.post].choices[name]
+            return group.choice_of(group.instances[self.post], name)
+        if name == "months":
+            return group.instances[0].choices[name]  # the same for every post of a list
         if name != "period":
             raise KeyError(f"a staffing formula chooses by {name!r}, which the Staffing sheet does not hold")
         return self.period

@@ -30,6 +30,9 @@ class Styles:
         self.heading_right = workbook.add_format({"bold": True, "bg_color": HEAD_FILL, "bottom": 1,
                                                   "text_wrap": True, "valign": "top", "align": "right"})
         self.fixed_text = workbook.add_format({"font_color": "#7F7F7F", "italic": True})
+        #: A default or derived text that may run to two lines (who employs the staff in a year).
+        self.fixed_wrap = workbook.add_format({"font_color": "#7F7F7F", "italic": True, "text_wrap": True,
+                                               "valign": "top", "align": "right"})
         self.section = workbook.add_format({"bold": True, "font_size": 12})
         self.bold = workbook.add_format({"bold": True, "valign": "top"})
         self.text = workbook.add_format({"valign": "top"})

@@ -24,6 +24,7 @@ from ..engine.lines import TIMELINE_ROWS
 from ..engine.projection import Projection
 from ..engine.timeline import discount_rates, ni_tables, rate_for_year, yearly
 from ..scenario.defaults import DISCOUNT_WORDS
+from ..scenario.schema import EMPLOYER_WORDS
 from ..scenario.units import financial_year_label, month_label
 from .layout import (
     COL_CATEGORY,
@@ -45,6 +46,7 @@ from .layout import (
     INPUT_LABELS,
     OPTION_WIDE,
     SCENARIO_WIDE,
+    SHOWN_CHOICES,
     YEAR_INPUTS,
     CellContext,
     Layout,
@@ -384,18 +386,29 @@ class WorkbookWriter:
         gl_year, gl_offset = go_live(result.option, self.scenario.timeline.first_year)
         live_note = (f"goes live {month_label(*result.option.go_live)}" if result.option.go_live
                      else "live from the start of the first year")
+        option_ = result.option
+        changes = option_.employer_changes_at_go_live
+        employer = option_.employer_name
+        employment = f"the council until go-live, then {employer} (TUPE)" if changes else "the council throughout"
         values = {
             "go_live_year": (gl_year, None, f"{financial_year_label(gl_year)}: {live_note}"),
             "go_live_month_offset": (gl_offset, None, live_note),
+            "employer_changes": (result.timeline.inputs["employer_changes"], None, employment),
+            "council_pension_rate": (result.inputs["council_pension_rate"].value,
+                                     result.inputs["council_pension_rate"], None),
             "pension_rate": (result.inputs["pension_rate"].value, result.inputs["pension_rate"], None),
             "own_levy_allowance": (result.inputs["own_levy_allowance"].value, result.inputs["own_levy_allowance"],
                                    None),
             "irrecoverable_share": (result.inputs["irrecoverable_share"].value,
                                     result.inputs["irrecoverable_share"], None),
         }
+        # Whose term each is: the council's before go-live, the option's employer's from it.
+        whose = {"council_pension_rate": "the council" + (", before go-live" if changes else ""),
+                 "pension_rate": employer + (", from go-live" if changes else ""),
+                 "own_levy_allowance": employer, "irrecoverable_share": employer}
         for key in OPTION_WIDE:
             value, figure, note = values[key]
-            self._input_row(sheet, option.option_inputs[key], name, "", key, value, figure, note=note)
+            self._input_row(sheet, option.option_inputs[key], name, whose.get(key, ""), key, value, figure, note=note)
         for group in result.groups:
             if self.layout.staffing_table(group) is not None:
                 continue  # on the Staffing sheet
@@ -404,15 +417,16 @@ class WorkbookWriter:
                        [option.instance_input_rows[(instance.id, n)] for n in instance.input_rows]
                 if not rows:
                     continue
-                top = min(rows) - 1 - len(instance.choices)
+                shown = [choice for choice in SHOWN_CHOICES if choice in instance.choices]
+                top = min(rows) - 1 - len(shown)
                 _text(sheet, top, IN_LINE, instance.label, s.bold)
                 sheet.write_string(top, IN_NAME, group.group.label, s.note)
                 _text(sheet, top, IN_SOURCE, instance.source, s.wrap)
                 _text(sheet, top, IN_NOTE, instance.note, s.wrap)
                 if instance.line:
                     sheet.write_number(top, IN_SCENARIO_LINE, instance.line, s.number("year"))
-                for offset, (choice, value) in enumerate(instance.choices.items(), start=1):
-                    label, words = choice_words(choice, value)
+                for offset, choice in enumerate(shown, start=1):
+                    label, words = choice_words(choice, group.choice_of(instance, choice))
                     sheet.write_string(top + offset, IN_NAME, label, s.text)
                     sheet.write_string(top + offset, IN_VALUE, words, s.fixed_text)
                     sheet.write_string(top + offset, IN_NOTE, "set in the scenario: it decides which timeline row "
@@ -505,7 +519,7 @@ class WorkbookWriter:
         self._year_headers(sheet, HEADER_ROW, COL_FIRST_YEAR, years, s.heading_right)
         sheet.set_row(HEADER_ROW, 30, None)
         sheet.freeze_panes(HEADER_ROW + 1, COL_FIRST_YEAR)
-        sheet.set_column(COL_LINE, COL_LINE, 30)
+        sheet.set_column(COL_LINE, COL_LINE, 34)
         sheet.set_column(COL_ITEM, COL_ITEM, 44)
         sheet.set_column(COL_CATEGORY, COL_CATEGORY, 20)
         sheet.set_column(COL_UNIT, COL_UNIT, 7)
@@ -542,6 +556,19 @@ class WorkbookWriter:
                 self._formula(sheet, row, col, across.in_column(template, col), series[formula.key][0, t],
                               s.number(formula.unit))
 
+        who = result.option
+        named = f" ({EMPLOYER_WORDS[who.family]}: {who.employer})" if who.employer else ""
+        _text(sheet, option.employer_row, COL_ITEM, f"Who employs the staff and buys the goods{named}", s.wrap)
+        sheet.write_comment(option.employer_row, COL_ITEM, "The council until go-live; the option's own employer "
+                            "from go-live, where it is a company or trust (staff transfer under TUPE). Its pension "
+                            "rate, levy allowance and VAT position apply from then.", {"x_scale": 2, "y_scale": 1.2})
+        by_year = employers_by_year(who, years, self.scenario.timeline.first_year)
+        _text(sheet, option.employer_row, COL_FULL_YEAR, EMPLOYER_WORDS[who.family], s.fixed_wrap)
+        for t, words in enumerate(by_year):
+            _text(sheet, option.employer_row, layout.year_col(t), words, s.fixed_wrap)
+        if any("then" in words for words in by_year) or named:
+            sheet.set_row(option.employer_row, 36)  # room for "the council to September, then the trust"
+
         # Each line group: a heading, then a block per row kind, one row per instance (or per period,
         # for posts on the Staffing sheet).
         for group, computed in zip(result.groups, result.results):
@@ -560,28 +587,27 @@ class WorkbookWriter:
                 sheet.write_string(head, COL_ITEM, formula.definition, s.note)
                 cash, full_year = computed.cash[formula.key], computed.full_year[formula.key]
                 if table is not None:
-                    periods = np.array([instance.choices["period"] for instance in group.instances])
+                    periods = np.array([group.choice_of(instance, "period") for instance in group.instances])
                     for period in table.periods:
                         chosen = periods == period
                         self._staffing_row(sheet, option, table, formula, period, int(chosen.sum()),
                                            cash[chosen].sum(axis=0), float(full_year[chosen].sum()))
                     continue
                 for index, instance in enumerate(group.instances):
-                    self._line_row(sheet, option, group.group.key, formula, instance, cash[index],
-                                   float(full_year[index]))
+                    self._line_row(sheet, option, group, formula, instance, cash[index], float(full_year[index]))
 
         self._category_blocks(sheet, option)
 
-    def _line_row(self, sheet, option, group_key, formula, instance, cash, full_year_value) -> None:
+    def _line_row(self, sheet, option, group, formula, instance, cash, full_year_value) -> None:
         layout = self.layout
-        row = option.rows[(group_key, formula.key, instance.id)]
+        row = option.rows[(group.group.key, formula.key, instance.id)]
         _text(sheet, row, COL_ITEM, instance.label, self.styles.text)
         full_year = formula.full_year if formula.full_year is not None else formula.formula
-        across = YearsContext(layout, option, group_key, instance)
+        across = YearsContext(layout, option, group, instance)
         template = formula.formula.render(across)
         self._calculated_row(
             sheet, row, formula, cash, full_year_value,
-            full_year.render(CellContext(layout, option, COL_FULL_YEAR, group_key, instance)),
+            full_year.render(CellContext(layout, option, COL_FULL_YEAR, group, instance)),
             lambda col: across.in_column(template, col))
 
     def _staffing_row(self, sheet, option, table, formula, period, posts, cash, full_year_value) -> None:
@@ -1235,10 +1261,31 @@ def _factored(cash: np.ndarray, series: dict, factor: str | None) -> np.ndarray:
     return cash if factor is None else cash * series[factor][0]
 
 
+def employers_by_year(option, years: list[int], first_year: int) -> list[str]:
+    """Who employs the option's staff in each year, in words (the council, the trust, or both)."""
+    from ..engine.timeline import go_live
+
+    if not option.employer_changes_at_go_live:
+        return ["the council"] * len(years)
+    year, months_before = go_live(option, first_year)
+    new = EMPLOYER_WORDS[option.family]  # short enough for a year's column; the row's label names it
+    out = []
+    for each in years:
+        if each < year:
+            out.append("the council")
+        elif each == year and months_before:
+            # The month before go-live: the financial year's months run from April.
+            last = _dt.date(2000, (months_before + 2) % 12 + 1, 1).strftime("%B")
+            out.append(f"the council to {last}, then {new}")
+        else:
+            out.append(new)
+    return out
+
+
 def _reference_timeline(result) -> dict[str, float]:
     """The timeline in the full-year column: year 0, live all year, indices and factors at 1."""
-    values = {"year_number": 0.0, "live": 1.0, "pre_live": 0.0, "general_index": 1.0, "pay_index": 1.0,
-              "discount_factor": 1.0, "real_factor": 1.0, "pv_factor": 1.0}
+    values = {"year_number": 0.0, "live": 1.0, "pre_live": 0.0, "employer_operates": 1.0, "general_index": 1.0,
+              "pay_index": 1.0, "discount_factor": 1.0, "real_factor": 1.0, "pv_factor": 1.0}
     return {formula.key: values[formula.key] for formula in TIMELINE_ROWS}
 
 

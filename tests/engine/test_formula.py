@@ -16,7 +16,7 @@ FORMULAS = [row for group in GROUPS for row in group.rows] + list(L.TIMELINE_ROW
 class CellRefs:
     """Renders each name as the kind of cell reference the workbook uses."""
 
-    choices = {"period": "after_go_live", "index": "pay"}
+    choices = {"period": "after_go_live", "index": "pay", "months": "months"}
 
     def input(self, name): return f"Inputs!$D${abs(hash(name)) % 900 + 10}"
     def input_row(self, name): return "Inputs!F40"
@@ -120,9 +120,11 @@ def _excel_to_python(text: str) -> str:
 
 @pytest.mark.parametrize("formula", FORMULAS, ids=lambda f: f.key)
 @pytest.mark.parametrize("choices", [
-    {"period": "after_go_live", "index": "pay"},
-    {"period": "before_go_live", "index": "general"},
-    {"period": "whole_horizon", "index": "none"},
+    {"period": "after_go_live", "index": "pay", "months": "years"},
+    {"period": "before_go_live", "index": "general", "months": "months"},
+    {"period": "whole_horizon", "index": "none", "months": "years"},
+    {"period": "after_go_live", "index": "pay", "months": "months"},
+    {"period": "whole_horizon", "index": "general", "months": "months"},
 ])
 def test_rendered_excel_text_computes_what_numpy_computes(formula, choices):
     rng = random.Random(formula.key)

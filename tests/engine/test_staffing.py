@@ -113,12 +113,26 @@ def test_the_levy_allowance_never_exceeds_the_levy():
     assert rows_of(projection, "team", "levy_allowance")[0] == pytest.approx(-1_785.0)
 
 
-def test_the_levy_allowance_accrues_only_while_the_trust_is_live():
+def test_an_employer_starting_part_way_through_a_tax_year_sets_its_whole_allowance_against_its_levy():
+    # HMRC Apprenticeship Levy Manual ALM08400: the whole £15,000, not the share of the year live.
     text = _team(family="trust", extra="  go_live: 2018-06\n").replace("count: 10", "count: 100")
     projection = project_text(text)
-    # Levy 10/12 x £17,850 = £14,875; allowance 10/12 x £15,000 = £12,500
+    # Levy 10/12 x £17,850 = £14,875; the whole £15,000 allowance is more, so the offset is all of it
     assert rows_of(projection, "team", "apprenticeship_levy")[0] == pytest.approx(14_875.0)
-    assert rows_of(projection, "team", "levy_allowance")[0] == pytest.approx(-12_500.0)
+    assert rows_of(projection, "team", "levy_allowance")[0] == pytest.approx(-14_875.0)
+
+
+def test_the_start_up_years_levy_is_nil_on_a_two_million_pound_pay_bill():
+    # The trust goes live in October 2018; 100 posts at £39,215.69 a year (x 1.02 pay index =
+    # £40,000) for the six months live: pay 100 x £40,000 x 6/12 = £2,000,000.
+    # Levy 0.5% x £2,000,000 = £10,000; less the whole £15,000 allowance: £0 (not -£5,000).
+    text = _team(family="trust", extra="  go_live: 2018-10\n").replace("count: 10", "count: 100").replace(
+        "salary: 35,000", "salary: 39,215.6862745098")
+    projection = project_text(text)
+    assert rows_of(projection, "team", "pay")[0] == pytest.approx(2_000_000.0)
+    levy = rows_of(projection, "team", "apprenticeship_levy")[0] + rows_of(projection, "team", "levy_allowance")[0]
+    assert rows_of(projection, "team", "apprenticeship_levy")[0] == pytest.approx(10_000.0)
+    assert levy == pytest.approx(0.0, abs=1e-6)
 
 
 def test_isle_of_wight_on_cost_method_reproduces_para_35_20():

@@ -94,6 +94,19 @@ EVERY_FAMILY = """\
   failure_risk: {annual_probability: 8%, cost: {low: 3m, central: 6.5m, high: 10m}}
   savings:
     - {id: saving, name: Saving, amount: "25,000", index: pay}
+- id: donor
+  name: The council's establishment, some posts part-year
+  family: in_house
+  staffing:
+    - {id: sw, title: Social worker, count: 12, salary: "33,000", agency_share: 20%, agency_premium: 60%}
+    - {id: lead, title: Practice lead, salary: "60,000", first_month: 2019-12}
+    - {id: leaver, title: Post that ends, salary: "50,000", last_month: 2020-07}
+- id: transfer
+  name: The same staff transferring to a company in October 2019
+  family: wholly_owned_company
+  go_live: 2019-10
+  pension_rate: 24%
+  staffing_same_as: donor
 """
 
 
@@ -113,3 +126,11 @@ def test_every_cost_family_and_an_empty_option_recalculate_to_the_stored_values(
     assert not differ, "\n".join(differ[:20])
     master = openpyxl.load_workbook(path, data_only=True)["Cover"]
     assert any(row[1].value == "every model check passes" for row in master.iter_rows(max_col=2))
+    # And LibreOffice, the second engine, on the lines only these options have (part-year posts, a
+    # transfer of employer at go-live, agency VAT).
+    [converted] = libreoffice_convert([path], "xlsx", tmp_path / "lo")
+    recalculated = stored_values(converted)
+    differ = [f"{sheet}!{ref} {text}: stored {stored[(sheet, ref)]!r}, LibreOffice {recalculated.get((sheet, ref))!r}"
+              for (sheet, ref), text in formulas_in_file.items()
+              if not agrees(stored[(sheet, ref)], recalculated.get((sheet, ref)))]
+    assert not differ, "\n".join(differ[:20])

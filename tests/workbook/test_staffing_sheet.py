@@ -25,23 +25,28 @@ from costmodel.workbook.writer import build_workbook
 PERIODS = ["after_go_live", "before_go_live", "whole_horizon"]
 
 
-def _posts(count: int, prefix: str) -> str:
+def _posts(count: int, prefix: str, periods=PERIODS, months: bool = False) -> str:
     """`count` posts varied in every input the staffing lines use.
 
     Every seventh is part-time on £7,000, below the 2018/19 NI threshold (£8,424), so the
     element-by-element MAX in the SUMPRODUCT matters; every eleventh has stated on-costs.
+    With `months`, some posts start or end part-way through a year.
     """
     lines = []
     for n in range(count):
         fields = [f"id: {prefix}{n:03d}", f"title: Post {n}", f"count: {1 + n % 3}",
                   f"fte: {1 if n % 4 else 0.5}", f"salary: {7000 if n % 7 == 0 else 20000 + 150 * n}",
-                  f"vacancy: {n % 5}%", f"period: {PERIODS[n % 3]}"]
+                  f"vacancy: {n % 5}%", f"period: {periods[n % len(periods)]}"]
         if n % 6 == 0:
             fields += ["agency_share: 25%", "agency_premium: 60%"]
         if n % 11 == 0:
             fields.append(f"on_costs: {6000 + 10 * n}")
         if n % 13 == 0:
             fields += ["first_year: 2019/20", "last_year: 2020/21"]
+        elif months and n % 17 == 5:
+            fields.append("first_month: 2018-11")
+        elif months and n % 19 == 3:
+            fields.append("last_month: 2020-08")
         lines.append("    - {" + ", ".join(fields) + "}")
     return "\n".join(lines)
 
@@ -52,7 +57,7 @@ SCENARIO = make_scenario(f"""\
   family: in_house
   baseline: true
   staffing:
-{_posts(STAFFING_SHEET_FROM + 20, "a")}
+{_posts(STAFFING_SHEET_FROM + 20, "a", periods=["after_go_live", "whole_horizon"], months=True)}
 - id: company
   name: Company
   family: wholly_owned_company
@@ -97,9 +102,14 @@ def test_large_staffing_lists_are_on_staffing_sheets_and_small_ones_on_the_optio
     # The company's sheet adds up 120 posts in a few rows a line, not one row per post.
     assert workbook["company"].max_row < STAFFING_SHEET_FROM
     items = [c.value for c in workbook["company"]["B"] if isinstance(c.value, str)]
-    # Posts 0 to 119 run after go-live when n % 3 == 0 (40 of them), less the 4 with stated on-costs
-    # (n % 33 == 0: 0, 33, 66, 99), which are their own group: 36 in the computed group.
-    assert "36 posts running after go-live (listed on Staffing)" in items
+    # The company employs the in-house posts all along, transferring at go-live: all 120 run the
+    # whole horizon there, less the 11 with stated on-costs (n % 11 == 0: 0, 11, ..., 110), which are
+    # their own group: 109 in the computed group, in one row a line.
+    assert "109 posts running the whole horizon (listed on Staffing)" in items
+    # The partner's own list keeps each post's period: of its 105 posts, n % 3 == 0 run after go-live
+    # (35), less the 4 with stated on-costs among them (0, 33, 66, 99): 31.
+    partner = [c.value for c in workbook["partner"]["B"] if isinstance(c.value, str)]
+    assert "31 posts running after go-live (listed on Staffing 2)" in partner
     # The small option keeps a row per post, its inputs on Inputs.
     assert "Director" in [c.value for c in workbook["small"]["B"]]
     cover = " ".join(str(c.value) for row in workbook["Cover"].iter_rows() for c in row if c.value)

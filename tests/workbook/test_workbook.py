@@ -205,7 +205,7 @@ def test_a_row_rendered_once_for_its_years_reads_in_each_year_as_rendered_for_th
     kinds, compared = set(), 0
     for option in layout.options.values():
         rows = [(formula, None, None) for formula in TIMELINE_ROWS]
-        rows += [(formula, group.group.key, instance) for group in option.result.groups
+        rows += [(formula, group, instance) for group in option.result.groups
                  for formula in group.group.rows for instance in group.instances
                  if (group.group.key, formula.key, instance.id) in option.rows]
         for formula, group, instance in rows:
