@@ -1,7 +1,8 @@
 """The command line: parse arguments, call the library, show results, set the exit code.
 
 Exit codes: 0 success; 1 a bad scenario, an output that could not be written,
-or (with --strict) a published figure that does not agree; 2 a bad command line.
+or (with --strict) a published figure that does not agree or a warning of the
+model review not acknowledged; 2 a bad command line.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
 MAX_DRAWS = 100_000_000
 
 _EPILOG = """\b
-Exit codes: 0 success; 1 bad scenario, unwritable output, or a failed
-published-figure check with --strict; 2 bad command line."""
+Exit codes: 0 success; 1 bad scenario, unwritable output, or with --strict
+a failed published-figure check or an unacknowledged warning; 2 bad command line."""
 
 
 @click.group(epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
@@ -45,17 +46,28 @@ def cli() -> None:
 
 @cli.command(epilog=_EPILOG)
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=Path))
-def validate(scenarios: tuple[Path, ...]) -> None:
+@click.option("--strict", is_flag=True, help="Exit 1 if the model review gives a warning the scenario does not "
+                                             "acknowledge.")
+def validate(scenarios: tuple[Path, ...], strict: bool) -> None:
     """Check scenario files and list every problem with its file and line.
+
+    Then the model review: patterns that are legal but usually a mistake
+    (staff paid only after go-live whom another option employs from the start,
+    one uncertain figure drawn independently in several options, a gateway no
+    option passes, ...), each a warning with its code (docs/warnings.md), file,
+    line and field. A warning is not an error, unless with --strict.
 
     \b
     Example:
       costmodel validate scenarios/*.yaml
+      costmodel validate my-council.yaml --strict
     """
+    from .audit.review import review, unacknowledged
+    from .engine.projection import project
     from .scenario.loader import load_scenario
     from .scenario.problems import ScenarioError
 
-    failed = 0
+    failed = warned = 0
     for path in scenarios:
         try:
             scenario = load_scenario(path)
@@ -64,12 +76,26 @@ def validate(scenarios: tuple[Path, ...]) -> None:
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
             continue
+        warnings = review(project(scenario))
+        for warning in warnings:
+            click.echo(str(warning), err=True)
         figures = len(scenario.published_figures)
         click.echo(f"{path}: ok ({len(scenario.options)} options, {scenario.timeline.years} years, "
-                   f"{figures} published figure{'' if figures == 1 else 's'})")
+                   f"{figures} published figure{'' if figures == 1 else 's'}; {_warnings_in_words(warnings)})")
+        warned += bool(unacknowledged(warnings))
     if failed:
         click.echo(f"{failed} of {len(scenarios)} scenario files have problems", err=True)
+    if strict and warned:
+        click.echo(f"{warned} of {len(scenarios)} scenario files have warnings they do not acknowledge (--strict)",
+                   err=True)
+    if failed or (strict and warned):
         sys.exit(EXIT_BAD_INPUT)
+
+
+def _warnings_in_words(warnings) -> str:
+    from .audit.review import in_words
+
+    return in_words(warnings)
 
 
 class _Jobs(click.ParamType):
@@ -109,7 +135,9 @@ def _jobs_help(what: str) -> str:
                    "with several scenarios, a folder to write each <scenario id>.xlsx in.")
 @click.option("--json", "json_path", metavar="PATH|-",
               help="Also write the results as JSON to PATH, or to standard output with '-' (one scenario).")
-@click.option("--strict", is_flag=True, help="Exit 1 if any published figure does not agree.")
+@click.option("--strict", is_flag=True, help="Exit 1 if any published figure does not agree, or the model review gives "
+                                             "a warning the scenario does not acknowledge (the outputs are still "
+                                             "written, and say which).")
 @click.option("--manifest", "manifest_path", type=click.Path(path_type=Path),
               help="Write a run record (hashes, versions, command, checks) as JSON to PATH, and on the Cover "
                    "(one scenario).")
@@ -143,7 +171,8 @@ def run(scenario_paths: tuple[Path, ...], output: Path | None, json_path: str | 
 
 def _run_one(scenario_path: Path, output: Path | None, json_path: str | None, strict: bool,
              manifest_path: Path | None, force: bool) -> None:
-    from .engine.projection import project, projection_json
+    from .audit.review import results_json, review, unacknowledged
+    from .engine.projection import project
     from .files import OutputError, check_targets, write_atomic
     from .scenario.loader import load_scenario
     from .scenario.problems import ScenarioError
@@ -159,6 +188,7 @@ def _run_one(scenario_path: Path, output: Path | None, json_path: str | None, st
             click.echo(str(problem), err=True)
         sys.exit(EXIT_BAD_INPUT)
     projection = project(scenario)
+    warnings = review(projection)
     target = target or Path("workbooks") / f"{scenario.metadata.id}.xlsx"
     # With --json -, standard output carries the JSON alone; the table goes to stderr.
     to_stderr = json_path == "-"
@@ -175,11 +205,11 @@ def _run_one(scenario_path: Path, output: Path | None, json_path: str | None, st
             command += ["--strict"] if strict else []
             command += ["--manifest", str(manifest_path)]
             record = run_record(scenario_path, projection, command)
-        workbook = build_workbook(projection, run_record=cover_lines(record) if record else None)
+        workbook = build_workbook(projection, run_record=cover_lines(record) if record else None, warnings=warnings)
         write_atomic(target, workbook)
         outputs = [{"path": str(target), "sha256": sha256_of(workbook)}] if record else []
         if json_path is not None:
-            text = projection_json(projection)
+            text = results_json(projection, warnings)
             if json_target:
                 write_atomic(json_target, text.encode("utf-8"))
                 if record:
@@ -198,9 +228,10 @@ def _run_one(scenario_path: Path, output: Path | None, json_path: str | None, st
     click.echo(render_checks(projection), err=to_stderr)
     if projection.scenario.appraisal is not None:
         click.echo(render_appraisal(projection), err=to_stderr)
+    click.echo(render_review(warnings), err=to_stderr)
     written = [str(t) for t in (target, json_target, manifest_path) if t]
     click.echo("wrote " + ", ".join(written), err=to_stderr)
-    if strict and not all(check.ok for check in projection.checks):
+    if strict and (not all(check.ok for check in projection.checks) or unacknowledged(warnings)):
         sys.exit(EXIT_BAD_INPUT)
 
 
@@ -218,9 +249,16 @@ class _Outcome:
     npc: float = 0.0
     agree: int = 0
     stated: int = 0
+    #: warnings of the model review the scenario does not acknowledge
+    warned: int = 0
     #: verify: the report's text for standard output, and its JSON
     text: str = ""
     report: dict | None = None
+
+    @property
+    def fails_strict(self) -> bool:
+        """A published figure differs, or a warning stands unacknowledged: a failure with --strict."""
+        return self.agree != self.stated or self.warned > 0
 
 
 def _scenario_id(path: Path) -> _Outcome:
@@ -237,6 +275,7 @@ def _scenario_id(path: Path) -> _Outcome:
 
 def _build_and_write(path: Path, target: Path, scenario_id: str) -> _Outcome:
     """Second pass: project one scenario and write its workbook, exactly as `costmodel run` with -o does."""
+    from .audit.review import review, unacknowledged
     from .engine.projection import project
     from .files import OutputError, write_atomic
     from .scenario.loader import load_scenario
@@ -250,14 +289,16 @@ def _build_and_write(path: Path, target: Path, scenario_id: str) -> _Outcome:
     if scenario.metadata.id != scenario_id:
         return _Outcome(False, (f"error: {path}: its id changed while the batch ran; run it again",))
     projection = project(scenario)
+    warnings = review(projection)
     try:
-        write_atomic(target, build_workbook(projection))
+        write_atomic(target, build_workbook(projection, warnings=warnings))
     except OutputError as exc:
         return _Outcome(False, (f"error: {exc}",))
     first = projection.summary.sort_values(["rank", "option"]).iloc[0]
     checks = projection.checks
-    return _Outcome(True, scenario_id=scenario_id, cheapest=str(first["name"]), npc=float(first["npc"]),
-                    agree=sum(check.ok for check in checks), stated=len(checks))
+    return _Outcome(True, tuple(str(warning) for warning in warnings), scenario_id=scenario_id,
+                    cheapest=str(first["name"]), npc=float(first["npc"]), agree=sum(check.ok for check in checks),
+                    stated=len(checks), warned=len(unacknowledged(warnings)))
 
 
 def _verify_one(path: Path) -> _Outcome:
@@ -417,13 +458,16 @@ def _run_batch(paths: tuple[Path, ...], output: Path | None, json_path: str | No
         outcomes[index] = outcome
         finished.append(index)
         differ = outcome.stated - outcome.agree
-        result = "FAILED" if not outcome.ok else "FAILED (--strict)" if strict and differ else "ok"
+        result = "FAILED" if not outcome.ok else "FAILED (--strict)" if strict and outcome.fails_strict else "ok"
         click.echo(f"[{len(finished)}/{count}] {paths[index]}: {result}, {seconds:.1f} s", err=True)
         for line in outcome.lines:
             click.echo(line, err=True)
         if outcome.ok and strict and differ:
             click.echo(f"{paths[index]}: {differ} of {outcome.stated} published figures differ; its workbook "
                        "was written, and says which", err=True)
+        if outcome.ok and strict and outcome.warned:
+            click.echo(f"{paths[index]}: {outcome.warned} warning{'s' if outcome.warned != 1 else ''} of the model "
+                       "review not acknowledged; its workbook was written, and lists them", err=True)
 
     def loaded(index: int, seconds: float, outcome: _Outcome) -> None:
         if outcome.ok:
@@ -466,7 +510,7 @@ def _run_batch(paths: tuple[Path, ...], output: Path | None, json_path: str | No
         sys.exit(EXIT_BAD_INPUT)
     click.echo(render_batch(paths, outcomes, {index: targets[index] for index in written}, strict))
     failed = [paths[index] for index in range(count)
-              if not outcomes[index].ok or (strict and outcomes[index].agree != outcomes[index].stated)]
+              if not outcomes[index].ok or (strict and outcomes[index].fails_strict)]
     if failed:
         click.echo(f"{len(failed)} of {count} scenarios failed: " + ", ".join(map(str, failed)), err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -817,6 +861,8 @@ def render_appraisal(projection) -> str:
     lines = [f"Options appraisal: {len(appraised.long_list)} on the long list, {len(shortlisted)} through "
              f"{len(appraised.appraisal.gateways)} gateway criteria."]
     preferred = appraised.preferred
+    if appraised.no_shortlist:
+        return f"{lines[0]} {appraised.no_shortlist}"
     if preferred is None or not appraised.appraisal.criteria:
         return lines[0]
     high = appraised.appraisal.scale.high.value
@@ -841,6 +887,15 @@ def render_checks(projection) -> str:
                      f"difference {_signed(check.difference)} (tolerance ±{_pounds(check.tolerance)})"
                      + (f" [{check.source}]" if check.source else ""))
     return "\n".join(lines)
+
+
+def render_review(warnings) -> str:
+    """The model review, after the run's tables: each warning on a line of its own."""
+    from .audit.review import in_words
+
+    if not warnings:
+        return "Model review: no warnings."
+    return f"Model review: {in_words(warnings)} (docs/warnings.md)\n" + "\n".join(f"  {w}" for w in warnings)
 
 
 #: Differences shown for one sheet before the rest are counted instead.
@@ -934,9 +989,8 @@ def render_batch(paths: tuple[Path, ...], outcomes: dict, written: dict, strict:
             rows.append([str(path), "FAILED", "-", "-", "-", _first_problem(outcome.lines[0], path)
                          + (f" (and {len(outcome.lines) - 1} more)" if len(outcome.lines) > 1 else "")])
             continue
-        differ = outcome.stated - outcome.agree
         figures = f"{outcome.agree} of {outcome.stated} agree" if outcome.stated else "none stated"
-        rows.append([str(path), "FAILED (--strict)" if strict and differ else "ok", outcome.cheapest[:50],
+        rows.append([str(path), "FAILED (--strict)" if strict and outcome.fails_strict else "ok", outcome.cheapest[:50],
                      money(outcome.npc), figures, str(written[index])])
     table = _table(["Scenario", "Result", "Cheapest option", "NPC", "Published figures", "Workbook, or the problem"],
                    rows, right=[3])

@@ -17,7 +17,7 @@ MINIMAL = textwrap.dedent("""\
       title: Minimal scenario
       authority: Test Council
       author: costmodel tests
-      date: 2018-01-01
+      date: 2025-01-01
       status: draft
     timeline:
       first_year: 2018/19
@@ -75,7 +75,7 @@ def make_scenario(options: str, *, first_year: str = "2018/19", years: int = 5, 
           title: Test scenario
           authority: Test Council
           author: costmodel tests
-          date: 2018-01-01
+          date: 2025-01-01
           status: draft
         timeline:
           first_year: {first_year}

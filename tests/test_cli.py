@@ -36,7 +36,10 @@ def test_every_command_has_help_with_an_example_and_the_exit_codes(command):
 def test_validate_a_good_scenario():
     result = invoke("validate", IOW)
     assert result.exit_code == 0
-    assert "isle-of-wight-2017.yaml: ok (4 options, 10 years, 7 published figures)" in result.output
+    # The scenario acknowledges its two warnings of the model review (W102, W105), with reasons.
+    assert "isle-of-wight-2017.yaml: ok (4 options, 10 years, 7 published figures; 2 warnings, all acknowledged)" \
+        in result.stdout
+    assert result.stderr.count("acknowledged:") == 2
 
 
 def test_validate_reports_bad_files_and_still_checks_the_rest(write_scenario, minimal_text):

@@ -107,6 +107,21 @@ class Appraised:
         return min(self.scored, key=lambda s: (s.rank_by_score, s.npc), default=None)
 
     @property
+    def no_shortlist(self) -> str | None:
+        """Why nothing is scored, where no option passes every gateway: said, never an empty table."""
+        if any(outcome.shortlisted for outcome in self.long_list):
+            return None
+        failing = []
+        for index, gateway in enumerate(self.appraisal.gateways):
+            count = sum(outcome.gateways[index].passed is False for outcome in self.long_list)
+            if count:
+                failing.append((count, gateway.name))
+        if len(failing) == 1:
+            return f"No option passes the {failing[0][1]} gateway, so none is shortlisted or scored."
+        return ("No option passes every gateway, so none is shortlisted or scored: "
+                + "; ".join(f"{count} fail{'s' if count == 1 else ''} {name}" for count, name in failing) + ".")
+
+    @property
     def cheapest(self) -> ScoredOption | None:
         return min(self.scored, key=lambda s: s.npc, default=None)
 
@@ -150,6 +165,7 @@ class Appraised:
                 "npc": round(s.npc, 2), "rank_by_npc": s.rank_by_npc,
             } for s in self.scored],
             "preferred": preferred.option if preferred else None,
+            "no_shortlist": self.no_shortlist,
             "weight_switching_values": [{
                 "criterion": w.criterion.id, "weight": w.weight,
                 "below": None if w.below is None else {"at": round(w.below[0], 6), "to_option": w.below[1]},

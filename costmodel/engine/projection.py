@@ -11,9 +11,9 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, partial
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from .. import __version__
 from ..scale import without_cycle_collection
@@ -23,6 +23,9 @@ from .categories import CATEGORIES
 from .instances import GroupInstances, LineInstance, option_groups, option_inputs
 from .lines import TOTALLED, LineFormula, LineGroup
 from .timeline import Timeline, build_timeline
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -201,6 +204,8 @@ class Projection:
     @property
     def lines(self) -> pd.DataFrame:
         """One row per option x cost line x year: category, cash, real and present value."""
+        import pandas as pd  # only here and in `summary`: checking a scenario needs no table library
+
         records = []
         labels = self.year_labels
         for result in self.options:
@@ -217,6 +222,8 @@ class Projection:
     @property
     def summary(self) -> pd.DataFrame:
         """Per option: totals, NPC, EAC, difference from the baseline, break-even year, rank."""
+        import pandas as pd
+
         baseline = next(result for result in self.options if result.option.baseline)
         base_cash, base_npc = baseline.cash(), baseline.pv().sum()
         records = []

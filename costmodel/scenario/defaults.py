@@ -46,3 +46,14 @@ DISCOUNT_WORDS = {
     "health": "the Green Book health rate (1.5% to year 30)",
     "custom": "the scenario's own rates",
 }
+
+#: When the employer NI defaults that changed were announced: (the first tax year the figure is
+#: used for, what it is, the day it was announced, by what). An appraisal dated before one of
+#: these could not have known it; the model review (W105) says so where a scenario uses it.
+#: Each is a public announcement of HM Government; the rate or threshold itself is in the tables above.
+NI_ANNOUNCEMENTS = (
+    (2022, "15.05% for 2022/23", "2021-09-07", "Build Back Better: Our Plan for Health and Social Care"),
+    (2022, "its reversal, 14.53% for the year", "2022-09-23", "The Growth Plan 2022"),
+    (2023, "the £9,100 threshold frozen from 2023/24", "2022-11-17", "the Autumn Statement 2022"),
+    (2025, "15% above £5,000 from 2025/26", "2024-10-30", "the Autumn Budget 2024"),
+)

@@ -71,7 +71,14 @@ def _load(raw: bytes, name: str) -> Scenario:
         raise ScenarioError(problems)
     scenario._source_path = name
     scenario._source_text = text
+    # The lines of the file's sections, for messages about a whole section (the model review); not
+    # every post's every key, which for a county's establishment would be millions kept for nothing.
+    scenario._source_lines = {loc: line for loc, line in lines.items() if len(loc) <= SECTION_DEPTH}
     return scenario
+
+
+#: How many keys deep a section's line is kept once the file is loaded (options[1].staffing is three).
+SECTION_DEPTH = 4
 
 
 # --------------------------------------------------------------------------- ids
@@ -397,14 +404,14 @@ def _check_draws(scenario: Scenario):
     for ranged in ranged_figures(scenario):
         figure = ranged.figure
         if any(part in (figure.path or "") for part in _NOT_DRAWN):
-            yield (_loc_of(figure.path), "a range here is not drawn in simulations (NI, discount rates, set-up "
+            yield (loc_of(figure.path), "a range here is not drawn in simulations (NI, discount rates, set-up "
                                          "profiles, published figures, correlations and the appraisal's weights "
                                          "and scores are fixed); give a single value")
             continue
         if figure.drawn_as == "normal" and figure.value - 3 * figure.sd < 0 and not (
                 figure.path or "").startswith(("assumptions.general_inflation", "assumptions.pay_awards")):
             # Costs, counts and shares cannot be negative; inflation and pay awards can.
-            yield (_loc_of(figure.path), "a normal distribution this wide would draw values below zero (central "
+            yield (loc_of(figure.path), "a normal distribution this wide would draw values below zero (central "
                                          "less 3 standard deviations); narrow it, or use lognormal, or low and high")
         if figure.draw is None:
             continue
@@ -412,11 +419,11 @@ def _check_draws(scenario: Scenario):
         if figure.draw not in first:
             first[figure.draw] = (shape, figure.path)
         elif first[figure.draw][0] != shape:
-            yield (_loc_of(figure.path), f"draw '{figure.draw}' is also {first[figure.draw][1]}, with another range; "
+            yield (loc_of(figure.path), f"draw '{figure.draw}' is also {first[figure.draw][1]}, with another range; "
                                          f"one quantity has one range")
 
 
-def _loc_of(path: str) -> tuple:
+def loc_of(path: str) -> tuple:
     """'options[1].staffing[0].salary' -> ('options', 1, 'staffing', 0, 'salary')."""
     out: list = []
     for name, index in re.findall(r"([^.\[\]]+)|\[([0-9]+)\]", path):

@@ -212,6 +212,8 @@ def _month(raw: object) -> tuple[int, int]:
 FinancialYear = Annotated[int, BeforeValidator(_fy)]
 Month = Annotated[tuple[int, int], BeforeValidator(_month)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
+#: A code of the model review (docs/warnings.md), such as W104.
+WarningCode = Annotated[str, Field(pattern=r"^W[0-9]{3}$")]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 LongText = Annotated[str, Field(max_length=20000)]
 
@@ -868,10 +870,18 @@ class Scenario(Strict):
     published_figures: list[PublishedFigure] = Field(default_factory=list)
     correlations: list[Correlation] = Field(default_factory=list)
     appraisal: Appraisal | None = None
+    #: Warnings of the model review that the scenario's author has considered: code -> why it stands.
+    acknowledge: dict[WarningCode, Text] = Field(default_factory=dict)
 
-    #: Set by the loader: the file it came from and its exact text.
+    #: Set by the loader: the file it came from, its exact text, and the lines of its sections.
     _source_path: str | None = PrivateAttr(default=None)
     _source_text: str | None = PrivateAttr(default=None)
+    _source_lines: dict | None = PrivateAttr(default=None)
+
+    @property
+    def source_lines(self) -> dict:
+        """(key, index, ...) -> line in the file, for the sections (up to four keys deep)."""
+        return self._source_lines or {}
 
     @property
     def source_path(self) -> str | None:

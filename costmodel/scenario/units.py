@@ -187,7 +187,7 @@ def parse_month(raw: object) -> tuple[int, int]:
         raw = raw.date()
     if isinstance(raw, _dt.date):
         if raw.day != 1:
-            raise UnitError(f"months are counted whole (from the 1st); write {raw.year}-{raw.month:02d} for {raw.isoformat()}")
+            raise UnitError(f"counted in whole months (from the 1st); write {raw.year}-{raw.month:02d} for {raw.isoformat()}")
         return raw.year, raw.month
     if isinstance(raw, str):
         text = raw.strip()

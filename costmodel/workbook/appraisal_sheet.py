@@ -84,6 +84,9 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
             sheet.set_row(row, wrapped_height(outcome.dropped_because, why_width - 4))
 
     scored = appraised.scored
+    if appraised.no_shortlist:
+        sheet.write_string(row + 2, 0, appraised.no_shortlist, s.bad_text)
+        return
     if not scored or not appraisal.criteria:
         return
     # The scoring matrix: a column per shortlisted option.

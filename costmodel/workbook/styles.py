@@ -43,6 +43,8 @@ class Styles:
                                                "border_color": "#BFBFBF"})
         self.good = workbook.add_format({"bold": True, "font_color": "#006100", "bg_color": "#C6EFCE"})
         self.bad = workbook.add_format({"bold": True, "font_color": "#9C0006", "bg_color": "#FFC7CE"})
+        #: Words that need attention (a warning nobody has acknowledged).
+        self.bad_text = workbook.add_format({"bold": True, "font_color": "#9C0006", "text_wrap": True, "valign": "top"})
 
     def number(self, unit: str, kind: str = "calc", bold: bool = False):
         """A number format for a unit; kind 'input' (typed in), 'calc' (a formula) or 'fixed' (by definition)."""

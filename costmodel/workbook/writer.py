@@ -117,8 +117,11 @@ class FormulaSheet(Worksheet):
 
 class WorkbookWriter:
     def __init__(self, projection: Projection, rerun_command: str | None = None,
-                 run_record: list[tuple[str, str]] | None = None, uncertainty: tuple | None = None):
+                 run_record: list[tuple[str, str]] | None = None, uncertainty: tuple | None = None,
+                 warnings: list | None = None):
         self.projection = projection
+        #: The model review's warnings (audit/review.py), for the Checks sheet and the Cover.
+        self.warnings = warnings if warnings is not None else _review(projection)
         #: (sensitivity, simulation) already worked out, or None to work them out here.
         self.uncertainty = uncertainty
         self.run_record = run_record
@@ -1033,6 +1036,34 @@ class WorkbookWriter:
         self._formula(sheet, row + 1, 1, f"MIN({cell(None, first_model, 7)}:{cell(None, row - 1, 7)})", 1,
                       s.number("passes"))
         self._flag_colours(sheet, row + 1, row + 1, 1)
+        self._review(sheet, row + 4)
+
+    def _review(self, sheet, row: int) -> None:
+        """The model review's warnings: legal patterns that are usually a mistake, and how each stands."""
+        from ..audit.review import CODES
+
+        s = self.styles
+        sheet.write_string(row, 0, "Model review: patterns that are usually a mistake (docs/warnings.md)", s.section)
+        row += 1
+        if not self.warnings:
+            sheet.write_string(row, 0, "The model review gives no warning for this scenario.", s.note)
+            return
+        for col, text in ((0, "Warning"), (1, "Scenario line"), (2, "What it says"), (8, "Acknowledged, with the reason")):
+            sheet.write_string(row, col, text, s.heading)
+        for col in range(3, 8):
+            sheet.write_blank(row, col, None, s.heading)
+        row += 1
+        for warning in self.warnings:
+            _text(sheet, row, 0, f"{warning.code}: {CODES[warning.code]}", s.wrap)
+            if warning.line:
+                sheet.write_string(row, 1, f"line {warning.line}", s.text)  # at the top, by its warning
+            said = f"{warning.path}: {warning.message}" if warning.path else warning.message
+            sheet.merge_range(row, 2, row, 7, "", s.wrap)
+            sheet.write_string(row, 2, said, s.wrap)
+            _text(sheet, row, 8, warning.acknowledged or "not acknowledged", s.wrap if warning.acknowledged else s.bad_text)
+            sheet.set_row(row, max(wrapped_height(said, 110), wrapped_height(warning.acknowledged or "", 38),
+                                   wrapped_height(CODES[warning.code], 44)))
+            row += 1
 
     def _flag_colours(self, sheet, first_row: int, last_row: int, col: int) -> None:
         """Green for 1, red for 0, on the check rows only."""
@@ -1174,6 +1205,11 @@ class WorkbookWriter:
         self._formula(sheet, row, 1, f'IF({self.master_check}=1,"every model check passes","A MODEL CHECK FAILS: see Checks")',
                       "every model check passes", s.bold)
         row += 1
+        sheet.write_string(row, 0, "Model review", s.bold)
+        from ..audit.review import in_words
+
+        _text(sheet, row, 1, in_words(self.warnings) + " (see Checks)", s.text)
+        row += 1
         sheet.write_string(row, 0, "Published figures", s.bold)
         if self.published_summary:
             agree, total = self.published_summary
@@ -1307,10 +1343,18 @@ def workbook_simulation(scenario):
     return simulate(scenario, WORKBOOK_DRAWS, WORKBOOK_SEED)
 
 
+def _review(projection: Projection) -> list:
+    from ..audit.review import review
+
+    return review(projection)
+
+
 def build_workbook(projection: Projection, rerun_command: str | None = None,
-                   run_record: list[tuple[str, str]] | None = None, uncertainty: tuple | None = None) -> bytes:
+                   run_record: list[tuple[str, str]] | None = None, uncertainty: tuple | None = None,
+                   warnings: list | None = None) -> bytes:
     """The comparison workbook as bytes (written to disk by the caller, atomically).
 
-    `uncertainty` is what `workbook_uncertainty` gives, where the caller has it already.
+    `uncertainty` is what `workbook_uncertainty` gives, and `warnings` what the model review
+    gives, where the caller has them already.
     """
-    return WorkbookWriter(projection, rerun_command, run_record, uncertainty).build()
+    return WorkbookWriter(projection, rerun_command, run_record, uncertainty, warnings).build()

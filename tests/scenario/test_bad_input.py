@@ -20,7 +20,7 @@ Line numbers below refer to MINIMAL as printed with numbers:
      3   title: Minimal scenario 18     name: In-house
      4   authority: Test Council 19     family: in_house
      5   author: costmodel tests 20     baseline: true
-     6   date: 2018-01-01        21     staffing:
+     6   date: 2025-01-01        21     staffing:
      7   status: draft           22       - id: social-worker
      8 timeline:                 23         title: Social worker
      9   first_year: 2018/19     24         count: 10
@@ -284,12 +284,12 @@ CASES = [
         29, "options[1].go_live", "expected a month such as 2018-06", at="2018-13"),
     Bad("baseline-yes", replace("baseline: true", "baseline: yes"),
         20, "options[0].baseline", "expected true or false", at="baseline: yes"),
-    Bad("date-in-words", replace("date: 2018-01-01", "date: early 2018"),
-        6, "metadata.date", "expected a date such as 2017-11-09", at="early 2018"),
-    Bad("no-such-day", replace("date: 2018-01-01", "date: 2018-02-30"),
-        6, "metadata.date", "no such date: the day is out of range", at="2018-02-30"),
-    Bad("no-such-month", replace("date: 2018-01-01", "date: 2018-13-01"),
-        6, "metadata.date", "no such date: the month is out of range", at="2018-13-01"),
+    Bad("date-in-words", replace("date: 2025-01-01", "date: early 2025"),
+        6, "metadata.date", "expected a date such as 2017-11-09", at="early 2025"),
+    Bad("no-such-day", replace("date: 2025-01-01", "date: 2025-02-30"),
+        6, "metadata.date", "no such date: the day is out of range", at="2025-02-30"),
+    Bad("no-such-month", replace("date: 2025-01-01", "date: 2025-13-01"),
+        6, "metadata.date", "no such date: the month is out of range", at="2025-13-01"),
     Bad("quoted-bare-rate", replace("pension_rate: 20%", 'pension_rate: "20"'),
         15, "assumptions.pension_rate", "write 20% if you meant 20 per cent", at='"20"'),
     Bad("amount-in-words", replace("amount: 100,000", "amount: 1.3 million"),
