@@ -864,6 +864,10 @@ def render_verification(result) -> str:
     return "\n".join(lines)
 
 
+#: How the diff names each part of what a scenario concludes.
+OUTCOME_TITLES = {"appraisal": "Appraisal", "warnings": "Model review warnings"}
+
+
 def render_diff(report) -> str:
     lines = [f"From {report.old_name}", f"  to {report.new_name}"]
     if not report.steps:
@@ -888,6 +892,11 @@ def render_diff(report) -> str:
         lines.append("")
         lines.append(f"{label}, what each change moved (the changes add up to the whole):")
         lines.append(_table(columns, rows, right=list(range(1, len(columns)))))
+    for part in report.outcome.parts:
+        if part.in_old or part.in_new:
+            lines.append("")
+            lines.append(f"{OUTCOME_TITLES[part.name]}: {part.in_words}" + (":" if part.changes else ""))
+            lines += [f"  {change}" for change in part.changes]
     if report.text_changes:
         lines.append("")
         lines.append(f"Text only (cannot move a figure): {len(report.text_changes)}")
