@@ -856,15 +856,18 @@ def render_verification(result) -> str:
     if result.ok:
         head = f"verified: {result.cells_compared:,} cells agree"
     elif result.stored_values_missing and not result.differences and not result.scenario_edited:
-        head = f"not verified: inputs and formulas agree ({result.cells_compared:,} cells), but it holds no stored values"
+        head = (f"not verified: inputs and formulas agree ({result.cells_compared:,} cells), but it holds no "
+                "stored values")
     else:
         head = f"{len(result.differences):,} of {result.cells_compared:,} cells differ"
     lines = [f"{result.path}: {head}"]
     lines += [f"  note: {finding}" for finding in result.findings]
+    from .audit.verify import INPUTS
+
     # In the order verify gives them (inputs, then formulas, then the rest), a group a sheet.
     groups: dict[tuple, list] = {}
     for difference in result.differences:
-        formula = difference.kind == "formula" and difference.sheet != "Inputs"
+        formula = difference.kind == "formula" and difference.sheet != INPUTS
         groups.setdefault((formula, difference.sheet), []).append(difference)
     for (formula, sheet), differences in groups.items():
         what = "formulas" if formula else "cells"
@@ -875,10 +878,6 @@ def render_verification(result) -> str:
         if len(differences) > SHOWN_A_SHEET:
             lines.append(f"  ... and {len(differences) - SHOWN_A_SHEET:,} more {what} on {sheet}")
     return "\n".join(lines)
-
-
-#: How the diff names each part of what a scenario concludes.
-OUTCOME_TITLES = {"appraisal": "Appraisal", "warnings": "Model review warnings"}
 
 
 def render_diff(report) -> str:
@@ -908,7 +907,7 @@ def render_diff(report) -> str:
     for part in report.outcome.parts:
         if part.in_old or part.in_new:
             lines.append("")
-            lines.append(f"{OUTCOME_TITLES[part.name]}: {part.in_words}" + (":" if part.changes else ""))
+            lines.append(f"{part.title}: {part.in_words}" + (":" if part.changes else ""))
             lines += [f"  {change}" for change in part.changes]
     if report.text_changes:
         lines.append("")

@@ -18,6 +18,9 @@ from typing import Sequence
 #: A warning from a review of the model, as (code, message): ("W101", "...").
 ModelWarning = tuple[str, str]
 
+#: How a reader names each part of what a scenario concludes.
+TITLES = {"appraisal": "Appraisal", "warnings": "Model review warnings"}
+
 
 @dataclass(frozen=True)
 class LongListResult:
@@ -133,6 +136,10 @@ class OutcomePart:
     in_words: str
 
     @property
+    def title(self) -> str:
+        return TITLES[self.name]
+
+    @property
     def changed(self) -> bool:
         return bool(self.changes) or self.in_old != self.in_new
 
@@ -221,7 +228,8 @@ def compare_appraisals(old: AppraisalOutcome, new: AppraisalOutcome) -> list[Out
             add("shortlist_entered", entry, False, True, "Shortlist", f"{name} entered{_place(new, now)}: {why}")
         elif was_in and not now_in:
             why = "no longer on the long list" if now is None else f"fails {_failures(now.failed)}"
-            add("shortlist_dropped", entry, True, False, "Shortlist", f"{name} dropped{_place(old, was, 'it was')}: {why}")
+            add("shortlist_dropped", entry, True, False, "Shortlist",
+                f"{name} dropped{_place(old, was, 'it was')}: {why}")
         elif not was_in and not now_in:
             if was is None:
                 add("long_list", entry, None, "added", "Long list",

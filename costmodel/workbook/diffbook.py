@@ -14,9 +14,6 @@ from ..files import SIGNATURE
 
 from .styles import MONEY, Styles, wrapped_height
 
-#: How the Outcome sheet heads each part of what a scenario concludes.
-OUTCOME_SECTIONS = {"appraisal": "Appraisal", "warnings": "Model review warnings"}
-
 
 def build_diff_workbook(report) -> bytes:
     buffer = io.BytesIO()
@@ -115,7 +112,7 @@ def _outcome_sheet(book, s, report) -> None:
                              "(not step by step).", s.subtitle)
     row = 3
     for part in parts:
-        sheet.write_string(row, 0, f"{OUTCOME_SECTIONS[part.name]}: {part.in_words}", s.section)
+        sheet.write_string(row, 0, f"{part.title}: {part.in_words}", s.section)
         row += 1
         if part.changes:
             sheet.write_string(row, 0, "About", s.heading)

@@ -271,8 +271,8 @@ def test_real_edits_to_a_libreoffice_resave_are_still_named(resaved_by_libreoffi
         "typed over": ("Inputs", salary, lambda xml: re.sub(r"<v>140000</v>", "<v>150000</v>", xml)),
         "hard-coded": ("in-house", pay, lambda xml: re.sub(r"<f[^>]*>.*?</f>", "", xml)),
         "value changed": ("in-house", pay, lambda xml: re.sub(r"<v>[^<]*</v>", "<v>1</v>", xml)),
-        "label emptied": ("Compare", label, lambda xml: re.sub(r' t="s"><v>[0-9]+</v>', ' t="inlineStr"><is><t></t></is>',
-                                                              xml)),
+        "label emptied": ("Compare", label,
+                          lambda xml: re.sub(r' t="s"><v>[0-9]+</v>', ' t="inlineStr"><is><t></t></is>', xml)),
     }
     found = {}
     for name, (sheet, ref, edit) in edits.items():
