@@ -535,8 +535,11 @@ def verify(workbooks: tuple[Path, ...], json_path: str | None, force: bool, jobs
     """Re-run the scenario inside each published workbook and compare every cell.
 
     Reports `verified: N cells agree`, or each cell that differs as
-    `Sheet!Cell: published X, re-run Y`, and says plainly if the workbook came
-    from another costmodel version or its embedded scenario was edited.
+    `Sheet!Cell: published X, re-run Y` (inputs first, then formulas), and says
+    plainly if the workbook came from another costmodel version, its embedded
+    scenario was edited, or it was saved by a tool that drops the values stored
+    beside formulas (then inputs and formulas are compared, and it does not
+    verify). Re-saving in a spreadsheet program, without an edit, is no difference.
     With several workbooks, a last line on standard error names each that did
     not verify; with --jobs, progress goes there too, and the report is the same.
 
@@ -563,7 +566,9 @@ def verify(workbooks: tuple[Path, ...], json_path: str | None, force: bool, jobs
         nonlocal shown
         outcomes[index] = outcome
         if jobs > 1:
-            result = "verified" if outcome.ok else "FAILED" if outcome.lines else "differs"
+            result = ("verified" if outcome.ok else "FAILED" if outcome.lines else
+                      "differs" if outcome.report["differences"] or outcome.report["scenario_edited"] else
+                      "not verified (no stored values)")
             click.echo(f"[{len(outcomes)}/{len(workbooks)}] {workbooks[index]}: {result}, {seconds:.1f} s", err=True)
         # Reports in the order the workbooks were given, whichever finishes first.
         while shown in outcomes:
@@ -903,19 +908,30 @@ SHOWN_A_SHEET = 12
 
 
 def render_verification(result) -> str:
-    lines = [f"{result.path}: " + (f"verified: {result.cells_compared:,} cells agree" if result.ok else
-                                  f"{len(result.differences):,} of {result.cells_compared:,} cells differ")]
+    if result.ok:
+        head = f"verified: {result.cells_compared:,} cells agree"
+    elif result.stored_values_missing and not result.differences and not result.scenario_edited:
+        head = (f"not verified: inputs and formulas agree ({result.cells_compared:,} cells), but it holds no "
+                "stored values")
+    else:
+        head = f"{len(result.differences):,} of {result.cells_compared:,} cells differ"
+    lines = [f"{result.path}: {head}"]
     lines += [f"  note: {finding}" for finding in result.findings]
-    by_sheet: dict[str, list] = {}
+    from .audit.verify import INPUTS
+
+    # In the order verify gives them (inputs, then formulas, then the rest), a group a sheet.
+    groups: dict[tuple, list] = {}
     for difference in result.differences:
-        by_sheet.setdefault(difference.sheet, []).append(difference)
-    for sheet, differences in by_sheet.items():
+        formula = difference.kind == "formula" and difference.sheet != INPUTS
+        groups.setdefault((formula, difference.sheet), []).append(difference)
+    for (formula, sheet), differences in groups.items():
+        what = "formulas" if formula else "cells"
         if len(differences) > SHOWN_A_SHEET:
-            lines.append(f"  {sheet}: {len(differences):,} cells differ; the first {SHOWN_A_SHEET}:")
+            lines.append(f"  {sheet}: {len(differences):,} {what} differ; the first {SHOWN_A_SHEET}:")
         for difference in differences[:SHOWN_A_SHEET]:
             lines.append(f"  {difference} ({difference.kind})")
         if len(differences) > SHOWN_A_SHEET:
-            lines.append(f"  ... and {len(differences) - SHOWN_A_SHEET:,} more on {sheet}")
+            lines.append(f"  ... and {len(differences) - SHOWN_A_SHEET:,} more {what} on {sheet}")
     return "\n".join(lines)
 
 
@@ -943,6 +959,11 @@ def render_diff(report) -> str:
         lines.append("")
         lines.append(f"{label}, what each change moved (the changes add up to the whole):")
         lines.append(_table(columns, rows, right=list(range(1, len(columns)))))
+    for part in report.outcome.parts:
+        if part.in_old or part.in_new:
+            lines.append("")
+            lines.append(f"{part.title}: {part.in_words}" + (":" if part.changes else ""))
+            lines += [f"  {change}" for change in part.changes]
     if report.text_changes:
         lines.append("")
         lines.append(f"Text only (cannot move a figure): {len(report.text_changes)}")

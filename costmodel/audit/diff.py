@@ -5,6 +5,9 @@ new file, re-projecting after each; each option's change in NPC and cash is attr
 to the change that caused it. The parts add up to the whole by construction: the last
 step is the new scenario itself. A change that leaves the scenario invalid on its own
 (a new year and the line that uses it) is applied together with the next one.
+
+Beside the totals, the two scenarios' conclusions (the appraisal's shortlist, ranks and
+preferred option) are compared whole, old against new: see `outcome`.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from ..scenario.problems import Problem, ScenarioError
 from ..scenario.schema import Scenario
 from ..scenario.units import UnitError, parse_amount, parse_rate
 from ..scenario.yamlread import ReadError, decode, line_of, read_yaml
+from .outcome import OutcomeComparison, compare_outcomes, outcome_of
 
 #: Keys whose values are words, not figures: a change to them cannot move a total.
 TEXT_KEYS = {"source", "note", "description", "name", "title", "author", "date", "status", "reason", "partner",
@@ -69,6 +73,8 @@ class DiffReport:
     new_totals: dict[str, tuple[float, float]]
     steps: list[Step]
     text_changes: list[Change]
+    #: What the two scenarios conclude, compared: the appraisal's outcome.
+    outcome: OutcomeComparison
 
     def to_json(self) -> dict:
         from .. import __version__
@@ -93,6 +99,7 @@ class DiffReport:
             } for n, step in enumerate(self.steps, start=1)],
             "text_changes": [{"path": c.where, "old": _plain(c.old), "new": _plain(c.new), "line": c.line}
                              for c in self.text_changes],
+            "outcome": self.outcome.to_json(),
         }
 
 
@@ -161,8 +168,9 @@ def diff(old_path: str | Path, new_path: str | Path) -> DiffReport:
         before, pending = after, []
     options = {o.option.id: o.option.name for o in old_projection.options}
     options.update({o.option.id: o.option.name for o in new_projection.options})
+    outcome = compare_outcomes(outcome_of(old_projection), outcome_of(new_projection))
     return DiffReport(old_name, new_name, options, _totals(old_projection), _totals(new_projection), steps,
-                      text_changes)
+                      text_changes, outcome)
 
 
 # --------------------------------------------------------------------------- leaves

@@ -2,7 +2,13 @@
 
 The auditor's question is "is every number in this workbook still what the scenario and
 the model produce?". We rebuild the workbook from the scenario text it carries and compare
-inputs, formulas and stored values cell by cell, naming each cell that differs.
+inputs, formulas and stored values cell by cell, naming each cell that differs, inputs first.
+
+What a spreadsheet program changes when it saves an unchanged workbook is no difference: its
+own XML and shared formulas (openpyxl reads formulas back as text either way), values written
+to 17 figures (numbers agree to the penny), and cells holding only an empty string, dropped. A
+file in which no formula has a stored value was saved by a tool that never writes them: inputs
+and formulas are still compared, and it is said first, and not verified.
 """
 
 from __future__ import annotations
@@ -45,10 +51,16 @@ class Verification:
     findings: list[str] = field(default_factory=list)
     published_version: str | None = None
     scenario_edited: bool = False
+    #: Saved by a tool that keeps formulas but drops the values stored beside them (openpyxl):
+    #: formulas and inputs are compared, stored values cannot be.
+    stored_values_missing: bool = False
 
     @property
     def ok(self) -> bool:
-        return not self.differences and not self.scenario_edited
+        # Not verified without stored values even if every formula and input agrees: the figures a
+        # reader of the file sees (in Protected View, a previewer, pandas, a printed pack) are not in
+        # it to check, and "verified" must mean every figure was.
+        return not self.differences and not self.scenario_edited and not self.stored_values_missing
 
     def to_json(self) -> dict:
         return {
@@ -58,6 +70,7 @@ class Verification:
             "published_with": f"costmodel {self.published_version}" if self.published_version else None,
             "verified_with": f"costmodel {__version__}",
             "scenario_edited": self.scenario_edited,
+            "stored_values_compared": not self.stored_values_missing,
             "findings": self.findings,
             "differences": [{"sheet": d.sheet, "cell": d.cell, "kind": d.kind, "published": _plain(d.published),
                              "rerun": _plain(d.rerun)} for d in self.differences],
@@ -95,6 +108,17 @@ def verify(path: str | Path) -> Verification:
 
 
 def compare(published: Cells, rerun: Cells, result: Verification) -> None:
+    formulas = [key for key, value in published.content.items() if _is_formula(value)]
+    # Every formula without a stored value is a tool that never writes them, not an edit: a hand
+    # edit removing one value leaves the rest, and is reported as that cell's stored value.
+    result.stored_values_missing = bool(formulas) and not any(_filled(published.stored.get(key)) is not None
+                                                              for key in formulas)
+    if result.stored_values_missing:
+        result.findings.insert(0, f"saved by a tool that keeps formulas but drops the values stored beside them "
+                                  f"(as openpyxl does): none of its {len(formulas):,} formulas has one, so stored "
+                                  f"values cannot be compared; inputs and formulas are. To check the values too, open "
+                                  f"and save it in Excel or LibreOffice (they recalculate and store them) and verify "
+                                  f"that copy")
     for sheet in published.sheets:
         if sheet not in rerun.sheets:
             result.differences.append(Difference(sheet, "(sheet)", "present", "absent", "sheet"))
@@ -105,7 +129,9 @@ def compare(published: Cells, rerun: Cells, result: Verification) -> None:
     keys = {key for key in set(published.content) | set(rerun.content) if key[0] in shared}
     for key in sorted(keys, key=lambda k: (shared.index(k[0]), _row_col(k[1]))):
         result.cells_compared += 1
-        mine, theirs = rerun.content.get(key), published.content.get(key)
+        mine, theirs = _filled(rerun.content.get(key)), _filled(published.content.get(key))
+        if theirs is None and mine is None:
+            continue
         if theirs is None or mine is None:
             kind = "only in the re-run" if theirs is None else "only in the published workbook"
             result.differences.append(Difference(key[0], key[1], theirs, mine, kind))
@@ -114,11 +140,27 @@ def compare(published: Cells, rerun: Cells, result: Verification) -> None:
             if mine != theirs:
                 result.differences.append(Difference(key[0], key[1], theirs, mine, "formula"))
                 continue
-            stored_mine, stored_theirs = rerun.stored.get(key), published.stored.get(key)
+            if result.stored_values_missing:
+                continue
+            stored_mine, stored_theirs = _filled(rerun.stored.get(key)), _filled(published.stored.get(key))
             if not _same(stored_theirs, stored_mine):
                 result.differences.append(Difference(key[0], key[1], stored_theirs, stored_mine, "stored value"))
         elif not _same(theirs, mine):
             result.differences.append(Difference(key[0], key[1], theirs, mine, "input or text"))
+    # Causes before effects: an input typed over, then a formula changed, then what they moved.
+    order = {sheet: n for n, sheet in enumerate(dict.fromkeys(rerun.sheets + published.sheets))}
+    result.differences.sort(key=lambda d: (0 if d.sheet == INPUTS else 1 if d.kind == "formula" else 2,
+                                           order[d.sheet], _row_col(d.cell) if d.cell != "(sheet)" else (0, 0)))
+
+
+#: The sheet where every typed-in assumption is.
+INPUTS = "Inputs"
+
+
+def _filled(value):
+    """A cell's value, with an empty string as no value: LibreOffice and openpyxl drop a cell holding
+    only "" when they save (Excel may), and it shows the same as an empty cell."""
+    return None if value == "" else value
 
 
 def _is_formula(value) -> bool:

@@ -1,5 +1,6 @@
-"""A diff report as a workbook: the changes, and a waterfall chart per option from the old
-net present cost to the new, one bar per change."""
+"""A diff report as a workbook: the changes, what the two scenarios conclude (where either has
+an appraisal), and a waterfall chart per option from the old net present cost to the new, one
+bar per change."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import xlsxwriter
 from .. import __version__
 from ..files import SIGNATURE
 
-from .styles import MONEY, Styles
+from .styles import MONEY, Styles, wrapped_height
 
 
 def build_diff_workbook(report) -> bytes:
@@ -50,6 +51,7 @@ def build_diff_workbook(report) -> bytes:
             changes.write_string(row, 2, _text(change.old))
             changes.write_string(row, 3, _text(change.new))
             row += 1
+    _outcome_sheet(book, s, report)
     for option_id, name in report.options.items():
         sheet = book.add_worksheet(_sheet_name(option_id, book))
         sheet.set_column(0, 0, 46)
@@ -94,6 +96,71 @@ def build_diff_workbook(report) -> bytes:
         sheet.fit_to_pages(1, 0)
     book.close()
     return buffer.getvalue()
+
+
+def _outcome_sheet(book, s, report) -> None:
+    """What each scenario concludes, and what changed in it; only where either side has something to conclude."""
+    parts = [part for part in report.outcome.parts if part.in_old or part.in_new]
+    if not parts:
+        return
+    sheet = book.add_worksheet(_sheet_name("Outcome", book))
+    # The shortlist's option names fill column A; each change's words span the figures' columns.
+    sheet.set_column(0, 0, 58)
+    sheet.set_column(1, 7, 12)
+    sheet.write_string(0, 0, "What the scenarios conclude", s.title)
+    sheet.write_string(1, 0, f"From {report.old_name} to {report.new_name}: the outcome of each, compared whole "
+                             "(not step by step).", s.subtitle)
+    row = 3
+    for part in parts:
+        sheet.write_string(row, 0, f"{part.title}: {part.in_words}", s.section)
+        row += 1
+        if part.changes:
+            sheet.write_string(row, 0, "About", s.heading)
+            sheet.merge_range(row, 1, row, 7, "What changed", s.heading)
+            row += 1
+            for change in part.changes:
+                sheet.write_string(row, 0, change.topic, s.text)
+                sheet.merge_range(row, 1, row, 7, change.words, s.wrap)
+                sheet.set_row(row, wrapped_height(change.words, 90))
+                row += 1
+        if part.name == "appraisal":
+            row = _standings(sheet, s, report.outcome, row)
+        row += 1
+
+
+def _standings(sheet, s, outcome, row: int) -> int:
+    """The shortlist side by side, old and new: rank by weighted score, the score, and rank by NPC."""
+    old, new = outcome.old.appraisal, outcome.new.appraisal
+    options = list((new.shortlist if new else {}).keys())
+    options += [o for o in (old.shortlist if old else {}) if o not in options]
+    if not options:
+        return row
+    row += 1
+    columns = ["Shortlisted option", "Old: rank by weighted score", "Old: weighted score", "Old: rank by NPC",
+               "New: rank by weighted score", "New: weighted score", "New: rank by NPC", "Preferred"]
+    for col, text in enumerate(columns):
+        sheet.write_string(row, col, text, s.heading if col in (0, 7) else s.heading_right)
+    sheet.set_row(row, 45)
+    row += 1
+    score = s.number("points")
+    for option in options:
+        name = next(side.shortlist[option].name for side in (new, old) if side and option in side.shortlist)
+        sheet.write_string(row, 0, name, s.text)
+        marks = [side is not None and side.preferred == option for side in (old, new)]
+        preferred = "old and new" if all(marks) else "old" if marks[0] else "new" if marks[1] else ""
+        if preferred:
+            sheet.write_string(row, 7, preferred, s.bold)
+        for start, side in ((1, old), (4, new)):
+            standing = side.shortlist.get(option) if side else None
+            if standing is None:
+                sheet.write_string(row, start, "not shortlisted" if side else "no appraisal", s.fixed_text)
+                continue
+            if side.scored:
+                sheet.write_number(row, start, standing.rank_by_score)
+                sheet.write_number(row, start + 1, standing.weighted, score)
+            sheet.write_number(row, start + 2, standing.rank_by_npc)
+        row += 1
+    return row
 
 
 def _text(value) -> str:

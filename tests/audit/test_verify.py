@@ -16,7 +16,7 @@ from conftest import ROOT, SCENARIOS
 from workbookparts import parts_of, sheet_part, write_parts
 from costmodel.audit.reader import fingerprint_of
 from costmodel.audit.verify import verify
-from costmodel.cli import cli
+from costmodel.cli import cli, render_verification
 from costmodel.workbook.writer import build_workbook
 
 IOW = SCENARIOS / "isle-of-wight-2017.yaml"
@@ -230,3 +230,200 @@ def test_files_that_are_not_workbooks_get_one_line(tmp_path, content, phrase):
     result = CliRunner().invoke(cli, ["verify", str(path)])
     assert result.exit_code == 1 and phrase in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+
+
+# --------------------------------------------------------------------------- re-saved without a change
+
+REFERENCE = ROOT / "workbooks" / "isle-of-wight-2017.xlsx"
+
+
+@pytest.fixture(scope="module")
+def resaved_by_libreoffice(tmp_path_factory) -> dict[str, Path]:
+    """The reference workbook opened and saved by LibreOffice: as a councillor's copy does (trusting the
+    stored values), and recalculating every formula on opening, as Excel does with a costmodel workbook."""
+    from libreoffice import libreoffice_convert
+
+    return {name: libreoffice_convert([REFERENCE], "xlsx", tmp_path_factory.mktemp(name), recalculate=recalculate)[0]
+            for name, recalculate in (("as-opened", False), ("recalculated", True))}
+
+
+def test_a_libreoffice_resave_without_a_change_verifies(resaved_by_libreoffice):
+    # LibreOffice drops the cells holding an empty string (headings over blank columns): an empty
+    # cell and an empty string look the same, and must not be reported.
+    for name, resaved in resaved_by_libreoffice.items():
+        assert resaved.read_bytes() != REFERENCE.read_bytes()
+        result = verify(resaved)
+        assert result.ok, (name, [str(d) for d in result.differences[:5]])
+        assert result.cells_compared == verify(REFERENCE).cells_compared
+
+
+def _lo_cell(parts, sheet, ref) -> str:
+    match = re.search(rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)', parts[sheet_part(parts, sheet)].decode())
+    assert match, f"{sheet}!{ref} not in the re-saved workbook"
+    return match[0]
+
+
+def test_real_edits_to_a_libreoffice_resave_are_still_named(resaved_by_libreoffice, tmp_path):
+    salary, pay = _salary_cell(REFERENCE), _pay_formula_cell(REFERENCE)
+    label = "A5"  # Compare!A5, a heading
+    assert openpyxl.load_workbook(REFERENCE)["Compare"][label].value
+    edits = {
+        "typed over": ("Inputs", salary, lambda xml: re.sub(r"<v>140000</v>", "<v>150000</v>", xml)),
+        "hard-coded": ("in-house", pay, lambda xml: re.sub(r"<f[^>]*>.*?</f>", "", xml)),
+        "value changed": ("in-house", pay, lambda xml: re.sub(r"<v>[^<]*</v>", "<v>1</v>", xml)),
+        "label emptied": ("Compare", label,
+                          lambda xml: re.sub(r' t="s"><v>[0-9]+</v>', ' t="inlineStr"><is><t></t></is>', xml)),
+    }
+    found = {}
+    for name, (sheet, ref, edit) in edits.items():
+        parts = parts_of(resaved_by_libreoffice["recalculated"])
+        before = _lo_cell(parts, sheet, ref)
+        _edit_cell(parts, sheet, ref, edit)
+        assert _lo_cell(parts, sheet, ref) != before, name
+        result = verify(write_parts(parts, tmp_path / f"{name}.xlsx"))
+        found[name] = [(d.sheet, d.cell, d.kind) for d in result.differences]
+    assert found == {
+        "typed over": [("Inputs", salary, "input or text")],
+        "hard-coded": [("in-house", pay, "formula")],
+        "value changed": [("in-house", pay, "stored value")],
+        "label emptied": [("Compare", label, "only in the re-run")],
+    }
+
+
+def _as_excel_saves(parts) -> int:
+    """What Excel may change when it saves a costmodel workbook untouched: a formula filled along a row
+    becomes one shared formula (written once, the other cells pointing to it), an empty string is
+    dropped, and each value is its own recalculation, written to 17 significant figures and perhaps a
+    last binary digit away. Returns how many cells joined a shared formula."""
+    from html import unescape
+
+    from openpyxl.formula.translate import Translator
+    from openpyxl.utils.cell import column_index_from_string
+
+    empty = re.findall(r"<si>(.*?)</si>", parts["xl/sharedStrings.xml"].decode(), re.S).index("<t></t>")
+    formula_cell = re.compile(r'<c r="([A-Z]+)([0-9]+)"([^>]*)><f>([^<]*)</f>(.*?)</c>')
+    shared = 0
+    for part in [name for name in parts if re.fullmatch(r"xl/worksheets/sheet[0-9]+\.xml", name)]:
+        xml = parts[part].decode()
+        xml = re.sub(rf'(<c r="[A-Z]+[0-9]+"[^>]*?) t="s"><v>{empty}</v></c>', r"\1/>", xml)
+        xml = re.sub(r"(</f><v>)([-0-9.E]+)(</v>)",
+                     lambda m: f"{m[1]}{float(m[2]) * (1 + 2 ** -52):.17g}{m[3]}", xml)
+        rows, group = [], 0  # shared formulas are numbered across the sheet
+        for row in re.split(r"(?=<row )", xml):
+            cells, out, last, i = list(formula_cell.finditer(row)), [], 0, 0
+            while i < len(cells):
+                master = cells[i]
+                j = i + 1
+                while j < len(cells) and column_index_from_string(cells[j][1]) == \
+                        column_index_from_string(cells[j - 1][1]) + 1 and \
+                        Translator("=" + unescape(master[4]), master[1] + master[2]).translate_formula(
+                            cells[j][1] + cells[j][2]) == "=" + unescape(cells[j][4]):
+                    j += 1
+                if j - i > 1:
+                    out.append(row[last:master.start()])
+                    out.append(f'<c r="{master[1]}{master[2]}"{master[3]}><f t="shared" ref="{master[1]}{master[2]}:'
+                               f'{cells[j - 1][1]}{master[2]}" si="{group}">{master[4]}</f>{master[5]}</c>')
+                    for k in range(i + 1, j):
+                        out.append(row[cells[k - 1].end():cells[k].start()])
+                        out.append(f'<c r="{cells[k][1]}{cells[k][2]}"{cells[k][3]}><f t="shared" si="{group}"/>'
+                                   f'{cells[k][5]}</c>')
+                    last, group, shared = cells[j - 1].end(), group + 1, shared + j - i
+                i = j
+            rows.append("".join(out) + row[last:])
+        parts[part] = "".join(rows).encode()
+    return shared
+
+
+def test_a_workbook_saved_as_excel_saves_it_verifies(tmp_path):
+    parts = parts_of(REFERENCE)
+    assert _as_excel_saves(parts) > 1000
+    sheet = parts[sheet_part(parts, "in-house")].decode()
+    assert re.search(r'<f t="shared" ref="[A-Z]+[0-9]+:[A-Z]+[0-9]+" si="[0-9]+">', sheet)
+    assert '<f t="shared" si="1"/>' in sheet
+    result = verify(write_parts(parts, tmp_path / "as-excel-saves.xlsx"))
+    assert result.ok, [str(d) for d in result.differences[:5]]
+    assert result.cells_compared == verify(REFERENCE).cells_compared
+
+
+def test_a_formula_changed_inside_a_shared_formula_is_named(tmp_path):
+    # One cell of a row Excel wrote as a shared formula, given a formula of its own.
+    parts = parts_of(REFERENCE)
+    _as_excel_saves(parts)
+    part = sheet_part(parts, "in-house")
+    xml = parts[part].decode()
+    dependent = re.search(r'<c r="([A-Z]+[0-9]+)"[^>]*><f t="shared" si="[0-9]+"/>', xml)
+    parts[part] = xml.replace(dependent[0], dependent[0].replace(dependent[0][dependent[0].index("<f"):],
+                                                                 "<f>1+1</f>"), 1).encode()
+    result = verify(write_parts(parts, tmp_path / "shared-edited.xlsx"))
+    assert [(d.sheet, d.cell, d.kind, d.published) for d in result.differences] == \
+        [("in-house", dependent[1], "formula", "=1+1")]
+
+
+# --------------------------------------------------------------------------- saved by openpyxl
+
+@pytest.fixture(scope="module")
+def saved_by_openpyxl(tmp_path_factory) -> Path:
+    """The reference workbook opened and saved by openpyxl, which keeps formulas but writes no values."""
+    path = tmp_path_factory.mktemp("openpyxl") / "isle-of-wight-2017.xlsx"
+    openpyxl.load_workbook(REFERENCE).save(path)
+    return path
+
+
+def test_an_openpyxl_save_without_an_edit_says_why_it_is_not_verified(saved_by_openpyxl, tmp_path):
+    result = verify(saved_by_openpyxl)
+    # Every formula and input agrees, but the figures a reader sees are not in the file to check.
+    assert result.differences == [] and result.stored_values_missing and not result.ok
+    assert result.findings[0].startswith("saved by a tool that keeps formulas but drops the values stored beside "
+                                         "them (as openpyxl does): none of its ")
+    assert "so stored values cannot be compared; inputs and formulas are" in result.findings[0]
+    cli_result = CliRunner().invoke(cli, ["verify", str(saved_by_openpyxl), "--json", str(tmp_path / "r.json")])
+    assert cli_result.exit_code == 1
+    lines = cli_result.stdout.splitlines()
+    assert lines[0] == (f"{saved_by_openpyxl}: not verified: inputs and formulas agree "
+                        f"({result.cells_compared:,} cells), but it holds no stored values")
+    assert lines[1].startswith("  note: saved by a tool that keeps formulas but drops") and len(lines) == 2
+    import json
+
+    report = json.loads((tmp_path / "r.json").read_text())["workbooks"][0]
+    assert (report["verified"], report["stored_values_compared"], report["differences"]) == (False, False, [])
+
+
+def test_an_openpyxl_save_with_edits_names_them_inputs_first(saved_by_openpyxl, tmp_path):
+    salary = _salary_cell(REFERENCE)
+    book = openpyxl.load_workbook(saved_by_openpyxl)
+    assert book["Summary"]["B4"].value.startswith("=")
+    book["Summary"]["B4"] = "Option 1"  # a formula typed over on a sheet before Inputs
+    book["Inputs"][salary] = 150000
+    book.save(tmp_path / "edited.xlsx")
+    result = verify(tmp_path / "edited.xlsx")
+    assert result.stored_values_missing
+    assert [(d.sheet, d.cell, d.kind, d.published) for d in result.differences] == [
+        ("Inputs", salary, "input or text", 150000), ("Summary", "B4", "formula", "Option 1")]
+    lines = render_verification(result).splitlines()
+    assert lines[0] == f"{tmp_path / 'edited.xlsx'}: 2 of {result.cells_compared:,} cells differ"
+    assert lines[1].startswith("  note: saved by a tool that keeps formulas but drops")
+    assert lines[2] == f"  Inputs!{salary}: published 150,000.00, re-run 140,000.00 (input or text)"
+
+
+def test_one_stored_value_removed_by_hand_is_that_cell_not_a_tool(published, tmp_path):
+    parts = parts_of(published)
+    ref = _pay_formula_cell(published)
+    _edit_cell(parts, "in-house", ref, lambda xml: re.sub(r"<v>[^<]*</v>", "", xml))
+    result = verify(write_parts(parts, tmp_path / "value-removed.xlsx"))
+    assert not result.stored_values_missing
+    assert [(d.sheet, d.cell, d.kind, d.published) for d in result.differences] == \
+        [("in-house", ref, "stored value", None)]
+
+
+def test_differences_come_inputs_first_then_formulas(published, tmp_path):
+    # Three edits, on sheets in the order Summary, Inputs, in-house: a stored value on the Summary,
+    # a formula on in-house, an input on Inputs. Reported cause first: the input, the formula, the value.
+    parts = parts_of(published)
+    salary, pay = _salary_cell(published), _pay_formula_cell(published)
+    summary = _find(published, "Summary", lambda c: isinstance(c.value, str) and c.value.startswith("="))
+    _edit_cell(parts, "Summary", summary, lambda xml: re.sub(r"<v>[^<]*</v>", "<v>7</v>", xml))
+    _edit_cell(parts, "in-house", pay, lambda xml: xml.replace("*(1-", "*1.1*(1-", 1))
+    _edit_cell(parts, "Inputs", salary, lambda xml: re.sub(r"<v>140000</v>", "<v>150000</v>", xml))
+    result = verify(write_parts(parts, tmp_path / "three.xlsx"))
+    assert [(d.sheet, d.cell, d.kind) for d in result.differences] == [
+        ("Inputs", salary, "input or text"), ("in-house", pay, "formula"), ("Summary", summary, "stored value")]

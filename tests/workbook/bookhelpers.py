@@ -1,11 +1,9 @@
 """Helpers for the workbook tests: workbooks built once per test session from the shipped scenarios,
-and two independent recalculations of them: the `formulas` package, and LibreOffice headless."""
+and two independent recalculations of them: the `formulas` package, and LibreOffice headless
+(driven from `libreoffice`, which the audit tests share)."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -14,6 +12,7 @@ import pytest
 import costmodel
 from costmodel.workbook.writer import build_workbook
 from conftest import SCENARIOS
+from libreoffice import RECALCULATE_ON_LOAD, libreoffice_convert, soffice  # noqa: F401 (the workbook tests' names)
 
 WORKED_EXAMPLES = ["isle-of-wight-2017", "worcestershire-2017"]
 
@@ -65,49 +64,3 @@ def agrees(stored, recalculated) -> bool:
     if isinstance(stored, (int, float)):
         return isinstance(recalculated, (int, float)) and abs(float(recalculated) - stored) <= 0.005
     return str(stored) == str(recalculated)
-
-
-# --------------------------------------------------------------------------- LibreOffice
-
-#: Without this, LibreOffice trusts the values stored beside each formula and recalculates nothing.
-RECALCULATE_ON_LOAD = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
- xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
-
-
-def soffice() -> str:
-    """The LibreOffice command, or a skip that says why (a failure where CI requires it)."""
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found:
-        return found
-    reason = ("LibreOffice (soffice) is not installed; .ci/run installs it with apt-get "
-              "(libreoffice-calc-nogui), and CI requires it")
-    if os.environ.get("COSTMODEL_REQUIRE_LIBREOFFICE"):
-        pytest.fail(reason)
-    pytest.skip(reason)
-
-
-def libreoffice_convert(sources: list[Path], to: str, folder: Path, recalculate: bool = True) -> list[Path]:
-    """Convert with a private profile; check each output exists.
-
-    `recalculate` forces recalculation on load. Without it the profile is LibreOffice's
-    default, as a councillor has it: the stored values are trusted, as they open.
-    """
-    profile = folder / "profile"
-    (profile / "user").mkdir(parents=True, exist_ok=True)
-    if recalculate:
-        (profile / "user" / "registrymodifications.xcu").write_text(RECALCULATE_ON_LOAD)
-    out = folder / "out"
-    out.mkdir(exist_ok=True)
-    command = [soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-               "--convert-to", to, "--outdir", str(out)] + [str(s) for s in sources]
-    completed = subprocess.run(command, capture_output=True, text=True, timeout=300)
-    results = [out / f"{s.stem}.{to.split(':')[0]}" for s in sources]
-    # soffice exits 0 even when a conversion fails, so the files themselves are the evidence.
-    missing = [r for r in results if not r.exists()]
-    assert not missing, f"LibreOffice did not write {missing}: {completed.stdout} {completed.stderr}"
-    return results
