@@ -23,6 +23,7 @@ from ..scenario.schema import Scenario
 from ..scenario.units import UnitError, parse_amount, parse_rate
 from ..scenario.yamlread import ReadError, decode, line_of, read_yaml
 from .outcome import OutcomeComparison, compare_outcomes, outcome_of
+from .review import compared, review
 
 #: Keys whose values are words, not figures: a change to them cannot move a total.
 TEXT_KEYS = {"source", "note", "description", "name", "title", "author", "date", "status", "reason", "partner",
@@ -168,7 +169,8 @@ def diff(old_path: str | Path, new_path: str | Path) -> DiffReport:
         before, pending = after, []
     options = {o.option.id: o.option.name for o in old_projection.options}
     options.update({o.option.id: o.option.name for o in new_projection.options})
-    outcome = compare_outcomes(outcome_of(old_projection), outcome_of(new_projection))
+    outcome = compare_outcomes(*(outcome_of(projection, [compared(warning) for warning in review(projection)])
+                                 for projection in (old_projection, new_projection)))
     return DiffReport(old_name, new_name, options, _totals(old_projection), _totals(new_projection), steps,
                       text_changes, outcome)
 

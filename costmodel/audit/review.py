@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import re
 from dataclasses import dataclass
 
 from ..appraisal.evaluate import _gateways
@@ -99,6 +100,13 @@ def _line(scenario: Scenario, loc: tuple) -> int | None:
 
 def unacknowledged(warnings: list[Warning]) -> list[Warning]:
     return [warning for warning in warnings if warning.acknowledged is None]
+
+
+def compared(warning: Warning) -> tuple[str, str]:
+    """(code, what it says), as two versions of a scenario are compared: the field and message, and
+    whether it is acknowledged, but not the line numbers, which move whenever a line is added above."""
+    said = re.sub(r" \(line [0-9]+\)", "", f"{warning.path}: {warning.message}" if warning.path else warning.message)
+    return warning.code, said + (" (acknowledged)" if warning.acknowledged else "")
 
 
 def results_json(projection: Projection, warnings: list[Warning]) -> str:

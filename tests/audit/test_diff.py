@@ -114,7 +114,8 @@ def test_cli_table_json_and_waterfall_workbook(tmp_path):
     import openpyxl
 
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["Changes", "in-house", "trust"]
+    # Outcome: the model review's warnings of each (none here), compared, before the options' waterfalls.
+    assert book.sheetnames == ["Changes", "Outcome", "in-house", "trust"]
     assert book["in-house"]._charts, "each option has its waterfall chart"
 
 

@@ -307,3 +307,19 @@ def test_every_code_is_documented_and_tested():
     for code in CODES:
         assert f"## {code}: {CODES[code]}" in docs, code
         assert f"def test_{code.lower()}_" in here, code
+
+
+def test_diff_says_which_warnings_a_change_raised_or_cleared(tmp_path):
+    # Listing the trust's posts afresh (after go-live) raises W101; transferring them clears it again.
+    old = tmp_path / "old.yaml"
+    new = tmp_path / "new.yaml"
+    old.write_text(make_scenario(IN_HOUSE + TRUST_OWN_POSTS % ", period: whole_horizon", assumptions=NI_AS_KNOWN))
+    new.write_text(make_scenario(IN_HOUSE + TRUST_OWN_POSTS % "", assumptions=NI_AS_KNOWN))
+    result = CliRunner().invoke(cli, ["diff", str(old), str(new), "--json", str(tmp_path / "d.json")])
+    assert result.exit_code == 0, result.output
+    assert "Model review warnings: 1 added, 0 removed" in result.stdout
+    assert "W101 added: options[1].staffing: every post of this option runs only after go-live" in result.stdout
+    [change] = json.loads((tmp_path / "d.json").read_text())["outcome"]["warnings"]["changes"]
+    assert (change["kind"], change["subject"], change["old"]) == ("warning_added", "W101", None)
+    back = CliRunner().invoke(cli, ["diff", str(new), str(old)])
+    assert "Model review warnings: 0 added, 1 removed" in back.stdout
