@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..scenario.schema import AMOUNT_SECTIONS, Activity, AmountLine, Figure, Option, Scenario, fixed
+from ..scenario.schema import Activity, AmountLine, Figure, Option, Scenario, fixed
 from ..scenario.units import month_label
-from . import lines as L
+from .. import lines as L
 
 YEAR = "financial year (starting April)"
 
@@ -221,12 +221,9 @@ def option_groups(scenario: Scenario, option_index: int, shared: dict | None = N
             LineInstance("_partnership_overheads", label, f"{path}.partnership",
                          partnership.direct_overhead_rate.line, inputs, choices,
                          source=partnership.source, note=partnership.note)]))
-        groups.append(GroupInstances(L.SERVICE_CHARGES, _amount_instances(
-            partnership.service_charges, "service_charges", scenario, f"{path}.partnership")))
+        groups += _amount_groups(partnership, "partnership", scenario, f"{path}.partnership")
 
-    for section in AMOUNT_SECTIONS:
-        groups.append(GroupInstances(L.AMOUNT_GROUPS[section],
-                                     _amount_instances(getattr(option, section), section, scenario, path)))
+    groups += _amount_groups(option, "option", scenario, path)
 
     setup = []
     for index, item in enumerate(option.setup):
@@ -250,5 +247,11 @@ def option_groups(scenario: Scenario, option_index: int, shared: dict | None = N
             LineInstance("_failure_risk", "Cost of an inadequate Ofsted judgement", f"{path}.failure_risk",
                          risk.annual_probability.line, inputs, choices, source=risk.source, note=risk.note)]))
 
-    groups.append(GroupInstances(L.SAVINGS, _amount_instances(option.savings, "savings", scenario, path)))
+    groups += _amount_groups(option, "option", scenario, path, after_setup=True)
     return [group for group in groups if group.instances]
+
+
+def _amount_groups(holder, under: str, scenario: Scenario, path: str, after_setup: bool = False) -> list[GroupInstances]:
+    """The sections of annual amounts written under an option or its partnership, in declared order."""
+    return [GroupInstances(kind.group, _amount_instances(getattr(holder, kind.section), kind.section, scenario, path))
+            for kind in L.AMOUNT_KINDS.values() if kind.under == under and kind.after_setup == after_setup]

@@ -19,9 +19,8 @@ from .. import __version__
 from ..scale import without_cycle_collection
 from ..scenario.schema import Figure, Option, PublishedFigure, Scenario
 from ..scenario.units import financial_year_label
-from .categories import CATEGORIES
+from ..lines import CATEGORIES, TOTALLED, LineFormula, LineGroup
 from .instances import GroupInstances, LineInstance, option_groups, option_inputs
-from .lines import TOTALLED, LineFormula, LineGroup
 from .timeline import Timeline, build_timeline
 
 if TYPE_CHECKING:

@@ -14,8 +14,8 @@ import numpy as np
 from ..scenario import defaults
 from ..scenario.units import financial_year_of
 from ..scenario.schema import Figure, Option, Scenario, YearlyRates
-from .formula import Prev
-from .lines import TIMELINE_OPENING, TIMELINE_ROWS
+from ..lines import TIMELINE_OPENING, TIMELINE_ROWS
+from ..lines.formula import Prev
 
 
 def rate_for_year(table: dict[int, float], year: int) -> float:
@@ -107,7 +107,7 @@ def build_timeline(scenario: Scenario, option: Option, reference: bool = False,
 
 def _step_of(key: str, formula):
     """(numpy op, the step) where `formula` is Prev(key) times or divided by a step that needs no Prev."""
-    from .formula import BinOp
+    from ..lines.formula import BinOp
 
     if not (isinstance(formula, BinOp) and formula.op in ("*", "/") and isinstance(formula.left, Prev)
             and formula.left.name == key and not any(kind == "prev" for kind, _ in formula.right.names())):

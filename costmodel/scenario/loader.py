@@ -623,7 +623,7 @@ def _check_published(check, loc: tuple, option_by_id: dict, first: int, last: in
         if post not in post_ids:
             yield loc + ("post" if check.post else "posts",), _no_such("post", post, post_ids, f" in option '{option.id}'")
     if check.category is not None:
-        from ..engine.categories import CATEGORIES
+        from ..lines import CATEGORIES
 
         if check.category not in CATEGORIES:
             yield loc + ("category",), _no_such("category", check.category, list(CATEGORIES))

@@ -13,9 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 
-#: Largest single amount we accept. A children's services budget is tens of
-#: millions; a figure beyond this is a typing slip, not a plan.
-MAX_AMOUNT = 5_000_000_000.0
+from ..lines.declare import MAX_AMOUNT  # noqa: F401 - the model's bound; the parsers and schema read it here
 
 
 class UnitError(ValueError):

@@ -18,9 +18,8 @@ from functools import lru_cache
 
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 
-from ..engine.categories import CATEGORIES
 from ..engine.instances import GroupInstances, LineInstance
-from ..engine.lines import TIMELINE_ROWS, TOTALLED, LineFormula
+from ..lines import CATEGORIES, TIMELINE_ROWS, TOTALLED, LineFormula
 from ..engine.projection import OptionResult, Projection
 
 # Option sheets

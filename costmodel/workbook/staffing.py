@@ -9,7 +9,7 @@ horizon) whose formula adds up every post running in that period:
 
     SUMPRODUCT((Staffing!$C$7:$C$10006="after go-live")*(<the line's formula over the columns>))
 
-The formula is the same line definition from `engine/lines.py`, rendered over the
+The formula is the same line definition from `costmodel/lines`, rendered over the
 Staffing sheet's columns instead of one post's cells, so the two layouts cannot
 disagree. MAX and MIN become 1/0 flags there (MAX over a column would give one number
 for the whole column).
@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from ..engine.instances import GroupInstances
-from ..engine.lines import LineFormula
+from ..lines import LineFormula
 from .layout import COL_FULL_YEAR, IN_VALUE, Layout, OptionLayout, cell, choice_words
 
 #: An option's posts go on a Staffing sheet when it has more than this many.

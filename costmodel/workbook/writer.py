@@ -19,8 +19,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from .. import __version__
 from ..files import SIGNATURE
-from ..engine.categories import CATEGORIES
-from ..engine.lines import TIMELINE_ROWS
+from ..lines import CATEGORIES, TIMELINE_ROWS
 from ..engine.projection import Projection
 from ..engine.timeline import discount_rates, ni_tables, rate_for_year, yearly
 from ..scenario.defaults import DISCOUNT_WORDS

@@ -6,10 +6,10 @@ import re
 import numpy as np
 import pytest
 
-from costmodel.engine import lines as L
-from costmodel.engine.formula import ALLOWED_CONSTANTS, Const, Input, Max, Series, constants
+from costmodel import lines as L
+from costmodel.lines.formula import ALLOWED_CONSTANTS, Const, Input, Max, Series, constants
 
-GROUPS = [value for value in vars(L).values() if isinstance(value, L.LineGroup)]
+GROUPS = list(L.GROUPS)
 FORMULAS = [row for group in GROUPS for row in group.rows] + list(L.TIMELINE_ROWS)
 
 
@@ -31,7 +31,7 @@ def test_every_line_has_a_plain_english_definition_and_a_category_or_is_a_workin
     assert len(FORMULAS) > 20
     for formula in FORMULAS:
         assert len(formula.definition) > 20, formula.key
-        from costmodel.engine.categories import CATEGORIES
+        from costmodel.lines import CATEGORIES
         assert formula.category is None or formula.category in CATEGORIES, formula.key
 
 
@@ -56,7 +56,7 @@ def test_pay_renders_as_the_excel_formula_a_reviewer_reads():
         def series(self, name): return {"pay_index": "F$8"}[name]
         def row(self, name): return {"in_post": "F20"}[name]
 
-    text = L.PAY.formula.render(Named())
+    text = L.staffing.PAY.formula.render(Named())
     assert text == "Inputs!$D$10*Inputs!$D$11*Inputs!$D$12*F$8*F20*(1-Inputs!$D$13)"
 
 

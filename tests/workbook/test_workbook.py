@@ -197,7 +197,7 @@ def test_formulas_are_prepared_exactly_as_xlsxwriter_prepares_them():
 def test_a_row_rendered_once_for_its_years_reads_in_each_year_as_rendered_for_that_year(name):
     # The writer walks each row's formula once (YearsContext) and puts each year's column letters in;
     # every year of every row must read exactly as the formula rendered for that column on its own.
-    from costmodel.engine.lines import TIMELINE_ROWS
+    from costmodel.lines import TIMELINE_ROWS
     from costmodel.workbook.layout import CellContext, Layout, YearsContext
 
     projection = costmodel.project(costmodel.load_scenario(SCENARIOS / f"{name}.yaml"))

@@ -1,6 +1,7 @@
-"""The cost categories, in the order a reader meets them.
+"""The cost categories, in the order a reader meets them: the Summary, the option sheets and the JSON.
 
-Sign convention, stated once: costs are positive; savings and income are negative.
+Sign convention, stated once: costs are positive; savings and income are negative. A new kind
+of line declares its own category with `category()` beside its rows.
 """
 
 from __future__ import annotations
@@ -21,3 +22,11 @@ CATEGORIES: dict[str, str] = {
     "failure_risk": "Failure risk (expected value)",
     "savings_and_income": "Savings and income",
 }
+
+
+def category(key: str, label: str) -> str:
+    """Declare a category of a new kind of line; it follows the others, in the order declared."""
+    if CATEGORIES.get(key, label) != label:
+        raise ValueError(f"category {key!r} is declared twice, differently")
+    CATEGORIES[key] = label
+    return key

@@ -1,0 +1,58 @@
+"""Every line of the model, defined once: its inputs and its formula, with its definition in words.
+
+The engine evaluates these over every post and year with numpy; the workbook renders the
+same trees as the formulas on the option sheets; the scenario's schema and the Inputs sheet's
+labels are derived from the same declarations. Nothing here reads a file, knows a scenario or
+imports anything of costmodel's but this package: it is the bottom of the pipeline.
+
+    formula      the language: inputs, series, rows, totals; numpy and Excel from one tree
+    declare      how a line is declared: its rows (LineFormula, LineGroup) and inputs (InputSpec)
+    categories   the cost categories, in the order a reader meets them
+    timeline     the timeline every option runs on
+    activity     what every line shares: when it runs, what it grows with, VAT
+    staffing     posts, pay, agency cover, employer on-costs by employer
+    partnership  a partner council's charge, on full cost recovery
+    amounts      sections of annual amounts (contract, non-pay, savings, ...)
+    setup        one-off set-up and transition costs, with optimism bias
+    risk         the expected cost of failure
+"""
+
+from __future__ import annotations
+
+from . import amounts, partnership, risk, setup, staffing, timeline  # noqa: F401 - each declares its lines
+from .amounts import AMOUNT_KINDS, AmountKind
+from .categories import CATEGORIES
+from .declare import INPUTS, InputSpec, LineFormula, LineGroup
+from .partnership import PARTNER_POSTS, PARTNERSHIP_OVERHEADS
+from .risk import FAILURE_RISK
+from .setup import SETUP
+from .staffing import LEVY_ALLOWANCE, POSTS, POSTS_STATED
+from .timeline import TIMELINE_OPENING, TIMELINE_ROWS, YEAR_INPUTS
+
+#: Every group of rows a line can have.
+GROUPS: tuple[LineGroup, ...] = (POSTS, POSTS_STATED, LEVY_ALLOWANCE, PARTNER_POSTS, PARTNERSHIP_OVERHEADS, SETUP,
+                                 FAILURE_RISK, *(kind.group for kind in AMOUNT_KINDS.values()))
+
+#: Row keys some line adds up over all instances of its option (Total("...")).
+TOTALLED = frozenset(name for group in GROUPS for formula in group.rows
+                     for expression in (formula.formula, formula.full_year) if expression is not None
+                     for kind, name in expression.names() if kind == "total")
+
+
+def _check_declarations() -> None:
+    """A developer's slip, caught as costmodel loads: an input with no label, a cost with no category."""
+    for group in GROUPS:
+        for row in group.rows:
+            for expression in (row.formula, row.full_year):
+                for kind, name in (expression.names() if expression is not None else ()):
+                    if kind in ("input", "input_row") and name not in INPUTS:
+                        raise ValueError(f"{group.key}.{row.key} names input {name!r}, which no line declares")
+            if row.category is not None and row.category not in CATEGORIES:
+                raise ValueError(f"{group.key}.{row.key} is in category {row.category!r}, which is not declared")
+
+
+_check_declarations()
+
+__all__ = ["AMOUNT_KINDS", "CATEGORIES", "GROUPS", "INPUTS", "TIMELINE_OPENING", "TIMELINE_ROWS", "TOTALLED",
+           "YEAR_INPUTS", "AmountKind", "InputSpec", "LineFormula", "LineGroup", "FAILURE_RISK", "LEVY_ALLOWANCE",
+           "PARTNER_POSTS", "PARTNERSHIP_OVERHEADS", "POSTS", "POSTS_STATED", "SETUP"]
