@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..scenario.schema import Activity, AmountLine, Figure, Option, Scenario, fixed
+from ..scenario.schema import Activity, Figure, LineItem, Option, Scenario, fixed
 from ..scenario.units import month_label
 from .. import lines as L
 
@@ -108,13 +108,16 @@ def _activity(item: Activity, scenario: Scenario, holder: Activity | None = None
     return inputs, {"period": holder.period}
 
 
-def _amount_instances(items: list[AmountLine], section: str, scenario: Scenario, path: str) -> list[LineInstance]:
+def _kind_instances(kind: L.LineKind, items: list[LineItem], scenario: Scenario, path: str) -> list[LineInstance]:
+    """Each item of a kind of line: its years and period, its declared inputs, what it grows with."""
     out = []
     for index, item in enumerate(items):
         inputs, choices = _activity(item, scenario)
-        inputs.update(amount=item.amount, vat_share=item.vat_share)
-        choices["index"] = item.index
-        out.append(LineInstance(item.id, item.name, f"{path}.{section}[{index}]", item.amount.line,
+        inputs.update((name, getattr(item, name)) for name in kind.inputs)
+        if kind.index is not None:
+            choices["index"] = item.index
+        line = getattr(item, kind.inputs[0]).line if kind.inputs else None
+        out.append(LineInstance(item.id, item.name, f"{path}.{kind.section}[{index}]", line,
                                 inputs, choices, source=item.source, note=item.note))
     return out
 
@@ -221,9 +224,9 @@ def option_groups(scenario: Scenario, option_index: int, shared: dict | None = N
             LineInstance("_partnership_overheads", label, f"{path}.partnership",
                          partnership.direct_overhead_rate.line, inputs, choices,
                          source=partnership.source, note=partnership.note)]))
-        groups += _amount_groups(partnership, "partnership", scenario, f"{path}.partnership")
+        groups += _kind_groups(partnership, "partnership", scenario, f"{path}.partnership")
 
-    groups += _amount_groups(option, "option", scenario, path)
+    groups += _kind_groups(option, "option", scenario, path)
 
     setup = []
     for index, item in enumerate(option.setup):
@@ -247,11 +250,11 @@ def option_groups(scenario: Scenario, option_index: int, shared: dict | None = N
             LineInstance("_failure_risk", "Cost of an inadequate Ofsted judgement", f"{path}.failure_risk",
                          risk.annual_probability.line, inputs, choices, source=risk.source, note=risk.note)]))
 
-    groups += _amount_groups(option, "option", scenario, path, after_setup=True)
+    groups += _kind_groups(option, "option", scenario, path, after_setup=True)
     return [group for group in groups if group.instances]
 
 
-def _amount_groups(holder, under: str, scenario: Scenario, path: str, after_setup: bool = False) -> list[GroupInstances]:
-    """The sections of annual amounts written under an option or its partnership, in declared order."""
-    return [GroupInstances(kind.group, _amount_instances(getattr(holder, kind.section), kind.section, scenario, path))
-            for kind in L.AMOUNT_KINDS.values() if kind.under == under and kind.after_setup == after_setup]
+def _kind_groups(holder, under: str, scenario: Scenario, path: str, after_setup: bool = False) -> list[GroupInstances]:
+    """The kinds of line written under an option or its partnership, in the order they are declared."""
+    return [GroupInstances(kind.group, _kind_instances(kind, getattr(holder, kind.section), scenario, path))
+            for kind in L.KINDS.values() if kind.under == under and kind.after_setup == after_setup]

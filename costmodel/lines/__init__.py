@@ -12,6 +12,7 @@ imports anything of costmodel's but this package: it is the bottom of the pipeli
     activity     what every line shares: when it runs, what it grows with, VAT
     staffing     posts, pay, agency cover, employer on-costs by employer
     partnership  a partner council's charge, on full cost recovery
+    kinds        how a kind of line an option lists is declared, and every one declared
     amounts      sections of annual amounts (contract, non-pay, savings, ...)
     setup        one-off set-up and transition costs, with optimism bias
     risk         the expected cost of failure
@@ -19,8 +20,10 @@ imports anything of costmodel's but this package: it is the bottom of the pipeli
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from . import amounts, partnership, risk, setup, staffing, timeline  # noqa: F401 - each declares its lines
-from .amounts import AMOUNT_KINDS, AmountKind
 from .categories import CATEGORIES
 from .declare import INPUTS, InputSpec, LineFormula, LineGroup
 from .partnership import PARTNER_POSTS, PARTNERSHIP_OVERHEADS
@@ -29,9 +32,18 @@ from .setup import SETUP
 from .staffing import LEVY_ALLOWANCE, POSTS, POSTS_STATED
 from .timeline import TIMELINE_OPENING, TIMELINE_ROWS, YEAR_INPUTS
 
+#: The modules of the language and the registries; every other module of this package declares lines.
+_NOT_LINES = {"formula", "declare", "categories", "kinds"}
+# A new kind of line is a module here: found and declared without a list to add it to.
+for _module in sorted(pkgutil.iter_modules(__path__), key=lambda module: module.name):
+    if _module.name not in _NOT_LINES:
+        importlib.import_module(f"{__name__}.{_module.name}")
+
+from .kinds import KINDS, LineKind  # noqa: E402 - filled by the modules loaded above
+
 #: Every group of rows a line can have.
 GROUPS: tuple[LineGroup, ...] = (POSTS, POSTS_STATED, LEVY_ALLOWANCE, PARTNER_POSTS, PARTNERSHIP_OVERHEADS, SETUP,
-                                 FAILURE_RISK, *(kind.group for kind in AMOUNT_KINDS.values()))
+                                 FAILURE_RISK, *(kind.group for kind in KINDS.values()))
 
 #: Row keys some line adds up over all instances of its option (Total("...")).
 TOTALLED = frozenset(name for group in GROUPS for formula in group.rows
@@ -53,6 +65,6 @@ def _check_declarations() -> None:
 
 _check_declarations()
 
-__all__ = ["AMOUNT_KINDS", "CATEGORIES", "GROUPS", "INPUTS", "TIMELINE_OPENING", "TIMELINE_ROWS", "TOTALLED",
-           "YEAR_INPUTS", "AmountKind", "InputSpec", "LineFormula", "LineGroup", "FAILURE_RISK", "LEVY_ALLOWANCE",
+__all__ = ["CATEGORIES", "GROUPS", "INPUTS", "KINDS", "TIMELINE_OPENING", "TIMELINE_ROWS", "TOTALLED",
+           "YEAR_INPUTS", "LineKind", "InputSpec", "LineFormula", "LineGroup", "FAILURE_RISK", "LEVY_ALLOWANCE",
            "PARTNER_POSTS", "PARTNERSHIP_OVERHEADS", "POSTS", "POSTS_STATED", "SETUP"]

@@ -8,7 +8,8 @@ from .formula import Const, Expr, Input, Pick, Series
 inputs(
     InputSpec("first_year", "First year it runs (year beginning April)", "year"),
     InputSpec("last_year", "Last year it runs (year beginning April)", "year"),
-    InputSpec("amount", "Amount at price-base prices, net of VAT", "£", "amount", (0.0, MAX_AMOUNT)),
+    InputSpec("amount", "Amount at price-base prices, net of VAT", "£", "amount",
+              (0.0, MAX_AMOUNT, "; savings are written as positive amounts under savings")),
     InputSpec("vat_share", "Share of the amount that carries VAT", "rate", "rate", (0.0, 1.0), 0.0),
     InputSpec("vat_rate", "VAT rate", "rate"),
     InputSpec("irrecoverable_share", "Share of VAT the delivering body cannot recover", "rate"),

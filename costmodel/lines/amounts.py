@@ -1,64 +1,28 @@
 """Sections of annual amounts: a contract price, non-pay, corporate services, savings, and the like.
 
-Each section is one declaration (`amount_kind`): its key under an option, its label, its
-category and definition, and its items' defaults. The scenario's schema for its items, its
-rows on the option sheets and its inputs on Inputs all follow from that declaration; a new
-section of amounts is one call here, or in a module of its own imported by `lines/__init__`.
+Each is a kind of line (`kinds.py`) whose items state an amount a year and the share of it that
+carries VAT, and are costed by the same two rows: the amount, and the VAT on it that the body
+delivering the service cannot recover.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from .activity import ACTIVE, INDEX, PAID_AFTER_GO_LIVE, vat_on
-from .declare import LineFormula, LineGroup
+from .activity import INDEX, PAID_AFTER_GO_LIVE, vat_on
+from .declare import LineFormula
 from .formula import Input, Row
+from .kinds import LineKind, line_kind
 
 #: How each amount grows, in words a definition uses.
 _AMOUNT = "annual amount (price-base prices, net of VAT) x index x share of the year"
 
 
-@dataclass(frozen=True)
-class AmountKind:
-    """A section of annual amounts: its items are costed by the same rows."""
-
-    section: str
-    label: str
-    category: str
-    definition: str
-    #: 1 for a cost; -1 for a saving or income, written positive and counted negative.
-    sign: int = 1
-    #: Whether a VAT-bearing share of it can be VAT the delivering body cannot recover.
-    vat: bool = True
-    #: What its items grow with unless they say, and the share of each that carries VAT.
-    index: str = "general"
-    vat_share: float = 0.0
-    vat_share_source: str | None = None
-    #: Where its items are written: under each option, or under an option's partnership.
-    under: str = "option"
-    #: Costed after the set-up and the failure risk (savings and income), rather than before.
-    after_setup: bool = False
-    group: LineGroup = field(init=False, compare=False)
-
-    def __post_init__(self):
-        amount = Input("amount") * INDEX * Row("active")
-        cost = LineFormula("cost", self.label, self.category, self.definition,
-                           amount if self.sign > 0 else -amount)
-        rows = (ACTIVE, cost, vat_on(Row("cost"), PAID_AFTER_GO_LIVE)) if self.vat else (ACTIVE, cost)
-        object.__setattr__(self, "group", LineGroup(self.section, self.label, rows))
-
-
-#: Every section of annual amounts, in the order an option's lines are costed and shown.
-AMOUNT_KINDS: dict[str, AmountKind] = {}
-
-
-def amount_kind(section: str, label: str, category: str, definition: str, **terms) -> AmountKind:
-    """Declare a section of annual amounts."""
-    if section in AMOUNT_KINDS:
-        raise ValueError(f"a section of amounts named {section!r} is declared twice")
-    kind = AmountKind(section, label, category, definition, **terms)
-    AMOUNT_KINDS[section] = kind
-    return kind
+def amount_kind(section: str, label: str, category: str, definition: str, sign: int = 1, vat: bool = True,
+                **terms) -> LineKind:
+    """Declare a section of annual amounts: a cost (or, with sign -1, a saving or income) a year."""
+    amount = Input("amount") * INDEX * Row("active")
+    cost = LineFormula("cost", label, category, definition, amount if sign > 0 else -amount)
+    rows = (cost, vat_on(Row("cost"), PAID_AFTER_GO_LIVE)) if vat else (cost,)
+    return line_kind(section, label, rows, ("amount", "vat_share"), **terms)
 
 
 SERVICE_CHARGES = amount_kind("service_charges", "Partnership: fixed service charges", "partnership_charge",
@@ -67,8 +31,8 @@ CONTRACT = amount_kind("contract", "Contract price", "contract", f"The contract 
 NON_PAY = amount_kind("non_pay", "Non-pay", "non_pay", f"A non-pay cost: {_AMOUNT}.")
 CORPORATE_SERVICES = amount_kind(
     "corporate_services", "Corporate services bought back", "corporate_and_client",
-    f"Corporate services bought back: {_AMOUNT}.", vat_share=1.0,
-    vat_share_source="corporate services sold by the council to a separate body are standard-rated")
+    f"Corporate services bought back: {_AMOUNT}.",
+    defaults=(("vat_share", 1.0, "corporate services sold by the council to a separate body are standard-rated"),))
 CLIENT_SIDE = amount_kind("client_side", "Client-side commissioning", "corporate_and_client",
                           f"The council's client-side commissioning team: {_AMOUNT}.", index="pay")
 STRANDED = amount_kind("stranded_costs", "Stranded council costs", "corporate_and_client",

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import schema
 from .problems import Problem, ScenarioError, format_path
-from .schema import LINE_SECTIONS, Figure, Option, Scenario, slugify
+from .schema import LINE_SECTIONS, PARTNERSHIP_SECTIONS, Figure, Option, Scenario, slugify
 from ..scale import without_cycle_collection
 from .units import financial_year_label, financial_year_of, month_label
 from .yamlread import Lines, ReadError, decode, line_of, read_yaml
@@ -95,8 +95,8 @@ def _fill_ids(data: dict) -> None:
         sections = [(option.get(key), label) for key, label in _ID_SOURCES.items()]
         partnership = option.get("partnership")
         if isinstance(partnership, dict):
-            sections.append((partnership.get("partner_posts"), "title"))
-            sections.append((partnership.get("service_charges"), "name"))
+            sections += [(partnership.get(section), "title" if section == "partner_posts" else "name")
+                         for section in PARTNERSHIP_SECTIONS]
         for items, label in sections:
             for item in items if isinstance(items, list) else []:
                 if isinstance(item, dict) and "id" not in item and isinstance(item.get(label), str):
@@ -577,7 +577,7 @@ def _check_option(option: Option, loc: tuple, first: int, last: int, horizon: st
     if partnership is not None:
         for key in ("first_year", "last_year"):
             yield from _in_horizon(getattr(partnership, key), loc + ("partnership", key), first, last, horizon)
-        for sub in ("partner_posts", "service_charges"):
+        for sub in PARTNERSHIP_SECTIONS:
             for index, item in enumerate(getattr(partnership, sub)):
                 if item.id in seen:
                     yield (loc + ("partnership", sub, index, "id"),
@@ -644,8 +644,8 @@ def _line_ids(option: Option) -> list[str]:
     for section in LINE_SECTIONS:
         ids.extend(item.id for item in getattr(option, section))
     if option.partnership is not None:
-        ids.extend(item.id for item in option.partnership.partner_posts)
-        ids.extend(item.id for item in option.partnership.service_charges)
+        for section in PARTNERSHIP_SECTIONS:
+            ids.extend(item.id for item in getattr(option.partnership, section))
     return ids
 
 

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
+    create_model,
     BeforeValidator,
     ConfigDict,
     Discriminator,
@@ -27,6 +28,7 @@ from pydantic import (
     model_validator,
 )
 
+from ..lines import INPUTS, KINDS
 from . import defaults
 from .units import (
     MAX_AMOUNT,
@@ -493,48 +495,44 @@ class Post(Activity):
     )
 
 
-class AmountLine(Activity):
+class LineItem(Activity):
+    """An item of a kind of line an option lists (costmodel/lines/kinds.py): what every item has."""
+
     id: Slug | None = None
     name: Text
-    amount: Amount
-    index: IndexName = "general"
-    vat_share: Rate = fixed(0.0, "rate")
-    source: str | None = None
-    note: str | None = None
-
-    _sane = _limits(
-        amount=(0.0, MAX_AMOUNT, "; savings are written as positive amounts under savings"),
-        vat_share=(0.0, 1.0),
-    )
 
 
-class NonPayLine(AmountLine):
-    pass
+#: How a figure is written, by the `written_as` of its declaration, and the unit it is read in.
+_WRITTEN = {"amount": ("pounds", Amount), "rate": ("rate", Rate), "number": ("number", Number)}
 
 
-class ContractLine(AmountLine):
-    pass
+def _item_model(kind) -> type[LineItem]:
+    """The schema of an item of a kind of line, from its declaration: each input, its index, its provenance."""
+    fields: dict = {}
+    limits = {}
+    for name in kind.inputs:
+        spec = INPUTS[name]
+        unit, annotation = _WRITTEN[spec.written_as]
+        value, source = kind.default_of(name)
+        fields[name] = (annotation, ...) if value is None else (annotation, fixed(value, unit, source))
+        if spec.limits is not None:
+            limits[name] = spec.limits
+    if kind.index is not None:
+        fields["index"] = (IndexName, kind.index)
+    fields.update(source=(str | None, None), note=(str | None, None))
+    name = "".join(part.capitalize() for part in kind.section.split("_")) + "Line"
+    return create_model(name, __base__=LineItem, __doc__=f"An item of {kind.section}: {kind.label.lower()}.",
+                        __validators__={"_sane": _limits(**limits)} if limits else None, **fields)
 
 
-class ServiceChargeLine(AmountLine):
-    pass
+#: The schema of each kind of line's items, by the section an option lists them under.
+LINE_ITEMS = {section: _item_model(kind) for section, kind in KINDS.items()}
 
 
-class CorporateServiceLine(AmountLine):
-    #: Services the council sells back to a vehicle carry VAT at the standard rate.
-    vat_share: Rate = fixed(1.0, "rate", "corporate services sold by the council to a separate body are standard-rated")
-
-
-class ClientSideLine(AmountLine):
-    index: IndexName = "pay"
-
-
-class StrandedLine(AmountLine):
-    pass
-
-
-class SavingLine(AmountLine):
-    pass
+def _sections(under: str, after_setup: bool = False) -> dict:
+    """Fields for the kinds of line written under an option or its partnership."""
+    return {section: (list[LINE_ITEMS[section]], Field(default_factory=list))
+            for section, kind in KINDS.items() if kind.under == under and kind.after_setup == after_setup}
 
 
 class PartnerPost(Strict):
@@ -549,7 +547,7 @@ class PartnerPost(Strict):
     _sane = _limits(count=(0.0, 100_000.0), annual_cost=(0.0, MAX_AMOUNT), time_share=(0.0, 1.0))
 
 
-class Partnership(Activity):
+class _PartnershipTerms(Activity):
     partner: Text | None = None
     partner_posts: list[PartnerPost] = Field(default_factory=list)
     index: IndexName = "pay"
@@ -557,9 +555,6 @@ class Partnership(Activity):
     direct_overhead_allowance: Amount = fixed(0.0, "pounds")
     departmental_overhead_rate: Rate = fixed(0.0, "rate")
     back_office_rate: Rate = fixed(0.0, "rate")
-    service_charges: list[ServiceChargeLine] = Field(default_factory=list)
-    source: str | None = None
-    note: str | None = None
 
     _sane = _limits(
         direct_overhead_rate=(0.0, 2.0),
@@ -567,6 +562,11 @@ class Partnership(Activity):
         back_office_rate=(0.0, 2.0),
         direct_overhead_allowance=(0.0, MAX_AMOUNT),
     )
+
+
+#: A partnership with another council: its terms, then the sections of amounts written under it.
+Partnership = create_model("Partnership", __base__=_PartnershipTerms, __doc__=_PartnershipTerms.__doc__,
+                           **_sections("partnership"), source=(str | None, None), note=(str | None, None))
 
 
 class OptimismBias(Strict):
@@ -654,12 +654,7 @@ class LevyAllowance(Strict):
     reason: Text
 
 
-#: An option's sections of annual amounts, and of all its lines with ids, in the order they are costed.
-AMOUNT_SECTIONS = ("contract", "non_pay", "corporate_services", "client_side", "stranded_costs")
-LINE_SECTIONS = AMOUNT_SECTIONS + ("setup", "savings")
-
-
-class Option(Strict):
+class _OptionTerms(Strict):
     id: Slug
     name: Text
     family: Family
@@ -684,14 +679,6 @@ class Option(Strict):
     staffing_same_as: Slug | None = None
     staffing_transfers: StrictBool = True
     partnership: Partnership | None = None
-    contract: list[ContractLine] = Field(default_factory=list)
-    non_pay: list[NonPayLine] = Field(default_factory=list)
-    corporate_services: list[CorporateServiceLine] = Field(default_factory=list)
-    client_side: list[ClientSideLine] = Field(default_factory=list)
-    stranded_costs: list[StrandedLine] = Field(default_factory=list)
-    setup: list[SetupItem] = Field(default_factory=list)
-    failure_risk: FailureRisk | None = None
-    savings: list[SavingLine] = Field(default_factory=list)
 
     @field_validator("pension_rate")
     @classmethod
@@ -728,6 +715,18 @@ class Option(Strict):
         if self.family in VEHICLE_FAMILIES:
             return fixed(1.0, "flag", "a new employer has its own £15,000 levy allowance")
         return fixed(0.0, "flag", "the council's allowance is used by its wider pay bill")
+
+
+#: One way of delivering the service: its terms, then what it costs, section by section, in the
+#: order the sections are costed: the sections of annual amounts (declared in costmodel/lines),
+#: set-up, failure risk, then savings and income.
+Option = create_model("Option", __base__=_OptionTerms, __doc__="One way of delivering the service.",
+                      **_sections("option"), setup=(list[SetupItem], Field(default_factory=list)),
+                      failure_risk=(FailureRisk | None, None), **_sections("option", after_setup=True))
+
+#: An option's sections of lines with ids, in the order they are costed; and its partnership's.
+LINE_SECTIONS = tuple(_sections("option")) + ("setup",) + tuple(_sections("option", after_setup=True))
+PARTNERSHIP_SECTIONS = ("partner_posts",) + tuple(_sections("partnership"))
 
 
 class PublishedFigure(Strict):

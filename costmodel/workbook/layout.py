@@ -19,7 +19,7 @@ from functools import lru_cache
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 
 from ..engine.instances import GroupInstances, LineInstance
-from ..lines import CATEGORIES, TIMELINE_ROWS, TOTALLED, LineFormula
+from ..lines import CATEGORIES, INPUTS, TIMELINE_ROWS, TOTALLED, YEAR_INPUTS, LineFormula
 from ..engine.projection import OptionResult, Projection
 
 # Option sheets
@@ -31,58 +31,14 @@ IN_FIRST_YEAR_COL = 9
 
 FIXED_SHEETS = ("Cover", "Summary", "Inputs", "Compare", "Appraisal", "Sensitivity", "Risk", "Checks", "Scenario")
 
-#: The words and units the Inputs sheet shows for each input a formula names.
-INPUT_LABELS = {
-    "horizon_first_year": ("First year of the appraisal (year beginning April)", "year"),
-    "price_base_year": ("Price base year (prices are stated at this year's prices)", "year"),
-    "vat_rate": ("VAT rate", "rate"),
-    "levy_rate": ("Apprenticeship levy rate", "rate"),
-    "levy_allowance": ("Apprenticeship levy allowance a year", "£"),
-    "go_live_year": ("Go-live: financial year (beginning April)", "year"),
-    "go_live_month_offset": ("Go-live: months of that year before go-live", "months"),
-    "council_pension_rate": ("Employer pension rate: the council's", "rate"),
-    "pension_rate": ("Employer pension rate: the option's employer's", "rate"),
-    "employer_changes": ("Staff change employer at go-live (1 yes, 0 no)", "flag"),
-    "own_levy_allowance": ("Employer has its own levy allowance (1 yes, 0 no)", "flag"),
-    "irrecoverable_share": ("Share of VAT the delivering body cannot recover", "rate"),
-    "count": ("Number of posts", "posts"),
-    "fte": ("FTE of each post", "FTE"),
-    "salary": ("Salary, full-time, at price-base prices", "£ a year"),
-    "vacancy": ("Vacancy factor", "rate"),
-    "agency_share": ("Share covered by agency staff", "rate"),
-    "agency_premium": ("Agency premium over salary", "rate"),
-    "on_costs": ("On-costs as stated, per full-time post", "£ a year"),
-    "first_year": ("First year it runs (year beginning April)", "year"),
-    "last_year": ("Last year it runs (year beginning April)", "year"),
-    "first_month_offset": ("Months of its first year before it starts", "months"),
-    "last_month_count": ("Months it runs in its last year", "months"),
-    "annual_cost": ("Annual cost of each officer", "£ a year"),
-    "time_share": ("Share of their time", "rate"),
-    "direct_overhead_rate": ("Direct overhead rate", "rate"),
-    "direct_overhead_allowance": ("Direct overhead allowance", "£ a year"),
-    "departmental_overhead_rate": ("Departmental overhead rate", "rate"),
-    "back_office_rate": ("Back office and support rate", "rate"),
-    "amount": ("Amount at price-base prices, net of VAT", "£"),
-    "vat_share": ("Share of the amount that carries VAT", "rate"),
-    "optimism_bias_upper": ("Optimism bias: upper bound", "rate"),
-    "optimism_bias_mitigation": ("Optimism bias: mitigation", "rate"),
-    "annual_probability": ("Annual probability of an inadequate judgement", "rate"),
-    "cost": ("Cost of failure, at price-base prices", "£"),
-    "share": ("Share of the amount falling in each year", "rate"),
+#: The words and units the Inputs sheet shows for each input: those a formula names are declared
+#: with their lines (costmodel/lines); the appraisal's own, which no formula of a line names, here.
+INPUT_LABELS = {name: (spec.label, spec.unit) for name, spec in INPUTS.items()} | {
     "scale_low": ("Scoring scale: the lowest score", "points"),
     "scale_high": ("Scoring scale: the highest score", "points"),
     "budget": ("Budget envelope: the most cash a year", "£"),
     "weight": ("Weight", "rate"),
     "score": ("Score", "points"),
-}
-
-#: Rows by year on Inputs, from the assumptions: the timeline series a formula names.
-YEAR_INPUTS = {
-    "general_inflation": ("General inflation (GDP deflator)", "rate"),
-    "pay_award": ("Pay award", "rate"),
-    "ni_rate": ("Employer NI rate", "rate"),
-    "ni_threshold": ("Employer NI secondary threshold", "£ a year"),
-    "discount_rate": ("Discount rate (by year number from year 0)", "rate"),
 }
 
 _CHOICE_WORDS = {
