@@ -19,9 +19,11 @@ from .. import __version__
 from ..scale import without_cycle_collection
 from ..scenario.schema import Figure, Option, PublishedFigure, Scenario
 from ..scenario.units import financial_year_label
-from ..lines import CATEGORIES, TOTALLED, LineFormula, LineGroup
+from ..lines import TOTALLED, LineFormula, LineGroup
+from ..lines.totals import PUBLISHED
 from .instances import GroupInstances, LineInstance, option_groups, option_inputs
 from .timeline import Timeline, build_timeline
+from .totals import OptionTotals, Selection
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -137,27 +139,28 @@ class OptionResult:
         return [row for row in self.rows if row.category is not None]
 
     @cached_property
-    def _cash(self) -> np.ndarray:
-        return self.category_cash(None)
+    def totals(self) -> OptionTotals:
+        """Its totals, summaries and checks (costmodel/lines/totals.py); the projection sets it among the others."""
+        return OptionTotals(self)
 
-    def category_cash(self, category: str | None) -> np.ndarray:
-        """Cash by year of one category's lines (None: every cost line), summed over instances."""
+    def category_cash(self, category: str) -> np.ndarray:
+        """Cash by year of one category's lines, summed over instances."""
         total = np.zeros(len(self.timeline.years))
         for result in self.results:
             for formula in result.cost_formulas:
-                if category is None or formula.category == category:
+                if formula.category == category:
                     total = total + result.totals[formula.key]
         return total
 
     def cash(self) -> np.ndarray:
-        """Total cash by year; an option with no cost lines costs zero in every year."""
-        return self._cash.copy()
+        """Total cash by year (the option sheet's total row); an option with no cost lines costs nothing."""
+        return self.totals.row("total_cash").copy()
 
     def real(self) -> np.ndarray:
-        return self.cash() * self.timeline.series["real_factor"][0]
+        return self.totals.row("total_real").copy()
 
     def pv(self) -> np.ndarray:
-        return self.cash() * self.timeline.series["pv_factor"][0]
+        return self.totals.row("total_pv").copy()
 
 
 @dataclass
@@ -172,14 +175,20 @@ class CheckResult:
     note: str | None
     line: int | None
 
+    def measure(self, name: str) -> float:
+        """Its figures, by the names the published-figure test uses (costmodel/lines/totals.py)."""
+        if name == "difference":
+            return PUBLISHED["difference"].formula.evaluate(self)
+        return {"computed": self.computed, "as_published": self.expected, "tolerance": self.tolerance}[name]
+
     @property
     def difference(self) -> float:
-        return self.computed - self.expected
+        return self.measure("difference")
 
     @property
     def ok(self) -> bool:
-        # A hair of slack so a figure exactly on the tolerance passes despite float noise.
-        return abs(self.difference) <= self.tolerance + 1e-9 * max(1.0, abs(self.expected))
+        # The Checks sheet's test, the same tree: within the tolerance, either way.
+        return bool(PUBLISHED["agrees"].formula.evaluate(self) == 1)
 
 
 @dataclass
@@ -223,31 +232,22 @@ class Projection:
         """Per option: totals, NPC, EAC, difference from the baseline, break-even year, rank."""
         import pandas as pd
 
-        baseline = next(result for result in self.options if result.option.baseline)
-        base_cash, base_npc = baseline.cash(), baseline.pv().sum()
         records = []
         for result in self.options:
-            cash, pv = result.cash(), result.pv()
-            npc = float(pv.sum())
-            annuity = float(result.timeline.series["discount_factor"][0].sum())
+            totals = result.totals
             records.append({
                 "option": result.option.id,
                 "name": result.option.name,
                 "family": result.option.family,
                 "baseline": result.option.baseline,
-                "cash_total": float(cash.sum()),
-                "real_total": float(result.real().sum()),
-                "npc": npc,
-                "eac": npc / annuity,
-                "vs_baseline_cash": float(cash.sum() - base_cash.sum()),
-                "vs_baseline_npc": float(npc - base_npc),
-                "break_even_year": None if result.option.baseline else break_even_year(cash, base_cash, self.year_labels),
+                **{key: totals.measure(key) for key in ("cash_total", "real_total", "npc", "eac", "vs_baseline_cash",
+                                                         "vs_baseline_npc")},
+                "break_even_year": None if result.option.baseline else totals.measure("break_even_year"),
+                "rank": totals.measure("rank"),
             })
         frame = pd.DataFrame.from_records(records)
         # Keep None (not NaN) where an option never breaks even, so the JSON says null.
         frame["break_even_year"] = pd.Series([r["break_even_year"] for r in records], dtype=object)
-        # Ties share a rank; a penny's difference is not a difference in a Cabinet paper.
-        frame["rank"] = frame["npc"].round(2).rank(method="min").astype(int)
         return frame
 
     def to_json(self) -> dict:
@@ -259,12 +259,10 @@ class Projection:
             row = summary.loc[option.id]
             cash, real, pv = result.cash(), result.real(), result.pv()
             by_category = {}
-            present = {formula.category for group in result.results for formula in group.cost_formulas}
-            for category in CATEGORIES:
-                if category in present:
-                    cat_cash = result.category_cash(category)
-                    cat_pv = cat_cash * result.timeline.series["pv_factor"][0]
-                    by_category[category] = {"cash": _money(cat_cash.sum()), "npc": _money(cat_pv.sum())}
+            for category in result.totals.categories:
+                rows = result.totals.of(category)
+                by_category[category] = {"cash": _money(rows.row("category_cash").sum()),
+                                         "npc": _money(rows.row("category_pv").sum())}
             options.append({
                 "id": option.id,
                 "name": option.name,
@@ -312,18 +310,6 @@ class Projection:
 def _money(value: float) -> float:
     """Pounds to the penny for output; the engine itself never rounds."""
     return round(float(value), 2) + 0.0
-
-
-def break_even_year(cash: np.ndarray, baseline_cash: np.ndarray, labels: list[str]) -> str | None:
-    """The first year from which the option's cumulative cash cost stays at or below the baseline's.
-
-    "At or below" allows a difference of less than a penny, as the workbook's formula does.
-    """
-    ahead = np.cumsum(cash) - np.cumsum(baseline_cash) < 0.01
-    if not ahead[-1]:
-        return None
-    behind = np.nonzero(~ahead)[0]
-    return labels[0 if behind.size == 0 else behind[-1] + 1]
 
 
 def fingerprint(scenario: Scenario) -> str:
@@ -524,6 +510,9 @@ def project(scenario: Scenario) -> Projection:
     with without_cycle_collection():
         options = [_evaluate_option(scenario, index, shared) for index in range(len(scenario.options))]
     projection = Projection(scenario, scenario.years, options)
+    every = [result.totals for result in options]
+    for totals in every:
+        totals.among(every)
     projection.checks = [_check(projection, check) for check in scenario.published_figures]
     return projection
 
@@ -531,58 +520,10 @@ def project(scenario: Scenario) -> Projection:
 # --------------------------------------------------------------------------- published figures
 
 def _check(projection: Projection, check: PublishedFigure) -> CheckResult:
-    result = projection.option(check.option)
-    if check.post is not None or check.posts is not None:
-        wanted = {check.post} if check.post else set(check.posts or [])
-        what = "post " + check.post if check.post else "posts " + ", ".join(check.posts or [])
-    elif check.category is not None:
-        what = "category " + check.category
-    elif check.line is not None:
-        what = "line " + check.line
-    else:
-        what = "option total"
-    cash = np.zeros(len(projection.years))
-    full_year = 0.0
-    for group in result.results:
-        ids = [instance.id for instance in group.instances.instances]
-        if check.post is not None or check.posts is not None:
-            if group.group.key not in ("posts", "posts_stated") or not wanted & set(ids):
-                continue
-            chosen = np.array([instance_id in wanted for instance_id in ids])
-        elif check.line is not None:
-            if check.line not in ids:
-                continue
-            chosen = np.array([instance_id == check.line for instance_id in ids])
-        else:
-            chosen = None  # every instance: the group's totals will do
-        for formula in group.cost_formulas:
-            if check.category is None or formula.category == check.category:
-                if chosen is None:
-                    cash = cash + group.totals[formula.key]
-                    full_year += float(group.full_year[formula.key].sum())
-                else:
-                    cash = cash + group.cash[formula.key][chosen].sum(axis=0)
-                    full_year += float(group.full_year[formula.key][chosen].sum())
-    heads = 1.0
-    if check.each:
-        heads = next(post.count.value for post in result.option.staffing if post.id == check.post)
-        what += ", per head"
-    if check.basis == "full_year":
-        computed = full_year
-        what += ", a full year at price-base prices"
-    else:
-        factor = {"cash": 1.0, "real": result.timeline.series["real_factor"][0],
-                  "pv": result.timeline.series["pv_factor"][0]}[check.measure]
-        values = cash * factor
-        if check.year is not None:
-            computed = float(values[projection.years.index(check.year)])
-            what += f", {financial_year_label(check.year)} {check.measure}"
-        else:
-            computed = float(values.sum())
-            what += f", total over the horizon, {check.measure}"
-    computed = computed / heads if heads else 0.0
-    return CheckResult(check.name, check.option, what, check.amount.value, float(computed),
-                       check.tolerance_value(), check.source, check.note, check.amount.line)
+    selection = Selection(check, projection.option(check.option))
+    return CheckResult(check.name, check.option, selection.what, check.amount.value,
+                       selection.computed(projection.years), check.tolerance_value(), check.source, check.note,
+                       check.amount.line)
 
 
 def projection_json(projection: Projection) -> str:

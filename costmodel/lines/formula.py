@@ -84,6 +84,7 @@ class Expr(ABC):
     def at_least(self, other): return BinOp(">=", self, wrap(other))
     def at_most(self, other): return BinOp("<=", self, wrap(other))
     def above(self, other): return BinOp(">", self, wrap(other))
+    def below(self, other): return BinOp("<", self, wrap(other))
     def equals(self, other): return BinOp("=", self, wrap(other))
 
 
@@ -105,7 +106,9 @@ class Const(Expr):
 
 
 @dataclass(frozen=True, eq=False)
-class _Named(Expr):
+class Named(Expr):
+    """A name the evaluator or renderer resolves: its kind says which of their methods does."""
+
     name: str
     kind = ""
 
@@ -119,36 +122,37 @@ class _Named(Expr):
         return {(self.kind, self.name)}
 
 
-class Input(_Named):
+class Input(Named):
     kind = "input"
 
 
-class InputRow(_Named):
+class InputRow(Named):
     kind = "input_row"
 
 
-class Series(_Named):
+class Series(Named):
     kind = "series"
 
 
-class Row(_Named):
+class Row(Named):
     kind = "row"
 
 
-class Total(_Named):
+class Total(Named):
     kind = "total"
 
 
-class Prev(_Named):
+class Prev(Named):
     kind = "prev"
 
 
-_PRECEDENCE = {"=": 0, ">=": 0, "<=": 0, ">": 0, "+": 1, "-": 1, "*": 2, "/": 2}
+_PRECEDENCE = {"=": 0, ">=": 0, "<=": 0, ">": 0, "<": 0, "+": 1, "-": 1, "*": 2, "/": 2}
 _NUMPY = {
     "+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide,
     ">=": lambda a, b: np.greater_equal(a, b).astype(float),
     "<=": lambda a, b: np.less_equal(a, b).astype(float),
     ">": lambda a, b: np.greater(a, b).astype(float),
+    "<": lambda a, b: np.less(a, b).astype(float),
     "=": lambda a, b: np.equal(a, b).astype(float),
 }
 
@@ -223,6 +227,20 @@ class Neg(Expr):
     def render(self, ctx):
         inner = self.operand.render(ctx)
         return f"-({inner})" if _outer(self.operand) < 9 else f"-{inner}"
+
+    def names(self):
+        return self.operand.names()
+
+
+@dataclass(frozen=True, eq=False)
+class Abs(Expr):
+    operand: Expr
+
+    def evaluate(self, env):
+        return np.abs(self.operand.evaluate(env))
+
+    def render(self, ctx):
+        return f"ABS({self.operand.render(ctx)})"
 
     def names(self):
         return self.operand.names()

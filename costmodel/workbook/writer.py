@@ -19,7 +19,9 @@ from xlsxwriter.worksheet import Worksheet
 
 from .. import __version__
 from ..files import SIGNATURE
+from ..engine.totals import RowValues
 from ..lines import CATEGORIES, TIMELINE_ROWS
+from ..lines.totals import AGAINST_THE_BASELINE, BLOCK_TOTALS, CATEGORY_ROWS, COMPARE_ROWS, OVER_THE_HORIZON, PUBLISHED, SUMMARY
 from ..engine.projection import Projection
 from ..engine.timeline import discount_rates, ni_tables, rate_for_year, yearly
 from ..scenario.defaults import DISCOUNT_WORDS
@@ -55,6 +57,7 @@ from .layout import (
     choice_words,
 )
 from .styles import MONEY, Styles, wrapped_height
+from .totals import CheckTotals, CompareTotals, OptionSheetTotals, SummaryTotals
 
 #: The heading of the run record on the Cover, written with --manifest.
 RUN_RECORD = "Run record"
@@ -641,22 +644,19 @@ class WorkbookWriter:
             self._formula(sheet, row, col, year_text(col), cash[t], fmt)
 
     def _category_blocks(self, sheet, option: OptionLayout) -> None:
+        """The totals by category, in cash, real terms and present value: lines/totals.py, rendered."""
         s, layout = self.styles, self.layout
-        result = option.result
-        first, last = option.cost_rows
-        series = result.timeline.series
-        cash = {c: result.category_cash(c) for c in option.category_rows}
-        full = {c: sum(float(group.full_year[formula.key].sum()) for group in result.results
-                       for formula in group.cost_formulas if formula.category == c)
-                for c in option.category_rows}
-        blocks = (
-            ("Cost by category (cash)", option.category_rows, option.total_row, "Total cost (cash)", None),
-            (f"Real terms ({financial_year_label(self.scenario.timeline.price_base)} prices)", option.real_rows,
-             option.real_total_row, "Total cost (real terms)", "real_factor"),
-            ("Present value (discounted)", option.pv_rows, option.pv_total_row, "Net present cost", "pv_factor"),
-        )
+        totals = option.result.totals
         cols = [COL_FULL_YEAR] + [layout.year_col(t) for t in range(len(self.projection.years))]
-        for title, rows, total_row, total_label, factor in blocks:
+        base = financial_year_label(self.scenario.timeline.price_base)
+        blocks = (
+            (CATEGORY_ROWS["category_cash"].label, "category_cash", option.category_rows, option.total_row, "total_cash"),
+            (f"{CATEGORY_ROWS['category_real'].label} ({base} prices)", "category_real", option.real_rows,
+             option.real_total_row, "total_real"),
+            (CATEGORY_ROWS["category_pv"].label, "category_pv", option.pv_rows, option.pv_total_row, "total_pv"),
+        )
+        for title, key, rows, total_row, total_key in blocks:
+            total_label = BLOCK_TOTALS[total_key].label
             if not rows:
                 # An option with no cost lines costs nothing: its totals are zero by definition.
                 sheet.write_string(total_row, COL_ITEM, total_label, s.bold)
@@ -668,37 +668,31 @@ class WorkbookWriter:
                 sheet.write_string(row, COL_ITEM, CATEGORIES[category], s.text)
                 sheet.write_string(row, COL_CATEGORY, category, s.text)
                 sheet.write_string(row, COL_UNIT, "£", s.text)
-                for col in cols:
-                    if factor is None:
-                        text = (f"SUMIF({cell(None, first, COL_CATEGORY, True, True)}:"
-                                f"{cell(None, last, COL_CATEGORY, True, True)},{cell(None, row, COL_CATEGORY, False, True)},"
-                                f"{cell(None, first, col, True)}:{cell(None, last, col, True)})")
-                        multiplier = 1.0
-                    else:
-                        text = (f"{cell(None, option.category_rows[category], col)}"
-                                f"*{cell(None, option.timeline_rows[factor], col, True)}")
-                        multiplier = 1.0 if col == COL_FULL_YEAR else series[factor][0, col - COL_FIRST_YEAR]
-                    value = full[category] if col == COL_FULL_YEAR else cash[category][col - COL_FIRST_YEAR]
-                    self._formula(sheet, row, col, text, value * multiplier, s.number("£"))
-                self._row_total(sheet, row, _factored(cash[category], series, factor).sum(), s.number("£"))
+                values = totals.of(category)
+                self._block_row(sheet, option, row, CATEGORY_ROWS[key], values, category, s.number("£"))
             sheet.write_string(total_row, COL_ITEM, total_label, s.bold)
             sheet.write_string(total_row, COL_UNIT, "£", s.bold)
-            top, bottom = min(rows.values()), max(rows.values())
-            for col in cols:
-                text = f"SUM({cell(None, top, col)}:{cell(None, bottom, col)})"
-                if col == COL_FULL_YEAR:
-                    value = sum(full.values())
-                else:
-                    t = col - COL_FIRST_YEAR
-                    value = sum(_factored(cash[c], series, factor)[t] for c in rows)
-                self._formula(sheet, total_row, col, text, value, s.number("£", bold=True))
-            grand = sum(_factored(cash[c], series, factor).sum() for c in rows)
-            self._row_total(sheet, total_row, grand, s.number("£", bold=True))
+            self._block_row(sheet, option, total_row, BLOCK_TOTALS[total_key], totals, None, s.number("£", bold=True))
 
-    def _row_total(self, sheet, row, value, fmt) -> None:
+    def _block_row(self, sheet, option, row, total, values, category, fmt) -> None:
+        """One row of a block of totals: its full year, each year, and its total over the horizon."""
         layout = self.layout
-        first, last = cell(None, row, layout.year_col(0)), cell(None, row, layout.last_year_col)
-        self._formula(sheet, row, COL_TOTAL, f"SUM({first}:{last})", value, fmt)
+        key = total.key
+        self._formula(sheet, row, COL_FULL_YEAR,
+                      total.formula.render(OptionSheetTotals(layout, option, COL_FULL_YEAR, category)),
+                      values.full.row(key), fmt)
+        by_year = values.row(key)
+        for t in range(len(self.projection.years)):
+            col = layout.year_col(t)
+            self._formula(sheet, row, col, total.formula.render(OptionSheetTotals(layout, option, col, category)),
+                          by_year[t], fmt)
+        self._over_the_horizon(sheet, option, row, by_year, fmt)
+
+    def _over_the_horizon(self, sheet, option, row, by_year, fmt) -> None:
+        """A row's total over the horizon, in its Total column."""
+        context = OptionSheetTotals(self.layout, option, COL_TOTAL, this=row)
+        self._formula(sheet, row, COL_TOTAL, OVER_THE_HORIZON.formula.render(context),
+                      OVER_THE_HORIZON.formula.evaluate(RowValues(this=by_year)), fmt)
 
     # ------------------------------------------------------------------ Compare
 
@@ -722,87 +716,31 @@ class WorkbookWriter:
         sheet.repeat_rows(HEADER_ROW)
 
         results = self.projection.options
-        baseline = next(r for r in results if r.option.baseline)
-        base_layout = layout.options[baseline.option.id]
+        baseline = next(r for r in results if r.option.baseline).option.id
         row = HEADER_ROW + 2
         self.compare_rows: dict[str, dict[str, int]] = {r.option.id: {} for r in results}
-        blocks = ["annual", "cumulative", "difference", "cumulative_difference", "present_value",
-                  "present_value_difference", "at_or_below", "stays"]
-        against_baseline = ("difference", "cumulative_difference", "present_value_difference", "at_or_below", "stays")
-        titles = {
-            "annual": "Annual cost (cash)",
-            "cumulative": "Cumulative cost (cash)",
-            "difference": "Difference from the baseline (cash)",
-            "cumulative_difference": "Cumulative difference from the baseline (cash)",
-            "present_value": "Present value (discounted, the measure options are ranked by)",
-            "present_value_difference": "Difference from the baseline (present value)",
-            "at_or_below": "Cumulative cost at or below the baseline's (1 yes, 0 no)",
-            "stays": "Stays at or below from this year on (1 yes, 0 no)",
-        }
-        for block in blocks:
-            sheet.write_string(row, 0, titles[block], s.section)
+        for block, total in COMPARE_ROWS.items():
+            sheet.write_string(row, 0, total.label, s.section)
             row += 1
             for result in results:
-                if block in against_baseline and result.option.baseline:
+                if block in AGAINST_THE_BASELINE and result.option.baseline:
                     continue
                 self.compare_rows[result.option.id][block] = row
                 row += 1
             row += 1
         for result in results:
             option_id = result.option.id
-            opt_layout = layout.options[option_id]
-            rows = self.compare_rows[option_id]
-            cash = result.cash()
-            base_cash = baseline.cash()
-            cumulative = np.cumsum(cash)
-            series = {
-                "annual": cash,
-                "cumulative": cumulative,
-                "difference": cash - base_cash,
-                "cumulative_difference": cumulative - np.cumsum(base_cash),
-            }
-            series["present_value"] = result.pv()
-            series["present_value_difference"] = result.pv() - baseline.pv()
-            series["at_or_below"] = (series["cumulative_difference"] < 0.01).astype(float)
-            stays = np.zeros(len(years))
-            following = 1.0
-            for t in range(len(years) - 1, -1, -1):
-                following = series["at_or_below"][t] * following
-                stays[t] = following
-            series["stays"] = stays
-            for block, row in rows.items():
+            for block, row in self.compare_rows[option_id].items():
+                total = COMPARE_ROWS[block]
                 _text(sheet, row, 1, result.option.name, s.text)
-                unit = "flag" if block in ("at_or_below", "stays") else "£"
+                values = result.totals.row(block)
+                fmt = s.number(total.unit)
                 for t in range(len(years)):
                     col = layout.year_col(t)
-                    here = cell(None, row, col)
-                    before = cell(None, row, col - 1)
-                    if block == "annual":
-                        text = cell(opt_layout.sheet, opt_layout.total_row, col)
-                    elif block == "cumulative":
-                        annual = cell(None, rows["annual"], col)
-                        text = annual if t == 0 else f"{before}+{annual}"
-                    elif block == "difference":
-                        text = f"{cell(None, rows['annual'], col)}-{cell(None, self.compare_rows[baseline.option.id]['annual'], col)}"
-                    elif block == "cumulative_difference":
-                        text = (f"{cell(None, rows['cumulative'], col)}-"
-                                f"{cell(None, self.compare_rows[baseline.option.id]['cumulative'], col)}")
-                    elif block == "present_value":
-                        text = cell(opt_layout.sheet, opt_layout.pv_total_row, col)
-                    elif block == "present_value_difference":
-                        text = (f"{cell(None, rows['present_value'], col)}-"
-                                f"{cell(None, self.compare_rows[baseline.option.id]['present_value'], col)}")
-                    elif block == "at_or_below":
-                        # Less than a penny above the baseline counts as at or below.
-                        text = f"({cell(None, rows['cumulative_difference'], col)}<1/100)*1"
-                    else:
-                        flag = cell(None, rows["at_or_below"], col)
-                        text = flag if t == len(years) - 1 else f"{flag}*{cell(None, row, col + 1)}"
-                    self._formula(sheet, row, col, text, series[block][t], s.number(unit))
-                    del here
+                    context = CompareTotals(layout, self.compare_rows, option_id, baseline, col, this=row)
+                    self._formula(sheet, row, col, total.formula.render(context), values[t], fmt)
                 if block in ("annual", "difference", "present_value", "present_value_difference"):
-                    self._row_total(sheet, row, series[block].sum(), s.number("£"))
-        self._base_layout = base_layout
+                    self._over_the_horizon(sheet, None, row, values, s.number("£"))
 
     # ------------------------------------------------------------------ Summary
 
@@ -830,36 +768,26 @@ class WorkbookWriter:
         last = first + len(results) - 1
         for i, result in enumerate(results):
             self.summary_rows[result.option.id] = first + i
-        base_row = self.summary_rows[baseline.option.id]
         for result in results:
             option_id = result.option.id
-            ol = layout.options[option_id]
             row = self.summary_rows[option_id]
-            figures = summary.loc[option_id]
             _text(sheet, row, 0, result.option.name + (" (baseline)" if result.option.baseline else ""), s.text)
             sheet.write_string(row, 1, result.option.family.replace("_", " "), s.text)
             money = s.number("£")
-            self._formula(sheet, row, 2, cell(ol.sheet, ol.total_row, COL_TOTAL), figures["cash_total"], money)
-            self._formula(sheet, row, 3, cell(ol.sheet, ol.pv_total_row, COL_TOTAL), figures["npc"], money)
-            df_first = cell(ol.sheet, ol.timeline_rows["discount_factor"], layout.year_col(0))
-            df_last = cell(ol.sheet, ol.timeline_rows["discount_factor"], layout.last_year_col).split("!")[1]
-            self._formula(sheet, row, 4, f"{cell(None, row, 3)}/SUM({df_first}:{df_last})", figures["eac"], money)
-            self._formula(sheet, row, 5, f"{cell(None, row, 2)}-{cell(None, base_row, 2, True)}",
-                          figures["vs_baseline_cash"], money)
-            self._formula(sheet, row, 6, f"{cell(None, row, 3)}-{cell(None, base_row, 3, True)}",
-                          figures["vs_baseline_npc"], money)
+            totals = result.totals
+            here = SummaryTotals(layout, self.summary_rows, self.compare_rows, option_id, baseline.option.id)
+            # The cash total and NPC are the option sheet's: referred to there, not added up again.
+            for key in ("cash_total", "npc"):
+                self._formula(sheet, row, here.COLUMNS[key], here.rendered(key), totals.measure(key), money)
+            for key in ("eac", "vs_baseline_cash", "vs_baseline_npc"):
+                self._formula(sheet, row, here.COLUMNS[key], SUMMARY[key].formula.render(here), totals.measure(key),
+                              money)
             if result.option.baseline:
                 sheet.write_string(row, 7, "(baseline)", s.centred)
             else:
-                stays = self.compare_rows[option_id]["stays"]
-                years_range = (f"Compare!{cell(None, HEADER_ROW, layout.year_col(0), True, True)}:"
-                               f"{cell(None, HEADER_ROW, layout.last_year_col, True, True)}")
-                stays_range = (f"Compare!{cell(None, stays, layout.year_col(0))}:"
-                               f"{cell(None, stays, layout.last_year_col)}")
-                self._formula(sheet, row, 7, f'IFERROR(INDEX({years_range},MATCH(1,{stays_range},0)),"none")',
-                              figures["break_even_year"] or "none", s.centred)
-            npc_range = f"{cell(None, first, 3, True, True)}:{cell(None, last, 3, True, True)}"
-            self._formula(sheet, row, 8, f"RANK({cell(None, row, 3)},{npc_range},1)", int(figures["rank"]),
+                self._formula(sheet, row, 7, SUMMARY["break_even_year"].formula.render(here),
+                              totals.measure("break_even_year") or "none", s.centred)
+            self._formula(sheet, row, 8, SUMMARY["rank"].formula.render(here), int(totals.measure("rank")),
                           s.number("flag"))
         best = summary.sort_values(["rank"]).iloc[0]
         names = f"{cell(None, first, 0, True, True)}:{cell(None, last, 0, True, True)}"
@@ -882,7 +810,7 @@ class WorkbookWriter:
             sheet.write_string(row, 0, CATEGORIES[category], s.text)
             for j, result in enumerate(results):
                 ol = layout.options[result.option.id]
-                value = float((result.category_cash(category) * result.timeline.series["pv_factor"][0]).sum())
+                value = float(result.totals.of(category).row("category_pv").sum())
                 first_pv = min(ol.pv_rows.values(), default=ol.pv_total_row)
                 last_pv = max(ol.pv_rows.values(), default=ol.pv_total_row)
                 labels = f"{cell(ol.sheet, first_pv, COL_ITEM, True, True)}:{cell(None, last_pv, COL_ITEM, True, True)}"
@@ -894,7 +822,7 @@ class WorkbookWriter:
         for j, result in enumerate(results):
             self._formula(sheet, total_row, 1 + j,
                           f"SUM({cell(None, cat_row + 1, 1 + j)}:{cell(None, total_row - 1, 1 + j)})",
-                          float(result.pv().sum()), s.number("£", bold=True))
+                          result.totals.measure("npc"), s.number("£", bold=True))
         self.category_table = (cat_row, present)
         self.category_total_row = total_row
         self._charts(sheet, cat_row + len(present) + 4)
@@ -959,10 +887,11 @@ class WorkbookWriter:
             _text(sheet, row, 2, check.what, s.wrap)
             self._formula(sheet, row, 3, cell("Inputs", inputs_row, IN_VALUE, True, True), check.expected, pence)
             self._formula(sheet, row, 4, self._computed_formula(spec, ol), check.computed, pence)
-            self._formula(sheet, row, 5, f"{cell(None, row, 4)}-{cell(None, row, 3)}", check.difference, pence)
+            here = CheckTotals(row)
+            self._formula(sheet, row, 5, PUBLISHED["difference"].formula.render(here), check.difference, pence)
             self._formula(sheet, row, 6, cell("Inputs", inputs_row, IN_SCENARIO_LINE + 1, True, True),
                           check.tolerance, pence)
-            self._formula(sheet, row, 7, f"(ABS({cell(None, row, 5)})<={cell(None, row, 6)})*1", int(check.ok), agrees)
+            self._formula(sheet, row, 7, PUBLISHED["agrees"].formula.render(here), int(check.ok), agrees)
             _text(sheet, row, 8, check.source or "", s.wrap)
             _text(sheet, row, 9, check.note or "", s.wrap)
             longest = max(len(check.note or ""), len(check.source or "")) // 40 + 1
@@ -1004,7 +933,7 @@ class WorkbookWriter:
             df_range = f"{cell(ol.sheet, df_row, years[0])}:{cell(None, df_row, years[1])}"
             annual = self.compare_rows[result.option.id]["annual"]
             summary_row = self.summary_rows[result.option.id]
-            cash_total, npc = float(result.cash().sum()), float(result.pv().sum())
+            cash_total, npc = result.totals.measure("cash_total"), result.totals.measure("npc")
             # An option with no cost lines has no lines to sum; its other checks still apply.
             sum_of_lines = [("Total cost equals the sum of its lines",
                              f"SUM({cell(ol.sheet, first, COL_TOTAL)}:{cell(None, last, COL_TOTAL)})", total,
@@ -1071,9 +1000,11 @@ class WorkbookWriter:
                                      {"type": "cell", "criteria": "==", "value": value, "format": fmt})
 
     def _computed_formula(self, spec, ol: OptionLayout) -> str:
-        """The cells a published figure adds up, on the option's sheet."""
+        """The cells a published figure adds up, on the option's sheet (engine/totals.py's Selection)."""
+        from ..engine.totals import Selection
+
         layout = self.layout
-        result = ol.result
+        selection = Selection(spec, ol.result)
         if spec.basis == "full_year":
             cols = [COL_FULL_YEAR]
         elif spec.year is not None:
@@ -1084,36 +1015,26 @@ class WorkbookWriter:
         factor_row = ol.timeline_rows[factor] if factor else None
         # Posts on a Staffing sheet have no rows of their own: their lines are written out for them.
         parts = []
-        if spec.post is None and spec.posts is None and spec.category is None and spec.line is None:
+        if selection.whole_option:
             rows = [ol.total_row]
         else:
             wanted = set()
-            posts = {spec.post} | set(spec.posts or [])
-            for group, computed in zip(result.groups, result.results):
+            for result, formula, chosen in selection.parts:
+                group = result.instances
                 table = layout.staffing_table(group)
-                for formula in computed.cost_formulas:
-                    if spec.post or spec.posts:
-                        if group.group.key not in ("posts", "posts_stated"):
-                            continue
-                        members = [(i, instance.id) for i, instance in enumerate(group.instances)
-                                   if instance.id in posts]
-                    elif spec.category:
-                        if formula.category != spec.category:
-                            continue
-                        members = [(None, instance.id) for instance in group.instances]
-                    else:
-                        members = [(None, instance.id) for instance in group.instances if instance.id == spec.line]
-                    for index, member in members:
-                        if table is None:
-                            wanted.add(ol.rows[(group.group.key, formula.key, member)])
-                        elif index is not None:
-                            from .staffing import post_formula
+                members = [(index if spec.post or spec.posts else None, instance.id)
+                           for index, instance in enumerate(group.instances) if chosen is None or chosen[index]]
+                for index, member in members:
+                    if table is None:
+                        wanted.add(ol.rows[(group.group.key, formula.key, member)])
+                    elif index is not None:
+                        from .staffing import post_formula
 
-                            parts.append(post_formula(layout, ol, table, formula, index,
-                                                      cols[0] if cols else None, factor))
-                        else:
-                            wanted.update(ol.rows[(group.group.key, formula.key, f"period:{period}")]
-                                          for period in table.periods)
+                        parts.append(post_formula(layout, ol, table, formula, index,
+                                                  cols[0] if cols else None, factor))
+                    else:
+                        wanted.update(ol.rows[(group.group.key, formula.key, f"period:{period}")]
+                                      for period in table.periods)
             rows = sorted(wanted)
         for r in rows:
             if cols is None and factor_row is None:

@@ -4,7 +4,6 @@ import numpy as np
 import numpy_financial as npf
 import pytest
 
-from costmodel.engine.projection import break_even_year
 from conftest import EMPTY_BASELINE, make_scenario, project_text
 
 FLAT = "general_inflation: 0%\npay_awards: 0%\npension_rate: 20%\n"
@@ -97,8 +96,17 @@ def test_real_terms_deflate_cash_by_the_general_index():
     ([90, 200, 50], [100, 100, 100], None),        # ahead, then behind to the end (340 v 300)
 ])
 def test_break_even_year(option, baseline, expected):
-    labels = ["2018/19", "2019/20", "2020/21"]
-    assert break_even_year(np.array(option, float), np.array(baseline, float), labels) == expected
+    # Each option's cost, year by year, as one-off costs in flat prices (no inflation, price base the first year).
+    def by_year(option_id: str, costs: list[int], extra: str = "") -> str:
+        items = ", ".join(f'{{id: y{t}, name: Year {t}, amount: {cost}, year: "{2018 + t}/{19 + t}"}}'
+                          for t, cost in enumerate(costs))
+        return f"- {{id: {option_id}, name: {option_id}, family: in_house{extra}, setup: [{items}]}}\n"
+
+    body = by_year("base", baseline, ", baseline: true") + by_year("x", option)
+    projection = project_text(make_scenario(body, years=3, price_base="2018/19", assumptions=FLAT))
+    assert projection.option("x").cash() == pytest.approx(option)
+    summary = projection.summary.set_index("option")
+    assert summary.loc["x", "break_even_year"] == expected
 
 
 def test_rank_by_npc_with_ties_sharing_a_rank_and_difference_from_baseline():
