@@ -4,24 +4,13 @@ bar per change."""
 
 from __future__ import annotations
 
-import datetime as _dt
-import io
-
-import xlsxwriter
-
-from .. import __version__
-from ..files import SIGNATURE
-
+from .book import Book
 from .styles import MONEY, Styles, wrapped_height
 
 
 def build_diff_workbook(report) -> bytes:
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                        "strings_to_numbers": False, "strings_to_urls": False})
-    # A fixed date keeps the same diff the same bytes.
-    book.set_properties({"title": "costmodel diff", "created": _dt.datetime(2000, 1, 1),
-                         "comments": f"{SIGNATURE} {__version__}"})
+    opened = Book(title="costmodel diff")
+    book = opened.workbook
     s = Styles(book)
     money = book.add_format({"num_format": MONEY})
     changes = book.add_worksheet("Changes")
@@ -91,11 +80,7 @@ def build_diff_workbook(report) -> bytes:
         chart.set_legend({"none": True})
         chart.set_size({"width": 720, "height": 380})
         sheet.insert_chart(last + 2, 0, chart)
-    for sheet in book.worksheets():
-        sheet.set_landscape()
-        sheet.fit_to_pages(1, 0)
-    book.close()
-    return buffer.getvalue()
+    return opened.close()
 
 
 def _outcome_sheet(book, s, report) -> None:

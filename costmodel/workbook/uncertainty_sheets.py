@@ -170,23 +170,10 @@ def risk_sheet(workbook, styles: Styles, simulation, name: str = "Risk", sheet=N
 
 def uncertainty_workbook(sheets) -> bytes:
     """A workbook of just these sheets, for `costmodel sensitivity -o` and `costmodel simulate -o`."""
-    import datetime as _dt
-    import io
+    from .book import Book
 
-    import xlsxwriter
-
-    from .. import __version__
-    from ..files import SIGNATURE
-
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                        "strings_to_numbers": False, "strings_to_urls": False})
-    book.set_properties({"created": _dt.datetime(2000, 1, 1), "comments": f"{SIGNATURE} {__version__}"})
-    styles = Styles(book)
+    opened = Book()
+    styles = Styles(opened.workbook)
     for write in sheets:
-        write(book, styles)
-    for sheet in book.worksheets():
-        sheet.set_landscape()
-        sheet.fit_to_pages(1, 0)
-    book.close()
-    return buffer.getvalue()
+        write(opened.workbook, styles)
+    return opened.close()

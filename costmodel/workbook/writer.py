@@ -9,16 +9,11 @@ Text from the scenario is always written as text, never as a formula.
 from __future__ import annotations
 
 import datetime as _dt
-import io
-import re
 from pathlib import Path
 
 import numpy as np
-import xlsxwriter
-from xlsxwriter.worksheet import Worksheet
 
 from .. import __version__
-from ..files import SIGNATURE
 from ..engine.totals import RowValues
 from ..lines import CATEGORIES, TIMELINE_ROWS
 from ..lines.totals import AGAINST_THE_BASELINE, BLOCK_TOTALS, CATEGORY_ROWS, COMPARE_ROWS, OVER_THE_HORIZON, PUBLISHED, SUMMARY
@@ -56,6 +51,7 @@ from .layout import (
     cell,
     choice_words,
 )
+from .book import Book, footer_of, write_formula, write_text
 from .styles import MONEY, Styles, wrapped_height
 from .totals import CheckTotals, CompareTotals, OptionSheetTotals, SummaryTotals
 
@@ -81,40 +77,6 @@ SHEET_PURPOSES = [
     ("Checks", "Every published figure against the arithmetic, and the model's own checks, with a master check."),
     ("Scenario", "The scenario file itself, so this workbook alone is enough to re-run it."),
 ]
-
-
-#: The functions XlsxWriter 3 renames for Excel 365 (its dynamic-array list; "INGLE(" because it
-#: looks for SINGLE as "\\SINGLE\\(", any character then INGLE). A formula holding none of these
-#: texts is one XlsxWriter would leave as it is.
-_RENAMED_BY_XLSXWRITER = (
-    "ANCHORARRAY(", "BYCOL(", "BYROW(", "CHOOSECOLS(", "CHOOSEROWS(", "DROP(", "EXPAND(", "FILTER(", "HSTACK(",
-    "LAMBDA(", "MAKEARRAY(", "MAP(", "RANDARRAY(", "REDUCE(", "SCAN(", "INGLE(", "SEQUENCE(", "SORT(", "SORTBY(",
-    "SWITCH(", "TAKE(", "TEXTSPLIT(", "TOCOL(", "TOROW(", "UNIQUE(", "VSTACK(", "WRAPCOLS(", "WRAPROWS(",
-    "XLOOKUP(", "_xlfn.")
-#: One search for any of them: a third of the time of thirty `in` tests.
-_MAY_BE_RENAMED = re.compile("|".join(map(re.escape, _RENAMED_BY_XLSXWRITER)))
-
-
-class FormulaSheet(Worksheet):
-    """XlsxWriter's worksheet, with one search for newer function names where it makes thirty.
-
-    XlsxWriter runs a regular expression for each Excel 365 function it renames, on every formula:
-    a quarter of the time to write a small workbook. None of costmodel's formulas names one; a
-    formula holding none of their names is written as XlsxWriter would write it, and any formula
-    that might name one (the text appears anywhere in it) goes through XlsxWriter's own
-    preparation unchanged.
-    """
-
-    def _prepare_formula(self, formula, expand_future_functions=False):
-        if self.use_future_functions or expand_future_functions or _MAY_BE_RENAMED.search(formula):
-            return super()._prepare_formula(formula, expand_future_functions)
-        if formula.startswith("{"):
-            formula = formula[1:]
-        if formula.startswith("="):
-            formula = formula[1:]
-        if formula.endswith("}"):
-            formula = formula[:-1]
-        return formula
 
 
 class WorkbookWriter:
@@ -158,15 +120,11 @@ class WorkbookWriter:
     def _build(self, uncertainty) -> bytes:
         """The workbook. `uncertainty`, called, gives (sensitivity, simulation) for the Sensitivity and
         Risk sheets; it is None where no figure has a range, and there are no such sheets."""
-        buffer = io.BytesIO()
-        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                                "strings_to_numbers": False, "strings_to_urls": False})
-        workbook.worksheet_class = FormulaSheet
         # A fixed creation date (the scenario's) makes the same scenario give the same bytes.
-        created = _dt.datetime.combine(self.scenario.metadata.date, _dt.time(0, 0))
-        workbook.set_properties({"title": self.scenario.metadata.title, "author": self.scenario.metadata.author,
-                                 "company": self.scenario.metadata.authority, "created": created,
-                                 "comments": f"{SIGNATURE} {__version__}"})
+        book = Book(created=_dt.datetime.combine(self.scenario.metadata.date, _dt.time(0, 0)),
+                    title=self.scenario.metadata.title, author=self.scenario.metadata.author,
+                    company=self.scenario.metadata.authority)
+        workbook = book.workbook
         workbook.set_calc_mode("auto")
         self.workbook = workbook
         self.styles = Styles(workbook)
@@ -204,30 +162,15 @@ class WorkbookWriter:
             analysis, simulation = uncertainty()
             sensitivity_sheet(workbook, self.styles, analysis, sheet=uncertain["Sensitivity"])
             risk_sheet(workbook, self.styles, simulation, sheet=uncertain["Risk"])
-        for sheet in workbook.worksheets():
-            self._print_setup(sheet)
-        sheets["Cover"].fit_to_pages(1, 1)  # the cover is one page in a committee pack
-        sheets["Summary"].fit_to_pages(1, 1)  # and so is the answer
         sheets["Cover"].activate()
-        workbook.close()
-        return buffer.getvalue()
+        return book.close(a4=True, footer=footer_of(self.scenario.metadata.id),
+                          # The cover is one page in a committee pack, and so is the answer.
+                          one_page=(sheets["Cover"], sheets["Summary"]))
 
     # ------------------------------------------------------------------ helpers
 
-    def _print_setup(self, sheet) -> None:
-        sheet.set_landscape()
-        sheet.set_paper(9)  # A4
-        sheet.fit_to_pages(1, 0)
-        sheet.set_footer(f"&L{_escape_header(self.scenario.metadata.id)}&C&A&RPage &P of &N")
-
     def _formula(self, sheet, row, col, text, value, fmt):
-        """A live formula that also stores its computed value (for Protected View and previewers)."""
-        if isinstance(value, (bool, np.bool_)):
-            sheet.write_formula(row, col, "=" + text, fmt, bool(value))
-        elif isinstance(value, str):
-            sheet.write_formula(row, col, "=" + text, fmt, value)
-        else:
-            sheet.write_formula(row, col, "=" + text, fmt, _number(value))
+        write_formula(sheet, row, col, text, value, fmt)
 
     def _year_headers(self, sheet, row, first_col, years, fmt):
         for i, year in enumerate(years):
@@ -307,8 +250,8 @@ class WorkbookWriter:
             sheet.write_string(row, IN_NAME, label, s.text)
             sheet.write_string(row, IN_UNIT, unit, s.text)
             source = getattr(section, "source", None) or default_sources.get(name) or ""
-            _text(sheet, row, IN_SOURCE, source, s.wrap)
-            _text(sheet, row, IN_NOTE, getattr(section, "note", None) or "", s.wrap)
+            write_text(sheet, row, IN_SOURCE, source, s.wrap)
+            write_text(sheet, row, IN_NOTE, getattr(section, "note", None) or "", s.wrap)
             stated = stated_years[name]
             for year, value in zip(years, values):
                 kind = "input" if stated is None or year in stated else "fixed"
@@ -322,12 +265,12 @@ class WorkbookWriter:
             for index, check in enumerate(scenario.published_figures):
                 row = layout.published_rows[index]
                 sheet.write_string(row, IN_GROUP, "Published figure", s.text)
-                _text(sheet, row, IN_LINE, check.name, s.text)
+                write_text(sheet, row, IN_LINE, check.name, s.text)
                 sheet.write_string(row, IN_NAME, "Figure as published", s.text)
                 sheet.write_number(row, IN_VALUE, check.amount.value, s.number("£", "input"))
                 sheet.write_string(row, IN_UNIT, "£", s.text)
-                _text(sheet, row, IN_SOURCE, check.source or "", s.wrap)
-                _text(sheet, row, IN_NOTE, check.note or "", s.wrap)
+                write_text(sheet, row, IN_SOURCE, check.source or "", s.wrap)
+                write_text(sheet, row, IN_NOTE, check.note or "", s.wrap)
                 if check.amount.line:
                     sheet.write_number(row, IN_SCENARIO_LINE, check.amount.line, s.number("year"))
                 tolerance = check.tolerance_value()
@@ -363,8 +306,8 @@ class WorkbookWriter:
     def _input_row(self, sheet, row, group, line, name, value, figure, note=None, kind="input"):
         s = self.styles
         label, unit = INPUT_LABELS[name]
-        _text(sheet, row, IN_GROUP, group, s.text)
-        _text(sheet, row, IN_LINE, line, s.text)
+        write_text(sheet, row, IN_GROUP, group, s.text)
+        write_text(sheet, row, IN_LINE, line, s.text)
         sheet.write_string(row, IN_NAME, label, s.text)
         # Yellow only for what the scenario file states; defaults and values derived from it are grey.
         written = figure is not None and figure.line is not None
@@ -372,20 +315,20 @@ class WorkbookWriter:
         sheet.write_string(row, IN_UNIT, unit, s.text)
         if figure is not None:
             source = figure.source or ("" if written else "default")
-            _text(sheet, row, IN_SOURCE, source, s.wrap)
-            _text(sheet, row, IN_NOTE, figure.note or note or "", s.wrap)
+            write_text(sheet, row, IN_SOURCE, source, s.wrap)
+            write_text(sheet, row, IN_NOTE, figure.note or note or "", s.wrap)
             if figure.line:
                 sheet.write_number(row, IN_SCENARIO_LINE, figure.line, s.number("year"))
         else:
-            _text(sheet, row, IN_SOURCE, "derived from the scenario" if note else "", s.wrap)
-            _text(sheet, row, IN_NOTE, note or "", s.wrap)
+            write_text(sheet, row, IN_SOURCE, "derived from the scenario" if note else "", s.wrap)
+            write_text(sheet, row, IN_NOTE, note or "", s.wrap)
 
     def _option_inputs(self, sheet, option: OptionLayout) -> None:
         s = self.styles
         result = option.result
         name = result.option.name
         heading_row = option.option_inputs[OPTION_WIDE[0]] - 1
-        _text(sheet, heading_row, 0, f"Option: {name}", s.section)
+        write_text(sheet, heading_row, 0, f"Option: {name}", s.section)
         from ..engine.timeline import go_live
 
         gl_year, gl_offset = go_live(result.option, self.scenario.timeline.first_year)
@@ -424,10 +367,10 @@ class WorkbookWriter:
                     continue
                 shown = [choice for choice in SHOWN_CHOICES if choice in instance.choices]
                 top = min(rows) - 1 - len(shown)
-                _text(sheet, top, IN_LINE, instance.label, s.bold)
+                write_text(sheet, top, IN_LINE, instance.label, s.bold)
                 sheet.write_string(top, IN_NAME, group.group.label, s.note)
-                _text(sheet, top, IN_SOURCE, instance.source, s.wrap)
-                _text(sheet, top, IN_NOTE, instance.note, s.wrap)
+                write_text(sheet, top, IN_SOURCE, instance.source, s.wrap)
+                write_text(sheet, top, IN_NOTE, instance.note, s.wrap)
                 if instance.line:
                     sheet.write_number(top, IN_SCENARIO_LINE, instance.line, s.number("year"))
                 for offset, choice in enumerate(shown, start=1):
@@ -442,8 +385,8 @@ class WorkbookWriter:
                 for row_name, by_year in instance.input_rows.items():
                     row = option.instance_input_rows[(instance.id, row_name)]
                     label, unit = INPUT_LABELS[row_name]
-                    _text(sheet, row, IN_GROUP, name, s.text)
-                    _text(sheet, row, IN_LINE, instance.label, s.text)
+                    write_text(sheet, row, IN_GROUP, name, s.text)
+                    write_text(sheet, row, IN_LINE, instance.label, s.text)
                     sheet.write_string(row, IN_NAME, label, s.text)
                     sheet.write_string(row, IN_UNIT, unit, s.text)
                     for year in self.layout.input_years:
@@ -474,7 +417,7 @@ class WorkbookWriter:
         sheet.freeze_panes(tables[0].first_row, ST_FIRST_INPUT)
         for table in tables:
             group = table.group
-            _text(sheet, table.heading_row, 0, f"{group.group.label}: {len(group.instances):,} posts, "
+            write_text(sheet, table.heading_row, 0, f"{group.group.label}: {len(group.instances):,} posts, "
                                                f"employed by {', '.join(table.options)}", s.section)
             header = table.first_row - 1
             for col, text in ((ST_ID, "Post"), (ST_TITLE, "Title"), (ST_PERIOD, "Runs")):
@@ -489,15 +432,15 @@ class WorkbookWriter:
                        for name in table.columns}
             for index, instance in enumerate(group.instances):
                 row = table.first_row + index
-                _text(sheet, row, ST_ID, instance.id, s.text)
-                _text(sheet, row, ST_TITLE, instance.label, s.text)
+                write_text(sheet, row, ST_ID, instance.id, s.text)
+                write_text(sheet, row, ST_TITLE, instance.label, s.text)
                 sheet.write_string(row, ST_PERIOD, choice_words("period", instance.choices["period"])[1], s.text)
                 for name, col in table.columns.items():
                     figure = instance.inputs[name]
                     written, default = formats[name]
                     sheet.write_number(row, col, figure.value, written if figure.line is not None else default)
-                _text(sheet, row, table.source_col, instance.source, s.text)
-                _text(sheet, row, table.source_col + 1, instance.note, s.text)
+                write_text(sheet, row, table.source_col, instance.source, s.text)
+                write_text(sheet, row, table.source_col + 1, instance.note, s.text)
                 if instance.line:
                     sheet.write_number(row, table.source_col + 2, instance.line, s.number("year"))
 
@@ -509,10 +452,10 @@ class WorkbookWriter:
         years = self.projection.years
         last_col = layout.last_year_col
         base_label = financial_year_label(self.scenario.timeline.price_base)
-        _text(sheet, 0, 0, result.option.name, s.title)
+        write_text(sheet, 0, 0, result.option.name, s.title)
         family = result.option.family.replace("_", " ")
         gl = f"; goes live {month_label(*result.option.go_live)}" if result.option.go_live else ""
-        _text(sheet, 1, 0, f"Family: {family}{'; the baseline' if result.option.baseline else ''}{gl}", s.subtitle)
+        write_text(sheet, 1, 0, f"Family: {family}{'; the baseline' if result.option.baseline else ''}{gl}", s.subtitle)
         sheet.write_string(2, 0, "Pounds in cash unless a block says otherwise; costs positive, savings negative. "
                                  "Each row has one formula across its years, referring to Inputs; the "
                                  f"full-year column is a full year once the option is live, at {base_label} "
@@ -563,14 +506,14 @@ class WorkbookWriter:
 
         who = result.option
         named = f" ({EMPLOYER_WORDS[who.family]}: {who.employer})" if who.employer else ""
-        _text(sheet, option.employer_row, COL_ITEM, f"Who employs the staff and buys the goods{named}", s.wrap)
+        write_text(sheet, option.employer_row, COL_ITEM, f"Who employs the staff and buys the goods{named}", s.wrap)
         sheet.write_comment(option.employer_row, COL_ITEM, "The council until go-live; the option's own employer "
                             "from go-live, where it is a company or trust (staff transfer under TUPE). Its pension "
                             "rate, levy allowance and VAT position apply from then.", {"x_scale": 2, "y_scale": 1.2})
         by_year = employers_by_year(who, years, self.scenario.timeline.first_year)
-        _text(sheet, option.employer_row, COL_FULL_YEAR, EMPLOYER_WORDS[who.family], s.fixed_wrap)
+        write_text(sheet, option.employer_row, COL_FULL_YEAR, EMPLOYER_WORDS[who.family], s.fixed_wrap)
         for t, words in enumerate(by_year):
-            _text(sheet, option.employer_row, layout.year_col(t), words, s.fixed_wrap)
+            write_text(sheet, option.employer_row, layout.year_col(t), words, s.fixed_wrap)
         if any("then" in words for words in by_year) or named:
             sheet.set_row(option.employer_row, 36)  # room for "the council to September, then the trust"
 
@@ -606,7 +549,7 @@ class WorkbookWriter:
     def _line_row(self, sheet, option, group, formula, instance, cash, full_year_value) -> None:
         layout = self.layout
         row = option.rows[(group.group.key, formula.key, instance.id)]
-        _text(sheet, row, COL_ITEM, instance.label, self.styles.text)
+        write_text(sheet, row, COL_ITEM, instance.label, self.styles.text)
         full_year = formula.full_year if formula.full_year is not None else formula.formula
         across = YearsContext(layout, option, group, instance)
         template = formula.formula.render(across)
@@ -622,7 +565,7 @@ class WorkbookWriter:
         layout = self.layout
         row = option.rows[(table.group.group.key, formula.key, f"period:{period}")]
         words = choice_words("period", period)[1]
-        _text(sheet, row, COL_ITEM, f"{posts:,} post{'s' if posts != 1 else ''} running {words} "
+        write_text(sheet, row, COL_ITEM, f"{posts:,} post{'s' if posts != 1 else ''} running {words} "
                                     f"(listed on {table.sheet})", self.styles.text)
         self._calculated_row(sheet, row, formula, cash, full_year_value,
                              period_sum(layout, option, table, formula, period, COL_FULL_YEAR),
@@ -732,7 +675,7 @@ class WorkbookWriter:
             option_id = result.option.id
             for block, row in self.compare_rows[option_id].items():
                 total = COMPARE_ROWS[block]
-                _text(sheet, row, 1, result.option.name, s.text)
+                write_text(sheet, row, 1, result.option.name, s.text)
                 values = result.totals.row(block)
                 fmt = s.number(total.unit)
                 for t in range(len(years)):
@@ -750,7 +693,7 @@ class WorkbookWriter:
         results = projection.options
         baseline = next(r for r in results if r.option.baseline)
         sheet.write_string(0, 0, f"{self.scenario.metadata.title}", s.title)
-        _text(sheet, 1, 0, f"{self.scenario.metadata.authority}. {len(projection.years)} years from "
+        write_text(sheet, 1, 0, f"{self.scenario.metadata.authority}. {len(projection.years)} years from "
                            f"{projection.year_labels[0]}; real terms at "
                            f"{financial_year_label(self.scenario.timeline.price_base)} prices; discounted at "
                            f"{DISCOUNT_WORDS[self.scenario.assumptions.discounting.schedule]}. Pounds; costs "
@@ -771,7 +714,7 @@ class WorkbookWriter:
         for result in results:
             option_id = result.option.id
             row = self.summary_rows[option_id]
-            _text(sheet, row, 0, result.option.name + (" (baseline)" if result.option.baseline else ""), s.text)
+            write_text(sheet, row, 0, result.option.name + (" (baseline)" if result.option.baseline else ""), s.text)
             sheet.write_string(row, 1, result.option.family.replace("_", " "), s.text)
             money = s.number("£")
             totals = result.totals
@@ -803,7 +746,7 @@ class WorkbookWriter:
         sheet.write_string(cat_row - 1, 0, "Net present cost by category", s.section)
         sheet.write_string(cat_row, 0, "Category", s.heading)
         for j, result in enumerate(results):
-            _text(sheet, cat_row, 1 + j, result.option.name, s.heading_right)
+            write_text(sheet, cat_row, 1 + j, result.option.name, s.heading_right)
         sheet.set_row(cat_row, 60, s.wrap)
         for i, category in enumerate(present):
             row = cat_row + 1 + i
@@ -882,9 +825,9 @@ class WorkbookWriter:
         for index, (spec, check) in enumerate(zip(self.scenario.published_figures, checks)):
             ol = layout.options[check.option]
             inputs_row = layout.published_rows[index]
-            _text(sheet, row, 0, check.name, s.wrap)
+            write_text(sheet, row, 0, check.name, s.wrap)
             sheet.write_string(row, 1, check.option, s.text)
-            _text(sheet, row, 2, check.what, s.wrap)
+            write_text(sheet, row, 2, check.what, s.wrap)
             self._formula(sheet, row, 3, cell("Inputs", inputs_row, IN_VALUE, True, True), check.expected, pence)
             self._formula(sheet, row, 4, self._computed_formula(spec, ol), check.computed, pence)
             here = CheckTotals(row)
@@ -892,8 +835,8 @@ class WorkbookWriter:
             self._formula(sheet, row, 6, cell("Inputs", inputs_row, IN_SCENARIO_LINE + 1, True, True),
                           check.tolerance, pence)
             self._formula(sheet, row, 7, PUBLISHED["agrees"].formula.render(here), int(check.ok), agrees)
-            _text(sheet, row, 8, check.source or "", s.wrap)
-            _text(sheet, row, 9, check.note or "", s.wrap)
+            write_text(sheet, row, 8, check.source or "", s.wrap)
+            write_text(sheet, row, 9, check.note or "", s.wrap)
             longest = max(len(check.note or ""), len(check.source or "")) // 40 + 1
             sheet.set_row(row, 15.0 * max(1, longest, len(check.name) // 46 + 1))
             row += 1
@@ -982,13 +925,13 @@ class WorkbookWriter:
             sheet.write_blank(row, col, None, s.heading)
         row += 1
         for warning in self.warnings:
-            _text(sheet, row, 0, f"{warning.code}: {CODES[warning.code]}", s.wrap)
+            write_text(sheet, row, 0, f"{warning.code}: {CODES[warning.code]}", s.wrap)
             if warning.line:
                 sheet.write_string(row, 1, f"line {warning.line}", s.text)  # at the top, by its warning
             said = f"{warning.path}: {warning.message}" if warning.path else warning.message
             sheet.merge_range(row, 2, row, 7, "", s.wrap)
             sheet.write_string(row, 2, said, s.wrap)
-            _text(sheet, row, 8, warning.acknowledged or "not acknowledged", s.wrap if warning.acknowledged else s.bad_text)
+            write_text(sheet, row, 8, warning.acknowledged or "not acknowledged", s.wrap if warning.acknowledged else s.bad_text)
             sheet.set_row(row, max(wrapped_height(said, 110), wrapped_height(warning.acknowledged or "", 38),
                                    wrapped_height(CODES[warning.code], 44)))
             row += 1
@@ -1066,7 +1009,7 @@ class WorkbookWriter:
     def _scenario_text(self, sheet) -> None:
         s = self.styles
         sheet.write_string(0, 0, "The scenario file", s.title)
-        _text(sheet, 1, 0, f"{self.scenario_file}: the text this workbook was built from, line by line. "
+        write_text(sheet, 1, 0, f"{self.scenario_file}: the text this workbook was built from, line by line. "
                            "Copy column B into a file of that name to re-run it.", s.subtitle)
         sheet.write_string(3, 0, "Line", s.heading)
         sheet.write_string(3, 1, "Text", s.heading)
@@ -1083,7 +1026,7 @@ class WorkbookWriter:
         s, meta, projection = self.styles, self.scenario.metadata, self.projection
         sheet.set_column(0, 0, 30)
         sheet.set_column(1, 1, 100)
-        _text(sheet, 0, 0, meta.title, s.title)
+        write_text(sheet, 0, 0, meta.title, s.title)
         rows = [
             ("Authority", meta.authority), ("Status", meta.status), ("Date", meta.date.isoformat()),
             ("Author", meta.author), ("Scenario id", meta.id),
@@ -1091,11 +1034,11 @@ class WorkbookWriter:
         row = 2
         for label, value in rows:
             sheet.write_string(row, 0, label, s.bold)
-            _text(sheet, row, 1, value, s.text)
+            write_text(sheet, row, 1, value, s.text)
             row += 1
         if meta.description:
             sheet.write_string(row, 0, "Description", s.bold)
-            _text(sheet, row, 1, meta.description.strip(), s.wrap)
+            write_text(sheet, row, 1, meta.description.strip(), s.wrap)
             sheet.set_row(row, wrapped_height(meta.description, 120))
             row += 1
         row += 1
@@ -1116,7 +1059,7 @@ class WorkbookWriter:
             preferred = appraised.preferred
             shortlisted = sum(outcome.shortlisted for outcome in appraised.long_list)
             sheet.write_string(row, 0, "Preferred by weighted score", s.bold)
-            _text(sheet, row, 1, f"{appraised.names[preferred.option]}: {preferred.weighted:.2f} of "
+            write_text(sheet, row, 1, f"{appraised.names[preferred.option]}: {preferred.weighted:.2f} of "
                                  f"{appraised.appraisal.scale.high.value:g}, from a long list of "
                                  f"{len(appraised.long_list)} cut to {shortlisted} by gateway criteria "
                                  f"(see Appraisal)", s.bold)
@@ -1128,7 +1071,7 @@ class WorkbookWriter:
         sheet.write_string(row, 0, "Model review", s.bold)
         from ..audit.review import in_words
 
-        _text(sheet, row, 1, in_words(self.warnings) + " (see Checks)", s.text)
+        write_text(sheet, row, 1, in_words(self.warnings) + " (see Checks)", s.text)
         row += 1
         sheet.write_string(row, 0, "Published figures", s.bold)
         if self.published_summary:
@@ -1174,7 +1117,7 @@ class WorkbookWriter:
                              ("Verify it", "costmodel verify <this workbook>: re-runs the scenario on the Scenario "
                                            "sheet and compares every cell")):
             sheet.write_string(row, 0, label, s.bold)
-            _text(sheet, row, 1, value, s.text)
+            write_text(sheet, row, 1, value, s.text)
             row += 1
         if self.run_record:
             row += 1
@@ -1182,7 +1125,7 @@ class WorkbookWriter:
             row += 1
             for label, value in self.run_record:
                 sheet.write_string(row, 0, label, s.bold)
-                _text(sheet, row, 1, value, s.text)
+                write_text(sheet, row, 1, value, s.text)
                 row += 1
 
 
@@ -1197,21 +1140,6 @@ class WorkbookWriter:
 
 
 # ---------------------------------------------------------------------- module helpers
-
-def _text(sheet, row, col, value, fmt) -> None:
-    """Scenario text is always text: a name starting with '=' stays a name."""
-    if value:
-        sheet.write_string(row, col, str(value), fmt)
-
-
-def _escape_header(text: str) -> str:
-    return text.replace("&", "&&")
-
-
-def _number(value) -> float:
-    value = float(value)
-    return 0.0 if value == 0 else value
-
 
 def _factored(cash: np.ndarray, series: dict, factor: str | None) -> np.ndarray:
     return cash if factor is None else cash * series[factor][0]

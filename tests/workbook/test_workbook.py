@@ -180,7 +180,7 @@ def test_formulas_are_prepared_exactly_as_xlsxwriter_prepares_them():
     import openpyxl
     from xlsxwriter.worksheet import Worksheet
 
-    from costmodel.workbook.writer import FormulaSheet
+    from costmodel.workbook.book import FormulaSheet
 
     formulas = {c.value for path in sorted((ROOT / "workbooks").glob("*.xlsx"))
                 for sheet in openpyxl.load_workbook(path) for row in sheet.iter_rows() for c in row
