@@ -20,6 +20,7 @@ from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 
 from ..engine.instances import GroupInstances, LineInstance
 from ..lines import CATEGORIES, INPUTS, TIMELINE_ROWS, TOTALLED, YEAR_INPUTS, LineFormula
+from ..lines.totals import AGAINST_THE_BASELINE, COMPARE_ROWS
 from ..engine.projection import OptionResult, Projection
 
 # Option sheets
@@ -147,6 +148,68 @@ class Layout:
         self._place_inputs()
         for result in projection.options:
             self.options[result.option.id] = self._place_option(result)
+        self._place_compare()
+        self._place_summary()
+        self._place_checks()
+
+    # ------------------------------------------------------------------ Compare, Summary, Checks
+
+    def _place_compare(self) -> None:
+        """Compare: a block for each of its rows (lines/totals.py), a row an option in each."""
+        #: option id -> Compare row name -> row
+        self.compare_rows: dict[str, dict[str, int]] = {r.option.id: {} for r in self.projection.options}
+        row = HEADER_ROW + 2
+        for block in COMPARE_ROWS:
+            row += 1  # the block's heading
+            for result in self.projection.options:
+                if block in AGAINST_THE_BASELINE and result.option.baseline:
+                    continue
+                self.compare_rows[result.option.id][block] = row
+                row += 1
+            row += 1
+
+    #: Summary: the row of the table's headings, and the cell naming the option with the lowest NPC.
+    SUMMARY_HEADINGS = 5
+    BEST_OPTION = (3, 1)
+
+    def _place_summary(self) -> None:
+        """Summary: a row an option in the table; below it, NPC by category, then the charts."""
+        options = self.projection.options
+        first = self.SUMMARY_HEADINGS + 1
+        #: option id -> its row of the Summary table
+        self.summary_rows = {result.option.id: first + i for i, result in enumerate(options)}
+        last = first + len(options) - 1
+        self.best_option_cell = cell("Summary", *self.BEST_OPTION, True, True)
+        #: NPC by category: the heading row, and the categories any option has, in the order a reader meets them
+        self.category_table_row = last + 3
+        self.category_table = [c for c in CATEGORIES if any(c in self.options[r.option.id].pv_rows for r in options)]
+        self.category_total_row = self.category_table_row + 1 + len(self.category_table)
+        self.charts_row = self.category_table_row + len(self.category_table) + 4
+
+    def _place_checks(self) -> None:
+        """Checks: the published figures, their count agreeing, the model's checks, the master check, the review."""
+        #: The headings of the published figures; the first figure's row
+        self.checks_headings = 4
+        row = self.checks_headings + 1
+        self.check_rows = {index: row + index for index in range(len(self.scenario.published_figures))}
+        row += len(self.check_rows)
+        # The count of figures that agree, and of figures: cells the Cover shows.
+        self.published_summary = (f"Checks!{cell(None, row + 1, 1, True, True)}",
+                                  f"Checks!{cell(None, row + 1, 3, True, True)}") if self.check_rows else None
+        row += 3 if self.check_rows else 2
+        self.model_checks_row = row  # the section's heading; its column headings below it
+        row += 2
+        #: option id -> the first of its rows of model checks, and how many: five, or four for an
+        #: option with no cost lines, which has no lines to add up
+        self.model_check_rows: dict[str, tuple[int, int]] = {}
+        for result in self.projection.options:
+            first, last = self.options[result.option.id].cost_rows
+            count = 5 if last >= first else 4
+            self.model_check_rows[result.option.id] = (row, count)
+            row += count
+        self.master_check_row = row + 1
+        self.master_check = f"Checks!{cell(None, self.master_check_row, 1, True, True)}"
+        self.review_row = row + 4
 
     # ------------------------------------------------------------------ columns
 

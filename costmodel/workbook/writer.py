@@ -95,8 +95,10 @@ class WorkbookWriter:
         scenario_file = Path(self.scenario.source_path).name if self.scenario.source_path else "scenario.yaml"
         self.rerun = rerun_command or f"costmodel run {scenario_file}"
         self.scenario_file = scenario_file
-        self.summary_rows: dict[str, int] = {}
-        self.model_check_cells: list[str] = []
+        # Where everything is, known before anything is written, so the sheets can be written in any order.
+        layout = self.layout
+        self.summary_rows, self.compare_rows = layout.summary_rows, layout.compare_rows
+        self.master_check, self.published_summary = layout.master_check, layout.published_summary
 
     # ------------------------------------------------------------------ entry point
 
@@ -660,17 +662,9 @@ class WorkbookWriter:
 
         results = self.projection.options
         baseline = next(r for r in results if r.option.baseline).option.id
-        row = HEADER_ROW + 2
-        self.compare_rows: dict[str, dict[str, int]] = {r.option.id: {} for r in results}
         for block, total in COMPARE_ROWS.items():
-            sheet.write_string(row, 0, total.label, s.section)
-            row += 1
-            for result in results:
-                if block in AGAINST_THE_BASELINE and result.option.baseline:
-                    continue
-                self.compare_rows[result.option.id][block] = row
-                row += 1
-            row += 1
+            first = min(rows[block] for rows in self.compare_rows.values() if block in rows)
+            sheet.write_string(first - 1, 0, total.label, s.section)
         for result in results:
             option_id = result.option.id
             for block, row in self.compare_rows[option_id].items():
@@ -700,17 +694,14 @@ class WorkbookWriter:
                            "positive.", s.subtitle)
         columns = ["Option", "Family", "Cash total", "Net present cost (NPC)", "Equivalent annual cost (EAC)",
                    "Cash vs baseline", "NPC vs baseline", "Break-even year", "Rank (1 = lowest NPC)"]
-        table_row = 5
+        table_row = layout.SUMMARY_HEADINGS
         for col, text in enumerate(columns):
             sheet.write_string(table_row, col, text, s.heading_right if 2 <= col <= 6 else s.heading)
         sheet.set_row(table_row, 32)
         sheet.set_column(0, 0, 52)
         sheet.set_column(1, 1, 22)
         sheet.set_column(2, 8, 17)
-        first = table_row + 1
-        last = first + len(results) - 1
-        for i, result in enumerate(results):
-            self.summary_rows[result.option.id] = first + i
+        first, last = min(self.summary_rows.values()), max(self.summary_rows.values())
         for result in results:
             option_id = result.option.id
             row = self.summary_rows[option_id]
@@ -736,13 +727,11 @@ class WorkbookWriter:
         names = f"{cell(None, first, 0, True, True)}:{cell(None, last, 0, True, True)}"
         ranks = f"{cell(None, first, 8, True, True)}:{cell(None, last, 8, True, True)}"
         sheet.write_string(3, 0, "Lowest net present cost:", s.bold)
-        self.best_option_cell = cell("Summary", 3, 1, True, True)
         best_name = best["name"] + (" (baseline)" if best["baseline"] else "")
-        self._formula(sheet, 3, 1, f"INDEX({names},MATCH(1,{ranks},0))", best_name, s.bold)
+        self._formula(sheet, *layout.BEST_OPTION, f"INDEX({names},MATCH(1,{ranks},0))", best_name, s.bold)
 
         # Cost by category, NPC, option by option.
-        present = [c for c in CATEGORIES if any(c in layout.options[r.option.id].pv_rows for r in results)]
-        cat_row = last + 3
+        present, cat_row = layout.category_table, layout.category_table_row
         sheet.write_string(cat_row - 1, 0, "Net present cost by category", s.section)
         sheet.write_string(cat_row, 0, "Category", s.heading)
         for j, result in enumerate(results):
@@ -760,15 +749,13 @@ class WorkbookWriter:
                 totals = f"{cell(ol.sheet, first_pv, COL_TOTAL, True, True)}:{cell(None, last_pv, COL_TOTAL, True, True)}"
                 self._formula(sheet, row, 1 + j, f"SUMIF({labels},{cell(None, row, 0, False, True)},{totals})", value,
                               s.number("£"))
-        total_row = cat_row + 1 + len(present)
+        total_row = layout.category_total_row
         sheet.write_string(total_row, 0, "Net present cost", s.bold)
         for j, result in enumerate(results):
             self._formula(sheet, total_row, 1 + j,
                           f"SUM({cell(None, cat_row + 1, 1 + j)}:{cell(None, total_row - 1, 1 + j)})",
                           result.totals.measure("npc"), s.number("£", bold=True))
-        self.category_table = (cat_row, present)
-        self.category_total_row = total_row
-        self._charts(sheet, cat_row + len(present) + 4)
+        self._charts(sheet, layout.charts_row)
 
     def _charts(self, sheet, row: int) -> None:
         layout, results = self.layout, self.projection.options
@@ -785,7 +772,7 @@ class WorkbookWriter:
             chart.set_legend({"position": "bottom"})
             chart.set_size({"width": 620, "height": 360})
             sheet.insert_chart(at[0], at[1], chart)
-        cat_row, present = self.category_table
+        cat_row, present = self.layout.category_table_row, self.layout.category_table
         chart = self.workbook.add_chart({"type": "column", "subtype": "stacked"})
         for i, category in enumerate(present):
             r = cat_row + 1 + i
@@ -808,7 +795,7 @@ class WorkbookWriter:
                                  "must all pass. A result is 1 (agrees, passes) or 0 (differs, fails).", s.subtitle)
         headings = ["Published figure", "Option", "What is computed", "As published", "Computed", "Difference",
                     "Tolerance (±)", "Agrees", "Source", "Note"]
-        start = 4
+        start = layout.checks_headings
         for col, text in enumerate(headings):
             sheet.write_string(start, col, text, s.heading_right if 3 <= col <= 7 else s.heading)
         sheet.repeat_rows(start)
@@ -843,27 +830,23 @@ class WorkbookWriter:
         if checks:
             self._flag_colours(sheet, first_check, row - 1, 7)
             agree_range = f"{cell(None, first_check, 7)}:{cell(None, row - 1, 7)}"
-            self.published_summary = (f"Checks!{cell(None, row + 1, 1, True, True)}",
-                                      f"Checks!{cell(None, row + 1, 3, True, True)}")
             sheet.write_string(row + 1, 0, "Published figures that agree:", s.bold)
             self._formula(sheet, row + 1, 1, f"SUM({agree_range})", sum(c.ok for c in checks), s.number("flag"))
             sheet.write_string(row + 1, 2, "of", s.text)
             self._formula(sheet, row + 1, 3, f"ROWS({agree_range})", len(checks), s.number("flag"))
             row += 3
         else:
-            self.published_summary = None
             sheet.write_string(row, 0, "The scenario states no published figures.", s.note)
             row += 2
 
         # The model's own checks: each compares two routes to the same figure.
+        row = layout.model_checks_row
         sheet.write_string(row, 0, "Model checks", s.section)
-        row += 1
         for col, text in enumerate(["Check", "Option", "", "One way", "Another way", "Difference", "", "Passes"]):
-            sheet.write_string(row, col, text, s.heading_right if 3 <= col <= 7 else s.heading)
-        row += 1
-        first_model = row
-        cat_row, _ = self.category_table
+            sheet.write_string(row + 1, col, text, s.heading_right if 3 <= col <= 7 else s.heading)
+        first_model = row + 2
         for j, result in enumerate(projection.options):
+            row = layout.model_check_rows[result.option.id][0]
             ol = layout.options[result.option.id]
             first, last = ol.cost_rows
             years = (layout.year_col(0), layout.last_year_col)
@@ -887,7 +870,7 @@ class WorkbookWriter:
                 ("Compare's annual costs add up to the cash total",
                  f"SUM({cell('Compare', annual, years[0])}:{cell(None, annual, years[1])})", total, cash_total),
                 ("Summary's net present cost by category adds up to the net present cost",
-                 cell("Summary", self.category_total_row, 1 + j), pv_total, npc),
+                 cell("Summary", layout.category_total_row, 1 + j), pv_total, npc),
                 ("Equivalent annual cost x the sum of the discount factors is the net present cost",
                  f"{cell('Summary', summary_row, 4)}*SUM({df_range})", pv_total, npc),
             ]
@@ -901,13 +884,13 @@ class WorkbookWriter:
                 # To the penny: sums taken in another order may differ in their last binary digits.
                 self._formula(sheet, row, 7, f"(ABS({cell(None, row, 5)})<1/100)*1", 1, s.number("passes"))
                 row += 1
-        self._flag_colours(sheet, first_model, row - 1, 7)
-        self.master_check = f"Checks!{cell(None, row + 1, 1, True, True)}"
-        sheet.write_string(row + 1, 0, "Master check: every model check passes (1) or not (0)", s.bold)
-        self._formula(sheet, row + 1, 1, f"MIN({cell(None, first_model, 7)}:{cell(None, row - 1, 7)})", 1,
+        master = layout.master_check_row
+        self._flag_colours(sheet, first_model, master - 2, 7)
+        sheet.write_string(master, 0, "Master check: every model check passes (1) or not (0)", s.bold)
+        self._formula(sheet, master, 1, f"MIN({cell(None, first_model, 7)}:{cell(None, master - 2, 7)})", 1,
                       s.number("passes"))
-        self._flag_colours(sheet, row + 1, row + 1, 1)
-        self._review(sheet, row + 4)
+        self._flag_colours(sheet, master, master, 1)
+        self._review(sheet, layout.review_row)
 
     def _review(self, sheet, row: int) -> None:
         """The model review's warnings: legal patterns that are usually a mistake, and how each stands."""
@@ -1048,7 +1031,7 @@ class WorkbookWriter:
         first, last = min(self.summary_rows.values()), max(self.summary_rows.values())
         npcs = f"{cell('Summary', first, 3, True, True)}:{cell(None, last, 3, True, True)}"
         ranks = f"{cell('Summary', first, 8, True, True)}:{cell(None, last, 8, True, True)}"
-        self._formula(sheet, row, 1, self.best_option_cell, best_name, s.bold)
+        self._formula(sheet, row, 1, self.layout.best_option_cell, best_name, s.bold)
         row += 1
         sheet.write_string(row, 0, "Its net present cost", s.bold)
         self._formula(sheet, row, 1, f"INDEX({npcs},MATCH(1,{ranks},0))", float(best["npc"]),
