@@ -41,7 +41,9 @@ from timing import best_of  # noqa: E402
 from costmodel.engine.projection import project  # noqa: E402
 from costmodel.scenario.loader import load_scenario, load_scenario_text  # noqa: E402
 from costmodel.uncertainty.draws import ranged_inputs  # noqa: E402
-from costmodel.workbook.writer import build_workbook, workbook_uncertainty  # noqa: E402
+from costmodel.report import simulate_for_the_workbook  # noqa: E402
+from costmodel.uncertainty.sensitivity import sensitivity  # noqa: E402
+from costmodel.workbook.writer import build_workbook  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 2.0
@@ -110,7 +112,8 @@ def libreoffice_check(book: bytes) -> dict:
 
 def measure(name: str, scenario, runs: int, open_in_libreoffice: bool = False) -> dict:
     projection = project(scenario)
-    analysis, uncertainty = best_of(runs, lambda: workbook_uncertainty(scenario)) if ranged_inputs(scenario) \
+    analysis, uncertainty = best_of(runs, lambda: (sensitivity(scenario), simulate_for_the_workbook(scenario))) \
+        if ranged_inputs(scenario) \
         else (0.0, None)
     ours, book = best_of(runs, lambda: build_workbook(projection, uncertainty=uncertainty))
     sheets = cells_of(book)

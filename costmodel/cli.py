@@ -171,12 +171,13 @@ def run(scenario_paths: tuple[Path, ...], output: Path | None, json_path: str | 
 
 def _run_one(scenario_path: Path, output: Path | None, json_path: str | None, strict: bool,
              manifest_path: Path | None, force: bool) -> None:
-    from .audit.review import results_json, review, unacknowledged
+    from .audit.review import review, unacknowledged
     from .engine.projection import project
     from .files import OutputError, check_targets, write_atomic
+    from .report import assemble
     from .scenario.loader import load_scenario
     from .scenario.problems import ScenarioError
-    from .workbook.writer import build_workbook
+    from .workbook.writer import write_workbook
 
     target = output if output is not None else None
     if target is not None and target.suffix.lower() != ".xlsx":
@@ -205,11 +206,12 @@ def _run_one(scenario_path: Path, output: Path | None, json_path: str | None, st
             command += ["--strict"] if strict else []
             command += ["--manifest", str(manifest_path)]
             record = run_record(scenario_path, projection, command)
-        workbook = build_workbook(projection, run_record=cover_lines(record) if record else None, warnings=warnings)
+        with assemble(projection, warnings=warnings, run_record=cover_lines(record) if record else None) as report:
+            workbook = write_workbook(report)
         write_atomic(target, workbook)
         outputs = [{"path": str(target), "sha256": sha256_of(workbook)}] if record else []
         if json_path is not None:
-            text = results_json(projection, warnings)
+            text = report.json_text()
             if json_target:
                 write_atomic(json_target, text.encode("utf-8"))
                 if record:

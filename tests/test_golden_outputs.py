@@ -29,14 +29,13 @@ SYNTHETIC = [(150, 4, 10), (20, 3, 40)]
 
 def _outputs_of(text: str, name: str) -> tuple[bytes, bytes]:
     """(workbook, results JSON) of a scenario, as `costmodel run SCENARIO --json` writes them."""
-    from costmodel.audit.review import results_json, review
     from costmodel.engine.projection import project
+    from costmodel.report import assemble
     from costmodel.scenario.loader import load_scenario_text
-    from costmodel.workbook.writer import build_workbook
+    from costmodel.workbook.writer import write_workbook
 
-    projection = project(load_scenario_text(text, name))
-    warnings = review(projection)
-    return build_workbook(projection, warnings=warnings), results_json(projection, warnings).encode("utf-8")
+    with assemble(project(load_scenario_text(text, name))) as report:
+        return write_workbook(report), report.json_text().encode("utf-8")
 
 
 def _synthetic(posts: int, options: int, years: int) -> tuple[str, str]:

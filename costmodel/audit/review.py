@@ -14,7 +14,6 @@ Warnings are values, like the loader's problems; the command line prints them.
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import re
 from dataclasses import dataclass
 
@@ -109,11 +108,6 @@ def compared(warning: Warning) -> tuple[str, str]:
     return warning.code, said + (" (acknowledged)" if warning.acknowledged else "")
 
 
-def results_json(projection: Projection, warnings: list[Warning]) -> str:
-    """The documented results (docs/results-json.md), the model review's warnings among them."""
-    data = projection.to_json()
-    data["warnings"] = [warning.to_json() for warning in warnings]
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 def in_words(warnings: list[Warning]) -> str:

@@ -7,7 +7,6 @@ instances and all years (numpy broadcasting over an instances x years array).
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, partial
@@ -251,7 +250,8 @@ class Projection:
         return frame
 
     def to_json(self) -> dict:
-        """The documented results (docs/results-json.md) as plain data."""
+        """The projection's part of the documented results (docs/results-json.md), as plain data; the
+        whole, with the appraisal and the model review, is `costmodel.report.Report.to_json()`."""
         summary = self.summary.set_index("option")
         options = []
         for result in self.options:
@@ -297,14 +297,7 @@ class Projection:
                 "difference": _money(check.difference), "tolerance": _money(check.tolerance),
                 "ok": check.ok, "source": check.source, "note": check.note, "line": check.line,
             } for check in self.checks],
-        } | self._appraisal_json()
-
-    def _appraisal_json(self) -> dict:
-        if self.scenario.appraisal is None:
-            return {}
-        from ..appraisal.evaluate import appraise
-
-        return {"appraisal": appraise(self).to_json()}
+        }
 
 
 def _money(value: float) -> float:
@@ -524,7 +517,3 @@ def _check(projection: Projection, check: PublishedFigure) -> CheckResult:
     return CheckResult(check.name, check.option, selection.what, check.amount.value,
                        selection.computed(projection.years), check.tolerance_value(), check.source, check.note,
                        check.amount.line)
-
-
-def projection_json(projection: Projection) -> str:
-    return json.dumps(projection.to_json(), indent=2, ensure_ascii=False) + "\n"

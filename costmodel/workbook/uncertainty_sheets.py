@@ -10,9 +10,6 @@ from .styles import MONEY, Styles
 
 RESULTS_NOT_FORMULAS = ("These are results computed by costmodel from many runs of the model, not live formulas: "
                         "change an input in the scenario and run costmodel again to update them.")
-#: The simulation the workbook carries: enough draws for steady percentiles, a fixed seed so it re-runs.
-WORKBOOK_DRAWS = 10_000
-WORKBOOK_SEED = 1
 
 
 def _number(unit: str) -> str:

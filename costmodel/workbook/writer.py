@@ -80,48 +80,27 @@ SHEET_PURPOSES = [
 
 
 class WorkbookWriter:
-    def __init__(self, projection: Projection, rerun_command: str | None = None,
-                 run_record: list[tuple[str, str]] | None = None, uncertainty: tuple | None = None,
-                 warnings: list | None = None):
-        self.projection = projection
-        #: The model review's warnings (audit/review.py), for the Checks sheet and the Cover.
-        self.warnings = warnings if warnings is not None else _review(projection)
-        #: (sensitivity, simulation) already worked out, or None to work them out here.
-        self.uncertainty = uncertainty
-        self.run_record = run_record
+    """Lays out a Report (costmodel/report.py) as the comparison workbook; works nothing out."""
+
+    def __init__(self, report):
+        self.report = report
+        self.projection = projection = report.projection
+        self.warnings = report.warnings
+        self.run_record = report.run_record
+        self.appraised = report.appraised
         self.scenario = projection.scenario
         self.layout = Layout(projection)
         # The file's name, not the path it was run from, so the workbook is the same wherever it is built.
         scenario_file = Path(self.scenario.source_path).name if self.scenario.source_path else "scenario.yaml"
-        self.rerun = rerun_command or f"costmodel run {scenario_file}"
+        self.rerun = report.rerun_command or f"costmodel run {scenario_file}"
         self.scenario_file = scenario_file
         # Where everything is, known before anything is written, so the sheets can be written in any order.
         layout = self.layout
         self.summary_rows, self.compare_rows = layout.summary_rows, layout.compare_rows
         self.master_check, self.published_summary = layout.master_check, layout.published_summary
 
-    # ------------------------------------------------------------------ entry point
-
     def build(self) -> bytes:
-        from ..uncertainty.draws import ranged_inputs
-
-        if not ranged_inputs(self.scenario):
-            return self._build(None)
-        if self.uncertainty is not None:
-            return self._build(lambda: self.uncertainty)
-        from ..background import Pending
-
-        # The simulation needs nothing from the other sheets: on a second processor, if there is
-        # one, it runs while this process writes them and works out the sensitivity analysis.
-        simulation = Pending(lambda: workbook_simulation(self.scenario))
-        try:
-            return self._build(lambda: (workbook_sensitivity(self.scenario), simulation.result()))
-        finally:
-            simulation.cancel()
-
-    def _build(self, uncertainty) -> bytes:
-        """The workbook. `uncertainty`, called, gives (sensitivity, simulation) for the Sensitivity and
-        Risk sheets; it is None where no figure has a range, and there are no such sheets."""
+        """The workbook: the Sensitivity and Risk sheets where any figure has a range."""
         # A fixed creation date (the scenario's) makes the same scenario give the same bytes.
         book = Book(created=_dt.datetime.combine(self.scenario.metadata.date, _dt.time(0, 0)),
                     title=self.scenario.metadata.title, author=self.scenario.metadata.author,
@@ -134,13 +113,11 @@ class WorkbookWriter:
         staffing_sheets = {name: workbook.add_worksheet(name) for name in self.layout.staffing_sheets}
         option_sheets = {oid: workbook.add_worksheet(ol.sheet) for oid, ol in self.layout.options.items()}
         sheets["Compare"] = workbook.add_worksheet("Compare")
-        appraised = None
-        if self.scenario.appraisal is not None:
-            from ..appraisal.evaluate import appraise
-
-            appraised = appraise(self.projection)
+        appraised = self.appraised
+        if appraised is not None:
             sheets["Appraisal"] = workbook.add_worksheet("Appraisal")
-        uncertain = {name: workbook.add_worksheet(name) for name in ("Sensitivity", "Risk")} if uncertainty else {}
+        uncertain = {name: workbook.add_worksheet(name) for name in ("Sensitivity", "Risk")} \
+            if self.report.uncertain else {}
         for name in ("Checks", "Scenario"):
             sheets[name] = workbook.add_worksheet(name)
         self._inputs(sheets["Inputs"])
@@ -153,7 +130,6 @@ class WorkbookWriter:
             from .appraisal_sheet import appraisal_sheet
 
             appraisal_sheet(self, sheets["Appraisal"], appraised)
-        self.appraised = appraised
         self._summary(sheets["Summary"])
         self._checks(sheets["Checks"])
         self._scenario_text(sheets["Scenario"])
@@ -161,9 +137,8 @@ class WorkbookWriter:
         if uncertain:
             from .uncertainty_sheets import risk_sheet, sensitivity_sheet
 
-            analysis, simulation = uncertainty()
-            sensitivity_sheet(workbook, self.styles, analysis, sheet=uncertain["Sensitivity"])
-            risk_sheet(workbook, self.styles, simulation, sheet=uncertain["Risk"])
+            sensitivity_sheet(workbook, self.styles, self.report.sensitivity, sheet=uncertain["Sensitivity"])
+            risk_sheet(workbook, self.styles, self.report.simulation, sheet=uncertain["Risk"])
         sheets["Cover"].activate()
         return book.close(a4=True, footer=footer_of(self.scenario.metadata.id),
                           # The cover is one page in a committee pack, and so is the answer.
@@ -1156,36 +1131,21 @@ def _reference_timeline(result) -> dict[str, float]:
     return {formula.key: values[formula.key] for formula in TIMELINE_ROWS}
 
 
-def workbook_uncertainty(scenario) -> tuple:
-    """The sensitivity analysis and the simulation the Sensitivity and Risk sheets show."""
-    return workbook_sensitivity(scenario), workbook_simulation(scenario)
-
-
-def workbook_sensitivity(scenario):
-    from ..uncertainty.sensitivity import sensitivity
-
-    return sensitivity(scenario)
-
-
-def workbook_simulation(scenario):
-    from ..uncertainty.simulate import simulate
-    from .uncertainty_sheets import WORKBOOK_DRAWS, WORKBOOK_SEED
-
-    return simulate(scenario, WORKBOOK_DRAWS, WORKBOOK_SEED)
-
-
-def _review(projection: Projection) -> list:
-    from ..audit.review import review
-
-    return review(projection)
+def write_workbook(report) -> bytes:
+    """The comparison workbook of a Report, as bytes (written to disk by the caller, atomically)."""
+    return WorkbookWriter(report).build()
 
 
 def build_workbook(projection: Projection, rerun_command: str | None = None,
                    run_record: list[tuple[str, str]] | None = None, uncertainty: tuple | None = None,
                    warnings: list | None = None) -> bytes:
-    """The comparison workbook as bytes (written to disk by the caller, atomically).
+    """The comparison workbook of a projection: its Report assembled, written, and closed.
 
-    `uncertainty` is what `workbook_uncertainty` gives, and `warnings` what the model review
-    gives, where the caller has them already.
+    `uncertainty` is (sensitivity, simulation), and `warnings` the model review's, where the
+    caller has them already.
     """
-    return WorkbookWriter(projection, rerun_command, run_record, uncertainty, warnings).build()
+    from ..report import assemble
+
+    with assemble(projection, warnings=warnings, run_record=run_record, rerun_command=rerun_command,
+                  uncertainty=uncertainty) as report:
+        return write_workbook(report)

@@ -108,7 +108,9 @@ def test_each_weights_switching_value(appraised):
 
 def test_the_results_json_carries_the_appraisal():
     text = make_scenario(OPTIONS, first_year="2018/19", price_base="2018/19", years=1) + APPRAISAL
-    data = project_text(text).to_json()["appraisal"]
+    from costmodel.report import assemble
+
+    data = assemble(project_text(text), simulate=False).to_json()["appraisal"]
     assert data["preferred"] == "base"
     assert [entry["shortlisted"] for entry in data["long_list"]] == [True, True, False, False, False]
     assert data["shortlist"][1] == {"option": "trust", "name": "A trust", "scores": {"outcomes": 3, "control": 2,
