@@ -46,7 +46,15 @@ class Limits:
     #: (2,000,000,000) did not finish in 300 s. The shipped scenarios' workbooks need under
     #: 200,000,000; 400,000,000 takes about 20 s on a 2-core machine.
     drawn_line_years: int
+    #: A diff's size: it re-projects the scenario once for each change, one change at a time, so its
+    #: changes times the projection's size (counted as at least 10,000 line-years, what a projection's
+    #: fixed costs come to). Two drafts differ in tens of changes; 20,000,000 allows 2,000 changes of a
+    #: small scenario (about a minute) or 100 of a 200,000-line-year one.
+    diff_line_years: int
 
+
+#: The least a projection is counted as, in line-years, when a diff re-projects for each change.
+PROJECTION_FLOOR = 10_000
 
 DEFAULT = Limits(
     workbook_bytes=64 * 2**20,
@@ -55,6 +63,7 @@ DEFAULT = Limits(
     scenario_lines=20_000,
     line_years=10_000_000,
     drawn_line_years=400_000_000,
+    diff_line_years=20_000_000,
 )
 
 #: With --allow-large: the work may take hours and gigabytes, but a read still ends.
@@ -65,6 +74,7 @@ LARGE = Limits(
     scenario_lines=5_000_000,
     line_years=1_000_000_000,
     drawn_line_years=10**13,
+    diff_line_years=10**12,
 )
 
 

@@ -124,11 +124,44 @@ def check_archive(data: bytes, name: str, limits: Limits = DEFAULT) -> None:
                 if first.startswith(_OLE):
                     raise WorkbookError(f"{name}: contains macros or embedded objects ({member.filename} is a "
                                         f"binary OLE part); a costmodel workbook never does")
-                while stream.read(1 << 20):
-                    pass
+                # Every XML part must be well formed, found now rather than after the re-run; VML is the
+                # one kind spreadsheet programs write loosely, and is not read.
+                checker = _well_formed(name, member.filename) if member.filename.endswith((".xml", ".rels")) \
+                    else None
+                chunk = first
+                while chunk:
+                    if checker is not None:
+                        checker(chunk, False)
+                    chunk = stream.read(1 << 20)
+                if checker is not None:
+                    checker(b"", True)
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
         raise WorkbookError(f"{name}: is damaged or truncated ({exc})") from None
     _check_content(archive, names, name)
+
+
+def _well_formed(name: str, part: str):
+    """A function fed a part's bytes a chunk at a time, raising WorkbookError where they stop being
+    well-formed XML. A document type declaration is refused before anything in it is read, so no
+    entity is ever expanded."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+
+    def no_doctype(*_):
+        raise WorkbookError(f"{name}: {part} declares a document type (DTD), a known way to attack XML "
+                            f"readers; a spreadsheet has no need of one")
+
+    parser.StartDoctypeDeclHandler = no_doctype
+
+    def feed(chunk: bytes, last: bool) -> None:
+        try:
+            parser.Parse(chunk, last)
+        except expat.ExpatError as exc:
+            raise WorkbookError(f"{name}: is damaged: its part {part} is not well-formed XML "
+                                f"({expat.ErrorString(exc.code)} at line {exc.lineno})") from None
+
+    return feed
 
 
 def _check_content(archive: zipfile.ZipFile, names: set[str], name: str) -> None:

@@ -197,7 +197,7 @@ def compare_what_a_reader_sees(data: bytes, rebuilt: bytes, result: Verification
         if explained.get(part, drawn and bool(kinds & {"what a reader sees", "sheet"})):
             continue
         result.differences.append(Difference(WORKBOOK, part, None, None, "part",
-                                             f"{part_words(part)}: differ from the re-run's ({part})"))
+                                             f"{part}, {part_words(part)}, is not as the re-run writes it"))
 
 
 #: Where a difference of the whole workbook, not of one sheet, is filed.
