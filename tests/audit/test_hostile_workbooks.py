@@ -157,7 +157,7 @@ BOUNDED = {
     "100,000 posts x 10 options x 100 years": (lambda: hostile.large_establishment(100_000, 10, 100),
                                                "a scenario is at most 20,000 lines"),
     "one ranged input over 1,000 posts x 100 years": (lambda: hostile.ranged_establishment(1_000, 100),
-                                                      "the limit is 400,000,000"),
+                                                      "the limit is 200,000,000"),
     "malformed sheet XML": (_malformed_sheet, "is not well-formed XML (mismatched tag at line 2)"),
     "macros under another name": (_macros_renamed, "contains macros"),
     "an external picture": (_external_picture, "links to an external address (https://tracker.example/pixel.png"),

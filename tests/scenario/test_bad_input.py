@@ -534,7 +534,7 @@ def _ranged_establishment(tmp_path) -> Path:
 ])
 def test_work_beyond_the_limits_is_refused_before_it_starts(tmp_path, command, phrase):
     # 1,000 posts x 2 options x 100 years, and the options' other lines: 2,047 lines x 100 years = 204,700
-    # line-years; 5,000 draws of it are 1,023,500,000, beyond the 400,000,000 limit.
+    # line-years; 5,000 draws of it are 1,023,500,000, beyond the 200,000,000 limit.
     path = _ranged_establishment(tmp_path)
     started = time.process_time()
     result = CliRunner().invoke(cli, [command[0], str(path), *command[1:], "-o", str(tmp_path / "out.xlsx")])
