@@ -95,7 +95,7 @@ import hostile  # noqa: E402
 from workbookparts import parts_of, sheet_part  # noqa: E402
 
 #: Runs the command after its imports, then reports the processor time it took and the process's
-#: peak resident memory. Peak resident memory, not tracemalloc or an address-space cap: tracemalloc sees
+#: peak resident memory (Linux's VmHWM). Peak resident memory, not tracemalloc or an address-space cap: tracemalloc sees
 #: only Python's own allocations (not expat's, zlib's or libyaml's buffers), and an address-space cap
 #: counts what numpy's libraries reserve without using (over 200 MB at import). The caps below only
 #: stop a case that has come undone from taking the machine with it.
@@ -108,9 +108,12 @@ started = time.process_time()
 sys.argv = ["costmodel"] + json.loads(sys.argv[1])
 code = costmodel.cli._command_line()
 elapsed = time.process_time() - started
+# The peak of this program's own memory (VmHWM, since it began): ru_maxrss would also count what the
+# process that started it held when it forked.
+with open("/proc/self/status") as status:
+    peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
 with open(REPORT, "w") as out:
-    json.dump({"code": code, "seconds": elapsed,
-               "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}, out)
+    json.dump({"code": code, "seconds": elapsed, "peak_mb": peak / 1024}, out)
 """
 
 
