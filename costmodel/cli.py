@@ -23,6 +23,17 @@ EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
 #: Memory stays the same whatever the number of draws; this only keeps a run to hours, not days.
 MAX_DRAWS = 100_000_000
 
+#: Every command that reads a scenario or a workbook takes it (costmodel/limits.py, docs/limits.md).
+allow_large = click.option("--allow-large", is_flag=True,
+                           help="Raise the limits on file size, scenario lines, projection size and draws, for a "
+                                "file you trust (docs/limits.md).")
+
+
+def _limits(allow: bool):
+    from .limits import limits
+
+    return limits(allow)
+
 _EPILOG = """\b
 Exit codes: 0 success; 1 bad scenario, unwritable output, or with --strict
 a failed published-figure check or an unacknowledged warning; 2 bad command line."""
@@ -48,7 +59,8 @@ def cli() -> None:
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=Path))
 @click.option("--strict", is_flag=True, help="Exit 1 if the model review gives a warning the scenario does not "
                                              "acknowledge.")
-def validate(scenarios: tuple[Path, ...], strict: bool) -> None:
+@allow_large
+def validate(scenarios: tuple[Path, ...], strict: bool, allow_large: bool) -> None:
     """Check scenario files and list every problem with its file and line.
 
     Then the model review: patterns that are legal but usually a mistake
@@ -67,10 +79,14 @@ def validate(scenarios: tuple[Path, ...], strict: bool) -> None:
     from .scenario.loader import load_scenario
     from .scenario.problems import ScenarioError
 
+    from .limits import check_work
+
     failed = warned = 0
+    chosen = _limits(allow_large)
     for path in scenarios:
         try:
-            scenario = load_scenario(path)
+            scenario = load_scenario(path, chosen)
+            check_work(scenario, chosen)
         except ScenarioError as exc:
             failed += 1
             for problem in exc.problems:
@@ -143,8 +159,9 @@ def _jobs_help(what: str) -> str:
                    "(one scenario).")
 @click.option("--force", is_flag=True, help="Replace output files even if costmodel did not write them.")
 @click.option("--jobs", "-j", type=_Jobs(), default=1, metavar="N|auto", help=_jobs_help("Run scenarios"))
+@allow_large
 def run(scenario_paths: tuple[Path, ...], output: Path | None, json_path: str | None, strict: bool,
-        manifest_path: Path | None, force: bool, jobs: int) -> None:
+        manifest_path: Path | None, force: bool, jobs: int, allow_large: bool) -> None:
     """Project every option of a scenario and write the comparison workbook.
 
     Prints the options ranked by net present cost, and every published figure
@@ -164,13 +181,13 @@ def run(scenario_paths: tuple[Path, ...], output: Path | None, json_path: str | 
       costmodel run scenarios/*.yaml --jobs auto -o region/
     """
     if len(scenario_paths) > 1:
-        _run_batch(scenario_paths, output, json_path, strict, manifest_path, force, jobs)
+        _run_batch(scenario_paths, output, json_path, strict, manifest_path, force, jobs, allow_large)
     else:
-        _run_one(scenario_paths[0], output, json_path, strict, manifest_path, force)
+        _run_one(scenario_paths[0], output, json_path, strict, manifest_path, force, allow_large)
 
 
 def _run_one(scenario_path: Path, output: Path | None, json_path: str | None, strict: bool,
-             manifest_path: Path | None, force: bool) -> None:
+             manifest_path: Path | None, force: bool, allow_large: bool = False) -> None:
     from .audit.review import review, unacknowledged
     from .engine.projection import project
     from .files import OutputError, check_targets, write_atomic
@@ -183,7 +200,7 @@ def _run_one(scenario_path: Path, output: Path | None, json_path: str | None, st
     if target is not None and target.suffix.lower() != ".xlsx":
         raise click.BadParameter(f"{target} should end in .xlsx; for JSON use --json PATH", param_hint="-o")
     try:
-        scenario = load_scenario(scenario_path)
+        scenario = _within_limits(load_scenario(scenario_path, _limits(allow_large)), allow_large)
     except ScenarioError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
@@ -263,19 +280,27 @@ class _Outcome:
         return self.agree != self.stated or self.warned > 0
 
 
-def _scenario_id(path: Path) -> _Outcome:
+def _within_limits(scenario, allow_large: bool):
+    """The scenario, if the workbook `run` writes for it (with its analysis) is within the limits."""
+    from .limits import check_work, workbook_draws
+
+    check_work(scenario, _limits(allow_large), workbook_draws(scenario), "its workbook's Sensitivity and Risk sheets")
+    return scenario
+
+
+def _scenario_id(path: Path, allow_large: bool = False) -> _Outcome:
     """First pass of a batch: does the scenario load, and which workbook would it write?"""
     from .scenario.loader import load_scenario
     from .scenario.problems import ScenarioError
 
     try:
-        scenario = load_scenario(path)
+        scenario = _within_limits(load_scenario(path, _limits(allow_large)), allow_large)
     except ScenarioError as exc:
         return _Outcome(False, tuple(str(problem) for problem in exc.problems))
     return _Outcome(True, scenario_id=scenario.metadata.id)
 
 
-def _build_and_write(path: Path, target: Path, scenario_id: str) -> _Outcome:
+def _build_and_write(path: Path, target: Path, scenario_id: str, allow_large: bool = False) -> _Outcome:
     """Second pass: project one scenario and write its workbook, exactly as `costmodel run` with -o does."""
     from .audit.review import review, unacknowledged
     from .engine.projection import project
@@ -285,7 +310,7 @@ def _build_and_write(path: Path, target: Path, scenario_id: str) -> _Outcome:
     from .workbook.writer import build_workbook
 
     try:
-        scenario = load_scenario(path)
+        scenario = _within_limits(load_scenario(path, _limits(allow_large)), allow_large)
     except ScenarioError as exc:
         return _Outcome(False, tuple(str(problem) for problem in exc.problems))
     if scenario.metadata.id != scenario_id:
@@ -303,12 +328,12 @@ def _build_and_write(path: Path, target: Path, scenario_id: str) -> _Outcome:
                     stated=len(checks), warned=len(unacknowledged(warnings)))
 
 
-def _verify_one(path: Path) -> _Outcome:
+def _verify_one(path: Path, allow_large: bool = False) -> _Outcome:
     from .audit.verify import WorkbookError
     from .audit.verify import verify as verify_workbook
 
     try:
-        result = verify_workbook(path)
+        result = verify_workbook(path, _limits(allow_large))
     except WorkbookError as exc:
         return _Outcome(False, (f"error: {exc}",), report={"workbook": str(path), "verified": False, "error": str(exc)})
     return _Outcome(result.ok, text=render_verification(result), report=result.to_json())
@@ -437,7 +462,7 @@ class _Workers:
 
 
 def _run_batch(paths: tuple[Path, ...], output: Path | None, json_path: str | None, strict: bool,
-               manifest_path: Path | None, force: bool, jobs: int) -> None:
+               manifest_path: Path | None, force: bool, jobs: int, allow_large: bool = False) -> None:
     from .files import OutputError, check_targets
 
     if json_path is not None:
@@ -479,7 +504,7 @@ def _run_batch(paths: tuple[Path, ...], output: Path | None, json_path: str | No
 
     try:
         with _Workers(jobs, count) as workers:
-            workers.each(_scenario_id, [(path,) for path in paths], loaded)
+            workers.each(_scenario_id, [(path, allow_large) for path in paths], loaded)
             for index in sorted(i for i, outcome in outcomes.items() if outcome.ok):
                 targets[index] = folder / f"{outcomes[index].scenario_id}.xlsx"
             clashes = _clashes(targets, paths)
@@ -491,7 +516,7 @@ def _run_batch(paths: tuple[Path, ...], output: Path | None, json_path: str | No
                     except OutputError as exc:
                         report(index, loading[index], _Outcome(False, (f"error: {exc}",)))
                         continue
-                    calls.append((paths[index], target, outcomes[index].scenario_id))
+                    calls.append((paths[index], target, outcomes[index].scenario_id, allow_large))
                     indices.append(index)
 
                 def built(position: int, seconds: float, outcome: _Outcome) -> None:
@@ -533,7 +558,8 @@ def _clashes(targets: dict[int, Path], paths: tuple[Path, ...]) -> list[str]:
 @click.option("--json", "json_path", metavar="PATH|-", help="Write the report as JSON to PATH, or '-' for standard output.")
 @click.option("--force", is_flag=True, help="Replace the JSON file even if costmodel did not write it.")
 @click.option("--jobs", "-j", type=_Jobs(), default=1, metavar="N|auto", help=_jobs_help("Verify workbooks"))
-def verify(workbooks: tuple[Path, ...], json_path: str | None, force: bool, jobs: int) -> None:
+@allow_large
+def verify(workbooks: tuple[Path, ...], json_path: str | None, force: bool, jobs: int, allow_large: bool) -> None:
     """Re-run the scenario inside each published workbook and compare every cell.
 
     Reports `verified: N cells agree`, or each cell that differs as
@@ -581,7 +607,8 @@ def verify(workbooks: tuple[Path, ...], json_path: str | None, force: bool, jobs
             shown += 1
 
     with _Workers(jobs, len(workbooks)) as workers:
-        workers.each(_verify_one, [(path,) for path in workbooks], verified, [_size(path) for path in workbooks])
+        workers.each(_verify_one, [(path, allow_large) for path in workbooks], verified,
+                     [_size(path) for path in workbooks])
     reports = [outcomes[index].report for index in range(len(workbooks))]
     failed = [path for index, path in enumerate(workbooks) if not outcomes[index].ok]
     if json_path is not None:
@@ -609,7 +636,8 @@ def verify(workbooks: tuple[Path, ...], json_path: str | None, force: bool, jobs
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Also write the diff as a workbook with a waterfall chart per option (.xlsx).")
 @click.option("--force", is_flag=True, help="Replace output files even if costmodel did not write them.")
-def diff(old: Path, new: Path, json_path: str | None, output: Path | None, force: bool) -> None:
+@allow_large
+def diff(old: Path, new: Path, json_path: str | None, output: Path | None, force: bool, allow_large: bool) -> None:
     """Show what changed between two versions of a scenario, and what each change did.
 
     OLD and NEW are scenario files or costmodel workbooks (their embedded
@@ -632,7 +660,7 @@ def diff(old: Path, new: Path, json_path: str | None, output: Path | None, force
     if output is not None and output.suffix.lower() != ".xlsx":
         raise click.BadParameter(f"{output} should end in .xlsx; for JSON use --json PATH", param_hint="-o")
     try:
-        report = diff_scenarios(old, new)
+        report = diff_scenarios(old, new, _limits(allow_large))
     except ScenarioError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
@@ -660,12 +688,18 @@ def diff(old: Path, new: Path, json_path: str | None, output: Path | None, force
     click.echo(render_diff(report), err=to_stderr)
 
 
-def _load_or_exit(path: Path):
+def _load_or_exit(path: Path, allow_large: bool = False, draws=lambda scenario: 0, doing: str = ""):
+    """The scenario, or its problems shown and exit 1; `draws` says how many draws the command will
+    project, for the limit on the work (costmodel/limits.py)."""
+    from .limits import check_work
     from .scenario.loader import load_scenario
     from .scenario.problems import ScenarioError
 
     try:
-        return load_scenario(path)
+        chosen = _limits(allow_large)
+        scenario = load_scenario(path, chosen)
+        check_work(scenario, chosen, draws(scenario), doing)
+        return scenario
     except ScenarioError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
@@ -715,7 +749,9 @@ def _write_outputs(data: dict, book: bytes | None, json_path: str | None, output
 @click.option("--json", "json_path", metavar="PATH|-", help="Write the results as JSON to PATH, or '-'.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write a Sensitivity workbook (.xlsx).")
 @click.option("--force", is_flag=True, help="Replace output files even if costmodel did not write them.")
-def sensitivity(scenario_path: Path, json_path: str | None, output: Path | None, force: bool) -> None:
+@allow_large
+def sensitivity(scenario_path: Path, json_path: str | None, output: Path | None, force: bool,
+                allow_large: bool) -> None:
     """Vary each uncertain input from its low to its high, one at a time, and find switching values.
 
     For every input the scenario gives a range, each option's net present cost
@@ -727,9 +763,12 @@ def sensitivity(scenario_path: Path, json_path: str | None, output: Path | None,
       costmodel sensitivity scenarios/isle-of-wight-2017.yaml
       costmodel sensitivity scenarios/isle-of-wight-2017.yaml -o sensitivity.xlsx --json -
     """
+    from .limits import sensitivity_draws
+    from .uncertainty.draws import ranged_inputs
     from .uncertainty.sensitivity import sensitivity as analyse
 
-    scenario = _load_or_exit(scenario_path)
+    scenario = _load_or_exit(scenario_path, allow_large, lambda s: sensitivity_draws(len(ranged_inputs(s))),
+                             "the sensitivity analysis")
     _check_outputs_or_exit(json_path, output, [scenario_path], force)
     result = analyse(scenario)
     book = None
@@ -766,8 +805,9 @@ def sensitivity(scenario_path: Path, json_path: str | None, output: Path | None,
 @click.option("--json", "json_path", metavar="PATH|-", help="Write the results as JSON to PATH, or '-'.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write a Risk workbook (.xlsx).")
 @click.option("--force", is_flag=True, help="Replace output files even if costmodel did not write them.")
+@allow_large
 def simulate(scenario_path: Path, draws: int, seed: int, json_path: str | None, output: Path | None,
-             force: bool) -> None:
+             force: bool, allow_large: bool) -> None:
     """Monte Carlo: draw every uncertain input together and project every option for each draw.
 
     Reports each option's mean, P10, P50 and P90 net present cost and cash
@@ -780,7 +820,7 @@ def simulate(scenario_path: Path, draws: int, seed: int, json_path: str | None, 
     """
     from .uncertainty.simulate import simulate as run_simulation
 
-    scenario = _load_or_exit(scenario_path)
+    scenario = _load_or_exit(scenario_path, allow_large, lambda s: draws, "the simulation")
     _check_outputs_or_exit(json_path, output, [scenario_path], force)
     # A progress bar only on a terminal, and only for a run long enough to want one.
     show = sys.stderr.isatty() and draws >= 50_000
@@ -957,7 +997,10 @@ def render_diff(report) -> str:
             old = report.old_totals.get(option_id, (0.0, 0.0))[position]
             new = report.new_totals.get(option_id, (0.0, 0.0))[position]
             parts = [getattr(step, measure).get(option_id, 0.0) for step in report.steps]
-            rows.append([name[:50], money(old), money(new)] + [_change(p) for p in parts] + [_change(new - old)])
+            status = report.status(option_id)
+            shown = name[:50] + ("" if status == "in both" else f" (option {status})")
+            rows.append([shown, money(old) if status != "added" else "-", money(new) if status != "dropped" else "-"]
+                        + [_change(p) for p in parts] + [_change(new - old)])
         lines.append("")
         lines.append(f"{label}, what each change moved (the changes add up to the whole):")
         lines.append(_table(columns, rows, right=list(range(1, len(columns)))))

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..engine.projection import Projection, project
+from ..limits import DEFAULT, PROJECTION_FLOOR, RAISE, Limits, TooLarge, check_work, line_years, read_bounded
 from ..scenario.loader import _fill_ids, load_scenario_text, settle
 from ..scenario.problems import Problem, ScenarioError
 from ..scenario.schema import Scenario
@@ -53,6 +54,11 @@ class Change:
         return any(isinstance(p, str) and p in TEXT_KEYS for p in self.path[-1:])
 
     def __str__(self) -> str:
+        if len(self.path) == 2 and self.path[0] == "options" and isinstance(self.path[1], tuple):
+            if self.old is _ABSENT or self.new is _ABSENT:
+                option = self.new if self.old is _ABSENT else self.old
+                return (f"option {'added' if self.old is _ABSENT else 'dropped'}: {option.get('name', '')} "
+                        f"({self.path[1][1]})")
         return f"{self.where}: {_show(self.old)} -> {_show(self.new)}"
 
 
@@ -77,19 +83,27 @@ class DiffReport:
     #: What the two scenarios conclude, compared: the appraisal's outcome.
     outcome: OutcomeComparison
 
+    def status(self, option_id: str) -> str:
+        """'added' (only in the new scenario), 'dropped' (only in the old) or 'in both'."""
+        if option_id not in self.old_totals:
+            return "added"
+        return "dropped" if option_id not in self.new_totals else "in both"
+
     def to_json(self) -> dict:
         from .. import __version__
+
+        def totals(side: dict, option_id: str):
+            if option_id not in side:
+                return None
+            return {"cash": _money(side[option_id][0]), "npc": _money(side[option_id][1])}
 
         return {
             "costmodel_version": __version__,
             "old": self.old_name,
             "new": self.new_name,
             "options": [{
-                "id": option_id, "name": name,
-                "old": {"cash": _money(self.old_totals.get(option_id, (0, 0))[0]),
-                        "npc": _money(self.old_totals.get(option_id, (0, 0))[1])},
-                "new": {"cash": _money(self.new_totals.get(option_id, (0, 0))[0]),
-                        "npc": _money(self.new_totals.get(option_id, (0, 0))[1])},
+                "id": option_id, "name": name, "status": self.status(option_id),
+                "old": totals(self.old_totals, option_id), "new": totals(self.new_totals, option_id),
             } for option_id, name in self.options.items()],
             "changes": [{
                 "step": n,
@@ -104,16 +118,18 @@ class DiffReport:
         }
 
 
-def read_source(path: str | Path) -> tuple[str, str]:
+def read_source(path: str | Path, limits: Limits = DEFAULT) -> tuple[str, str]:
     """(scenario text, name) from a scenario file or a costmodel workbook."""
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from .reader import open_published
 
-        published = open_published(path)
+        published = open_published(path, limits)
         return published.scenario_text, f"{path} (scenario {published.scenario_file})"
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, limits.scenario_bytes, "a scenario", refuse_nul=True)
+    except TooLarge as exc:
+        raise ScenarioError([Problem(str(path), 1, "", str(exc))]) from None
     except OSError as exc:
         raise ScenarioError([Problem(str(path), None, "", f"cannot be read: {exc.strerror or exc}")]) from None
     try:
@@ -122,12 +138,14 @@ def read_source(path: str | Path) -> tuple[str, str]:
         raise ScenarioError([Problem(str(path), exc.line, "", exc.message)]) from None
 
 
-def diff(old_path: str | Path, new_path: str | Path) -> DiffReport:
-    old_text, old_name = read_source(old_path)
-    new_text, new_name = read_source(new_path)
+def diff(old_path: str | Path, new_path: str | Path, limits: Limits = DEFAULT) -> DiffReport:
+    old_text, old_name = read_source(old_path, limits)
+    new_text, new_name = read_source(new_path, limits)
     # Each side loads as a scenario in its own right, with every problem reported if it does not.
-    old_scenario = load_scenario_text(old_text, old_name)
-    new_scenario = load_scenario_text(new_text, new_name)
+    old_scenario = load_scenario_text(old_text, old_name, limits)
+    new_scenario = load_scenario_text(new_text, new_name, limits)
+    check_work(old_scenario, limits)
+    check_work(new_scenario, limits)
     old_data, _ = _plain_data(old_text, old_name)
     new_data, new_lines = _plain_data(new_text, new_name)
 
@@ -138,7 +156,8 @@ def diff(old_path: str | Path, new_path: str | Path) -> DiffReport:
              for path in set(old_items) ^ set(new_items)}
     changes, done = [], set()
     for path in list(new_leaves) + [p for p in old_leaves if p not in new_leaves]:
-        item = next((p for p in whole if path[:len(p)] == p), None)
+        # The outermost: a post inside an option only one side has goes with its option.
+        item = min((p for p in whole if path[:len(p)] == p), key=len, default=None)
         if item is not None:
             if item not in done:
                 done.add(item)
@@ -151,6 +170,13 @@ def diff(old_path: str | Path, new_path: str | Path) -> DiffReport:
             changes.append(Change(path, old, new, _line(new_data, new_lines, path)))
     text_changes = [c for c in changes if c.text_only]
     figure_changes = [c for c in changes if not c.text_only]
+    # Each change re-projects the scenario, as a draw of a simulation does: counted against the same limit.
+    size = max(line_years(old_scenario), line_years(new_scenario), PROJECTION_FLOOR)
+    if (len(figure_changes) + 2) * size > limits.diff_line_years:
+        raise ScenarioError([Problem(new_name, None, "", (
+            f"the diff would re-project the scenario once for each of its {len(figure_changes):,} changes, "
+            f"{(len(figure_changes) + 2) * size:,} line-years in all; the limit is {limits.diff_line_years:,} "
+            f"({RAISE})"))])
 
     old_projection, new_projection = project(old_scenario), project(new_scenario)
     steps: list[Step] = []

@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from ..limits import DEFAULT, RAISE, Limits, TooLarge, read_bounded
+
 #: A costmodel workbook of a county with every post is tens of megabytes unpacked; far
-#: more than this is not one of ours, and may be built to exhaust memory.
-MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+#: more than this is not one of ours, and may be built to exhaust memory (costmodel/limits.py).
+MAX_UNPACKED_BYTES = DEFAULT.unpacked_bytes
 #: Real spreadsheets compress text about 5 to 20 times; a zip bomb, thousands of times.
 MAX_RATIO = 200
 MAX_MEMBERS = 5000
@@ -36,6 +38,8 @@ class Cells:
     sheets: list[str]
     content: dict[tuple[str, str], object]
     stored: dict[tuple[str, str], object]
+    #: the number format each of those cells is shown with
+    formats: dict[tuple[str, str], str] = None
 
 
 @dataclass
@@ -66,7 +70,19 @@ def fingerprint_of(text: str, version: str) -> str:
     return digest.hexdigest()
 
 
-def check_archive(data: bytes, name: str) -> None:
+#: Content types of parts that run code or reach outside the file. A costmodel workbook has none;
+#: judged by what the package says a part is, not by its name, which anyone can choose.
+_REFUSED_TYPES = [
+    ("vbaproject", "contains macros"), ("macroenabled", "contains macros"), ("macrosheet", "contains macros"),
+    ("dialogsheet", "contains macros"), ("activex", "contains ActiveX controls"),
+    ("oleobject", "contains embedded objects"), ("externallink", "links to other workbooks"),
+]
+#: The first bytes of an OLE compound file: what a macro project (vbaProject.bin) or an embedded object
+#: is, whatever its part is called.
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def check_archive(data: bytes, name: str, limits: Limits = DEFAULT) -> None:
     """Refuse what is not a plain xlsx before parsing any of it."""
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise WorkbookError(f"{name}: is password-protected or an old .xls file; save it as an unprotected .xlsx")
@@ -82,9 +98,9 @@ def check_archive(data: bytes, name: str) -> None:
     if len(members) > MAX_MEMBERS:
         raise WorkbookError(f"{name}: holds {len(members)} parts; a workbook has far fewer")
     unpacked = sum(member.file_size for member in members)
-    if unpacked > MAX_UNPACKED_BYTES:
+    if unpacked > limits.unpacked_bytes:
         raise WorkbookError(f"{name}: would unpack to {unpacked / 2**20:,.0f} MB; the limit is "
-                            f"{MAX_UNPACKED_BYTES // 2**20} MB")
+                            f"{limits.unpacked_bytes // 2**20:,} MB ({RAISE})")
     for member in members:
         if member.file_size > 1_000_000 and member.file_size > MAX_RATIO * max(member.compress_size, 1):
             raise WorkbookError(f"{name}: {member.filename} expands {member.file_size // max(member.compress_size, 1)}"
@@ -102,13 +118,81 @@ def check_archive(data: bytes, name: str) -> None:
             # at a time, so memory stays bounded whatever the part claims.
             with archive.open(member) as stream:
                 first = stream.read(1 << 16)
-                if member.filename.endswith((".xml", ".rels")) and b"<!ENTITY" in first:
+                if b"<!ENTITY" in first:
                     raise WorkbookError(f"{name}: {member.filename} declares XML entities, a known way to attack "
                                         f"XML readers; a spreadsheet has no need of them")
-                while stream.read(1 << 20):
-                    pass
+                if first.startswith(_OLE):
+                    raise WorkbookError(f"{name}: contains macros or embedded objects ({member.filename} is a "
+                                        f"binary OLE part); a costmodel workbook never does")
+                # Every XML part must be well formed, found now rather than after the re-run; VML is the
+                # one kind spreadsheet programs write loosely, and is not read.
+                checker = _well_formed(name, member.filename) if member.filename.endswith((".xml", ".rels")) \
+                    else None
+                chunk = first
+                while chunk:
+                    if checker is not None:
+                        checker(chunk, False)
+                    chunk = stream.read(1 << 20)
+                if checker is not None:
+                    checker(b"", True)
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
         raise WorkbookError(f"{name}: is damaged or truncated ({exc})") from None
+    _check_content(archive, names, name)
+
+
+def _well_formed(name: str, part: str):
+    """A function fed a part's bytes a chunk at a time, raising WorkbookError where they stop being
+    well-formed XML. A document type declaration is refused before anything in it is read, so no
+    entity is ever expanded."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+
+    def no_doctype(*_):
+        raise WorkbookError(f"{name}: {part} declares a document type (DTD), a known way to attack XML "
+                            f"readers; a spreadsheet has no need of one")
+
+    parser.StartDoctypeDeclHandler = no_doctype
+
+    def feed(chunk: bytes, last: bool) -> None:
+        try:
+            parser.Parse(chunk, last)
+        except expat.ExpatError as exc:
+            raise WorkbookError(f"{name}: is damaged: its part {part} is not well-formed XML "
+                                f"({expat.ErrorString(exc.code)} at line {exc.lineno})") from None
+
+    return feed
+
+
+def _check_content(archive: zipfile.ZipFile, names: set[str], name: str) -> None:
+    """Macros and links to outside the file, found by what the parts are and where they point."""
+    from .package import Package, PartError, parse, rels_part
+
+    try:
+        types = parse(archive.read("[Content_Types].xml"), "[Content_Types].xml")
+        for element in types:
+            kind = (element.get("ContentType") or "").lower()
+            part = element.get("PartName") or f"*.{element.get('Extension')}"
+            for marker, words in _REFUSED_TYPES:
+                if marker in kind:
+                    raise WorkbookError(f"{name}: {words} ({part.lstrip('/')} is {element.get('ContentType')}); "
+                                        f"a costmodel workbook never does")
+        package = Package(archive=archive)
+        for rels in sorted(n for n in names if n.endswith(".rels")):
+            source = "" if rels == "_rels/.rels" else rels.replace("_rels/", "").removesuffix(".rels")
+            if rels_part(source) != rels and source:
+                continue
+            for rel in package.relationships(source):
+                for marker, words in _REFUSED_TYPES:
+                    if marker in rel["type"].lower():
+                        raise WorkbookError(f"{name}: {words} ({rels} refers to {rel['target']}); a costmodel "
+                                            f"workbook never does")
+                if rel["external"]:
+                    raise WorkbookError(f"{name}: links to an external address ({rel['target']}, from "
+                                        f"{source or 'the package'}); a costmodel workbook never does, and a "
+                                        f"link can reach out when the file is opened")
+    except PartError as exc:
+        raise WorkbookError(f"{name}: is damaged ({exc})") from None
 
 
 def read_cells(data: bytes, name: str, only: tuple[str, ...] | None = None) -> Cells:
@@ -129,26 +213,31 @@ def read_cells(data: bytes, name: str, only: tuple[str, ...] | None = None) -> C
         raise WorkbookError(f"{name}: cannot be read as a workbook ({type(exc).__name__}: {exc})") from None
     content: dict[tuple[str, str], object] = {}
     stored: dict[tuple[str, str], object] = {}
+    formats: dict[tuple[str, str], str] = {}
     wanted = [sheet for sheet in formulas.worksheets if only is None or sheet.title in only]
     wanted_values = [sheet for sheet in values.worksheets if only is None or sheet.title in only]
-    for sheet in wanted + wanted_values:
-        # Read every row there is, not only as far as the sheet's declared dimension says:
-        # a cell added beyond it must not escape the comparison.
-        sheet.reset_dimensions()
-    for sheet in wanted:
-        for row in sheet.iter_rows():
-            for c in row:
-                if c.value is not None and hasattr(c, "coordinate"):
-                    content[(sheet.title, c.coordinate)] = c.value
-    for sheet in wanted_values:
-        for row in sheet.iter_rows():
-            for c in row:
-                if c.value is not None and hasattr(c, "coordinate"):
-                    stored[(sheet.title, c.coordinate)] = c.value
-    sheets = list(formulas.sheetnames)
-    formulas.close()
-    values.close()
-    return Cells(sheets, content, stored)
+    try:
+        for sheet in wanted + wanted_values:
+            # Read every row there is, not only as far as the sheet's declared dimension says:
+            # a cell added beyond it must not escape the comparison.
+            sheet.reset_dimensions()
+        for sheet in wanted:
+            for row in sheet.iter_rows():
+                for c in row:
+                    if c.value is not None and hasattr(c, "coordinate"):
+                        content[(sheet.title, c.coordinate)] = c.value
+                        formats[(sheet.title, c.coordinate)] = c.number_format
+        for sheet in wanted_values:
+            for row in sheet.iter_rows():
+                for c in row:
+                    if c.value is not None and hasattr(c, "coordinate"):
+                        stored[(sheet.title, c.coordinate)] = c.value
+    except Exception as exc:  # read-only sheets are parsed as they are read: malformed XML is found here
+        raise WorkbookError(f"{name}: cannot be read as a workbook ({type(exc).__name__}: {exc})") from None
+    finally:
+        formulas.close()
+        values.close()
+    return Cells(list(formulas.sheetnames), content, stored, formats)
 
 
 def count_cells(data: bytes) -> int:
@@ -163,18 +252,35 @@ def count_cells(data: bytes) -> int:
                    for member in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet[0-9]+\.xml", member))
 
 
-def open_published(path: str | Path) -> PublishedWorkbook:
-    path = Path(path)
+def read_workbook_file(path: Path, limits: Limits = DEFAULT) -> bytes:
+    """A workbook's bytes: a regular file (a zip is read from its end), no larger than the limit allows."""
+    import stat
+
     name = str(path)
     try:
-        data = path.read_bytes()
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):
+            raise WorkbookError(f"{name}: is not a file but a device, pipe or socket; save the workbook as a file "
+                                f"and verify that")
+        return read_bounded(path, limits.workbook_bytes, "a workbook")
+    except TooLarge as exc:
+        raise WorkbookError(f"{name}: {exc}") from None
     except IsADirectoryError:
         raise WorkbookError(f"{name}: is a folder, not a workbook") from None
     except FileNotFoundError:
         raise WorkbookError(f"{name}: no such file") from None
     except OSError as exc:
         raise WorkbookError(f"{name}: cannot be read ({exc.strerror or exc})") from None
-    check_archive(data, name)
+
+
+def open_published(path: str | Path, limits: Limits = DEFAULT) -> PublishedWorkbook:
+    path = Path(path)
+    name = str(path)
+    data = read_workbook_file(path, limits)
+    check_archive(data, name, limits)
+    _check_scenario_rows(data, name, limits)
     cells = read_cells(data, name, only=("Cover", "Scenario"))
     if "Cover" not in cells.sheets or "Scenario" not in cells.sheets:
         raise WorkbookError(f"{name}: is not a costmodel workbook (it has no Cover and Scenario sheets)")
@@ -185,8 +291,30 @@ def open_published(path: str | Path) -> PublishedWorkbook:
     if not version or not cover.get("Scenario fingerprint") or not cover.get("Scenario file"):
         raise WorkbookError(f"{name}: is not a costmodel workbook (its Cover has no tool version, fingerprint "
                             f"and scenario file)")
+    try:
+        text = embedded_scenario(cells, limits)
+    except TooLarge as exc:
+        raise WorkbookError(f"{name}: {exc}") from None
     return PublishedWorkbook(path, version[1], str(cover["Scenario fingerprint"]), str(cover["Scenario file"]),
-                             embedded_scenario(cells), data, run_record_of(cells))
+                             text, data, run_record_of(cells))
+
+
+def _check_scenario_rows(data: bytes, name: str, limits: Limits) -> None:
+    """Count the Scenario sheet's rows in its XML before any is parsed: each is a line of the scenario."""
+    from .package import Package, PartError
+
+    try:
+        package = Package(data)
+        part = next((part for sheet, part, _ in package.sheets() if sheet == "Scenario"), None)
+        xml = package.read(part) if part else None
+    except PartError as exc:
+        raise WorkbookError(f"{name}: is damaged ({exc})") from None
+    if xml is None:
+        return
+    rows = len(re.findall(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]", xml))
+    if rows > limits.scenario_lines + SCENARIO_FIRST_ROW:
+        raise WorkbookError(f"{name}: its Scenario sheet has {rows - SCENARIO_FIRST_ROW:,} rows; a scenario is at "
+                            f"most {limits.scenario_lines:,} lines ({RAISE})")
 
 
 def run_record_of(cells: Cells) -> list[tuple[str, str]] | None:
@@ -208,8 +336,11 @@ def run_record_of(cells: Cells) -> list[tuple[str, str]] | None:
 SCENARIO_FIRST_ROW = 4
 
 
-def embedded_scenario(cells: Cells) -> str:
-    """The scenario text from the Scenario sheet: line numbers in column A, text in column B."""
+def embedded_scenario(cells: Cells, limits: Limits = DEFAULT) -> str:
+    """The scenario text from the Scenario sheet: line numbers in column A, text in column B.
+
+    Raises TooLarge for a line number that is not a whole number from 1 to the limit on lines:
+    the text is as long as the largest line number, so that is checked before it is built."""
     line_of_row: dict[int, int] = {}
     text_of_row: dict[int, str] = {}
     for (sheet, ref), value in cells.content.items():
@@ -217,11 +348,26 @@ def embedded_scenario(cells: Cells) -> str:
         if not match or int(match[2]) <= SCENARIO_FIRST_ROW:
             continue
         row = int(match[2])
-        if match[1] == "A" and isinstance(value, (int, float)):
+        if match[1] == "A" and isinstance(value, (int, float)) and not isinstance(value, bool):
+            if not (value == value and 1 <= value <= limits.scenario_lines and value == int(value)):
+                raise TooLarge(f"Scenario!{ref} numbers a line {_number(value)}; a scenario's lines are numbered 1 "
+                               f"to at most {limits.scenario_lines:,} ({RAISE})")
             line_of_row[row] = int(value)
         elif match[1] == "B":
             text_of_row[row] = str(value)
     lines = {line: text_of_row.get(row, "") for row, line in line_of_row.items()}
     if not lines:
         return ""
-    return "\n".join(lines.get(n, "") for n in range(1, max(lines) + 1))
+    text = "\n".join(lines.get(n, "") for n in range(1, max(lines) + 1))
+    if len(text) > limits.scenario_bytes:
+        raise TooLarge(f"its Scenario sheet holds {len(text) / 1e6:.1f} MB of text; a scenario is at most "
+                       f"{limits.scenario_bytes // 2**20:,} MB ({RAISE})")
+    return text
+
+
+def _number(value: float) -> str:
+    if value != value:
+        return "NaN (not a number)"
+    if value in (float("inf"), float("-inf")):
+        return "beyond the largest number a file can hold" if value > 0 else "below the smallest"
+    return f"{value:,.0f}" if value == int(value) else f"{value:,}"

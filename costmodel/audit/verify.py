@@ -18,9 +18,12 @@ from pathlib import Path
 
 from .. import __version__
 from ..engine.projection import project
+from ..limits import DEFAULT, RAISE, Limits, work_problem, workbook_draws
 from ..scenario.loader import load_scenario_text
 from ..scenario.problems import ScenarioError
 from ..workbook.writer import build_workbook
+from .package import (Package, PartError, compare_presentation, part_words, presentation_of,
+                      sheet_outside_cells)
 from .reader import Cells, PublishedWorkbook, WorkbookError, count_cells, open_published, read_cells
 
 #: Numbers agree to the penny: a workbook resaved by Excel or LibreOffice may store a value
@@ -35,10 +38,14 @@ class Difference:
     published: object
     rerun: object
     #: what differs: 'input or text', 'formula', 'stored value', 'only in the published workbook',
-    #: 'only in the re-run', 'sheet'
+    #: 'only in the re-run', 'sheet', 'number format', 'what a reader sees', 'part'
     kind: str
+    #: For what is not one cell's content: what differs, in words ("Summary: the number format of ...").
+    words: str | None = None
 
     def __str__(self) -> str:
+        if self.words is not None:
+            return self.words
         return f"{self.sheet}!{self.cell}: published {_show(self.published)}, re-run {_show(self.rerun)}"
 
 
@@ -73,13 +80,18 @@ class Verification:
             "stored_values_compared": not self.stored_values_missing,
             "findings": self.findings,
             "differences": [{"sheet": d.sheet, "cell": d.cell, "kind": d.kind, "published": _plain(d.published),
-                             "rerun": _plain(d.rerun)} for d in self.differences],
+                             "rerun": _plain(d.rerun), "in_words": str(d)} for d in self.differences],
         }
 
 
-def verify(path: str | Path) -> Verification:
-    """Raises WorkbookError for a file that cannot be verified at all."""
-    published = open_published(path)
+#: The published workbook's cells are read one by one only up to this many more than the re-run has:
+#: a re-save adds none, and a workbook padded with millions is not a re-save of this one.
+EXTRA_CELLS = 100_000
+
+
+def verify(path: str | Path, limits: Limits = DEFAULT) -> Verification:
+    """Raises WorkbookError for a file that cannot be verified at all, or is beyond the limits."""
+    published = open_published(path, limits)
     result = Verification(Path(path), published_version=published.tool_version)
     if published.tool_version != __version__:
         result.findings.append(f"published with costmodel {published.tool_version}; re-run with costmodel "
@@ -89,11 +101,15 @@ def verify(path: str | Path) -> Verification:
         result.findings.append("the scenario on the Scenario sheet has been edited since publication: its "
                                "fingerprint no longer matches the one on the Cover")
     try:
-        scenario = load_scenario_text(published.scenario_text, published.scenario_file)
+        scenario = load_scenario_text(published.scenario_text, published.scenario_file, limits)
     except ScenarioError as exc:
         first = exc.problems[0]
         raise WorkbookError(f"{path}: the scenario on its Scenario sheet no longer loads (line {first.line}: "
                             f"{first.message})") from None
+    # Before any of the work: a scenario of a few kilobytes can ask for hours of it.
+    problem = work_problem(scenario, limits, workbook_draws(scenario), "re-running its Sensitivity and Risk sheets")
+    if problem is not None:
+        raise WorkbookError(f"{path}: its scenario is beyond the limits: {problem}")
     if published.run_record:
         result.findings.append("the Cover's run record says how it was made; it is copied into the re-run, not "
                                "re-derived (see the manifest file for the workbook's own hash)")
@@ -103,8 +119,141 @@ def verify(path: str | Path) -> Verification:
         # was written is the re-run itself, every cell; only one that differs is read cell by cell.
         result.cells_compared = count_cells(rebuilt)
         return result
-    compare(published.cells, read_cells(rebuilt, "the re-run"), result)
+    expected, held = count_cells(rebuilt), _cells_held(published.data)
+    if held > 2 * expected + EXTRA_CELLS:
+        raise WorkbookError(f"{path}: holds {held:,} cells where its re-run has {expected:,}; not read one by one "
+                            f"beyond {2 * expected + EXTRA_CELLS:,} (twice the re-run's and {EXTRA_CELLS:,}), so "
+                            f"not verified")
+    rerun = read_cells(rebuilt, "the re-run")
+    compare(published.cells, rerun, result)
+    if not result.stored_values_missing:
+        # A tool that drops stored values drops charts and drawings too (openpyxl does); the copy
+        # that the finding asks for is compared in full.
+        try:
+            compare_formats(published.cells, rerun, result)
+            compare_what_a_reader_sees(published.data, rebuilt, result)
+        except PartError as exc:
+            raise WorkbookError(f"{path}: is damaged ({exc})") from None
+    _in_order(result, rerun.sheets + published.cells.sheets)
     return result
+
+
+def _cells_held(data: bytes) -> int:
+    """How many cells the workbook's sheets hold, counted in their XML without parsing it."""
+    import re
+
+    package = Package(data)
+    element = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s>/]")
+    return sum(len(element.findall(package.read(part) or b"")) for _, part, _ in package.sheets() if part)
+
+
+def compare_formats(published: Cells, rerun: Cells, result: Verification) -> None:
+    """The number format of every cell both hold, as a reader sees it: a format can show any figure
+    as any text ("£40,000,000", "agrees"), whatever the cell holds."""
+    changed: dict[tuple[str, str, str], list[str]] = {}
+    for key, code in (published.formats or {}).items():
+        mine = (rerun.formats or {}).get(key)
+        if mine is not None and shown_format(code) != shown_format(mine):
+            changed.setdefault((key[0], code, mine), []).append(key[1])
+    for (sheet, theirs, mine), refs in changed.items():
+        refs.sort(key=_row_col)
+        result.differences.append(Difference(
+            sheet, refs[0], theirs, mine, "number format",
+            f"{sheet}: the number format of {_cells_in_words(refs)} was changed: published {theirs!r}, re-run "
+            f"{mine!r}"))
+
+
+def compare_what_a_reader_sees(data: bytes, rebuilt: bytes, result: Verification) -> None:
+    """Sheet states, defined names, charts, drawings and notes; and, for a workbook with the very parts
+    costmodel writes (one that claims to be untouched), every part, byte for byte."""
+    for sheet, cell, words in compare_presentation(presentation_of(data), presentation_of(rebuilt)):
+        result.differences.append(Difference(sheet or WORKBOOK, cell or "(sheet)", None, None, "what a reader sees",
+                                             f"{sheet + ': ' if sheet else ''}{words}"))
+    published, rerun = Package(data), Package(rebuilt)
+    if sorted(published.names) != sorted(rerun.names):
+        return  # saved by a spreadsheet program: its own parts, compared by what they show above
+    sheet_of = {part: name for name, part, _ in rerun.sheets()}
+    kinds = {d.kind for d in result.differences}
+    explained = {
+        "xl/sharedStrings.xml": bool(kinds & {"input or text", "only in the published workbook", "only in the re-run",
+                                              "formula"}),
+        "xl/styles.xml": "number format" in kinds,
+        "xl/workbook.xml": bool(kinds & {"sheet", "what a reader sees"}),
+    }
+    for part in rerun.names:
+        theirs, mine = published.read(part), rerun.read(part)
+        if theirs == mine:
+            continue
+        sheet = sheet_of.get(part)
+        if sheet is not None:
+            if sheet_outside_cells(theirs, part) != sheet_outside_cells(mine, part):
+                result.differences.append(Difference(
+                    sheet, "(sheet)", None, None, "what a reader sees",
+                    f"{sheet}: the sheet's layout differs from the re-run's (cell styles, column widths, hidden rows "
+                    f"or columns, merged cells or print setup)"))
+            continue
+        drawn = part.startswith(("xl/charts/", "xl/drawings/", "xl/comments")) or "_rels/" in part \
+            or part == "[Content_Types].xml"
+        if explained.get(part, drawn and bool(kinds & {"what a reader sees", "sheet"})):
+            continue
+        result.differences.append(Difference(WORKBOOK, part, None, None, "part",
+                                             f"{part}, {part_words(part)}, is not as the re-run writes it"))
+
+
+#: Where a difference of the whole workbook, not of one sheet, is filed.
+WORKBOOK = "(workbook)"
+
+
+def shown_format(code: str) -> tuple:
+    """A number format as what it shows: text written quoted, escaped or bare is the same text
+    ("£" and \\£ both show £), while a character that formats a number stays a code."""
+    import re
+
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(code):
+        ch = code[i]
+        if ch == '"':
+            end = code.find('"', i + 1)
+            end = len(code) if end < 0 else end
+            out += [("text", c) for c in code[i + 1:end]]
+            i = end + 1
+        elif ch == "\\" and i + 1 < len(code):
+            out.append(("text", code[i + 1]))
+            i += 2
+        elif ch in "_*" and i + 1 < len(code):
+            out.append((ch, code[i + 1]))  # space as wide as, or fill with, the next character
+            i += 2
+        elif ch == "[":
+            end = code.find("]", i)
+            end = len(code) if end < 0 else end
+            currency = re.fullmatch(r"\$([^-]*)(-[0-9A-Fa-f]+)?", code[i + 1:end])
+            out += [("text", c) for c in currency[1]] if currency else [("code", code[i + 1:end].lower())]
+            i = end + 1
+        elif ch.isascii() and (ch.isalnum() or ch in "#?.,%@;/:"):
+            out.append(("code", ch.lower()))
+            i += 1
+        else:
+            out.append(("text", ch))
+            i += 1
+    return tuple(out)
+
+
+def _cells_in_words(refs: list[str]) -> str:
+    """C5, C6, C7, C8 and E5 -> "C5 to C8 and E5" (runs down a column), the first few runs."""
+    from openpyxl.utils.cell import coordinate_from_string
+
+    runs: list[list] = []
+    for ref in sorted(refs, key=lambda r: (coordinate_from_string(r)[0].rjust(3), coordinate_from_string(r)[1])):
+        column, row = coordinate_from_string(ref)
+        if runs and runs[-1][0] == column and runs[-1][2] == row - 1:
+            runs[-1][2] = row
+        else:
+            runs.append([column, row, row])
+    words = [f"{c}{a}" if a == b else f"{c}{a} to {c}{b}" for c, a, b in runs]
+    if len(words) > 6:
+        return ", ".join(words[:6]) + f" and {len(words) - 6:,} more"
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def compare(published: Cells, rerun: Cells, result: Verification) -> None:
@@ -147,10 +296,27 @@ def compare(published: Cells, rerun: Cells, result: Verification) -> None:
                 result.differences.append(Difference(key[0], key[1], stored_theirs, stored_mine, "stored value"))
         elif not _same(theirs, mine):
             result.differences.append(Difference(key[0], key[1], theirs, mine, "input or text"))
-    # Causes before effects: an input typed over, then a formula changed, then what they moved.
-    order = {sheet: n for n, sheet in enumerate(dict.fromkeys(rerun.sheets + published.sheets))}
-    result.differences.sort(key=lambda d: (0 if d.sheet == INPUTS else 1 if d.kind == "formula" else 2,
-                                           order[d.sheet], _row_col(d.cell) if d.cell != "(sheet)" else (0, 0)))
+    _in_order(result, rerun.sheets + published.sheets)
+
+
+def _in_order(result: Verification, sheets: list[str]) -> None:
+    """Causes before effects: an input typed over, then a formula changed, then what they moved; what a
+    reader sees beyond the cells' contents last, each in sheet order."""
+    order = {sheet: n for n, sheet in enumerate(dict.fromkeys(sheets))}
+
+    def rank(d: Difference) -> int:
+        if d.kind in ("number format", "what a reader sees", "part"):
+            return 3
+        return 0 if d.sheet == INPUTS else 1 if d.kind == "formula" else 2
+
+    result.differences.sort(key=lambda d: (rank(d), order.get(d.sheet, len(order)), _position(d.cell)))
+
+
+def _position(cell: str) -> tuple[int, int]:
+    try:
+        return _row_col(cell.split(":")[0])
+    except Exception:  # "(sheet)", or a part's name: not a cell
+        return (0, 0)
 
 
 #: The sheet where every typed-in assumption is.

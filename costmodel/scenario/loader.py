@@ -17,32 +17,53 @@ from pydantic import BaseModel, ValidationError
 from . import schema
 from .problems import Problem, ScenarioError, format_path
 from .schema import LINE_SECTIONS, PARTNERSHIP_SECTIONS, Figure, Option, Scenario, slugify
+from ..limits import LARGE, RAISE, Limits, TooLarge, megabytes, read_bounded
 from ..scale import without_cycle_collection
 from .units import financial_year_label, financial_year_of, month_label
 from .yamlread import Lines, ReadError, decode, line_of, read_yaml
 
 
-def load_scenario(path: str | os.PathLike) -> Scenario:
-    """Read and check a scenario file. Raises `ScenarioError` listing every problem."""
+def load_scenario(path: str | os.PathLike, limits: Limits | None = None) -> Scenario:
+    """Read and check a scenario file. Raises `ScenarioError` listing every problem.
+
+    With `limits`, a file of more bytes or lines than they allow is refused before it is parsed;
+    without, the file is still read no further than the largest limit (`--allow-large`)."""
     name = str(path)
     try:
-        raw = Path(path).read_bytes()
+        raw = read_bounded(path, (limits or LARGE).scenario_bytes, "a scenario", refuse_nul=True)
+    except TooLarge as exc:
+        raise ScenarioError([Problem(name, 1, "", str(exc))]) from None
     except IsADirectoryError:
         raise ScenarioError([Problem(name, None, "", "is a folder, not a scenario file")]) from None
     except FileNotFoundError:
         raise ScenarioError([Problem(name, None, "", "no such file")]) from None
     except OSError as exc:
         raise ScenarioError([Problem(name, None, "", f"cannot be read: {exc.strerror or exc}")]) from None
-    return load_scenario_bytes(raw, name)
+    return load_scenario_bytes(raw, name, limits)
 
 
-def load_scenario_text(text: str, name: str = "<scenario>") -> Scenario:
-    return load_scenario_bytes(text.encode("utf-8"), name)
+def load_scenario_text(text: str, name: str = "<scenario>", limits: Limits | None = None) -> Scenario:
+    return load_scenario_bytes(text.encode("utf-8"), name, limits)
 
 
-def load_scenario_bytes(raw: bytes, name: str) -> Scenario:
+def load_scenario_bytes(raw: bytes, name: str, limits: Limits | None = None) -> Scenario:
+    if limits is not None:
+        problem = size_problem(raw, limits)
+        if problem is not None:
+            raise ScenarioError([Problem(name, 1, "", problem)])
     with without_cycle_collection():
         return _load(raw, name)
+
+
+def size_problem(raw: bytes, limits: Limits) -> str | None:
+    """Why a scenario of these bytes is beyond the limits, before parsing any of it; None if within."""
+    if len(raw) > limits.scenario_bytes:
+        return (f"the file is {len(raw) / 1e6:.1f} MB; a scenario is at most {megabytes(limits.scenario_bytes)} "
+                f"({RAISE})")
+    lines = raw.count(b"\n") + (not raw.endswith(b"\n"))
+    if lines > limits.scenario_lines:
+        return f"the file has {lines:,} lines; a scenario is at most {limits.scenario_lines:,} lines ({RAISE})"
+    return None
 
 
 def _load(raw: bytes, name: str) -> Scenario:

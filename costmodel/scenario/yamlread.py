@@ -25,6 +25,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from ..limits import LARGE
 from .units import UnitError
 
 try:  # ruamel.yaml's C extension; without it (on PyPy, say) every file takes the pure-Python reader
@@ -35,9 +36,9 @@ except ImportError:  # pragma: no cover - installed with costmodel on CPython
     except ImportError:
         CParser = None
 
-#: A scenario listing a county's every post runs to a few megabytes; one larger than
-#: this is not a scenario, so refuse it before parsing.
-MAX_BYTES = 64 * 1024 * 1024
+#: The most any scenario may be, even with --allow-large (costmodel/limits.py has the usual limit):
+#: refused before parsing.
+MAX_BYTES = LARGE.scenario_bytes
 #: Characters libyaml takes as line breaks and the pure reader, like an editor, does not: a
 #: file holding one is read by the pure reader, so every line number stays the editor's.
 _LIBYAML_LINE_BREAKS = ("\u2028", "\u2029", "\x85")

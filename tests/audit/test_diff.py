@@ -151,3 +151,24 @@ def test_a_change_to_one_option_moves_no_other_when_options_share_staffing(tmp_p
     [first, second] = report.steps
     assert "in-house" in str(first.changes[0]) and first.cash["trust"] == 0.0
     assert "trust" in str(second.changes[0]) and second.cash["in-house"] == 0.0
+
+
+def test_an_option_added_and_one_dropped_diff_with_their_totals(tmp_path):
+    # The trust option under a new id: one option dropped, one added, each with its own totals.
+    from costmodel.audit.diff import diff as diff_scenarios
+
+    old = SCENARIOS / "isle-of-wight-2017.yaml"
+    new = tmp_path / "renamed.yaml"
+    text = old.read_text(encoding="utf-8")
+    assert text.count("  - id: trust\n") == 1
+    new.write_text(text.replace("  - id: trust\n", "  - id: trust-2\n"), encoding="utf-8")
+    report = diff_scenarios(old, new)
+    options = {o["id"]: o for o in report.to_json()["options"]}
+    assert (options["trust"]["status"], options["trust"]["new"]) == ("dropped", None)
+    assert (options["trust-2"]["status"], options["trust-2"]["old"]) == ("added", None)
+    # The same option under another name costs the same: its old totals are the added one's new.
+    assert options["trust-2"]["new"] == options["trust"]["old"]
+    result = CliRunner().invoke(cli, ["diff", str(old), str(new)])
+    assert result.exit_code == 0, result.output
+    assert "option added: Option 3: commission a not-for-profit trust (trust-2)" in result.stdout
+    assert "(option dropped)" in result.stdout and "(option added)" in result.stdout

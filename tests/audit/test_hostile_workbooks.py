@@ -82,3 +82,139 @@ def test_hostile_workbooks_are_refused_quickly_in_one_line(tmp_path, kind, comma
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
     assert elapsed < 1.0, f"{kind}: {elapsed:.2f} s of processor time to refuse"
     assert peak < 64 * 2**20, f"{kind}: peak {peak / 2**20:.0f} MB"
+
+
+# --------------------------------------------------------------------------- bounded, whatever they are sent
+
+import json  # noqa: E402
+import re  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+import hostile  # noqa: E402
+from workbookparts import parts_of, sheet_part  # noqa: E402
+
+#: Runs the command after its imports, then reports the processor time it took and the process's
+#: peak resident memory (Linux's VmHWM). Peak resident memory, not tracemalloc or an address-space cap: tracemalloc sees
+#: only Python's own allocations (not expat's, zlib's or libyaml's buffers), and an address-space cap
+#: counts what numpy's libraries reserve without using (over 200 MB at import). The caps below only
+#: stop a case that has come undone from taking the machine with it.
+CHILD = """
+import json, resource, sys, time
+resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30, 2 * 2**30))
+resource.setrlimit(resource.RLIMIT_CPU, (20, 20))
+import costmodel.cli, costmodel.audit.verify, costmodel.audit.diff, openpyxl
+started = time.process_time()
+sys.argv = ["costmodel"] + json.loads(sys.argv[1])
+code = costmodel.cli._command_line()
+elapsed = time.process_time() - started
+# The peak of this program's own memory (VmHWM, since it began): ru_maxrss would also count what the
+# process that started it held when it forked.
+with open("/proc/self/status") as status:
+    peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+with open(REPORT, "w") as out:
+    json.dump({"code": code, "seconds": elapsed, "peak_mb": peak / 1024}, out)
+"""
+
+
+def _refused(tmp_path, args: list[str]) -> tuple[dict, str]:
+    report = tmp_path / "report.json"
+    completed = subprocess.run([sys.executable, "-c", f"REPORT = {str(report)!r}\n" + CHILD, json.dumps(args)],
+                               capture_output=True, text=True, cwd=ROOT)
+    assert report.exists(), completed.stderr[-2000:]
+    return json.loads(report.read_text()), completed.stderr
+
+
+def _malformed_sheet() -> bytes:
+    parts = hostile.reference_parts()
+    part = sheet_part(parts, "Summary")
+    parts[part] = parts[part].replace(b"</sheetData>", b"<row r='999'><c r='A999'></sheetData>")
+    return hostile.packed(parts)
+
+
+def _macros_renamed() -> bytes:
+    """A macro project under a name of the sender's choosing, declared as one in the content types."""
+    parts = hostile.reference_parts()
+    parts["xl/styles2.bin"] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/xl/styles2.bin" ContentType="application/vnd.ms-office.vbaProject"/>'
+                     b"</Types>").replace(b"spreadsheetml.sheet.main+xml", b"sheet.macroEnabled.main+xml")
+    return hostile.packed(parts)
+
+
+def _external_picture() -> bytes:
+    parts = hostile.reference_parts()
+    rels = "xl/drawings/_rels/drawing1.xml.rels"
+    parts[rels] = parts[rels].replace(
+        b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                             b'relationships/image" Target="https://tracker.example/pixel.png" TargetMode="External"/>'
+                             b"</Relationships>")
+    return hostile.packed(parts)
+
+
+BOUNDED = {
+    # name: (how to make it, what the one line must say)
+    "line number 1,000,000,000": (lambda: hostile.with_line_number("1000000000"), "numbers a line 1,000,000,000"),
+    "line number 1e400": (lambda: hostile.with_line_number("1e400"), "beyond the largest number"),
+    "line number NaN": (lambda: hostile.with_line_number("NaN"), "cannot be read as a workbook"),
+    "100,000 posts x 10 options x 100 years": (lambda: hostile.large_establishment(100_000, 10, 100),
+                                               "a scenario is at most 20,000 lines"),
+    "one ranged input over 1,000 posts x 100 years": (lambda: hostile.ranged_establishment(1_000, 100),
+                                                      "the limit is 200,000,000"),
+    "malformed sheet XML": (_malformed_sheet, "is not well-formed XML (mismatched tag at line 2)"),
+    "macros under another name": (_macros_renamed, "contains macros"),
+    "an external picture": (_external_picture, "links to an external address (https://tracker.example/pixel.png"),
+}
+
+
+# diff draws nothing, so a ranged input asks no more of it than of `run` without a workbook: the
+# ranged workbook is hostile to verify (its Risk sheet's re-run) alone.
+@pytest.mark.parametrize("kind, command", [(kind, command) for kind in BOUNDED for command in ("verify", "diff")
+                                           if not ("ranged" in kind and command == "diff")])
+def test_hostile_workbooks_are_refused_within_a_second_in_bounded_memory(tmp_path, kind, command):
+    make, phrase = BOUNDED[kind]
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(make())
+    args = ["verify", str(path)] if command == "verify" else ["diff", str(path), str(REFERENCE)]
+    report, stderr = _refused(tmp_path, args)
+    assert report["code"] == 1, stderr
+    assert stderr.startswith(f"error: {path}: ") and phrase in stderr, stderr
+    assert len(stderr.strip().splitlines()) == 1 and "Traceback" not in stderr
+    if "ranged" in kind or "lines" in phrase:
+        assert "--allow-large" in stderr
+    assert report["seconds"] < 1.0, f"{kind}: {report['seconds']:.2f} s of processor time to refuse"
+    assert report["peak_mb"] < 200, f"{kind}: peak {report['peak_mb']:.0f} MB"
+
+
+@pytest.mark.parametrize("kind", ["a link to /dev/zero", "a 3 GB sparse file"])
+def test_files_that_would_be_read_for_ever_are_refused_before_reading(tmp_path, kind):
+    path = tmp_path / "book.xlsx"
+    if kind == "a link to /dev/zero":
+        path.symlink_to("/dev/zero")
+        phrase = "is not a file but a device"
+    else:
+        with open(path, "wb") as out:
+            out.truncate(3 * 2**30)
+        phrase = "the file is 3221.2 MB; a workbook is at most 64 MB"
+    report, stderr = _refused(tmp_path, ["verify", str(path)])
+    assert report["code"] == 1 and phrase in stderr and len(stderr.strip().splitlines()) == 1, stderr
+    assert report["seconds"] < 1.0 and report["peak_mb"] < 200, report
+
+
+def test_validate_reads_dev_zero_no_further_than_its_first_megabyte(tmp_path):
+    report, stderr = _refused(tmp_path, ["validate", "/dev/zero"])
+    assert report["code"] == 1 and "/dev/zero:1: this is not a text file (it contains NUL bytes)" in stderr, stderr
+    assert report["seconds"] < 1.0 and report["peak_mb"] < 200, report
+
+
+def test_allow_large_lets_a_trusted_workbook_past_the_line_limit(tmp_path):
+    # 25,000 lines of comment after the scenario: over the 20,000-line limit, nothing else changed.
+    text = (ROOT / "scenarios" / "isle-of-wight-2017.yaml").read_text(encoding="utf-8").rstrip("\n")
+    path = tmp_path / "long.xlsx"
+    path.write_bytes(hostile.with_scenario(text + "\n" + "# padding\n" * 25_000))
+    refused = CliRunner().invoke(cli, ["verify", str(path)])
+    assert refused.exit_code == 1 and "at most 20,000 lines" in refused.stderr
+    allowed = CliRunner().invoke(cli, ["verify", str(path), "--allow-large"])
+    # Past the limit it is verified as any other, and differs: its Scenario sheet is not as costmodel writes it.
+    assert allowed.exit_code == 1 and allowed.stderr == "", allowed.output
+    assert "Scenario: the number format of A5 to A25449 was changed" in allowed.stdout, allowed.stdout

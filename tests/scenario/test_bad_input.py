@@ -47,7 +47,7 @@ import pytest
 from click.testing import CliRunner
 
 from costmodel.cli import cli
-from costmodel.scenario.yamlread import MAX_BYTES
+from costmodel.limits import DEFAULT
 
 # --------------------------------------------------------------------------- building bad files
 
@@ -173,8 +173,8 @@ CASES = [
         5, "", "not a text file", at="author"),
     Bad("latin-1-pound-sign", as_bytes(replace("salary: 35,000", "salary: £35,000"), "latin-1"),
         25, "", "save it as UTF-8", at="salary"),
-    Bad("file-over-64-mb", lambda text: text + PADDING * (MAX_BYTES // len(PADDING) + 1),
-        1, "", "at most 64 MB"),
+    Bad("file-over-8-mb", lambda text: text + PADDING * (DEFAULT.scenario_bytes // len(PADDING) + 1),
+        1, "", "a scenario is at most 8 MB (for a file you trust, add --allow-large)"),
     # 100 x 2**20 bytes of padding = 104,857,600 bytes, plus the scenario: 104.9 MB.
     Bad("file-of-100-mb", lambda text: text + PADDING * (100 * 2**20 // len(PADDING)),
         1, "", "the file is 104.9 MB"),
@@ -511,3 +511,42 @@ def test_every_problem_is_reported_even_when_the_schema_refuses_the_file(write_s
         f"{path}:25: options[0].staffing[0].salry: unknown key 'salry'; did you mean 'salary'?",
         f"{path}:29: options[1].baseline: only one option can be the baseline; 'in-house' already is",
     ]
+
+
+# --------------------------------------------------------------------------- limits on the work
+
+def _ranged_establishment(tmp_path) -> Path:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from make_scenario import scenario_text
+
+    path = tmp_path / "establishment.yaml"
+    path.write_text(scenario_text(1_000, 2, 100).replace(
+        "  general_inflation: {value: 2%, note: synthetic}",
+        "  general_inflation: {value: 2%, low: 1%, high: 3%, note: synthetic}"), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("command, phrase", [
+    (["run"], "its workbook's Sensitivity and Risk sheets projects 10,085 draws of 204,700 line-years"),
+    (["simulate", "--draws", "5000"], "the simulation projects 5,000 draws of 204,700 line-years"),
+])
+def test_work_beyond_the_limits_is_refused_before_it_starts(tmp_path, command, phrase):
+    # 1,000 posts x 2 options x 100 years, and the options' other lines: 2,047 lines x 100 years = 204,700
+    # line-years; 5,000 draws of it are 1,023,500,000, beyond the 200,000,000 limit.
+    path = _ranged_establishment(tmp_path)
+    started = time.process_time()
+    result = CliRunner().invoke(cli, [command[0], str(path), *command[1:], "-o", str(tmp_path / "out.xlsx")])
+    assert result.exit_code == 1 and phrase in result.stderr and "--allow-large" in result.stderr, result.output
+    assert len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / "out.xlsx").exists()
+    assert time.process_time() - started < 5
+
+
+def test_a_scenario_of_more_lines_than_the_limit_is_refused_unless_allowed(tmp_path, minimal_text):
+    path = tmp_path / "long.yaml"
+    path.write_text(minimal_text + "# a comment\n" * 20_001, encoding="utf-8")
+    refused = CliRunner().invoke(cli, ["validate", str(path)])
+    assert refused.exit_code == 1 and f"{path}:1: the file has " in refused.stderr
+    assert "a scenario is at most 20,000 lines (for a file you trust, add --allow-large)" in refused.stderr
+    assert CliRunner().invoke(cli, ["validate", str(path), "--allow-large"]).exit_code == 0
