@@ -142,7 +142,7 @@ def sensitivity_draws(ranged: int) -> int:
 def workbook_draws(scenario) -> int:
     """The draws the workbook's Sensitivity and Risk sheets project (none without a ranged input)."""
     from .uncertainty.draws import ranged_inputs
-    from .workbook.uncertainty_sheets import WORKBOOK_DRAWS
+    from .report import WORKBOOK_DRAWS
 
     ranged = len(ranged_inputs(scenario))
     return WORKBOOK_DRAWS + sensitivity_draws(ranged) if ranged else 0
