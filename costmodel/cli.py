@@ -764,7 +764,7 @@ def sensitivity(scenario_path: Path, json_path: str | None, output: Path | None,
       costmodel sensitivity scenarios/isle-of-wight-2017.yaml -o sensitivity.xlsx --json -
     """
     from .limits import sensitivity_draws
-    from .uncertainty.draws import ranged_inputs
+    from .scenario.ranges import ranged_inputs
     from .uncertainty.sensitivity import sensitivity as analyse
 
     scenario = _load_or_exit(scenario_path, allow_large, lambda s: sensitivity_draws(len(ranged_inputs(s))),

@@ -141,7 +141,7 @@ def sensitivity_draws(ranged: int) -> int:
 
 def workbook_draws(scenario) -> int:
     """The draws the workbook's Sensitivity and Risk sheets project (none without a ranged input)."""
-    from .uncertainty.draws import ranged_inputs
+    from .scenario.ranges import ranged_inputs
     from .report import WORKBOOK_DRAWS
 
     ranged = len(ranged_inputs(scenario))

@@ -107,7 +107,7 @@ def assemble(projection: Projection, *, warnings: list | None = None, run_record
     False leaves the simulation out of the work started here (for the JSON and the terminal).
     """
     from .audit.review import review
-    from .uncertainty.draws import ranged_inputs
+    from .scenario.ranges import ranged_inputs
 
     report = Report(projection, review(projection) if warnings is None else warnings, run_record, rerun_command,
                     uncertain=bool(ranged_inputs(projection.scenario)), _given=uncertainty)

@@ -25,7 +25,7 @@ from ..scenario.problems import format_path
 from ..scenario.schema import Option, Scenario
 from ..scenario.units import financial_year_label, month_label
 from ..scenario.yamlread import line_of
-from ..uncertainty.draws import ranged_figures
+from ..scenario.ranges import ranged_figures
 
 #: Every code the review can give, and what it is about (the first words of its documentation).
 CODES = {

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import schema
 from .problems import Problem, ScenarioError, format_path
+from .ranges import correlation_matrix, ranged_figures, ranged_inputs
 from .schema import LINE_SECTIONS, PARTNERSHIP_SECTIONS, Figure, Option, Scenario, slugify
 from ..limits import LARGE, RAISE, Limits, TooLarge, megabytes, read_bounded
 from ..scale import without_cycle_collection
@@ -419,8 +420,6 @@ _NOT_DRAWN = ("assumptions.employer_ni", "assumptions.discounting", ".profile", 
 
 def _check_draws(scenario: Scenario):
     """Ranges that can be drawn, and drawn sensibly; figures sharing a draw name state one range."""
-    from ..uncertainty.draws import ranged_figures
-
     first: dict[str, object] = {}
     for ranged in ranged_figures(scenario):
         figure = ranged.figure
@@ -456,8 +455,6 @@ def _check_correlations(scenario: Scenario):
     if not scenario.correlations:
         return
     import numpy as np
-
-    from ..uncertainty.draws import correlation_matrix, ranged_inputs
 
     inputs = ranged_inputs(scenario)
     known = [ranged.path for ranged in inputs]
