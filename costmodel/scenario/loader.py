@@ -48,25 +48,27 @@ def load_scenario_bytes(raw: bytes, name: str) -> Scenario:
 def _load(raw: bytes, name: str) -> Scenario:
     try:
         text = decode(raw)
-        data, lines = read_yaml(text)
+        data, lines, reading_problems = read_yaml(text)
     except ReadError as exc:
         raise ScenarioError([Problem(name, exc.line, "", exc.message)]) from None
     if not isinstance(data, dict):
         raise ScenarioError([Problem(name, 1, "", "a scenario is a mapping of keys (metadata, timeline, "
                                                   "assumptions, options); this file is not")])
+    # Mistakes the reader noted and read past (an amount split by its commas in { }), reported with the rest.
+    problems = [Problem(name, line_of(lines, loc), format_path(loc), message) for loc, message in reading_problems]
     _fill_ids(data)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        problems = _schema_problems(exc, name, lines)
+        problems += _schema_problems(exc, name, lines)
         reported = {problem.path for problem in problems}
         # Every problem in the file at once: the whole-file checks too, where the schema has not said them.
         problems += [Problem(name, line_of(lines, loc), format_path(loc), message)
                      for loc, message in _raw_problems(data) if format_path(loc) not in reported]
         raise ScenarioError(problems) from None
     _attach_lines(scenario, (), lines)
-    problems = [Problem(name, line_of(lines, loc), format_path(loc), message)
-                for loc, message in settle(scenario)]
+    problems += [Problem(name, line_of(lines, loc), format_path(loc), message)
+                 for loc, message in settle(scenario)]
     if problems:
         raise ScenarioError(problems)
     scenario._source_path = name

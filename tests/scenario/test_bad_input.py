@@ -241,10 +241,25 @@ CASES = [
     Bad("comma-amount-in-flow-mapping",
         replace("      - id: social-worker\n        title: Social worker\n        count: 10\n        salary: 35,000\n",
                 "      - {id: social-worker, title: Social worker, count: 10, salary: 35,000}\n"),
-        # Inside { } this is `salary: 35` and a key `000`, which YAML 1.2 reads as the number 0.
-        22, "options[0].staffing[0].0", 'must be quoted ("1,300,000")', at="salary: 35,000}"),
+        # Inside { } this is `salary: 35` and a key `000` with no value; reported at the amount it split.
+        22, "options[0].staffing[0].salary", 'is read as 35 followed by a key 000; quote the amount ("35,000")',
+        at="salary: 35,000}"),
     Bad("comma-amount-in-flow-figure", replace("salary: 35,000", "salary: {value: 35,000, source: para 35.20}"),
-        25, "options[0].staffing[0].salary", 'must be quoted ("1,300,000")', at="value: 35,000"),
+        25, "options[0].staffing[0].salary.value", 'quote the amount ("35,000") or write it without commas (35000)',
+        at="value: 35,000"),
+    # 1,000,000 in { } leaves two keys 000, a duplicate, which used to stop the reading at once.
+    Bad("comma-amounts-in-one-ranged-figure",
+        replace("salary: 35,000", "salary: {value: 900,000, low: 800,000, high: 1,000,000}"),
+        25, "options[0].staffing[0].salary.high", "so 1,000,000 is read as 1 followed by keys 000 and 000",
+        at="high: 1,000,000}"),
+    Bad("comma-amount-low-of-a-ranged-figure",
+        replace("salary: 35,000", "salary: {value: 900,000, low: 800,000, high: 1,000,000}"),
+        25, "options[0].staffing[0].salary.low", 'quote the amount ("800,000") or write it without commas (800000)',
+        at="low: 800,000"),
+    Bad("comma-amounts-in-a-flow-post",
+        replace("      - id: social-worker\n        title: Social worker\n        count: 10\n        salary: 35,000\n",
+                "      - {id: social-worker, title: Social worker, count: 1,000, salary: 35,000}\n"),
+        22, "options[0].staffing[0].count", "so 1,000 is read as 1 followed by a key 000", at="count: 1,000"),
     # ---- rates
     Bad("bare-15-for-a-rate", replace("pension_rate: 20%", "pension_rate: 15"),
         15, "assumptions.pension_rate", "write 15%", at="pension_rate: 15"),
@@ -510,4 +525,38 @@ def test_every_problem_is_reported_even_when_the_schema_refuses_the_file(write_s
     assert problems == [
         f"{path}:25: options[0].staffing[0].salry: unknown key 'salry'; did you mean 'salary'?",
         f"{path}:29: options[1].baseline: only one option can be the baseline; 'in-house' already is",
+    ]
+
+
+def test_every_amount_split_by_its_commas_is_reported_with_the_other_problems(write_scenario, minimal_text):
+    """Three split amounts in one figure (1,000,000 leaving a duplicate key 000), two more in another, a
+    misspelt key and a letter O: every one reported in the same run, each at its own line and path."""
+    text = (minimal_text
+            .replace("count: 10", "cuont: 10")
+            .replace("salary: 35,000", "salary: {value: 900,000, low: 800,000, high: 1,000,000}")
+            .replace("amount: 100,000", "amount: {value: 1OO,000, source: para 22}")
+            + "    failure_risk:\n      annual_probability: 5%\n      cost: {value: 6,500,000, low: 3,000,000, "
+              "high: 10m}\n")
+    path = write_scenario(text)
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 1
+    split = "inside { } a comma separates entries, so "
+    problems = [line for line in result.stderr.splitlines() if line.startswith(str(path))]
+    assert problems == [
+        f"{path}:24: options[0].staffing[0].cuont: unknown key 'cuont'; did you mean 'count'?",
+        f'{path}:25: options[0].staffing[0].salary.high: {split}1,000,000 is read as 1 followed by keys 000 and '
+        f'000; quote the amount ("1,000,000") or write it without commas (1000000)',
+        f'{path}:25: options[0].staffing[0].salary.low: {split}800,000 is read as 800 followed by a key 000; '
+        f'quote the amount ("800,000") or write it without commas (800000)',
+        f'{path}:25: options[0].staffing[0].salary.value: {split}900,000 is read as 900 followed by a key 000; '
+        f'quote the amount ("900,000") or write it without commas (900000)',
+        # Split, and with letters O: both said.
+        f"{path}:32: options[1].non_pay[0].amount: value: expected an amount in pounds, got '1OO,000' (letter O where 0 "
+        f"was meant?)",
+        f'{path}:32: options[1].non_pay[0].amount.value: {split}1OO,000 is read as 1OO followed by a key 000; '
+        f'quote the amount ("1OO,000") or write it without commas (1OO000)',
+        f'{path}:36: options[1].failure_risk.cost.low: {split}3,000,000 is read as 3 followed by keys 000 and '
+        f'000; quote the amount ("3,000,000") or write it without commas (3000000)',
+        f'{path}:36: options[1].failure_risk.cost.value: {split}6,500,000 is read as 6 followed by keys 500 and '
+        f'000; quote the amount ("6,500,000") or write it without commas (6500000)',
     ]
