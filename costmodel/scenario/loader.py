@@ -329,7 +329,8 @@ def _check_appraisal(appraisal, scenario: Scenario):
 
     low, high = appraisal.scale.low.value, appraisal.scale.high.value
     if low >= high:
-        yield loc + ("scale",), f"the scale's low ({low:g}) must be below its high ({high:g})"
+        yield loc + ("scale",), (f"the scale's low ({schema._show(low, 'number')}) must be below its high "
+                                 f"({schema._show(high, 'number')})")
     for index, criterion in enumerate(appraisal.criteria):
         if not 0.0 <= criterion.weight.value <= 1.0:
             yield loc + ("criteria", index, "weight"), "a weight is between 0% and 100%"
@@ -371,8 +372,9 @@ def _check_appraisal(appraisal, scenario: Scenario):
                 yield here + ("scores", criterion_id), (f"'{criterion_id}' is scored from net present cost; "
                                                         f"remove the stated score")
             elif not low <= score.score.value <= high:
-                yield here + ("scores", criterion_id, "score"), (f"score {score.score.value:g} is off the scale "
-                                                                 f"({low:g} to {high:g})")
+                shown = [schema._show(value, "number") for value in (score.score.value, low, high)]
+                yield here + ("scores", criterion_id, "score"), (f"score {shown[0]} is off the scale "
+                                                                 f"({shown[1]} to {shown[2]})")
         if failed:
             if entry.scores:
                 yield here + ("scores",), (f"dropped at the gateways (fails {', '.join(failed)}), so it is not "
