@@ -165,7 +165,7 @@ def _read_pure(text: str) -> Reading:
         reader.Constructor = _ScenarioConstructor
         document = reader.load(text)
     except MarkedYAMLError as exc:
-        raise _read_error(exc) from None
+        raise _read_error(exc, text) from None
     except YAMLError as exc:
         raise ReadError(None, f"not valid YAML: {exc}") from None
     except RecursionError:
@@ -386,7 +386,7 @@ def _read_fast(text: str) -> Reading:
     return Reading(root, lines, [(path, split_amount_message(written)) for path, written in splits.items()])
 
 
-def _read_error(exc: MarkedYAMLError) -> ReadError:
+def _read_error(exc: MarkedYAMLError, text: str) -> ReadError:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark is not None else None
     problem = (exc.problem or "not valid YAML").strip()
@@ -396,8 +396,11 @@ def _read_error(exc: MarkedYAMLError) -> ReadError:
         problem = "a quotation mark on this line is never closed"
     elif "duplicate key" in problem or type(exc).__name__ == "DuplicateKeyError":
         problem = _duplicate_message(str(exc))
-    elif "\\t" in problem or "'\\t'" in problem:
-        problem = "a tab character; indent YAML with spaces"
+    elif "\\t" in problem and mark is not None:  # ruamel: found character '\\t' that cannot start any token
+        if text.split("\n")[mark.line][: mark.column].strip(" \t"):
+            problem = f"a tab character in column {mark.column + 1}, where YAML needs a space; type a space instead"
+        else:
+            problem = "this line is indented with a tab character; indent YAML with spaces"
     elif "mapping values are not allowed" in problem or ("expected ','" in problem and "':'" in problem):
         problem += "; text that contains ': ' must be in quotes"
     return ReadError(line, f"not valid YAML: {problem}")

@@ -167,6 +167,9 @@ CASES = [
         3, "", "a quotation mark on this line is never closed", at='"Minimal'),
     Bad("tab-indentation", replace("  title: Minimal scenario", "\ttitle: Minimal scenario"),
         3, "", "indent YAML with spaces", at="\ttitle"),
+    # A tab after the spaces that indent a post's key: the line is named as indented with a tab.
+    Bad("tab-in-the-indentation-of-a-post", replace("        count: 10", "      \tcount: 10"),
+        24, "", "this line is indented with a tab character", at="\tcount"),
     Bad("empty-file", constant(""), 1, "", "the file is empty"),
     Bad("whitespace-only-file", constant("  \n\n\t\n   \n"), 1, "", "the file is empty"),
     Bad("binary-nul-bytes", as_bytes(replace("author: costmodel tests", "author: costmodel\x00tests"), "utf-8"),

@@ -175,3 +175,15 @@ def test_a_key_of_digits_written_twice_is_still_a_duplicate():
         with pytest.raises(ReadError) as caught:
             reader("a: {b: 1, 000: 1, 000: 2}\n")
         assert caught.value.line == 1 and 'duplicate key "0"' in caught.value.message, reader
+
+
+def test_a_tab_that_is_not_indentation_is_not_called_indentation():
+    # libyaml takes a tab after a ':' as a space; the pure reader, which reads this file because libyaml
+    # refuses its line 4, does not. The tab is in column 3 of line 1, where a space was meant.
+    text = "a:\t1\nb:\n  c: 1\n   d: 2\n"
+    for reader in (yamlread._read_pure, read_yaml):
+        with pytest.raises(ReadError) as caught:
+            reader(text)
+        assert caught.value.line == 1, reader
+        assert caught.value.message == "not valid YAML: a tab character in column 3, where YAML needs a space; " \
+                                       "type a space instead", reader
