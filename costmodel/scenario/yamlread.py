@@ -34,6 +34,7 @@ from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import ScalarNode
 
+from .indentation import MISSING_COLON, diagnose as diagnose_indentation
 from .units import UnitError
 
 try:  # ruamel.yaml's C extension; without it (on PyPy, say) every file takes the pure-Python reader
@@ -401,8 +402,16 @@ def _read_error(exc: MarkedYAMLError, text: str) -> ReadError:
             problem = f"a tab character in column {mark.column + 1}, where YAML needs a space; type a space instead"
         else:
             problem = "this line is indented with a tab character; indent YAML with spaces"
+    elif line is not None and (found := diagnose_indentation(text, line)) is not None:
+        # The parser's words (expected <block end>, but found '?') are for YAML's authors, and its line is
+        # often the one after the mistake: say which line is out of line with what, in plain words.
+        line, problem = found
     elif "mapping values are not allowed" in problem or ("expected ','" in problem and "':'" in problem):
         problem += "; text that contains ': ' must be in quotes"
+    elif "could not find expected ':'" in problem and "simple key" in (exc.context or "") and exc.context_mark:
+        # The parser notices on the next line; the text without its ':' is on the line the key began.
+        line = exc.context_mark.line + 1
+        problem = MISSING_COLON
     return ReadError(line, f"not valid YAML: {problem}")
 
 
