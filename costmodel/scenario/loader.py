@@ -60,7 +60,10 @@ def _load(raw: bytes, name: str) -> Scenario:
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        problems += _schema_problems(exc, name, lines)
+        # A figure whose amount was split by its commas is explained once, by the reader's note, not again
+        # as 'expected a rate' for the amount it was meant to be.
+        explained = {problem.path for problem in problems}
+        problems += [problem for problem in _schema_problems(exc, name, lines) if problem.path not in explained]
         reported = {problem.path for problem in problems}
         # Every problem in the file at once: the whole-file checks too, where the schema has not said them.
         problems += [Problem(name, line_of(lines, loc), format_path(loc), message)

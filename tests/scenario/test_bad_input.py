@@ -573,3 +573,19 @@ def test_every_amount_split_by_its_commas_is_reported_with_the_other_problems(wr
         f'{path}:36: options[1].failure_risk.cost.value: {split}6,500,000 is read as 6 followed by keys 500 and '
         f'000; quote the amount ("6,500,000") or write it without commas (6500000)',
     ]
+
+
+def test_an_amount_split_by_its_commas_where_a_rate_is_due_is_explained_once(write_scenario, minimal_text):
+    """A figure is told once what went wrong: the reader's note on the split amount, not also 'expected a
+    rate' for the 900 it was read as (the amount meant, 900,000, is not a rate either, and quoting it
+    will say so on the next run)."""
+    text = minimal_text.replace("pay_awards: 2%", "pay_awards: {value: 900,000}")
+    line = next(number for number, written in enumerate(text.splitlines(), 1) if "900,000" in written)
+    path = write_scenario(text)
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 1
+    problems = [line for line in result.stderr.splitlines() if line.startswith(str(path))]
+    assert problems == [
+        f'{path}:{line}: assumptions.pay_awards.value: inside {{ }} a comma separates entries, so 900,000 is read '
+        f'as 900 followed by a key 000; quote the amount ("900,000") or write it without commas (900000)',
+    ]
