@@ -208,7 +208,8 @@ _ABSENT = "(absent)"
 
 def _plain_data(text: str, name: str):
     try:
-        data, lines = read_yaml(text)
+        # Both files have loaded, so nothing was noted while reading them.
+        data, lines, _ = read_yaml(text)
     except ReadError as exc:
         raise ScenarioError([Problem(name, exc.line, "", exc.message)]) from None
     if isinstance(data, dict):

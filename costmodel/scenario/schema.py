@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import math
 import re
 from typing import Annotated, Literal
 
@@ -135,9 +136,9 @@ def _figure_reader(unit: str, parse):
             low = _read_one(parse, raw["low"], "low")[0] if raw.get("low") is not None else None
             high = _read_one(parse, raw["high"], "high")[0] if raw.get("high") is not None else None
             if low is not None and low > value:
-                raise ValueError(f"low ({low:,.6g}) is above the central value ({value:,.6g})")
+                raise ValueError(f"low ({_show(low, unit)}) is above the central value ({_show(value, unit)})")
             if high is not None and high < value:
-                raise ValueError(f"high ({high:,.6g}) is below the central value ({value:,.6g})")
+                raise ValueError(f"high ({_show(high, unit)}) is below the central value ({_show(value, unit)})")
             for key in ("source", "note"):
                 if key in raw and raw[key] is not None and not isinstance(raw[key], str):
                     raise ValueError(f"{key} should be text")
@@ -264,12 +265,15 @@ def _limits(**limits: tuple):
 
 
 def _show(value: float, unit: str) -> str:
+    """A figure in a message as it would be written in the file: 5%, £130,000, 12 or 0.5."""
     if unit == "rate":
         return f"{value * 100:g}%"
     if unit == "pounds":
         # -£100,000 as a finance officer writes it, not £-100,000.
         return ("-" if value < 0 else "") + f"£{abs(value):,.2f}".replace(".00", "")
-    return f"{value:g}"
+    if math.isfinite(value) and value == round(value):
+        return f"{round(value):,}"  # a count of 200,000, not 2e+05
+    return f"{value:,.6g}"
 
 
 # --------------------------------------------------------------------------- sections

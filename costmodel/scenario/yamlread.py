@@ -13,19 +13,29 @@ thousand posts. libyaml follows YAML 1.1 in a few corners (a ':' inside a
 plain value in braces, as in a web address; U+2028 as a line break), so a file
 it refuses, or one holding such a character, is read by the pure-Python reader,
 whose data and messages are the ones a finance officer sees.
+
+Inside { } a comma separates entries, so `{value: 900,000}` is `value: 900` and a
+key `000` with no value, and `1,000,000` gives two keys `000`, a duplicate. Both
+readers put such an amount back together as it was written and note the mistake
+without stopping, so a file with many of them is read to its end and every one is
+reported, each at its own line, beside every other problem in the file.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import io
+import re
+from typing import NamedTuple
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import ScalarNode
 
 from ..limits import LARGE
+from .indentation import MISSING_COLON, diagnose as diagnose_indentation
 from .units import UnitError
 
 try:  # ruamel.yaml's C extension; without it (on PyPy, say) every file takes the pure-Python reader
@@ -54,6 +64,29 @@ NO_ANCHORS = "YAML anchors and aliases (& and *) are not allowed in a scenario; 
 #: `<<` merges another mapping's keys in, out of sight of the reader: a YAML 1.1 habit, refused.
 NO_MERGE_KEYS = "YAML merge keys (<<) are not allowed in a scenario; write the keys out"
 TOO_DEEP = f"the YAML is nested more than {MAX_DEPTH} levels deep; a scenario needs far fewer"
+
+
+class Reading(NamedTuple):
+    data: object
+    lines: Lines
+    #: Mistakes that did not stop the reading, each (path, message), reported with the file's other problems.
+    problems: list[tuple[tuple, str]]
+
+
+#: The tail of an amount split by a comma in { }: a plain key of up to three digits with no value...
+_SPLIT_TAIL = re.compile(r"[0-9]{1,3}")
+#: ...straight after an entry whose plain value starts as an amount does (900, £1, -1,000 once rejoined, and
+#: 1OO with letters O, which the schema then reports too).
+_SPLIT_HEAD = re.compile(r"[-+]?£?[0-9]\S*")
+_SPLIT_TAG = "tag:costmodel,2024:split-amount"
+
+
+def split_amount_message(written: str) -> str:
+    """What a finance officer reads for `{value: 900,000}`: what YAML made of it, and the two ways to write it."""
+    head, *tails = written.split(",")
+    keys = ("a key " if len(tails) == 1 else "keys ") + " and ".join(tails)
+    return (f'inside {{ }} a comma separates entries, so {written} is read as {head} followed by {keys}; '
+            f'quote the amount ("{written}") or write it without commas ({written.replace(",", "")})')
 
 
 class ReadError(Exception):
@@ -86,8 +119,9 @@ def decode(raw: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_yaml(text: str) -> tuple[object, Lines]:
-    """Parse YAML text into dicts, lists and scalars, and a map from path to line."""
+def read_yaml(text: str) -> Reading:
+    """Parse YAML text into dicts, lists and scalars, a map from path to line, and the mistakes
+    that did not stop the reading (amounts split by a comma inside { })."""
     if CParser is not None and not any(mark in text for mark in _LIBYAML_LINE_BREAKS):
         try:
             return _read_fast(text)
@@ -98,7 +132,7 @@ def read_yaml(text: str) -> tuple[object, Lines]:
     return _read_pure(text)
 
 
-def _read_pure(text: str) -> tuple[object, Lines]:
+def _read_pure(text: str) -> Reading:
     yaml = YAML(typ="rt")
     yaml.version = (1, 2)
     try:
@@ -133,7 +167,7 @@ def _read_pure(text: str) -> tuple[object, Lines]:
         reader.Constructor = _ScenarioConstructor
         document = reader.load(text)
     except MarkedYAMLError as exc:
-        raise _read_error(exc) from None
+        raise _read_error(exc, text) from None
     except YAMLError as exc:
         raise ReadError(None, f"not valid YAML: {exc}") from None
     except RecursionError:
@@ -142,7 +176,8 @@ def _read_pure(text: str) -> tuple[object, Lines]:
     if isinstance(document, (CommentedMap, CommentedSeq)):
         # The document's own line, for a problem such as a missing top-level key.
         lines[()] = document.lc.line + 1
-    return _plain(document, (), lines), lines
+    problems: list[tuple[tuple, str]] = []
+    return Reading(_plain(document, (), lines, problems), lines, problems)
 
 
 class _Unusual(Exception):
@@ -162,8 +197,43 @@ class _ScenarioConstructor(RoundTripConstructor):
         except ValueError:
             return node.value
 
+    def construct_mapping(self, node, maptyp, deep=False):
+        if node.flow_style:
+            node.value = _rejoin_split_amounts(node.value)
+        return super().construct_mapping(node, maptyp, deep)
+
+    def construct_split_amount(self, node):
+        return _SplitAmount(node.value)
+
+
+class _SplitAmount(str):
+    """An amount written with commas in { }, put back together; `_plain` reports it at its path."""
+
+
+def _rejoin_split_amounts(pairs: list) -> list:
+    """A flow mapping's (key, value) nodes, with each amount that its commas split joined again."""
+    out: list = []
+    for key_node, value_node in pairs:
+        if out and _is_split_tail(key_node, value_node) and _is_split_head(out[-1][1]):
+            head_key, head = out[-1]
+            out[-1] = (head_key, ScalarNode(_SPLIT_TAG, f"{head.value},{key_node.value}", head.start_mark,
+                                            key_node.end_mark))
+        else:
+            out.append((key_node, value_node))
+    return out
+
+
+def _is_split_tail(key_node, value_node) -> bool:
+    return (isinstance(key_node, ScalarNode) and not key_node.style and _SPLIT_TAIL.fullmatch(key_node.value)
+            is not None and isinstance(value_node, ScalarNode) and not value_node.style and value_node.value == "")
+
+
+def _is_split_head(node) -> bool:
+    return isinstance(node, ScalarNode) and not node.style and _SPLIT_HEAD.fullmatch(node.value) is not None
+
 
 _ScenarioConstructor.add_constructor("tag:yaml.org,2002:timestamp", _ScenarioConstructor.construct_yaml_timestamp)
+_ScenarioConstructor.add_constructor(_SPLIT_TAG, _ScenarioConstructor.construct_split_amount)
 
 
 def _plain_scalar(tag: str, value: str) -> object:
@@ -195,9 +265,8 @@ def _plain_scalar(tag: str, value: str) -> object:
     raise _Unusual  # a date and time: let the reader that always has read them say what it is
 
 
-def _read_fast(text: str) -> tuple[object, Lines]:
-    """The same data and lines as `_read_pure`, built from libyaml's events in one pass."""
-    from ruamel.yaml.nodes import ScalarNode
+def _read_fast(text: str) -> Reading:
+    """The same data, lines and problems as `_read_pure`, built from libyaml's events in one pass."""
     from ruamel.yaml.resolver import VersionedResolver
 
     resolver = VersionedResolver(version=(1, 2))
@@ -215,9 +284,38 @@ def _read_fast(text: str) -> tuple[object, Lines]:
             resolved[value] = _plain_scalar(str(resolver.resolve(ScalarNode, value, (True, False))), value)
         return resolved[value]
 
+    def plain(event) -> bool:
+        return type(event).__name__ == "ScalarEvent" and not event.style and event.tag is None \
+            and event.anchor is None
+
+    def head_text(previous) -> str | None:
+        """The last entry's value as written, if it can be the head of an amount split by its commas."""
+        if previous is None:
+            return None
+        value = previous[1]
+        if isinstance(value, str):  # an amount already joined again (1,000 before a second 000)
+            return value
+        return value.value if plain(value) and _SPLIT_HEAD.fullmatch(value.value) else None
+
+    def add_key(frame: list, event) -> None:
+        # A key: plain text, a number or a year; anything else the pure reader explains.
+        if event.value == "<<" and not event.style and event.tag is None:
+            raise ReadError(event.start_mark.line + 1, NO_MERGE_KEYS)
+        key = scalar(event)
+        if not isinstance(key, (str, int, float)) or isinstance(key, bool):
+            raise _Unusual
+        key_text = str(key)
+        container, path = frame[0], frame[1]
+        if key_text in container:
+            raise ReadError(event.start_mark.line + 1, "not valid YAML: " + _duplicate_key(key_text))
+        lines[path + (key_text,)] = event.start_mark.line + 1
+        frame[2] = key_text
+
     parser = CParser(text)
     lines: Lines = {}
-    # Each open collection: [container, its path, the key waiting for its value (mappings)].
+    splits: dict[tuple, str] = {}
+    # Each open collection: [container, its path, the key waiting for its value (mappings),
+    # whether it is written in { }, (key, scalar event or joined amount) of its last entry if a scalar].
     stack: list[list] = []
     root = None
     documents = 0
@@ -225,22 +323,28 @@ def _read_fast(text: str) -> tuple[object, Lines]:
         event = parser.get_event()
         kind = type(event).__name__
         if kind == "ScalarEvent" or kind in ("MappingStartEvent", "SequenceStartEvent"):
-            if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
-                # A key: plain text, a number or a year; anything else the pure reader explains.
-                if kind != "ScalarEvent":
-                    raise _Unusual
-                if event.value == "<<" and not event.style and event.tag is None:
-                    raise ReadError(event.start_mark.line + 1, NO_MERGE_KEYS)
-                key = scalar(event)
-                if not isinstance(key, (str, int, float)) or isinstance(key, bool):
-                    raise _Unusual
-                key_text = str(key)
-                container, path, _ = stack[-1]
-                if key_text in container:
-                    raise ReadError(event.start_mark.line + 1, "not valid YAML: " + _duplicate_key(key_text))
-                lines[path + (key_text,)] = event.start_mark.line + 1
-                stack[-1][2] = key_text
-                continue
+            frame = stack[-1] if stack else None
+            if frame is not None and isinstance(frame[0], dict):
+                pending = frame[2]
+                if pending is None:
+                    if kind != "ScalarEvent":
+                        raise _Unusual
+                    if frame[3] and event.value.isdigit() and plain(event) and _SPLIT_TAIL.fullmatch(event.value) \
+                            and head_text(frame[4]) is not None:
+                        frame[2] = event  # a split amount's tail if no value follows; a key if one does
+                        continue
+                    add_key(frame, event)
+                    continue
+                if not isinstance(pending, str):
+                    if plain(event) and event.value == "":
+                        head_key = frame[4][0]
+                        joined = f"{head_text(frame[4])},{pending.value}"
+                        frame[0][head_key] = joined
+                        frame[4] = (head_key, joined)
+                        frame[2] = None
+                        splits[frame[1] + (head_key,)] = joined
+                        continue
+                    add_key(frame, pending)  # digits with a value after them: a key after all
             if kind == "ScalarEvent":
                 value = scalar(event)
             else:
@@ -251,22 +355,24 @@ def _read_fast(text: str) -> tuple[object, Lines]:
                 if len(stack) >= MAX_DEPTH:
                     raise ReadError(event.start_mark.line + 1, TOO_DEEP)
                 value = {} if kind == "MappingStartEvent" else []
-            if not stack:
+            if frame is None:
                 path = ()
                 root = value
                 lines[()] = event.start_mark.line + 1
             else:
-                container, parent, key = stack[-1]
+                container, parent, key = frame[0], frame[1], frame[2]
                 if isinstance(container, dict):
                     path = parent + (key,)
                     container[key] = value
-                    stack[-1][2] = None
+                    frame[2] = None
+                    if frame[3]:  # in { }: the head of an amount its commas split, if a tail follows
+                        frame[4] = (key, event) if kind == "ScalarEvent" else None
                 else:
                     path = parent + (len(container),)
                     lines[path] = event.start_mark.line + 1
                     container.append(value)
             if kind != "ScalarEvent":
-                stack.append([value, path, None])
+                stack.append([value, path, None, kind == "MappingStartEvent" and bool(event.flow_style), None])
         elif kind in ("MappingEndEvent", "SequenceEndEvent"):
             stack.pop()
         elif kind == "AliasEvent":
@@ -279,10 +385,10 @@ def _read_fast(text: str) -> tuple[object, Lines]:
             break
     if not isinstance(root, (dict, list)):
         raise _Unusual
-    return root, lines
+    return Reading(root, lines, [(path, split_amount_message(written)) for path, written in splits.items()])
 
 
-def _read_error(exc: MarkedYAMLError) -> ReadError:
+def _read_error(exc: MarkedYAMLError, text: str) -> ReadError:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark is not None else None
     problem = (exc.problem or "not valid YAML").strip()
@@ -292,10 +398,21 @@ def _read_error(exc: MarkedYAMLError) -> ReadError:
         problem = "a quotation mark on this line is never closed"
     elif "duplicate key" in problem or type(exc).__name__ == "DuplicateKeyError":
         problem = _duplicate_message(str(exc))
-    elif "\\t" in problem or "'\\t'" in problem:
-        problem = "a tab character; indent YAML with spaces"
+    elif "\\t" in problem and mark is not None:  # ruamel: found character '\\t' that cannot start any token
+        if text.split("\n")[mark.line][: mark.column].strip(" \t"):
+            problem = f"a tab character in column {mark.column + 1}, where YAML needs a space; type a space instead"
+        else:
+            problem = "this line is indented with a tab character; indent YAML with spaces"
+    elif line is not None and (found := diagnose_indentation(text, line)) is not None:
+        # The parser's words (expected <block end>, but found '?') are for YAML's authors, and its line is
+        # often the one after the mistake: say which line is out of line with what, in plain words.
+        line, problem = found
     elif "mapping values are not allowed" in problem or ("expected ','" in problem and "':'" in problem):
         problem += "; text that contains ': ' must be in quotes"
+    elif "could not find expected ':'" in problem and "simple key" in (exc.context or "") and exc.context_mark:
+        # The parser notices on the next line; the text without its ':' is on the line the key began.
+        line = exc.context_mark.line + 1
+        problem = MISSING_COLON
     return ReadError(line, f"not valid YAML: {problem}")
 
 
@@ -313,7 +430,7 @@ def _duplicate_key(key: str) -> str:
     return f'duplicate key "{key}"'
 
 
-def _plain(node: object, path: tuple, lines: Lines) -> object:
+def _plain(node: object, path: tuple, lines: Lines, problems: list) -> object:
     if isinstance(node, CommentedMap):
         out = {}
         for key, value in node.items():
@@ -322,14 +439,17 @@ def _plain(node: object, path: tuple, lines: Lines) -> object:
             line = node.lc.key(key)[0] + 1
             key_text = str(key)
             lines[path + (key_text,)] = line
-            out[key_text] = _plain(value, path + (key_text,), lines)
+            out[key_text] = _plain(value, path + (key_text,), lines, problems)
         return out
     if isinstance(node, CommentedSeq):
         out_list = []
         for index, value in enumerate(node):
             lines[path + (index,)] = node.lc.item(index)[0] + 1
-            out_list.append(_plain(value, path + (index,), lines))
+            out_list.append(_plain(value, path + (index,), lines, problems))
         return out_list
+    if isinstance(node, _SplitAmount):
+        problems.append((path, split_amount_message(str(node))))
+        return str(node)
     if isinstance(node, str):
         return str(node)
     if isinstance(node, bool):
@@ -354,4 +474,5 @@ def line_of(lines: Lines, loc: tuple) -> int | None:
         loc = loc[:-1]
 
 
-__all__ = ["ReadError", "UnitError", "decode", "read_yaml", "line_of", "Lines", "MAX_BYTES"]
+__all__ = ["ReadError", "Reading", "UnitError", "decode", "read_yaml", "line_of", "Lines", "MAX_BYTES",
+           "split_amount_message"]
