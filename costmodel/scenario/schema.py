@@ -265,8 +265,9 @@ def _show(value: float, unit: str) -> str:
     if unit == "rate":
         return f"{value * 100:g}%"
     if unit == "pounds":
-        # -£100,000 as a finance officer writes it, not £-100,000.
-        return ("-" if value < 0 else "") + f"£{abs(value):,.2f}".replace(".00", "")
+        # -£100,000 as a finance officer writes it, not £-100,000; a typing slip of 40 digits as £1e+39.
+        pounds = f"£{abs(value):,.2f}".replace(".00", "") if abs(value) < 1e15 else f"£{abs(value):.3g}"
+        return ("-" if value < 0 else "") + pounds
     return f"{value:g}"
 
 
@@ -283,9 +284,16 @@ class Metadata(Strict):
     description: LongText = ""
 
 
+def _whole_number(raw: object) -> object:
+    # pydantic would take `true` as 1, and a flag is never a count.
+    if isinstance(raw, bool):
+        raise ValueError(f"expected a whole number, got {str(raw).lower()}")
+    return raw
+
+
 class Timeline(Strict):
     first_year: FinancialYear
-    years: int = Field(ge=1, le=100)
+    years: Annotated[int, BeforeValidator(_whole_number), Field(ge=1, le=100)]
     price_base: FinancialYear
 
 
