@@ -154,9 +154,9 @@ def _jobs_help(what: str) -> str:
 @click.option("--strict", is_flag=True, help="Exit 1 if any published figure does not agree, or the model review gives "
                                              "a warning the scenario does not acknowledge (the outputs are still "
                                              "written, and say which).")
-@click.option("--manifest", "manifest_path", type=click.Path(path_type=Path),
-              help="Write a run record (hashes, versions, command, checks) as JSON to PATH, and on the Cover "
-                   "(one scenario).")
+@click.option("--manifest", "manifest_path", type=click.Path(path_type=Path), metavar="PATH|-",
+              help="Write a run record (hashes, versions, command, checks) as JSON to PATH, or to standard "
+                   "output with '-', and on the Cover (one scenario).")
 @click.option("--force", is_flag=True, help="Replace output files even if costmodel did not write them.")
 @click.option("--jobs", "-j", type=_Jobs(), default=1, metavar="N|auto", help=_jobs_help("Run scenarios"))
 @allow_large
@@ -199,6 +199,10 @@ def _run_one(scenario_path: Path, output: Path | None, json_path: str | None, st
     target = output if output is not None else None
     if target is not None and target.suffix.lower() != ".xlsx":
         raise click.BadParameter(f"{target} should end in .xlsx; for JSON use --json PATH", param_hint="-o")
+    # '-' is standard output, for the run record as for the JSON results; not both at once.
+    record_to_stdout = manifest_path is not None and str(manifest_path) == "-"
+    if record_to_stdout and json_path == "-":
+        raise click.UsageError("--json - and --manifest - would both write to standard output; send one to a file")
     try:
         scenario = _within_limits(load_scenario(scenario_path, _limits(allow_large)), allow_large)
     except ScenarioError as exc:
@@ -208,11 +212,12 @@ def _run_one(scenario_path: Path, output: Path | None, json_path: str | None, st
     projection = project(scenario)
     warnings = review(projection)
     target = target or Path("workbooks") / f"{scenario.metadata.id}.xlsx"
-    # With --json -, standard output carries the JSON alone; the table goes to stderr.
-    to_stderr = json_path == "-"
+    # With --json - (or --manifest -), standard output carries the JSON alone; the table goes to stderr.
+    to_stderr = json_path == "-" or record_to_stdout
     json_target = Path(json_path) if json_path not in (None, "-") else None
+    manifest_target = None if record_to_stdout else manifest_path
     try:
-        check_targets([t for t in (target, json_target, manifest_path) if t], [scenario_path], force)
+        check_targets([t for t in (target, json_target, manifest_target) if t], [scenario_path], force)
         record = None
         if manifest_path is not None:
             from .audit.manifest import cover_lines, run_record, sha256_of
@@ -239,7 +244,11 @@ def _run_one(scenario_path: Path, output: Path | None, json_path: str | None, st
             import json
 
             record["outputs"] = outputs
-            write_atomic(manifest_path, (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+            text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+            if manifest_target is not None:
+                write_atomic(manifest_target, text.encode("utf-8"))
+            else:
+                click.echo(text, nl=False)
     except OutputError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
@@ -248,7 +257,7 @@ def _run_one(scenario_path: Path, output: Path | None, json_path: str | None, st
     if projection.scenario.appraisal is not None:
         click.echo(render_appraisal(projection), err=to_stderr)
     click.echo(render_review(warnings), err=to_stderr)
-    written = [str(t) for t in (target, json_target, manifest_path) if t]
+    written = [str(t) for t in (target, json_target, manifest_target) if t]
     click.echo("wrote " + ", ".join(written), err=to_stderr)
     if strict and (not all(check.ok for check in projection.checks) or unacknowledged(warnings)):
         sys.exit(EXIT_BAD_INPUT)
@@ -344,12 +353,18 @@ _stopping = False
 _working = False
 
 
-def _worker_started() -> None:
+def _worker_started(batch: int) -> None:
     from . import background
+    from .lifetime import end_with_parent
 
     background.enabled = False  # the batch keeps every processor busy already
     take(signal.SIGINT, _stop_worker)
     take(signal.SIGTERM, _stop_worker)
+    # A batch killed outright cannot stop its workers: they stop when it ends, as on SIGTERM (a
+    # half-written workbook removed, nothing renamed into place), or at once where that is ignored.
+    ending = signal.SIGTERM if signal.getsignal(signal.SIGTERM) is _stop_worker else signal.SIGKILL
+    if not end_with_parent(batch, ending):
+        os._exit(128 + ending)  # the batch ended while this worker started
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, INTERRUPTS)  # held back while the worker started
 
@@ -413,7 +428,8 @@ class _Workers:
 
             # Forked workers start with what this process has loaded; elsewhere the platform's default.
             context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
-            self.executor = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_worker_started)
+            self.executor = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_worker_started,
+                                                initargs=(os.getpid(),))
         return self
 
     def __exit__(self, kind, exc, traceback) -> bool:
@@ -1102,22 +1118,24 @@ def _table(columns: list[str], rows: list[list[str]], right: list[int]) -> str:
 
 
 def main() -> None:
-    # A polite kill becomes a clean exit, so partly written outputs are cleaned up on the way out;
-    # Ctrl-C becomes KeyboardInterrupt again (python -m costmodel quietens it while loading).
-    # Either is left ignored where whoever started costmodel said to ignore it.
+    # A polite kill becomes a clean exit, so partly written outputs are cleaned up on the way out.
+    # It is left ignored where whoever started costmodel said to ignore it, as Ctrl-C is.
     take(signal.SIGTERM, _terminated)
-    take(signal.SIGINT, signal.default_int_handler)
-    code = _command_line()
-    # The command has ended and said how: an interrupt now could stop nothing, only print a
-    # traceback while Python shuts down.
-    hold()
-    sys.exit(code)
+    sys.exit(_command_line())
 
 
 def _command_line() -> int | str | None:
     """Run the command given; its exit code (what `sys.exit` takes)."""
     try:
-        returned = cli.main(standalone_mode=False)
+        try:
+            # Ctrl-C becomes KeyboardInterrupt again (costmodel/__main__.py quietens it while
+            # loading) only here, where it is caught and reported.
+            take(signal.SIGINT, signal.default_int_handler)
+            returned = cli.main(standalone_mode=False)
+        finally:
+            # The command has ended, and said how: an interrupt now could stop nothing, only print
+            # a traceback while the ending is reported and Python shuts down.
+            hold()
     except SystemExit as stopped:
         return stopped.code
     except (KeyboardInterrupt, click.exceptions.Abort):

@@ -71,7 +71,7 @@ def _load(raw: bytes, name: str) -> Scenario:
         text = decode(raw)
         data, lines, reading_problems = read_yaml(text)
     except ReadError as exc:
-        raise ScenarioError([Problem(name, exc.line, "", exc.message)]) from None
+        raise ScenarioError([Problem(name, exc.line, format_path(exc.path), exc.message)]) from None
     if not isinstance(data, dict):
         raise ScenarioError([Problem(name, 1, "", "a scenario is a mapping of keys (metadata, timeline, "
                                                   "assumptions, options); this file is not")])

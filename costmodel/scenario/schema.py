@@ -269,9 +269,10 @@ def _show(value: float, unit: str) -> str:
     if unit == "rate":
         return f"{value * 100:g}%"
     if unit == "pounds":
-        # -£100,000 as a finance officer writes it, not £-100,000.
-        return ("-" if value < 0 else "") + f"£{abs(value):,.2f}".replace(".00", "")
-    if math.isfinite(value) and value == round(value):
+        # -£100,000 as a finance officer writes it, not £-100,000; a typing slip of 40 digits as £1e+39.
+        pounds = f"£{abs(value):,.2f}".replace(".00", "") if abs(value) < 1e15 else f"£{abs(value):.3g}"
+        return ("-" if value < 0 else "") + pounds
+    if math.isfinite(value) and value == round(value) and abs(value) < 1e15:
         return f"{round(value):,}"  # a count of 200,000, not 2e+05
     return f"{value:,.6g}"
 
@@ -289,9 +290,16 @@ class Metadata(Strict):
     description: LongText = ""
 
 
+def _whole_number(raw: object) -> object:
+    # pydantic would take `true` as 1, and a flag is never a count.
+    if isinstance(raw, bool):
+        raise ValueError(f"expected a whole number, got {str(raw).lower()}")
+    return raw
+
+
 class Timeline(Strict):
     first_year: FinancialYear
-    years: int = Field(ge=1, le=100)
+    years: Annotated[int, BeforeValidator(_whole_number), Field(ge=1, le=100)]
     price_base: FinancialYear
 
 

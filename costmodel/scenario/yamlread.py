@@ -2,8 +2,10 @@
 
 YAML 1.2 through ruamel.yaml, so `no` stays a string and `1e6` is a number.
 Anchors and aliases are refused while parsing, before anything is expanded,
-so an alias bomb costs nothing. Duplicate keys and merge keys (`<<`) are
-refused. Text shaped like a date that is not one (2017-02-30) stays text, for
+so an alias bomb costs nothing. Duplicate keys, merge keys (`<<`), tags
+(`!!omap`, `!!int`) and a %YAML directive for any version but 1.2 are refused,
+as are a control character and a whole number too long to read, each at its
+line. Text shaped like a date that is not one (2017-02-30) stays text, for
 the schema to report at its field.
 
 Two readers give the same data. The fast one builds it straight from the
@@ -26,6 +28,7 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 from ruamel.yaml import YAML
@@ -33,6 +36,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.reader import ReaderError
 
 from ..limits import LARGE
 from .indentation import MISSING_COLON, diagnose as diagnose_indentation
@@ -57,6 +61,9 @@ _LIBYAML_LINE_BREAKS = ("\u2028", "\u2029", "\x85")
 #: down sharply with depth (20 seconds for 10 kB of brackets), so refuse it
 #: while parsing, before the slow part.
 MAX_DEPTH = 30
+#: Python reads a whole number of at most 4,300 digits (and longer ones in time that grows with the
+#: square of their length); no figure comes near, so a longer one is refused with its line.
+MAX_DIGITS = 4300
 
 Lines = dict[tuple, int]
 
@@ -64,6 +71,7 @@ NO_ANCHORS = "YAML anchors and aliases (& and *) are not allowed in a scenario; 
 #: `<<` merges another mapping's keys in, out of sight of the reader: a YAML 1.1 habit, refused.
 NO_MERGE_KEYS = "YAML merge keys (<<) are not allowed in a scenario; write the keys out"
 TOO_DEEP = f"the YAML is nested more than {MAX_DEPTH} levels deep; a scenario needs far fewer"
+NOT_YAML_1_2 = "scenarios are YAML 1.2; remove the %YAML directive"
 
 
 class Reading(NamedTuple):
@@ -90,10 +98,66 @@ def split_amount_message(written: str) -> str:
 
 
 class ReadError(Exception):
-    def __init__(self, line: int | None, message: str):
+    """A problem found while reading the YAML: its line, and the path of the key or item it is in
+    where there is one (() for one with the whole file)."""
+
+    def __init__(self, line: int | None, message: str, path: tuple = ()):
         self.line = line
         self.message = message
+        self.path = path
         super().__init__(message)
+
+
+def _tag_refused(tag: object, line: int, path: tuple) -> ReadError:
+    """A tag on a node: `!!merge` is a merge key in disguise; any other asks for a type or a
+    constructor (`!!omap`, `!!int`, `!!python/...`) that a scenario has no use for."""
+    if str(tag).endswith(":merge"):
+        return ReadError(line, NO_MERGE_KEYS, path)
+    written = str(tag).replace("tag:yaml.org,2002:", "!!")
+    return ReadError(line, f"a YAML tag ({written}) is not allowed in a scenario; write the value plainly, "
+                           "without it", path)
+
+
+def _too_long(digits: int, line: int, path: tuple) -> ReadError:
+    return ReadError(line, f"a whole number {digits:,} digits long is far too long for any figure; check what "
+                           "was typed or pasted here", path)
+
+
+def _digits_of(value: str) -> int:
+    """How many decimal digits a plain scalar holds, if it is written as a whole number in base 10."""
+    digits = value.replace("_", "").lstrip("+-")
+    return len(digits) if digits.isdigit() else 0
+
+
+def _key_text(event, resolver) -> str | None:
+    """A key as the data holds it (`1_000` as 1000), for the path of a problem found while reading."""
+    from ruamel.yaml.nodes import ScalarNode
+
+    if type(event).__name__ != "ScalarEvent":
+        return None
+    if event.style or len(event.value) > MAX_DIGITS:
+        return event.value
+    try:
+        return str(_plain_scalar(str(resolver.resolve(ScalarNode, event.value, (True, False))), event.value))
+    except (_Unusual, ValueError):
+        return event.value
+
+
+def _place(frames: list[list], key: Callable[[], str | None]) -> tuple[tuple, bool]:
+    """The path of the node now starting, and whether it is a mapping's key, given the collections
+    open around it (each [its path, whether a key comes next (None in a list), the key awaiting its
+    value, its items so far]). `key()` gives the node's text as a key (None for a collection)."""
+    if not frames:
+        return (), False
+    frame = frames[-1]
+    if frame[1] is None:
+        frame[3] += 1
+        return frame[0] + (frame[3] - 1,), False
+    if frame[1]:
+        frame[1], frame[2] = False, key()
+        return (frame[0] + (frame[2],) if frame[2] is not None else frame[0]), True
+    frame[1] = True
+    return (frame[0] + (frame[2],) if frame[2] is not None else frame[0]), False
 
 
 def decode(raw: bytes) -> str:
@@ -133,43 +197,54 @@ def read_yaml(text: str) -> Reading:
 
 
 def _read_pure(text: str) -> Reading:
+    from ruamel.yaml.resolver import VersionedResolver
+
+    for directive in re.finditer(r"^%YAML\b[ \t]*([^\s#]*)", text, re.M):
+        # A %YAML 1.1 directive would make `no` a boolean again, and ruamel stops with no line
+        # at versions it does not know (1.3); scenarios are YAML 1.2.
+        if directive[1] != "1.2":
+            raise ReadError(text.count("\n", 0, directive.start()) + 1, NOT_YAML_1_2)
+    resolver = VersionedResolver(version=(1, 2))
     yaml = YAML(typ="rt")
     yaml.version = (1, 2)
     try:
-        depth = 0
-        # For each open collection: whether a mapping's next node is a key (None in a sequence).
-        key_next: list[bool | None] = []
+        frames: list[list] = []
         for event in yaml.parse(io.StringIO(text)):
             kind = type(event).__name__
+            line = event.start_mark.line + 1 if event.start_mark is not None else None
             if kind in ("ScalarEvent", "MappingStartEvent", "SequenceStartEvent"):
-                is_key = bool(key_next) and key_next[-1] is True
-                if key_next and key_next[-1] is not None:
-                    key_next[-1] = not key_next[-1]
+                path, is_key = _place(frames, lambda: _key_text(event, resolver))
                 merge_key = is_key and kind == "ScalarEvent" and event.value == "<<" and not event.style \
                     and event.tag is None
-                if merge_key or str(event.tag).endswith(":merge"):  # `<<`, or anything tagged !!merge
-                    raise ReadError(event.start_mark.line + 1, NO_MERGE_KEYS)
-            if kind == "DocumentStartEvent" and getattr(event, "version", None) not in (None, (1, 2)):
-                # A %YAML 1.1 directive would make `no` a boolean again; scenarios are YAML 1.2.
-                directive = next(i for i, line in enumerate(text.split("\n"), 1) if line.startswith("%YAML"))
-                raise ReadError(directive, "scenarios are YAML 1.2; remove the %YAML directive")
+                if merge_key:
+                    raise ReadError(line, NO_MERGE_KEYS, path)
+                if event.tag is not None:
+                    raise _tag_refused(event.tag, line, path)
+                if kind == "ScalarEvent" and not event.style and len(event.value) > MAX_DIGITS \
+                        and _digits_of(event.value) > MAX_DIGITS:
+                    raise _too_long(_digits_of(event.value), line, path)
             if kind == "AliasEvent" or getattr(event, "anchor", None):
-                raise ReadError(event.start_mark.line + 1, NO_ANCHORS)
+                raise ReadError(line, NO_ANCHORS)
             if kind in ("MappingStartEvent", "SequenceStartEvent"):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise ReadError(event.start_mark.line + 1, TOO_DEEP)
-                key_next.append(True if kind == "MappingStartEvent" else None)
+                if len(frames) >= MAX_DEPTH:
+                    raise ReadError(line, TOO_DEEP)
+                frames.append([path, True if kind == "MappingStartEvent" else None, None, 0])
             elif kind in ("MappingEndEvent", "SequenceEndEvent"):
-                depth -= 1
-                key_next.pop()
+                frames.pop()
         reader = YAML(typ="rt")
         reader.Constructor = _ScenarioConstructor
         document = reader.load(text)
     except MarkedYAMLError as exc:
         raise _read_error(exc, text) from None
+    except ReaderError as exc:
+        # A character YAML does not allow anywhere (a control character pasted in): its line, not its offset.
+        if not isinstance(exc.character, int) or not isinstance(exc.position, int):
+            raise ReadError(None, "not valid YAML: " + " ".join(str(exc).split())) from None
+        line = text.count("\n", 0, exc.position) + 1
+        raise ReadError(line, f"this line holds the control character U+{exc.character:04X}, which YAML does not "
+                              "allow (most editors do not show it); delete it", _path_on(text, line)) from None
     except YAMLError as exc:
-        raise ReadError(None, f"not valid YAML: {exc}") from None
+        raise ReadError(None, "not valid YAML: " + " ".join(str(exc).split())) from None
     except RecursionError:
         raise ReadError(None, "the YAML is nested too deeply") from None
     lines: Lines = {}
@@ -178,6 +253,21 @@ def _read_pure(text: str) -> Reading:
         lines[()] = document.lc.line + 1
     problems: list[tuple[tuple, str]] = []
     return Reading(_plain(document, (), lines, problems), lines, problems)
+
+
+#: What YAML allows in a file (YAML 1.2, 5.1); anything else is refused wherever it stands.
+_NOT_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+
+
+def _path_on(text: str, line: int) -> tuple:
+    """The innermost key or item on `line`, for a problem that the reader finds by its place in the
+    text, not in the data: the text is read again with each character YAML refuses made a space.
+    () where that does not read either (the character stood where a space changes the structure)."""
+    try:
+        lines = read_yaml(_NOT_PRINTABLE.sub(" ", text)).lines
+    except ReadError:
+        return ()
+    return max((path for path, at in lines.items() if at == line), key=len, default=())
 
 
 class _Unusual(Exception):
@@ -272,14 +362,16 @@ def _read_fast(text: str) -> Reading:
     resolver = VersionedResolver(version=(1, 2))
     resolved: dict[str, object] = {}
 
-    def scalar(event) -> object:
+    def scalar(event, path: tuple) -> object:
         if event.anchor is not None:
             raise ReadError(event.start_mark.line + 1, NO_ANCHORS)
         if event.tag is not None:
-            raise _Unusual
+            raise _tag_refused(event.tag, event.start_mark.line + 1, path)
         if event.style:  # quoted, literal or folded: text as written
             return event.value
         value = event.value
+        if len(value) > MAX_DIGITS and _digits_of(value) > MAX_DIGITS:
+            raise _too_long(_digits_of(value), event.start_mark.line + 1, path)
         if value not in resolved:
             resolved[value] = _plain_scalar(str(resolver.resolve(ScalarNode, value, (True, False))), value)
         return resolved[value]
@@ -300,8 +392,8 @@ def _read_fast(text: str) -> Reading:
     def add_key(frame: list, event) -> None:
         # A key: plain text, a number or a year; anything else the pure reader explains.
         if event.value == "<<" and not event.style and event.tag is None:
-            raise ReadError(event.start_mark.line + 1, NO_MERGE_KEYS)
-        key = scalar(event)
+            raise ReadError(event.start_mark.line + 1, NO_MERGE_KEYS, frame[1] + ("<<",))
+        key = scalar(event, frame[1] + (_key_text(event, resolver),))
         if not isinstance(key, (str, int, float)) or isinstance(key, bool):
             raise _Unusual
         key_text = str(key)
@@ -345,30 +437,33 @@ def _read_fast(text: str) -> Reading:
                         splits[frame[1] + (head_key,)] = joined
                         continue
                     add_key(frame, pending)  # digits with a value after them: a key after all
+            if frame is None:
+                path = ()
+            elif isinstance(frame[0], dict):
+                path = frame[1] + (frame[2],)
+            else:
+                path = frame[1] + (len(frame[0]),)
             if kind == "ScalarEvent":
-                value = scalar(event)
+                value = scalar(event, path)
             else:
                 if event.anchor is not None:
                     raise ReadError(event.start_mark.line + 1, NO_ANCHORS)
                 if event.tag is not None:
-                    raise _Unusual
+                    raise _tag_refused(event.tag, event.start_mark.line + 1, path)
                 if len(stack) >= MAX_DEPTH:
                     raise ReadError(event.start_mark.line + 1, TOO_DEEP)
                 value = {} if kind == "MappingStartEvent" else []
             if frame is None:
-                path = ()
                 root = value
                 lines[()] = event.start_mark.line + 1
             else:
-                container, parent, key = frame[0], frame[1], frame[2]
+                container, key = frame[0], frame[2]
                 if isinstance(container, dict):
-                    path = parent + (key,)
                     container[key] = value
                     frame[2] = None
                     if frame[3]:  # in { }: the head of an amount its commas split, if a tail follows
                         frame[4] = (key, event) if kind == "ScalarEvent" else None
                 else:
-                    path = parent + (len(container),)
                     lines[path] = event.start_mark.line + 1
                     container.append(value)
             if kind != "ScalarEvent":

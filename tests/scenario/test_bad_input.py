@@ -401,6 +401,47 @@ CASES = [
         36, "published_figures[0].option", "no option 'council' (known: in-house, trust)", at="option: council"),
     Bad("published-figure-unknown-post", insert_after(33, PUBLISHED.format(option="in-house", post="social-worer")),
         37, "published_figures[0].post", "did you mean 'social-worker'?", at="post: social-worer"),
+    # ---- inputs that were faults ("could not finish") rather than errors
+    # A whole number too big for a float (above about 1.8e308) overflowed where it was read as one.
+    Bad("count-of-400-digits", replace("count: 10", "count: " + "9" * 400),
+        24, "options[0].staffing[0].count", "a whole number 400 digits long, far too large", at="count: 999"),
+    Bad("salary-of-400-digits", replace("salary: 35,000", "salary: " + "9" * 400),
+        25, "options[0].staffing[0].salary", "a whole number 400 digits long, far too large", at="salary: 999"),
+    Bad("rate-of-400-digits", replace("pension_rate: 20%", "pension_rate: " + "9" * 400 + "%"),
+        15, "assumptions.pension_rate", "(401 characters), far too large", at="pension_rate: 999"),
+    Bad("amount-of-400-digits-in-millions", replace("amount: 100,000", "amount: " + "9" * 400 + "m"),
+        32, "options[1].non_pay[0].amount", "(401 characters), far too large", at="amount: 999"),
+    # Python reads no whole number of more than 4,300 digits (it raised ValueError while reading).
+    Bad("whole-number-of-4301-digits", replace("count: 10", "count: " + "9" * 4301),
+        24, "options[0].staffing[0].count", "a whole number 4,301 digits long is far too long", at="count: 999"),
+    Bad("years-of-4301-digits", replace("years: 5", "years: " + "9" * 4301),
+        10, "timeline.years", "a whole number 4,301 digits long is far too long", at="years: 999"),
+    # Tags ask ruamel for a type or a constructor; a scenario has no use for any, and some failed inside it.
+    Bad("int-tag-on-nan", replace("count: 10", "count: !!int .nan"),
+        24, "options[0].staffing[0].count", "a YAML tag (!!int) is not allowed", at="!!int .nan"),
+    Bad("omap-tag", replace("count: 10", "count: !!omap [a: 1]"),
+        24, "options[0].staffing[0].count", "a YAML tag (!!omap) is not allowed", at="!!omap"),
+    Bad("omap-tag-on-a-section", replace("timeline:\n", "timeline: !!omap\n"),
+        8, "timeline", "a YAML tag (!!omap) is not allowed", at="timeline: !!omap"),
+    Bad("bool-tag-on-text", replace("baseline: true", "baseline: !!bool maybe"),
+        20, "options[0].baseline", "a YAML tag (!!bool) is not allowed", at="!!bool"),
+    Bad("float-tag-on-text", replace("salary: 35,000", "salary: !!float lots"),
+        25, "options[0].staffing[0].salary", "a YAML tag (!!float) is not allowed", at="!!float"),
+    Bad("local-tag", replace("title: Social worker", "title: !social Social worker"),
+        23, "options[0].staffing[0].title", "a YAML tag (!social) is not allowed", at="!social"),
+    Bad("python-object-tag", replace("salary: 35,000", "salary: !!python/object:os.system x"),
+        25, "options[0].staffing[0].salary", "a YAML tag (!!python/object:os.system)", at="!!python"),
+    # ruamel stopped on a version it does not know with an AssertionError and no line.
+    Bad("yaml-1-3-directive", insert_after(0, "%YAML 1.3\n---\n"),
+        1, "", "scenarios are YAML 1.2", at="%YAML 1.3"),
+    Bad("go-live-in-year-0", insert_after(28, "    go_live: 0000-06\n"),
+        29, "options[1].go_live", "the year 0 is out of range (1900 to 2200)", at="0000-06"),
+    # Shown as two lines with no line number; invisible in most editors.
+    Bad("control-character-u0001", replace("title: Social worker", "title: Social\x01worker"),
+        23, "options[0].staffing[0].title", "the control character U+0001", at="title: Social"),
+    # pydantic took `true` as 1 year.
+    Bad("years-true", replace("years: 5", "years: true"),
+        10, "timeline.years", "expected a whole number, got true", at="years: true"),
 ]
 
 IDS = [case.id for case in CASES]

@@ -187,3 +187,51 @@ def test_a_tab_that_is_not_indentation_is_not_called_indentation():
         assert caught.value.line == 1, reader
         assert caught.value.message == "not valid YAML: a tab character in column 3, where YAML needs a space; " \
                                        "type a space instead", reader
+
+
+@pytest.mark.parametrize("text, line, path, words", [
+    ("a:\n  b: !!int .nan\n", 2, ("a", "b"), "a YAML tag (!!int) is not allowed"),
+    ("a: [1, !!omap [b: 1]]\n", 1, ("a", 1), "a YAML tag (!!omap) is not allowed"),
+    ("a: !!set {b}\n", 1, ("a",), "a YAML tag (!!set) is not allowed"),
+    ("a:\n  - !local 3\n", 2, ("a", 0), "a YAML tag (!local) is not allowed"),
+    ("a:\n  !!str b: 1\n", 2, ("a", "b"), "a YAML tag (!!str) is not allowed"),
+    ("a: !!python/object:os.system x\n", 1, ("a",), "a YAML tag (!!python/object:os.system) is not allowed"),
+    ("a: 1\nb: " + "9" * 4301 + "\n", 2, ("b",), "a whole number 4,301 digits long"),
+    ("a:\n  - -" + "1_" * 4301 + "\n", 2, ("a", 0), "a whole number 4,301 digits long"),
+])
+def test_tags_and_numbers_too_long_to_read_are_refused_at_their_line_and_field_by_both_readers(text, line, path,
+                                                                                                words):
+    # ruamel's constructors failed inside on some of these (!!int .nan, !!omap), and Python refuses to
+    # read a whole number of more than 4,300 digits: each was a fault, with no line.
+    for reader in (yamlread._read_fast, yamlread._read_pure, read_yaml):
+        with pytest.raises(ReadError) as caught:
+            reader(text)
+        assert (caught.value.line, caught.value.path, words in caught.value.message) == (line, path, True), reader
+
+
+def test_a_whole_number_of_4300_digits_is_still_read_for_the_schema_to_judge():
+    text = "a: " + "9" * 4300 + "\n"
+    assert yamlread._read_fast(text) == yamlread._read_pure(text)
+    assert read_yaml(text)[0]["a"] == 10**4300 - 1
+
+
+@pytest.mark.parametrize("directive", ["%YAML 1.1", "%YAML 1.3", "%YAML 2.0"])
+def test_a_yaml_directive_for_any_version_but_1_2_is_refused_at_its_line(directive):
+    # ruamel stopped on 1.3 with an AssertionError; 1.1 would make `no` a boolean.
+    text = f"# a comment\n{directive}\n---\na: no\n"
+    with pytest.raises(ReadError) as caught:
+        read_yaml(text)
+    assert (caught.value.line, caught.value.message) == (2, "scenarios are YAML 1.2; remove the %YAML directive")
+    assert read_yaml(text.replace(directive, "%YAML 1.2"))[0] == {"a": "no"}
+
+
+@pytest.mark.parametrize("character", ["\x01", "\x1b", "\x7f", "\x9c"])
+def test_a_control_character_is_named_at_its_line_and_field_in_one_line(character):
+    # The pure reader's own message was two lines, with an offset for a line; libyaml refuses the file too.
+    text = f"a: 1\nb:\n  - c: ok\n  - d: one{character}two\n"
+    for reader in (yamlread._read_pure, read_yaml):
+        with pytest.raises(ReadError) as caught:
+            reader(text)
+        assert (caught.value.line, caught.value.path) == (4, ("b", 1, "d")), reader
+        assert f"the control character U+{ord(character):04X}" in caught.value.message
+        assert "\n" not in caught.value.message
