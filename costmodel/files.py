@@ -11,8 +11,10 @@ import os
 import tempfile
 from pathlib import Path
 
+from .errors import CostmodelError
 
-class OutputError(Exception):
+
+class OutputError(CostmodelError):
     """An output file could not be written; the message names the path and why."""
 
 

@@ -131,7 +131,7 @@ def test_the_workbook_is_the_same_whether_its_simulation_ran_beside_it_or_here(m
 
 
 def test_a_batch_worker_makes_no_second_process():
-    script = ("import os; from costmodel import background, cli; cli._worker_started(os.getppid()); "
+    script = ("import os; from costmodel import background, batch; batch.worker_started(os.getppid()); "
               "print(background.enabled, background.worth_a_second_process())")
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
