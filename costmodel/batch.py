@@ -49,7 +49,8 @@ class Outcome:
 
 def within_limits(scenario, allow_large: bool):
     """The scenario, if the workbook `run` writes for it (with its analysis) is within the limits."""
-    from .limits import check_work, workbook_draws
+    from .report import workbook_draws
+    from .scenario.work import check_work
 
     check_work(scenario, limits(allow_large), workbook_draws(scenario), "its workbook's Sensitivity and Risk sheets")
     return scenario
@@ -69,7 +70,7 @@ def scenario_id(path: Path, allow_large: bool = False) -> Outcome:
 
 def build_and_write(path: Path, target: Path, scenario_id: str, allow_large: bool = False) -> Outcome:
     """Second pass: project one scenario and write its workbook, exactly as `costmodel run` with -o does."""
-    from .audit.review import review, unacknowledged
+    from .review import review, unacknowledged
     from .engine.projection import project
     from .files import OutputError, write_atomic
     from .scenario.loader import load_scenario

@@ -87,12 +87,12 @@ def validate(scenarios: tuple[Path, ...], strict: bool, allow_large: bool) -> No
       costmodel validate scenarios/*.yaml
       costmodel validate my-council.yaml --strict
     """
-    from .audit.review import review, unacknowledged
+    from .review import review, unacknowledged
     from .engine.projection import project
     from .scenario.loader import load_scenario
     from .scenario.problems import ScenarioError
 
-    from .limits import check_work
+    from .scenario.work import check_work
 
     failed = warned = 0
     chosen = _limits(allow_large)
@@ -122,7 +122,7 @@ def validate(scenarios: tuple[Path, ...], strict: bool, allow_large: bool) -> No
 
 
 def _warnings_in_words(warnings) -> str:
-    from .audit.review import in_words
+    from .review import in_words
 
     return in_words(warnings)
 
@@ -201,7 +201,7 @@ def run(scenario_paths: tuple[Path, ...], output: Path | None, json_path: str | 
 
 def _run_one(scenario_path: Path, output: Path | None, json_path: str | None, strict: bool,
              manifest_path: Path | None, force: bool, allow_large: bool = False) -> None:
-    from .audit.review import review, unacknowledged
+    from .review import review, unacknowledged
     from .batch import within_limits
     from .engine.projection import project
     from .files import check_targets, write_atomic
@@ -411,7 +411,7 @@ def diff(old: Path, new: Path, json_path: str | None, output: Path | None, force
 def _load_within_limits(path: Path, allow_large: bool = False, draws=lambda scenario: 0, doing: str = ""):
     """The scenario, if it loads and its work is within the limits; `draws` says how many draws the command will
     project, for the limit on the work (costmodel/limits.py)."""
-    from .limits import check_work
+    from .scenario.work import check_work
     from .scenario.loader import load_scenario
 
     chosen = _limits(allow_large)
@@ -469,7 +469,7 @@ def sensitivity(scenario_path: Path, json_path: str | None, output: Path | None,
       costmodel sensitivity scenarios/isle-of-wight-2017.yaml
       costmodel sensitivity scenarios/isle-of-wight-2017.yaml -o sensitivity.xlsx --json -
     """
-    from .limits import sensitivity_draws
+    from .uncertainty.sensitivity import sensitivity_draws
     from .scenario.ranges import ranged_inputs
     from .uncertainty.sensitivity import sensitivity as analyse
 

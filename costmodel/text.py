@@ -71,7 +71,7 @@ def render_checks(projection) -> str:
 
 def render_review(warnings) -> str:
     """The model review, after the run's tables: each warning on a line of its own."""
-    from .audit.review import in_words
+    from .review import in_words
 
     if not warnings:
         return "Model review: no warnings."

@@ -77,7 +77,7 @@ def _load(raw: bytes, name: str) -> Scenario:
                                                   "assumptions, options); this file is not")])
     # Mistakes the reader noted and read past (an amount split by its commas in { }), reported with the rest.
     problems = [Problem(name, line_of(lines, loc), format_path(loc), message) for loc, message in reading_problems]
-    _fill_ids(data)
+    fill_ids(data)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
@@ -112,7 +112,7 @@ SECTION_DEPTH = 4
 _ID_SOURCES = {"staffing": "title", **{section: "name" for section in LINE_SECTIONS}}
 
 
-def _fill_ids(data: dict) -> None:
+def fill_ids(data: dict) -> None:
     """Give every post and line an id from its title or name where none is written."""
     options = data.get("options")
     for option in options if isinstance(options, list) else []:
@@ -198,10 +198,10 @@ def _message(error: dict, loc: tuple) -> str:
     if kind == "extra_forbidden" and not loc:
         return "unknown key"
     if kind == "extra_forbidden" and schema.split_by_comma(loc[-1]):
-        return schema._unknown_key_message(loc[-1], [])
+        return schema.unknown_key_message(loc[-1], [])
     if kind == "extra_forbidden":
         allowed = _allowed_keys(loc[:-1])
-        return schema._unknown_key_message(loc[-1], allowed) if allowed else f"unknown key '{loc[-1]}'"
+        return schema.unknown_key_message(loc[-1], allowed) if allowed else f"unknown key '{loc[-1]}'"
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         return f"expected one of {expected}"
@@ -363,8 +363,8 @@ def _check_appraisal(appraisal, scenario: Scenario):
 
     low, high = appraisal.scale.low.value, appraisal.scale.high.value
     if low >= high:
-        yield loc + ("scale",), (f"the scale's low ({schema._show(low, 'number')}) must be below its high "
-                                 f"({schema._show(high, 'number')})")
+        yield loc + ("scale",), (f"the scale's low ({schema.in_unit(low, 'number')}) must be below its high "
+                                 f"({schema.in_unit(high, 'number')})")
     for index, criterion in enumerate(appraisal.criteria):
         if not 0.0 <= criterion.weight.value <= 1.0:
             yield loc + ("criteria", index, "weight"), "a weight is between 0% and 100%"
@@ -406,7 +406,7 @@ def _check_appraisal(appraisal, scenario: Scenario):
                 yield here + ("scores", criterion_id), (f"'{criterion_id}' is scored from net present cost; "
                                                         f"remove the stated score")
             elif not low <= score.score.value <= high:
-                shown = [schema._show(value, "number") for value in (score.score.value, low, high)]
+                shown = [schema.in_unit(value, "number") for value in (score.score.value, low, high)]
                 yield here + ("scores", criterion_id, "score"), (f"score {shown[0]} is off the scale "
                                                                  f"({shown[1]} to {shown[2]})")
         if failed:

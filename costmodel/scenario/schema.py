@@ -126,7 +126,7 @@ def _figure_reader(unit: str, parse):
         if isinstance(raw, dict):
             unknown = [k for k in raw if k not in _FIGURE_KEYS]
             if unknown:
-                raise ValueError(_unknown_key_message(unknown[0], _FIGURE_KEYS))
+                raise ValueError(unknown_key_message(unknown[0], _FIGURE_KEYS))
             if "value" in raw and "central" in raw:
                 raise ValueError("give either value or central, not both")
             central_key = "value" if "value" in raw else "central"
@@ -136,9 +136,9 @@ def _figure_reader(unit: str, parse):
             low = _read_one(parse, raw["low"], "low")[0] if raw.get("low") is not None else None
             high = _read_one(parse, raw["high"], "high")[0] if raw.get("high") is not None else None
             if low is not None and low > value:
-                raise ValueError(f"low ({_show(low, unit)}) is above the central value ({_show(value, unit)})")
+                raise ValueError(f"low ({in_unit(low, unit)}) is above the central value ({in_unit(value, unit)})")
             if high is not None and high < value:
-                raise ValueError(f"high ({_show(high, unit)}) is below the central value ({_show(value, unit)})")
+                raise ValueError(f"high ({in_unit(high, unit)}) is below the central value ({in_unit(value, unit)})")
             for key in ("source", "note"):
                 if key in raw and raw[key] is not None and not isinstance(raw[key], str):
                     raise ValueError(f"{key} should be text")
@@ -231,7 +231,7 @@ def split_by_comma(key: object) -> bool:
     return str(key).isdigit() and len(str(key)) <= 3
 
 
-def _unknown_key_message(key: str, allowed) -> str:
+def unknown_key_message(key: str, allowed) -> str:
     if split_by_comma(key):
         # `{value: 35,000}` reads as value 35 and a key "000" (0): the comma split the amount.
         return (f"unknown key '{key}': inside {{ }} a comma separates entries, so an amount such as "
@@ -246,8 +246,8 @@ def _bounded(figure: Figure | None, name: str, low: float, high: float, why: str
         return figure
     for label, value in (("", figure.value), ("low ", figure.low), ("high ", figure.high)):
         if value is not None and not low <= value <= high:
-            raise ValueError(f"{label}{name} {_show(value, figure.unit)} is outside {_show(low, figure.unit)} to "
-                             f"{_show(high, figure.unit)}{why}")
+            raise ValueError(f"{label}{name} {in_unit(value, figure.unit)} is outside {in_unit(low, figure.unit)} to "
+                             f"{in_unit(high, figure.unit)}{why}")
     return figure
 
 
@@ -264,7 +264,7 @@ def _limits(**limits: tuple):
     return field_validator(*limits)(check)
 
 
-def _show(value: float, unit: str) -> str:
+def in_unit(value: float, unit: str) -> str:
     """A figure in a message as it would be written in the file: 5%, £130,000, 12 or 0.5."""
     if unit == "rate":
         return f"{value * 100:g}%"
