@@ -24,7 +24,7 @@ LAYERS = {
     "engine": 3,
     "appraisal": 4, "uncertainty": 4, "review": 4,
     "report": 5,
-    "workbook": 6,
+    "workbook": 6, "pack": 6,
     "audit": 7, "text": 7,
     "batch": 8,
     "cli": 9, "__main__": 9,
