@@ -65,6 +65,7 @@ def cli() -> None:
       costmodel diff draft-1.yaml draft-2.yaml
       costmodel sensitivity scenarios/isle-of-wight-2017.yaml
       costmodel simulate scenarios/isle-of-wight-2017.yaml --draws 100000 --seed 1
+      costmodel report scenarios/isle-of-wight-2017.yaml -o pack.pdf
     """
 
 
@@ -539,6 +540,45 @@ def simulate(scenario_path: Path, draws: int, seed: int, json_path: str | None, 
         book = uncertainty_workbook([lambda b, s: risk_sheet(b, s, result)])
     _write_outputs(result.to_json(), book, json_path, output, [scenario_path], force)
     click.echo(render_simulation(result), err=json_path == "-")
+
+
+@cli.command(epilog=_EPILOG)
+@click.argument("scenario_path", metavar="SCENARIO", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="Where to write the pack: a .pdf (A4, to print or circulate) or a .docx (Word, to paste its "
+                   "tables and charts into a council's template).")
+@click.option("--force", is_flag=True, help="Replace the output file even if costmodel did not write it.")
+@allow_large
+def report(scenario_path: Path, output: Path, force: bool, allow_large: bool) -> None:
+    """Write the committee pack: the financial-implications section of a Cabinet paper.
+
+    The answer first (the options ranked by net present cost, cash by year),
+    then charts of cost by year, cumulative cost and cost by category; the
+    tornado, switching values and the range of net present cost from the
+    simulation (where the scenario gives ranges); failure risk and optimism
+    bias; the assumptions that matter most with their sources; the published
+    figures checked; and an assurance statement with the scenario's
+    fingerprint and the command that re-runs it.
+
+    \b
+    Example:
+      costmodel report scenarios/isle-of-wight-2017.yaml -o pack.pdf
+      costmodel report scenarios/isle-of-wight-2017.yaml -o pack.docx
+    """
+    from .engine.projection import project
+    from .files import check_targets, write_atomic
+    from .pack import PACK_KINDS, write_pack
+    from .report import assemble, workbook_draws
+
+    kind = PACK_KINDS.get(output.suffix.lower())
+    if kind is None:
+        raise click.BadParameter(f"{output} should end in .pdf or .docx", param_hint="-o")
+    scenario = _load_within_limits(scenario_path, allow_large, workbook_draws, "the committee pack")
+    check_targets([output], [scenario_path], force)
+    with assemble(project(scenario)) as assembled:
+        data = write_pack(assembled, kind, f"costmodel report {scenario_path} -o {output}")
+    write_atomic(output, data)
+    click.echo(f"wrote {output}")
 
 
 class _Silent:

@@ -20,10 +20,14 @@ class OutputError(CostmodelError):
 
 #: Written into every workbook's properties and every JSON file, so costmodel knows its own files.
 SIGNATURE = "Written by costmodel"
+#: How much of the end of a PDF is read for the signature in its properties (the committee pack's
+#: table of objects, after them, takes 20 bytes an object: a few kilobytes).
+PDF_TAIL = 64 * 1024
 
 
 def written_by_costmodel(path: Path) -> bool:
-    """Whether an existing file is one costmodel wrote (and so may replace without asking)."""
+    """Whether an existing file is one costmodel wrote (and so may replace without asking): a workbook
+    or Word file by its properties, a PDF by its Creator, JSON by its first key."""
     import zipfile
 
     try:
@@ -32,6 +36,10 @@ def written_by_costmodel(path: Path) -> bool:
                 return SIGNATURE.encode() in archive.read("docProps/core.xml")
         with open(path, "rb") as stream:
             head = stream.read(200)
+            if head.startswith(b"%PDF-"):
+                # A PDF's properties are written near its end, before the table of its objects.
+                stream.seek(max(0, os.fstat(stream.fileno()).st_size - PDF_TAIL))
+                return SIGNATURE.encode() in stream.read()
         # costmodel's JSON opens with its version, so a large file need not be read whole.
         return head.lstrip().startswith(b'{\n  "costmodel_version"')
     except (OSError, KeyError, ValueError, zipfile.BadZipFile):

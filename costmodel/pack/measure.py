@@ -30,24 +30,31 @@ def text_width(text: str, size: float, bold: bool = False, mono: bool = False) -
     return width
 
 
+#: Lines are measured word by word, which leaves out kerning across the spaces: this much is kept spare.
+SPARE = 0.985
+
+
 def wrap(text: str, width: float, size: float, bold: bool = False, mono: bool = False) -> list[str]:
     """Greedy word wrap to `width` points; a word wider than the line is broken where it must be."""
+    space = text_width("x x", size, bold, mono) - 2 * text_width("x", size, bold, mono)
+    room = width * SPARE
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        line = ""
+        line, used = "", 0.0
         for word in paragraph.split(" "):
-            candidate = f"{line} {word}" if line else word
-            if text_width(candidate, size, bold, mono) <= width:
-                line = candidate
+            wide = text_width(word, size, bold, mono)
+            if line and used + space + wide <= room:
+                line, used = f"{line} {word}", used + space + wide
                 continue
             if line:
                 lines.append(line)
-            while text_width(word, size, bold, mono) > width:
-                cut = len(word)
-                while cut > 1 and text_width(word[:cut], size, bold, mono) > width:
+            while wide > room and len(word) > 1:
+                cut = len(word) - 1
+                while cut > 1 and text_width(word[:cut], size, bold, mono) > room:
                     cut -= 1
                 lines.append(word[:cut])
                 word = word[cut:]
-            line = word
+                wide = text_width(word, size, bold, mono)
+            line, used = word, wide
         lines.append(line)
     return lines

@@ -188,9 +188,10 @@ def _row(layout: Layout, table: Table, cells: list[list[str]], bold: bool) -> No
 
 
 def render_pdf(pack: Pack) -> bytes:
+    # A Figure made directly, never through pyplot, is drawn by the Agg (PNG) and PDF backends
+    # whatever backend the process has chosen: no display is needed and no global state changes.
     import matplotlib
 
-    matplotlib.use("Agg", force=False)
     from matplotlib.backends.backend_pdf import PdfPages
     from matplotlib.figure import Figure
 
