@@ -18,7 +18,9 @@ MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 LINE_STYLES = ["-", "--", "-.", ":"]
 HATCHES = ["", "////", "....", "xxxx", "\\\\\\\\", "oo", "++", "--"]
 TEXT = 8.0
-LINE = TEXT * 1.25
+#: Lines of a label, as a multiple of the size: pdftotext boxes are 1.165 sizes tall, so these never touch.
+SPACING = 1.3
+LINE = TEXT * SPACING
 GRID = "#BBBBBB"
 
 
@@ -106,7 +108,7 @@ def _line_chart(years: list[str], series: list[tuple[str, np.ndarray]]):
         placed = spread(targets, heights, 0, h)
         for index, (lines, target, at) in enumerate(zip(wrapped, targets, placed)):
             ax.text(1.0 + 12 / w, at / h, "\n".join(lines), transform=ax.transAxes, va="center", ha="left",
-                    fontsize=TEXT, color="black", linespacing=1.1)
+                    fontsize=TEXT, color="black", linespacing=SPACING)
             ax.plot([1.0 + 2 / w, 1.0 + 10 / w], [target / h, at / h], transform=ax.transAxes, clip_on=False,
                     color=colour(index), linewidth=0.8)
     return draw
@@ -154,7 +156,7 @@ def composition_chart(options: list[str], categories: list[tuple[str, list[float
         for k, (row, total) in enumerate(zip(y, totals)):
             ax.text(positive[k] + 0.01 * span, row, _money_m(total), va="center", ha="left", fontsize=TEXT)
         ax.set_yticks(y)
-        ax.set_yticklabels(["\n".join(lines) for lines in wrapped], linespacing=1.1)
+        ax.set_yticklabels(["\n".join(lines) for lines in wrapped], linespacing=SPACING)
         ax.xaxis.set_major_formatter(_pounds_m)
         ax.xaxis.grid(True, color=GRID, linewidth=0.5)
         ax.set_axisbelow(True)
@@ -169,7 +171,7 @@ def composition_chart(options: list[str], categories: list[tuple[str, list[float
                                            edgecolor="white", linewidth=0.4))
                 swatch.set_axis_off()
                 fig.text((left + 20) / width, (top + 1) / height, "\n".join(labels[index]), fontsize=TEXT,
-                         va="top", ha="left", linespacing=1.1)
+                         va="top", ha="left", linespacing=SPACING)
             top -= lines_in_row * LINE + 2
 
     return draw
@@ -209,7 +211,7 @@ def tornado_chart(lead: float, bars: list[tuple[str, float, float, str, str]]):
         ax.text(0.0, 1.0 + 4 / h, "below zero the answer changes ", transform=ax.get_xaxis_transform(),
                 ha="right", va="bottom", fontsize=TEXT)
         ax.set_yticks(y)
-        ax.set_yticklabels(["\n".join(wrap(b[0], name_width, TEXT)[:3]) for b in bars], linespacing=1.1)
+        ax.set_yticklabels(["\n".join(wrap(b[0], name_width, TEXT)[:3]) for b in bars], linespacing=SPACING)
         ax.tick_params(axis="y", length=0)
         ax.xaxis.set_major_formatter(_pounds_m)
         ax.xaxis.grid(True, color=GRID, linewidth=0.5)
@@ -242,7 +244,7 @@ def distribution_chart(edges: np.ndarray, outcomes: list[tuple[str, np.ndarray, 
                 ax.text(at, 1.0, key.upper(), transform=ax.get_xaxis_transform(), ha="center", va="bottom",
                         fontsize=TEXT)
             ax.text(-8 / w, 0.5, "\n".join(wrap(name, name_width, TEXT)[:3]), transform=ax.transAxes, ha="right",
-                    va="center", fontsize=TEXT, linespacing=1.1)
+                    va="center", fontsize=TEXT, linespacing=SPACING)
             if last:
                 ax.xaxis.set_major_formatter(_pounds_m)
             else:
