@@ -202,8 +202,10 @@ def tornado_chart(lead: float, bars: list[tuple[str, float, float, str, str]]):
                         edgecolor="white", linewidth=0.4, alpha=0.9)
             same_side = (low - centre) * (high - centre) > 0
             for end, text, shift in ((low, f"low {low_text}", 0.22), (high, f"high {high_text}", -0.22)):
+                # On white, so that a label that reaches across the zero line stays legible.
                 ax.text(end + (0.01 if end >= centre else -0.01) * span, row + (shift if same_side else 0), text,
-                        va="center", ha="left" if end >= centre else "right", fontsize=TEXT)
+                        va="center", ha="left" if end >= centre else "right", fontsize=TEXT,
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
         ax.axvline(centre, color="black", linewidth=0.8)
         ax.axvline(0.0, color="black", linewidth=0.8, linestyle="--")
         ax.text(centre, 1.0 + 4 / h, f" central: {_pounds_m(centre)}", transform=ax.get_xaxis_transform(),

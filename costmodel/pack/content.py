@@ -18,6 +18,8 @@ from ..scenario.units import financial_year_label
 #: How many inputs the tornado and the table of assumptions that matter most show.
 TOP_INPUTS = 8
 TORNADO_INPUTS = 6
+#: Inputs that cannot change the answer are named up to this many; the rest are counted.
+STEADY_NAMED = 6
 
 
 @dataclass
@@ -85,7 +87,10 @@ def thousands(value: float) -> str:
 def figure_value(value: float, unit: str, short: bool = False) -> str:
     """An input's value in its own unit, as a reader writes it; `short` for a label on a chart (£1.2m)."""
     if unit == "pounds":
-        return millions(value) if short and abs(value) >= 100_000 else money(value)
+        if short and abs(value) >= 100_000:
+            # £1.23m, £3m: as many decimals as the figure needs, up to two.
+            return f"£{abs(value) / 1e6:,.2f}".rstrip("0").rstrip(".") + "m" if value >= 0 else millions(value)
+        return money(value)
     if unit == "rate":
         return f"{value * 100:.1f}%"
     return f"{value:,.4g}"
@@ -226,9 +231,14 @@ def _uncertainty(ranked, names, sensitivity, simulation) -> list:
     else:
         blocks.append(Paragraph(f"No input, across a range well beyond its low and high, changes the cheapest option."))
     if steady:
+        # Each is listed in the workbook's Sensitivity sheet; here, how many, and the largest by swing.
+        named = [w.input.label for w in steady][:STEADY_NAMED]
+        rest = len(steady) - len(named)
         blocks.append(Paragraph(
             f"{names[cheapest]} stays the cheapest whatever the value, across a range well beyond its low and "
-            f"high, of: " + "; ".join(w.input.label for w in steady) + "."))
+            f"high, of " + "; ".join(named)
+            + (f"; and {rest} other uncertain input{'s' if rest > 1 else ''} (each in the workbook's Sensitivity "
+               f"sheet)." if rest else ".")))
     if simulation is not None:
         outcomes = sorted(simulation.outcomes, key=lambda o: [r.option.id for r in ranked].index(o.option))
         blocks.append(Heading("The range of net present cost", 2))

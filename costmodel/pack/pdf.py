@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..files import SIGNATURE
 from .content import Chart, Heading, Pack, Paragraph, Table
-from .measure import wrap
+from .measure import text_width, wrap
 
 #: A4 in points, and the margins a council's print room expects (2 cm).
 PAGE_WIDTH, PAGE_HEIGHT = 595.28, 841.89
@@ -78,8 +78,30 @@ def _paragraph_height(block: Paragraph, lines: int | None = None) -> float:
     return min(count, lines or count) * size * LEADING + 5
 
 
+def fitted_widths(table: Table) -> list[float]:
+    """The table's column shares, widened where a figure would not fit on one line (£459,262,527 is
+    never broken) or a word of a heading would be broken, the width taken from the columns of words."""
+    size = SIZES["cell"]
+    need = []
+    for c, align in enumerate(table.align):
+        widest = max(text_width(word, size, bold=True) for word in table.header[c].split(" ") or [""])
+        if align == "r":
+            widest = max([widest] + [text_width(row[c], size, bold=True) for row in table.rows])
+        need.append((widest + 2 * PAD + 1) / TEXT_WIDTH)
+    shares = [max(share, least) for share, least in zip(table.widths, need)]
+    words = [c for c, align in enumerate(table.align) if align != "r"]
+    excess = sum(shares) - 1
+    if excess > 0 and words:
+        slack = {c: max(shares[c] - need[c], 0) for c in words}
+        total = sum(slack.values())
+        for c in words:
+            shares[c] -= min(excess, total) * (slack[c] / total if total else 0)
+    return shares
+
+
 def _cell_lines(table: Table, row: list[str], bold: bool) -> list[list[str]]:
-    return [wrap(text, TEXT_WIDTH * share - 2 * PAD, SIZES["cell"], bold) for text, share in zip(row, table.widths)]
+    return [wrap(text, TEXT_WIDTH * share - 2 * PAD, SIZES["cell"], bold)
+            for text, share in zip(row, fitted_widths(table))]
 
 
 def _row_height(cells: list[list[str]]) -> float:
@@ -94,8 +116,9 @@ def _first_part_height(block) -> float:
         return SIZES["caption"] * LEADING * 2 + block.height
     if isinstance(block, Table):
         header = _row_height(_cell_lines(block, block.header, True))
-        first = _row_height(_cell_lines(block, block.rows[0], False)) if block.rows else 0
-        return SIZES["caption"] * LEADING * 2 + header + 2 * first
+        rows = [_row_height(_cell_lines(block, row, False)) for row in block.rows]
+        # A short table is kept whole (see _table), so its heading waits for all of it.
+        return SIZES["caption"] * LEADING * 2 + header + (sum(rows) if len(rows) <= SHORT_TABLE else sum(rows[:2]))
     return 0.0
 
 
@@ -176,7 +199,7 @@ def _row(layout: Layout, table: Table, cells: list[list[str]], bold: bool) -> No
     size = SIZES["cell"]
     x = MARGIN
     top = layout.y + PAD
-    for lines, share, align in zip(cells, table.widths, table.align):
+    for lines, share, align in zip(cells, fitted_widths(table), table.align):
         width = TEXT_WIDTH * share
         for k, line in enumerate(lines):
             baseline = top + (k + 1) * size * LEADING - size * 0.3
