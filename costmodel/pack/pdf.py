@@ -79,14 +79,16 @@ def _paragraph_height(block: Paragraph, lines: int | None = None) -> float:
 
 
 def fitted_widths(table: Table) -> list[float]:
-    """The table's column shares, widened where a figure would not fit on one line (£459,262,527 is
-    never broken) or a word of a heading would be broken, the width taken from the columns of words."""
+    """The table's column shares, widened where a figure (£459,262,527) or a word of a heading would
+    otherwise be broken over two lines, the width taken from the columns of words."""
     size = SIZES["cell"]
     need = []
     for c, align in enumerate(table.align):
         widest = max(text_width(word, size, bold=True) for word in table.header[c].split(" ") or [""])
         if align == "r":
-            widest = max([widest] + [text_width(row[c], size, bold=True) for row in table.rows])
+            # A figure is one word: "£3,000,000 to £10,000,000" may wrap at its spaces, never inside a figure.
+            widest = max([widest] + [text_width(word, size, bold=True) for row in table.rows
+                                     for word in row[c].split(" ")])
         need.append((widest + 2 * PAD + 1) / TEXT_WIDTH)
     shares = [max(share, least) for share, least in zip(table.widths, need)]
     words = [c for c, align in enumerate(table.align) if align != "r"]
@@ -135,6 +137,10 @@ def lay_out(pack: Pack) -> list[Page]:
             style = "h1" if block.level == 1 else "h2"
             before = 10 if block.level == 1 else 6
             height = before + SIZES[style] * LEADING + 3 + (_first_part_height(following) if following else 0)
+            after = pack.blocks[index + 2] if index + 2 < len(pack.blocks) else None
+            if isinstance(following, Paragraph) and isinstance(after, (Table, Chart)):
+                # A sentence that introduces a table or chart stays with it, and the heading with both.
+                height += _paragraph_height(following) - _first_part_height(following) + _first_part_height(after)
             layout.ensure(height)
             if layout.y > TOP:
                 layout.y += before
