@@ -565,6 +565,8 @@ def report(scenario_path: Path, output: Path, force: bool, allow_large: bool) ->
       costmodel report scenarios/isle-of-wight-2017.yaml -o pack.pdf
       costmodel report scenarios/isle-of-wight-2017.yaml -o pack.docx
     """
+    import shlex
+
     from .engine.projection import project
     from .files import check_targets, write_atomic
     from .pack import PACK_KINDS, write_pack
@@ -576,7 +578,7 @@ def report(scenario_path: Path, output: Path, force: bool, allow_large: bool) ->
     scenario = _load_within_limits(scenario_path, allow_large, workbook_draws, "the committee pack")
     check_targets([output], [scenario_path], force)
     with assemble(project(scenario)) as assembled:
-        data = write_pack(assembled, kind, f"costmodel report {scenario_path} -o {output}")
+        data = write_pack(assembled, kind, shlex.join(["costmodel", "report", str(scenario_path), "-o", str(output)]))
     write_atomic(output, data)
     click.echo(f"wrote {output}")
 

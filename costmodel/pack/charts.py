@@ -90,6 +90,8 @@ def _line_chart(years: list[str], series: list[tuple[str, np.ndarray]]):
         x = np.arange(len(years))
         top = max(float(np.max(values)) for _, values in series) / 1e6 * 1.08
         low = min(0.0, min(float(np.min(values)) for _, values in series) / 1e6 * 1.08)
+        if top <= low:  # options that cost nothing: a scale of £0m to £1m rather than none
+            top = low + 1.0
         for index, (name, values) in enumerate(series):
             ax.plot(x, values / 1e6, color=colour(index), marker=MARKERS[index % len(MARKERS)], markersize=4,
                     linestyle=LINE_STYLES[index % len(LINE_STYLES)], linewidth=1.6)

@@ -13,6 +13,7 @@ from typing import Callable
 import numpy as np
 
 from ..lines.categories import CATEGORIES
+from ..scenario.defaults import DISCOUNT_WORDS
 from ..scenario.units import financial_year_label
 
 #: How many inputs the tornado and the table of assumptions that matter most show.
@@ -104,7 +105,8 @@ def pack_content(report, rerun_command: str) -> Pack:
     names = {r.option.id: r.option.name for r in ranked}
     years = projection.year_labels
     period = (f"{scenario.timeline.years} years from {years[0]}; real terms at "
-              f"{financial_year_label(scenario.timeline.price_base)} prices, discounted at the Green Book rate")
+              f"{financial_year_label(scenario.timeline.price_base)} prices, discounted at "
+              f"{DISCOUNT_WORDS[scenario.assumptions.discounting.schedule]}")
     pack = Pack(title=f"Financial implications: {meta.title}",
                 subtitle=f"{meta.authority} · scenario of {meta.date:%-d %B %Y} ({meta.status}) · {period}",
                 footer=f"{meta.title} · financial implications")
@@ -173,7 +175,7 @@ def _budget_sentence(projection, ranked) -> str:
         cash = result.cash()
         peak = int(np.argmax(cash))
         gap = cash[peak] - budget
-        where = "above" if gap > 0 else "within"
+        where = "above" if gap > 0 else "below"
         parts.append(f"{result.option.name}: highest year {projection.year_labels[peak]}, {millions(cash[peak])}, "
                      f"{millions(abs(gap))} {where} it")
     return f"Against the budget envelope of {money(budget)} a year: " + "; ".join(parts) + "."
@@ -191,8 +193,12 @@ def _costs(projection, ranked, names) -> list:
     categories = [key for key in CATEGORIES if any(key in r.totals.categories and
                                                     abs(_category_npc(r, key)) >= 0.5 for r in ranked)]
     npc = {key: [_category_npc(r, key) for r in ranked] for key in categories}
-    blocks.append(Chart("Figure 3. Net present cost by category (£m)", 150 + 12 * ((len(categories) + 1) // 2),
-                        composition_chart([r.option.name for r in ranked], [(CATEGORIES[k], npc[k]) for k in categories])))
+    if categories:
+        blocks.append(Chart("Figure 3. Net present cost by category (£m)", 150 + 12 * ((len(categories) + 1) // 2),
+                            composition_chart([r.option.name for r in ranked],
+                                              [(CATEGORIES[k], npc[k]) for k in categories])))
+    else:
+        blocks.append(Paragraph("No option has a cost in any category, so there is nothing to divide by category."))
     rows = [[CATEGORIES[key]] + [thousands(v) for v in npc[key]] for key in categories]
     rows.append(["Net present cost"] + [thousands(r.totals.measure("npc")) for r in ranked])
     share = 0.64 / len(ranked)

@@ -200,6 +200,20 @@ def test_a_scenario_without_ranges_gives_a_pack_without_the_uncertainty(write_sc
     assert [pair for page in pages for pair in overlapping(page)] == []
 
 
+def test_options_that_cost_nothing_give_a_pack_and_say_so(write_scenario, tmp_path):
+    # No posts and no purchases: every line is zero, so every chart's scale and stack is empty.
+    text = MINIMAL.replace("count: 10", "count: 0").replace("amount: 100,000", "amount: 0")
+    path = write_scenario(text)
+    for kind in ("pdf", "docx"):
+        result = _report(path, "-o", tmp_path / f"zero.{kind}")
+        assert result.exit_code == 0, result.output
+    pages = words(tmp_path / "zero.pdf")
+    said = " ".join(w.text for page in pages for w in page)
+    assert "No option has a cost in any category" in said
+    assert "£0" in said
+    assert [pair for page in pages for pair in overlapping(page)] == []
+
+
 def test_an_output_that_is_not_a_pdf_or_word_file_is_refused(tmp_path):
     result = _report(ISLE_OF_WIGHT, "-o", tmp_path / "pack.txt")
     assert result.exit_code == 2
