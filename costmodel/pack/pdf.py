@@ -78,9 +78,10 @@ def _paragraph_height(block: Paragraph, lines: int | None = None) -> float:
     return min(count, lines or count) * size * LEADING + 5
 
 
-def fitted_widths(table: Table) -> list[float]:
+def fitted_widths(table: Table, padding: float = 2 * PAD) -> list[float]:
     """The table's column shares, widened where a figure (£459,262,527) or a word of a heading would
-    otherwise be broken over two lines, the width taken from the columns of words."""
+    otherwise be broken over two lines, the width taken from the columns of words. `padding`: a cell's
+    margins, left and right together."""
     size = SIZES["cell"]
     need = []
     for c, align in enumerate(table.align):
@@ -89,7 +90,7 @@ def fitted_widths(table: Table) -> list[float]:
             # A figure is one word: "£3,000,000 to £10,000,000" may wrap at its spaces, never inside a figure.
             widest = max([widest] + [text_width(word, size, bold=True) for row in table.rows
                                      for word in row[c].split(" ")])
-        need.append((widest + 2 * PAD + 1) / TEXT_WIDTH)
+        need.append((widest + padding + 1) / TEXT_WIDTH)
     shares = [max(share, least) for share, least in zip(table.widths, need)]
     words = [c for c, align in enumerate(table.align) if align != "r"]
     excess = sum(shares) - 1

@@ -10,8 +10,10 @@ import io
 
 from ..files import SIGNATURE
 from .content import Chart, Heading, Pack, Paragraph, Table
-from .pdf import MARGIN, PAGE_HEIGHT, PAGE_WIDTH, TEXT_WIDTH
+from .pdf import MARGIN, PAGE_HEIGHT, PAGE_WIDTH, TEXT_WIDTH, fitted_widths
 
+#: A Word table cell's margins, left and right together (0.19 cm each, Word's default).
+WORD_CELL_MARGINS = 2 * 5.4 + 2
 #: Charts are drawn at this resolution: sharp on paper, a few hundred kilobytes each.
 CHART_DPI = 200
 
@@ -99,12 +101,14 @@ def _table(document, table: Table) -> None:
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     header.append(repeat)
-    # LibreOffice reads the widths of the table's grid, Word those of its cells: both are set.
-    for column, share in zip(grid.columns, table.widths):
+    # The PDF's widths, which never break a figure or a word of a heading. LibreOffice reads the
+    # widths of the table's grid, Word those of its cells: both are set.
+    widths = fitted_widths(table, WORD_CELL_MARGINS)
+    for column, share in zip(grid.columns, widths):
         column.width = Pt(TEXT_WIDTH * share)
     for r, values in enumerate([table.header] + table.rows):
         bold = r == 0 or (r - 1) in table.bold_rows
-        for c, (value, share, align) in enumerate(zip(values, table.widths, table.align)):
+        for c, (value, share, align) in enumerate(zip(values, widths, table.align)):
             cell = grid.cell(r, c)
             cell.width = Pt(TEXT_WIDTH * share)
             paragraph = cell.paragraphs[0]
