@@ -83,7 +83,9 @@ def spread(targets: list[float], heights: list[float], low: float, high: float) 
     return placed
 
 
-def _line_chart(years: list[str], series: list[tuple[str, np.ndarray]]):
+def line_chart(years: list[str], series: list[tuple[str, np.ndarray]]):
+    """One line an option over the years (pounds), each labelled at its end."""
+
     def draw(fig, box):
         label_width = 150
         ax, (w, h) = _axes(fig, box, left=46, right=label_width + 14, top=8, bottom=18)
@@ -114,18 +116,6 @@ def _line_chart(years: list[str], series: list[tuple[str, np.ndarray]]):
             ax.plot([1.0 + 2 / w, 1.0 + 10 / w], [target / h, at / h], transform=ax.transAxes, clip_on=False,
                     color=colour(index), linewidth=0.8)
     return draw
-
-
-def yearly_chart(years, series):
-    return _line_chart(years, series)
-
-
-def cumulative_chart(years, series):
-    return _line_chart(years, series)
-
-
-def legend_rows(count: int) -> int:
-    return (count + 1) // 2
 
 
 def composition_chart(options: list[str], categories: list[tuple[str, list[float]]]):
@@ -199,7 +189,7 @@ def tornado_chart(lead: float, bars: list[tuple[str, float, float, str, str]]):
         ax.set_ylim(-0.6, len(bars) - 0.4)
         y = np.arange(len(bars))[::-1]
         for row, low, high, (_, _, _, low_text, high_text) in zip(y, lows, highs, bars):
-            for end, text, index in ((low, f"low {low_text}", 0), (high, f"high {high_text}", 1)):
+            for end, index in ((low, 0), (high, 1)):
                 ax.barh(row, end - centre, left=centre, height=0.5, color=colour(index), hatch=hatch(index * 2),
                         edgecolor="white", linewidth=0.4, alpha=0.9)
             same_side = (low - centre) * (high - centre) > 0
@@ -242,11 +232,15 @@ def distribution_chart(edges: np.ndarray, outcomes: list[tuple[str, np.ndarray, 
             ax.set_ylim(0, max(float(np.max(counts)), 1) * 1.05)
             ax.set_yticks([])
             ax.spines["left"].set_visible(False)
+            # Where P10 and P90 sit too near P50 to be named apart, only P50 is named (Table 4 gives all three).
+            scale = w / (edges_m[-1] - edges_m[0] or 1.0)
+            crowded = min(npc["p50"] - npc["p10"], npc["p90"] - npc["p50"]) / 1e6 * scale < 20
             for key, style in (("p10", "--"), ("p50", "-"), ("p90", "--")):
                 at = npc[key] / 1e6
                 ax.axvline(at, color="black", linewidth=0.9, linestyle=style)
-                ax.text(at, 1.0, key.upper(), transform=ax.get_xaxis_transform(), ha="center", va="bottom",
-                        fontsize=TEXT)
+                if key == "p50" or not crowded:
+                    ax.text(at, 1.0, key.upper(), transform=ax.get_xaxis_transform(), ha="center", va="bottom",
+                            fontsize=TEXT)
             ax.text(-8 / w, 0.5, "\n".join(wrap(name, name_width, TEXT)[:3]), transform=ax.transAxes, ha="right",
                     va="center", fontsize=TEXT, linespacing=SPACING)
             if last:

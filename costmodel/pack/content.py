@@ -182,14 +182,14 @@ def _budget_sentence(projection, ranked) -> str:
 
 
 def _costs(projection, ranked, names) -> list:
-    from .charts import composition_chart, cumulative_chart, yearly_chart
+    from .charts import composition_chart, line_chart
 
     years = projection.year_labels
     series = [(r.option.name, r.cash()) for r in ranked]
     blocks = [Heading("What each option costs, year by year"),
-              Chart("Figure 1. Cash each year, by option (£m, nominal)", 190, yearly_chart(years, series)),
+              Chart("Figure 1. Cash each year, by option (£m, nominal)", 190, line_chart(years, series)),
               Chart("Figure 2. Cumulative cash, by option (£m, nominal)", 190,
-                    cumulative_chart(years, [(name, np.cumsum(cash)) for name, cash in series]))]
+                    line_chart(years, [(name, np.cumsum(cash)) for name, cash in series]))]
     categories = [key for key in CATEGORIES if any(key in r.totals.categories and
                                                     abs(_category_npc(r, key)) >= 0.5 for r in ranked)]
     npc = {key: [_category_npc(r, key) for r in ranked] for key in categories}
