@@ -235,7 +235,7 @@ def _uncertainty(ranked, names, sensitivity, simulation) -> list:
     if crossing:
         blocks += [Paragraph(sensitivity.in_words(w), "bullet") for w in crossing]
     else:
-        blocks.append(Paragraph(f"No input, across a range well beyond its low and high, changes the cheapest option."))
+        blocks.append(Paragraph("No input, across a range well beyond its low and high, changes the cheapest option."))
     if steady:
         # Each is listed in the workbook's Sensitivity sheet; here, how many, and the largest by swing.
         named = [w.input.label for w in steady][:STEADY_NAMED]

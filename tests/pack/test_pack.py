@@ -7,7 +7,7 @@ The pack is written by the command a finance officer types, then read with poppl
 from __future__ import annotations
 
 import re
-from pathlib import Path
+import subprocess
 
 import pytest
 from click.testing import CliRunner
@@ -58,8 +58,8 @@ def results():
 def test_a_four_option_pack_is_at_most_eight_a4_pages(packs, results):
     assert len(results["options"]) == 4
     assert page_count(packs["pdf"]) <= 8
-    size = re.search(r"^Page size:\s+([\d.]+) x ([\d.]+) pts", __import__("subprocess").run(
-        ["pdfinfo", str(packs["pdf"])], capture_output=True, text=True).stdout, re.M)
+    info = subprocess.run(["pdfinfo", str(packs["pdf"])], capture_output=True, text=True, check=True).stdout
+    size = re.search(r"^Page size:\s+([\d.]+) x ([\d.]+) pts", info, re.M)
     # A4 is 210 x 297 mm: 595.28 x 841.89 points.
     assert (round(float(size.group(1))), round(float(size.group(2)))) == (595, 842)
 
@@ -230,17 +230,11 @@ def test_a_file_costmodel_did_not_write_is_not_replaced(tmp_path):
     assert target.read_bytes() == b"%PDF-1.4 the minutes of the last meeting"
 
 
-def test_a_pack_costmodel_wrote_is_replaced_without_force(packs, tmp_path):
+def test_a_pack_costmodel_wrote_is_replaced_without_force(packs, write_scenario, tmp_path):
     from costmodel.files import written_by_costmodel
 
     assert written_by_costmodel(packs["pdf"]) and written_by_costmodel(packs["docx"])
     target = tmp_path / "pack.pdf"
     target.write_bytes(packs["pdf"].read_bytes())
-    assert _report(write_scenario_text(tmp_path), "-o", target).exit_code == 0
+    assert _report(write_scenario(MINIMAL), "-o", target).exit_code == 0
     assert target.read_bytes() != packs["pdf"].read_bytes()
-
-
-def write_scenario_text(folder: Path) -> Path:
-    path = folder / "minimal.yaml"
-    path.write_text(MINIMAL, encoding="utf-8")
-    return path
