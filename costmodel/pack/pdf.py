@@ -242,9 +242,16 @@ def render_pdf(pack: Pack) -> bytes:
                                 family="DejaVu Sans Mono" if mono else "DejaVu Sans")
                 for x0, x1, y, width, colour in page.rules:
                     figure.add_artist(_rule(x0, x1, y, width, colour))
-                footer = f"{pack.footer} · page {number} of {len(pages)}"
-                figure.text(MARGIN / PAGE_WIDTH, 28 / PAGE_HEIGHT, footer, fontsize=SIZES["footer"], color=GREY,
-                            va="baseline")
+                # The page number at the right margin; the title at the left, cut short where a long one
+                # would run into it.
+                size = SIZES["footer"]
+                page_words = f"page {number} of {len(pages)}"
+                room = TEXT_WIDTH - text_width(page_words, size) - 12
+                title = wrap(pack.footer, room, size)
+                footer = title[0] + (" …" if len(title) > 1 else "")
+                figure.text(MARGIN / PAGE_WIDTH, 28 / PAGE_HEIGHT, footer, fontsize=size, color=GREY, va="baseline")
+                figure.text(1 - MARGIN / PAGE_WIDTH, 28 / PAGE_HEIGHT, page_words, fontsize=size, color=GREY,
+                            va="baseline", ha="right")
                 pdf.savefig(figure)
     return out.getvalue()
 
