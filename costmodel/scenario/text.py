@@ -9,6 +9,9 @@ scenario's text may hold a tab and a line break, and no other control character;
 title is one line. Each line of the file must also fit in one cell of the Scenario sheet, which
 carries the file's text line by line so that `verify` can re-run it: Excel's cell holds at most
 32,767 characters, and a longer line would be cut and the published workbook fail `verify`.
+Nor may a line hold `x005F_`: Excel writes `_x005F_` for an underscore that would otherwise
+start one of its escapes, and a reader of the workbook (openpyxl, which `verify` uses) drops
+every `x005F_` it finds, so the line read back would not be the line written.
 
 Such text is refused at its line and field, before anything is written.
 """
@@ -22,6 +25,8 @@ from .yamlread import Lines, line_of
 
 #: The most characters Excel holds in a cell (counted, as Excel counts them, in UTF-16 units).
 CELL_CHARACTERS = 32_767
+#: Half of Excel's escape for an underscore (`_x005F_`), which readers drop wherever they find it.
+EXCEL_UNDERSCORE = "x005F_"
 #: Keys whose text is one line: a name or title is shown in a table row, a chart's legend, a heading.
 ONE_LINE = frozenset({"name", "title", "authority", "author"})
 
@@ -35,7 +40,7 @@ def text_problems(data: object, text: str, lines: Lines, file: str) -> list[Prob
     """Every string of the parsed scenario that a workbook could not hold or a terminal would act
     on, and every line of `text` too long for a cell, each at its line and field."""
     problems = [Problem(file, line_of(lines, loc), format_path(loc), message) for loc, message in _walk(data, ())]
-    problems += _long_lines(text, lines, file)
+    problems += _line_problems(text, lines, file)
     return problems
 
 
@@ -77,17 +82,26 @@ def _wrong(value: str, one_line: bool) -> str | None:
             "terminal would act on; remove it")
 
 
-def _long_lines(text: str, lines: Lines, file: str) -> list[Problem]:
-    problems = []
+def _line_problems(text: str, lines: Lines, file: str) -> list[Problem]:
+    """Each line of the file that the Scenario sheet could not carry and give back as written."""
+    found = []
     for number, line in enumerate(text.split("\n"), start=1):
         # A character outside the Basic Multilingual Plane is two of Excel's; only a line of more
         # than half the limit can be over it.
-        if len(line) <= CELL_CHARACTERS // 2 or len(line.encode("utf-16-le")) // 2 <= CELL_CHARACTERS:
-            continue
-        keys = [loc for loc, at in lines.items() if at == number and loc]
-        field = format_path(max(keys, key=len)) if keys else ""
-        problems.append(Problem(file, number, field,
-                                f"the line is {len(line.encode('utf-16-le')) // 2:,} characters long; a workbook cell "
-                                f"holds at most {CELL_CHARACTERS:,}, so the Scenario sheet could not carry it for "
-                                "verify: break it over several lines"))
-    return problems
+        if len(line) > CELL_CHARACTERS // 2 and len(line.encode("utf-16-le")) // 2 > CELL_CHARACTERS:
+            found.append((number, f"the line is {len(line.encode('utf-16-le')) // 2:,} characters long; a workbook "
+                                  f"cell holds at most {CELL_CHARACTERS:,}, so the Scenario sheet could not carry it "
+                                  "for verify: break it over several lines"))
+        escape = line.find(EXCEL_UNDERSCORE)
+        if escape >= 0:
+            found.append((number, f"the line holds {EXCEL_UNDERSCORE} (character {escape + 1}), which a workbook's "
+                                  "readers take for part of Excel's escape of an underscore and drop, so the Scenario "
+                                  "sheet could not give the line back for verify: write it another way"))
+    if not found:
+        return []
+    # The field of each line: the deepest key that starts on it, if one does (not on a comment's line).
+    deepest: dict[int, tuple] = {}
+    for loc, at in lines.items():
+        if loc and len(loc) > len(deepest.get(at, ())):
+            deepest[at] = loc
+    return [Problem(file, number, format_path(deepest.get(number, ())), message) for number, message in found]

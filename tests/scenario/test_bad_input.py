@@ -218,6 +218,10 @@ CASES = [
     # Line 5 becomes `  author: costmodel tests  # ` (29 characters) and 32,760 x: 32,789, past a cell's 32,767.
     Bad("line-longer-than-a-workbook-cell", replace("author: costmodel tests", "author: costmodel tests  # " + "x" * 32_760),
         5, "metadata.author", "the line is 32,789 characters long; a workbook cell holds at most 32,767", at="author:"),
+    # Readers of a workbook take x005F_ for half of Excel's escape of an underscore, and drop it.
+    # `  author: costmodel tests  # _` is 30 characters, so the x is character 31.
+    Bad("excel-underscore-escape-in-a-comment", replace("author: costmodel tests", "author: costmodel tests  # _x005F_"),
+        5, "metadata.author", "holds x005F_ (character 31)", at="author:"),
     # ---- keys
     Bad("unknown-top-level-key", replace("\noptions:\n", "\noptoins:\n"),
         16, "optoins", "did you mean 'options'?", at="optoins:"),
