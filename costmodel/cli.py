@@ -131,13 +131,13 @@ def validate(scenarios: tuple[Path, ...], strict: bool, allow_large: bool) -> No
             show(str(warning), err=True)
         figures = len(scenario.published_figures)
         show(f"{path}: ok ({len(scenario.options)} options, {scenario.timeline.years} years, "
-                   f"{figures} published figure{'' if figures == 1 else 's'}; {_warnings_in_words(warnings)})")
+             f"{figures} published figure{'' if figures == 1 else 's'}; {_warnings_in_words(warnings)})")
         warned += bool(unacknowledged(warnings))
     if failed:
         show(f"{failed} of {len(scenarios)} scenario files have problems", err=True)
     if strict and warned:
         show(f"{warned} of {len(scenarios)} scenario files have warnings they do not acknowledge (--strict)",
-                   err=True)
+             err=True)
     if failed or (strict and warned):
         sys.exit(EXIT_BAD_INPUT)
 
@@ -379,7 +379,7 @@ def verify(workbooks: tuple[Path, ...], json_path: str | None, force: bool, jobs
             write_atomic(json_path, text.encode("utf-8"))
     if len(workbooks) > 1:
         show(f"{len(failed)} of {len(workbooks)} workbooks did not verify: " + ", ".join(map(str, failed))
-                   if failed else f"all {len(workbooks)} workbooks verified", err=True)
+             if failed else f"all {len(workbooks)} workbooks verified", err=True)
     if failed:
         sys.exit(EXIT_BAD_INPUT)
 
@@ -516,11 +516,11 @@ def sensitivity(scenario_path: Path, json_path: str | None, output: Path | None,
     show(render_sensitivity(result), err=json_path == "-")
     if weights is not None and weights.switches:
         show("\nWeights of the appraisal (how far each would have to move to change the preferred option):\n"
-                   + "\n".join(f"  {weights.in_words(switch)}" for switch in weights.switches), err=json_path == "-")
+             + "\n".join(f"  {weights.in_words(switch)}" for switch in weights.switches), err=json_path == "-")
         if weights.score_switches:
             show("\nScores that could change the preferred option within the scale:\n"
-                       + "\n".join(f"  {weights.score_in_words(switch)}" for switch in weights.score_switches),
-                       err=json_path == "-")
+                 + "\n".join(f"  {weights.score_in_words(switch)}" for switch in weights.score_switches),
+                 err=json_path == "-")
 
 
 @cli.command(epilog=_EPILOG)

@@ -38,7 +38,8 @@ _SPOKEN = {"\t": "a tab", "\n": "a line break"}
 
 def text_problems(data: object, text: str, lines: Lines, file: str) -> list[Problem]:
     """Every string of the parsed scenario that a workbook could not hold or a terminal would act
-    on, and every line of `text` too long for a cell, each at its line and field."""
+    on, and every line of `text` that the Scenario sheet could not give back whole, each at its
+    line and field."""
     problems = [Problem(file, line_of(lines, loc), format_path(loc), message) for loc, message in _walk(data, ())]
     problems += _line_problems(text, lines, file)
     return problems
@@ -48,7 +49,7 @@ def _walk(node: object, loc: tuple):
     if isinstance(node, dict):
         for key, value in node.items():
             if isinstance(key, str):
-                wrong = _wrong(key, one_line=True)
+                wrong = _wrong(key, one_line=True, what="a key")
                 if wrong:
                     yield loc + (key,), "the key " + wrong
             if isinstance(value, str):
@@ -67,14 +68,14 @@ def _walk(node: object, loc: tuple):
                 yield from _walk(value, loc + (index,))
 
 
-def _wrong(value: str, one_line: bool) -> str | None:
+def _wrong(value: str, one_line: bool, what: str = "a name or title") -> str | None:
     """Why this text cannot be kept as it is, in words; None if it can."""
     found = (_NOT_ONE_LINE if one_line else _NOT_TEXT).search(value)
     if found is None:
         return None
     character, at = found.group(), found.start() + 1
     if character in _SPOKEN:
-        return f"holds {_SPOKEN[character]} (character {at}); a name or title is one line of text"
+        return f"holds {_SPOKEN[character]} (character {at}); {what} is one line of text"
     code = f"U+{ord(character):04X}"
     if "\ud800" <= character <= "\udfff" or character in "\ufffe\uffff":
         return f"holds {code} (character {at}), which is not a character; remove it"
