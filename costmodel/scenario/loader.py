@@ -19,6 +19,7 @@ from .ranges import correlation_matrix, ranged_figures, ranged_inputs
 from .schema import LINE_SECTIONS, PARTNERSHIP_SECTIONS, Figure, Option, Scenario, slugify
 from ..limits import LARGE, RAISE, Limits, TooLarge, megabytes, read_bounded
 from ..scale import without_cycle_collection
+from .text import text_problems
 from .units import financial_year_label, financial_year_of, month_label
 from .yamlread import Lines, ReadError, decode, line_of, read_yaml
 
@@ -77,6 +78,7 @@ def _load(raw: bytes, name: str) -> Scenario:
                                                   "assumptions, options); this file is not")])
     # Mistakes the reader noted and read past (an amount split by its commas in { }), reported with the rest.
     problems = [Problem(name, line_of(lines, loc), format_path(loc), message) for loc, message in reading_problems]
+    unfit = text_problems(data, text, lines, name)
     fill_ids(data)
     try:
         scenario = Scenario.model_validate(data)
@@ -89,10 +91,10 @@ def _load(raw: bytes, name: str) -> Scenario:
         # Every problem in the file at once: the whole-file checks too, where the schema has not said them.
         problems += [Problem(name, line_of(lines, loc), format_path(loc), message)
                      for loc, message in _raw_problems(data) if format_path(loc) not in reported]
-        raise ScenarioError(problems) from None
+        raise ScenarioError(problems + unfit) from None
     _attach_lines(scenario, (), lines)
-    problems += [Problem(name, line_of(lines, loc), format_path(loc), message)
-                 for loc, message in settle(scenario)]
+    problems += unfit + [Problem(name, line_of(lines, loc), format_path(loc), message)
+                         for loc, message in settle(scenario)]
     if problems:
         raise ScenarioError(problems)
     scenario._source_path = name
