@@ -10,6 +10,7 @@ import difflib
 import os
 import re
 import typing
+from collections.abc import Callable
 
 from pydantic import BaseModel, ValidationError
 
@@ -43,17 +44,24 @@ def load_scenario(path: str | os.PathLike, limits: Limits | None = None) -> Scen
     return load_scenario_bytes(raw, name, limits)
 
 
-def load_scenario_text(text: str, name: str = "<scenario>", limits: Limits | None = None) -> Scenario:
-    return load_scenario_bytes(text.encode("utf-8"), name, limits)
+#: Called with a file's data as read, before any of it is checked (which for a county's establishment
+#: takes longer than reading it): for a limit a caller can judge from the data alone. It raises to refuse.
+BeforeChecking = Callable[[object], None]
 
 
-def load_scenario_bytes(raw: bytes, name: str, limits: Limits | None = None) -> Scenario:
+def load_scenario_text(text: str, name: str = "<scenario>", limits: Limits | None = None,
+                       before_checking: BeforeChecking | None = None) -> Scenario:
+    return load_scenario_bytes(text.encode("utf-8"), name, limits, before_checking)
+
+
+def load_scenario_bytes(raw: bytes, name: str, limits: Limits | None = None,
+                        before_checking: BeforeChecking | None = None) -> Scenario:
     if limits is not None:
         problem = size_problem(raw, limits)
         if problem is not None:
             raise ScenarioError([Problem(name, 1, "", problem)])
     with without_cycle_collection():
-        return _load(raw, name)
+        return _load(raw, name, before_checking)
 
 
 def size_problem(raw: bytes, limits: Limits) -> str | None:
@@ -67,7 +75,7 @@ def size_problem(raw: bytes, limits: Limits) -> str | None:
     return None
 
 
-def _load(raw: bytes, name: str) -> Scenario:
+def _load(raw: bytes, name: str, before_checking: BeforeChecking | None = None) -> Scenario:
     try:
         text = decode(raw)
         data, lines, reading_problems = read_yaml(text)
@@ -76,6 +84,8 @@ def _load(raw: bytes, name: str) -> Scenario:
     if not isinstance(data, dict):
         raise ScenarioError([Problem(name, 1, "", "a scenario is a mapping of keys (metadata, timeline, "
                                                   "assumptions, options); this file is not")])
+    if before_checking is not None:
+        before_checking(data)
     # Mistakes the reader noted and read past (an amount split by its commas in { }), reported with the rest.
     problems = [Problem(name, line_of(lines, loc), format_path(loc), message) for loc, message in reading_problems]
     unfit = text_problems(data, text, lines, name)
