@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from . import schema
 from .problems import Problem, ScenarioError, format_path
 from .ranges import correlation_matrix, ranged_figures, ranged_inputs
-from .schema import LINE_SECTIONS, PARTNERSHIP_SECTIONS, Figure, Option, Scenario, slugify
+from .schema import LINE_SECTIONS, OUT_OF_CARE, PARTNERSHIP_SECTIONS, Figure, Option, Scenario, slugify
 from ..limits import LARGE, RAISE, Limits, TooLarge, megabytes, read_bounded
 from ..scale import without_cycle_collection
 from .units import financial_year_label, financial_year_of, month_label
@@ -115,10 +115,15 @@ _ID_SOURCES = {"staffing": "title", **{section: "name" for section in LINE_SECTI
 def fill_ids(data: dict) -> None:
     """Give every post and line an id from its title or name where none is written."""
     options = data.get("options")
+    placements = data.get("placements")
+    for item in placements if isinstance(placements, list) else []:
+        if isinstance(item, dict) and "id" not in item and isinstance(item.get("name"), str):
+            item["id"] = slugify(item["name"])
     for option in options if isinstance(options, list) else []:
         if not isinstance(option, dict):
             continue
         sections = [(option.get(key), label) for key, label in _ID_SOURCES.items()]
+        sections.append((option.get("placement_changes"), "name"))
         partnership = option.get("partnership")
         if isinstance(partnership, dict):
             sections += [(partnership.get(section), "title" if section == "partner_posts" else "name")
@@ -325,6 +330,8 @@ def cross_check(scenario: Scenario) -> list[tuple[tuple, str]]:
     if timeline.price_base in (first - 1, first):
         # With a wrong price base, the rates it would need are a knock-on, not a problem of their own.
         out.extend(_check_rates(scenario, first, last))
+
+    out.extend(_check_placements(scenario, first, last, horizon))
 
     option_by_id = {option.id: option for option in options}
     for index, check in enumerate(scenario.published_figures):
@@ -610,6 +617,43 @@ def _check_option(option: Option, loc: tuple, first: int, last: int, horizon: st
     if option.failure_risk is not None:
         for key in ("first_year", "last_year"):
             yield from _in_horizon(getattr(option.failure_risk, key), loc + ("failure_risk", key), first, last, horizon)
+
+
+def _check_placements(scenario: Scenario, first: int, last: int, horizon: str):
+    """Placement ids, the types an option's changes name, and the years their tables give."""
+    ids: list[str] = []
+    line_ids = {line: option.id for option in scenario.options for line in _line_ids(option)}
+    for index, placement in enumerate(scenario.placements):
+        loc = ("placements", index)
+        if placement.id in ids:
+            yield loc + ("id",), f"placement '{placement.id}' is listed twice; give one of them an id"
+        elif placement.id in line_ids:
+            yield loc + ("id",), (f"id '{placement.id}' is also a line of option '{line_ids[placement.id]}'; "
+                                  f"give one of them another id")
+        elif placement.id == OUT_OF_CARE:
+            yield loc + ("id",), f"'{OUT_OF_CARE}' is where a change moves children out of care; give another id"
+        ids.append(placement.id)
+        by_year = placement.children_by_year or {}
+        for year in by_year:
+            yield from _in_horizon(year, loc + ("children_by_year", financial_year_label(year)), first, last, horizon)
+        if by_year and first not in by_year:
+            yield loc + ("children_by_year",), (f"the table must give the number placed in the first year "
+                                                f"({financial_year_label(first)})")
+    for index, option in enumerate(scenario.options):
+        seen = set(_line_ids(option))
+        for number, change in enumerate(option.placement_changes):
+            loc = ("options", index, "placement_changes", number)
+            if change.id in seen or change.id in ids:
+                yield loc + ("id",), f"id '{change.id}' is used twice in this option; give one of them an id"
+            seen.add(change.id)
+            if change.from_ not in ids:
+                yield loc + ("from",), _no_such("placement", change.from_, ids)
+            if change.to != OUT_OF_CARE and change.to not in ids:
+                yield loc + ("to",), _no_such("placement", change.to, ids + [OUT_OF_CARE])
+            elif change.to == change.from_:
+                yield loc + ("to",), "the children move from and to the same placement; name where they move to"
+            for year in change.ramp:
+                yield from _in_horizon(year, loc + ("ramp", financial_year_label(year)), first, last, horizon)
 
 
 def _check_rates(scenario: Scenario, first: int, last: int):
