@@ -34,11 +34,14 @@ class LineInstance:
     #: Inputs (and input rows) this line shares with another line of its option: name -> (that line's
     #: id, its name there). The workbook shows each once, on the other line, and refers to it there.
     inputs_of: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: Inputs the branch this line chose (Pick) does not use, held only so that every line of its group
+    #: has the same inputs (a placement stated by year has no growth rate); not shown on Inputs.
+    unused: frozenset[str] = frozenset()
 
     @property
     def own_inputs(self) -> list[str]:
-        """The inputs shown under this line on Inputs: those not another line's."""
-        return [name for name in self.inputs if name not in self.inputs_of]
+        """The inputs shown under this line on Inputs: those not another line's, and used."""
+        return [name for name in self.inputs if name not in self.inputs_of and name not in self.unused]
 
     @property
     def own_input_rows(self) -> list[str]:
@@ -317,11 +320,11 @@ def _placement_instance(scenario: Scenario, placement: Placement, index: int) ->
     if by_year is not None:
         first = scenario.timeline.first_year
         children = placement.children_by_year[first]
-        inputs, rows, demand = {"children": children}, {"children_by_year": _carried(by_year, scenario.years)}, \
-            "by_year"
+        inputs = {"children": children, "growth": fixed(0.0, "rate", "not used: the numbers are stated by year")}
+        rows, demand, unused = {"children_by_year": _carried(by_year, scenario.years)}, "by_year", {"growth"}
     else:
         growth = placement.growth or fixed(0.0, "rate", "no growth stated: the same number every year")
-        inputs, rows, demand = {"children": placement.children, "growth": growth}, {}, "growth"
+        inputs, rows, demand, unused = {"children": placement.children, "growth": growth}, {}, "growth", set()
     weekly = placement.weekly()
     if placement.unit_cost is not None:
         line = scenario.source_lines.get(("placements", index, "unit_cost"))
@@ -332,7 +335,7 @@ def _placement_instance(scenario: Scenario, placement: Placement, index: int) ->
     line = (placement.children or weekly).line
     return LineInstance(placement.id, placement.name, path, line, inputs, {"demand": demand, "index": placement.index},
                         rows, source=placement.source or (placement.shipped.source if placement.shipped else None),
-                        note=placement.note)
+                        note=placement.note, unused=frozenset(unused))
 
 
 def _carried(by_year: dict[int, float], years: list[int]) -> dict[int, float]:
@@ -352,7 +355,7 @@ def _placement_groups(scenario: Scenario, option: Option, path: str) -> list[Gro
         shared = [name for name in source.inputs] + list(source.input_rows)
         inputs = dict(source.inputs)
         inputs["change"] = change.change
-        inputs_of = {name: (source.id, name) for name in shared}
+        inputs_of = {name: (source.id, name) for name in shared if name not in source.unused}
         choices = {"demand": source.choices["demand"], "index": source.choices["index"]}
         if change.to == OUT_OF_CARE:
             inputs["to_weekly_cost"] = fixed(0.0, "pounds", "out of care: no placement cost")
@@ -367,5 +370,5 @@ def _placement_groups(scenario: Scenario, option: Option, path: str) -> list[Gro
         rows = {**source.input_rows, "ramp": change.shares(scenario.years)}
         changes.append(LineInstance(change.id, change.name, f"{path}.placement_changes[{index}]", change.change.line,
                                     inputs, choices, rows, source=change.source, note=change.note,
-                                    inputs_of=inputs_of))
+                                    inputs_of=inputs_of, unused=source.unused))
     return [GroupInstances(L.PLACEMENTS, list(placements.values())), GroupInstances(L.PLACEMENT_CHANGES, changes)]

@@ -140,3 +140,111 @@ def test_the_workbook_shows_the_placement_rows_and_its_inputs_with_the_uplift():
     assert any("2015/16 prices taken to 2017/18 prices" in str(cell) for cell in uplift[0])
     assert any(row[1] == "Private children's home" and row[2] == "Weeks a year a placement is paid for"
                and row[3] == pytest.approx(52.14) for row in inputs)
+
+
+# --------------------------------------------------------------------------- an option's change to placements
+
+#: 20 children in private homes at £4,000 a week and 100 in foster care at £637, both at 2017/18 prices
+#: (the price base): no uplift.
+TWO_TYPES = """\
+placements:
+  - id: residential
+    name: Private children's home
+    children: 20
+    weekly_cost: 4,000
+    price_year: 2017/18
+  - id: foster
+    name: Foster placement
+    children: 100
+    weekly_cost: 637
+    price_year: 2017/18
+"""
+
+#: "Residential placements fall by 15% by year 3, half of that in year 1": the children move to foster care.
+PLAN = """\
+- id: trust
+  name: Trust
+  family: trust
+  placement_changes:
+    - id: fewer-residential
+      name: Change in placement costs from the improvement plan
+      from: residential
+      to: foster
+      change: {central: 15%, low: 5%, high: 20%, source: illustrative}
+      ramp: {2018/19: 50%, 2019/20: 75%, 2020/21: 100%}
+      source: the trust's improvement plan (illustrative)
+"""
+
+
+def test_a_step_change_with_a_ramp_moves_children_and_is_costed_as_its_own_line_worked_for_three_years():
+    projection = project_text(make_scenario(EMPTY_BASELINE + PLAN, years=3) + TWO_TYPES)
+    # Children moved: 20 x 15% x the ramp: 20 x 0.15 x 50% = 1.5; x 75% = 2.25; x 100% = 3.
+    assert rows_of(projection, "trust", "children_moved") == pytest.approx([1.5, 2.25, 3.0])
+    # A week of each moved child costs £637 - £4,000 = -£3,363; a year of 52.14 weeks -£175,346.82.
+    year_of_one_move = 52.14 * (637 - 4_000)
+    assert year_of_one_move == pytest.approx(-175_346.82)
+    # In cash with the general index (1.02, 1.0404, 1.061208):
+    # 2018/19: 1.5 x -175,346.82 x 1.02 = -£268,280.6346
+    # 2019/20: 2.25 x -175,346.82 x 1.0404 = -£410,469.37...
+    # 2020/21: 3 x -175,346.82 x 1.061208 = -£558,238.95...
+    change = rows_of(projection, "trust", "cost", "fewer-residential")
+    assert change[0] == pytest.approx(-268_280.6346)
+    assert change == pytest.approx([1.5 * year_of_one_move * 1.02, 2.25 * year_of_one_move * 1.0404,
+                                    3.0 * year_of_one_move * 1.061208])
+    trust = projection.option("trust")
+    assert trust.category_cash("placement_changes") == pytest.approx(change)
+    # The demand itself is the same in both options; only the change differs.
+    assert trust.category_cash("placements") == pytest.approx(
+        projection.option("base").category_cash("placements"))
+    assert trust.cash() - projection.option("base").cash() == pytest.approx(change)
+    full_year = {row.formula.key: row.full_year for row in trust.rows if row.group == "placement_changes"}
+    # At the full effect, a full year at price-base prices: 3 children x -£175,346.82 = -£526,040.46.
+    assert full_year["cost"] == pytest.approx(-526_040.46)
+    by_category = next(o for o in projection.to_json()["options"] if o["id"] == "trust")["by_category"]
+    assert by_category["placement_changes"]["cash"] == pytest.approx(round(float(sum(change)), 2))
+
+
+def test_children_moved_out_of_care_save_the_whole_weekly_cost():
+    out = PLAN.replace("to: foster", "to: out_of_care")
+    projection = project_text(make_scenario(EMPTY_BASELINE + out, years=3) + TWO_TYPES)
+    # 1.5 children x 52.14 weeks x (0 - £4,000) x 1.02 = -£319,096.80.
+    assert rows_of(projection, "trust", "cost", "fewer-residential")[0] == pytest.approx(-319_096.80)
+
+
+@pytest.mark.parametrize("change, message", [
+    (("from: residential", "from: residental"), r"placement_changes\[0\]\.from: no placement 'residental'; "
+                                                r"did you mean 'residential'\?"),
+    (("to: foster", "to: residential"), r"placement_changes\[0\]\.to: the children move from and to the same"),
+    (("to: foster", "to: out-of-care"), r"placement_changes\[0\]\.to: no placement 'out-of-care'; did you mean "
+                                        r"'out_of_care'\?"),
+    (("{2018/19: 50%, 2019/20: 75%, 2020/21: 100%}", "{2018/19: 50%, 2024/25: 100%}"),
+     r"placement_changes\[0\]\.ramp\.2024/25: 2024/25 is outside the horizon"),
+    (("{central: 15%, low: 5%, high: 20%, source: illustrative}", "150%"),
+     r"placement_changes\[0\]\.change: change 150% is outside 0% to 100%"),
+])
+def test_a_change_written_wrongly_is_reported_at_its_field(change, message):
+    with pytest.raises(costmodel.ScenarioError, match=message):
+        costmodel.load_scenario_text(make_scenario(EMPTY_BASELINE + PLAN.replace(*change), years=3) + TWO_TYPES)
+
+
+def test_sensitivity_and_switching_values_treat_the_change_like_any_other_input():
+    from costmodel.uncertainty.sensitivity import sensitivity
+
+    # The trust also costs £350,693.64 a year more to run (non-pay, grown with the general index). With
+    # the full effect from the first year, the change saves 20 x c x 175,346.82 x index a year, so the
+    # two are equal in every year, and in present value, at c = 350,693.64 / (20 x 175,346.82) = 10%.
+    plan = PLAN.replace("{2018/19: 50%, 2019/20: 75%, 2020/21: 100%}", "{2018/19: 100%}") + """\
+  non_pay:
+    - {id: running, name: Running the trust, amount: "350,693.64"}
+"""
+    result = sensitivity(costmodel.load_scenario_text(make_scenario(EMPTY_BASELINE + plan, years=3) + TWO_TYPES))
+    assert result.cheapest == "trust"  # at 15%, the change saves more than the trust costs to run
+    [switch] = [s for s in result.switches if s.input.path == "options[1].placement_changes[0].change"]
+    assert switch.value == pytest.approx(0.10, abs=1e-9)
+    assert "Baseline becomes cheaper than Trust only if" in result.in_words(switch)
+    assert "is below 10.0% (central 15.0%)" in result.in_words(switch)
+    [swing] = [s for s in result.swings if s.input.path == "options[1].placement_changes[0].change"]
+    # From 5% to 20% the trust's NPC moves by 15% of 20 x 175,346.82 a year in real terms, discounted:
+    # 0.15 x 3,506,936.40 x (1/1.035 ... ) summed over three years at the Green Book's 3.5%.
+    factors = [1.0, 1 / 1.035, 1 / 1.035 ** 2]
+    assert swing.swing("trust") == pytest.approx(0.15 * 3_506_936.40 * sum(factors))
