@@ -721,7 +721,9 @@ class Placement(Strict):
         if self.weekly_cost is not None:
             return self.weekly_cost
         cost = self.shipped
-        return fixed(cost.weekly_cost, "pounds", cost.source, f"shipped unit cost '{cost.name}': {cost.what}")
+        return fixed(cost.weekly_cost, "pounds", cost.source,
+                     f"shipped unit cost '{cost.name}', {cost.what}, at {cost.price_year}/{(cost.price_year + 1) % 100:02d} "
+                     f"prices: {cost.price_year_basis}")
 
     def cost_price_year(self) -> int:
         return self.price_year if self.price_year is not None else self.shipped.price_year
