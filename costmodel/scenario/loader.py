@@ -335,7 +335,8 @@ def cross_check(scenario: Scenario) -> list[tuple[tuple, str]]:
 
     option_by_id = {option.id: option for option in options}
     for index, check in enumerate(scenario.published_figures):
-        out.extend(_check_published(check, ("published_figures", index), option_by_id, first, last, horizon))
+        out.extend(_check_published(check, ("published_figures", index), option_by_id, first, last, horizon,
+                                    [placement.id for placement in scenario.placements]))
     out.extend(_check_draws(scenario))
     out.extend(_check_correlations(scenario))
     if scenario.appraisal is not None:
@@ -675,7 +676,8 @@ def _check_rates(scenario: Scenario, first: int, last: int):
                    f"the earliest given is {financial_year_label(min(table))}")
 
 
-def _check_published(check, loc: tuple, option_by_id: dict, first: int, last: int, horizon: str):
+def _check_published(check, loc: tuple, option_by_id: dict, first: int, last: int, horizon: str,
+                     placements: list[str] = ()):
     option = option_by_id.get(check.option)
     if option is None:
         yield loc + ("option",), _no_such("option", check.option, option_by_id)
@@ -699,7 +701,8 @@ def _check_published(check, loc: tuple, option_by_id: dict, first: int, last: in
             yield loc + ("basis",), ("set-up and transition costs are one-off and have no full-year figure; "
                                      "check them with basis: horizon or a year")
     if check.line is not None:
-        line_ids = _line_ids(option)
+        # The scenario's placements are lines of every option; an option's changes to them, of its own.
+        line_ids = _line_ids(option) + list(placements) + [change.id for change in option.placement_changes]
         if check.line not in line_ids:
             yield loc + ("line",), _no_such("line", check.line, line_ids, f" in option '{option.id}'")
         elif check.basis == "full_year" and check.line in {item.id for item in option.setup}:

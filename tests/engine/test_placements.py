@@ -248,3 +248,22 @@ def test_sensitivity_and_switching_values_treat_the_change_like_any_other_input(
     # 0.15 x 3,506,936.40 x (1/1.035 ... ) summed over three years at the Green Book's 3.5%.
     factors = [1.0, 1 / 1.035, 1 / 1.035 ** 2]
     assert swing.swing("trust") == pytest.approx(0.15 * 3_506_936.40 * sum(factors))
+
+
+def test_a_published_placement_cost_is_checked_like_any_line():
+    # The paper's arithmetic: 12 children x £4,000 a week x 52.14 weeks = £2,502,720 a year, at the price
+    # base where the unit cost is at the price base's prices.
+    published = """\
+- name: Residential placements, a full year
+  option: trust
+  line: residential
+  basis: full_year
+  amount: 2,502,720
+  source: worked by hand
+"""
+    text = make_scenario(EMPTY_BASELINE + TRUST, years=3, first_year="2017/18", price_base="2017/18",
+                         published=published) + RESIDENTIAL.replace("price_year: 2015/16", "price_year: 2017/18")
+    [check] = project_text(text).checks
+    assert check.computed == pytest.approx(2_502_720.0) and check.ok
+    with pytest.raises(costmodel.ScenarioError, match=r"published_figures\[0\]\.line: no line 'residentail'"):
+        costmodel.load_scenario_text(text.replace("line: residential", "line: residentail"))

@@ -158,6 +158,14 @@ PLACEMENT_OPTIONS = """\
 """
 
 
+#: By hand: 12 x £4,000 x 1.0404 (2015/16 to 2017/18 prices) x 52.14 x 1.0404 (cash in 2019/20) = £2,709,025;
+#: the move at its full effect, 12 x 15% x 52.14 x (£637 / 1.0404 - £4,161.60) = -£333,112.
+PLACEMENT_CHECKS = """\
+- {name: Residential placements in 2019/20, option: plan, line: residential, year: 2019/20, amount: "2,709,025"}
+- {name: The move to foster care at its full effect, option: plan, line: to-foster, basis: full_year, amount: "-333,112"}
+"""
+
+
 def test_placements_and_changes_to_them_recalculate_to_the_stored_values(tmp_path):
     """Both demand trajectories, a shipped and a typed unit cost, uplifts both ways, every index, out of care."""
     from conftest import make_scenario
@@ -166,7 +174,7 @@ def test_placements_and_changes_to_them_recalculate_to_the_stored_values(tmp_pat
 
     path = tmp_path / "placements.xlsx"
     path.write_bytes(build_workbook(project(load_scenario_text(
-        make_scenario(PLACEMENT_OPTIONS, years=4) + PLACEMENTS))))
+        make_scenario(PLACEMENT_OPTIONS, years=4, published=PLACEMENT_CHECKS) + PLACEMENTS))))
     formulas_in_file = formula_cells(path)
     assert any("^" in text for text in formulas_in_file.values())  # growth compounded in the formula
     stored = stored_values(path)
