@@ -267,3 +267,28 @@ def test_a_published_placement_cost_is_checked_like_any_line():
     assert check.computed == pytest.approx(2_502_720.0) and check.ok
     with pytest.raises(costmodel.ScenarioError, match=r"published_figures\[0\]\.line: no line 'residentail'"):
         costmodel.load_scenario_text(text.replace("line: residential", "line: residentail"))
+
+
+def test_diff_and_the_simulation_move_the_change_like_any_other_figure(tmp_path):
+    from costmodel.audit.diff import diff
+    from costmodel.uncertainty.simulate import simulate
+
+    plan = PLAN.replace("{2018/19: 50%, 2019/20: 75%, 2020/21: 100%}", "{2018/19: 100%}")
+    old = tmp_path / "old.yaml"
+    old.write_text(make_scenario(EMPTY_BASELINE + plan, years=3) + TWO_TYPES, encoding="utf-8")
+    new = tmp_path / "new.yaml"
+    new.write_text(old.read_text(encoding="utf-8").replace("central: 15%", "central: 10%"), encoding="utf-8")
+    report = diff(old, new)
+    [step] = report.steps
+    assert [change.where for change in step.changes] == ["options[trust].placement_changes[fewer-residential].change"]
+    # Five points fewer of 20 children move, each saving £175,346.82 a year at price-base prices: the
+    # trust's NPC rises by 0.05 x 3,506,936.40 x (1 + 1/1.035 + 1/1.035^2); the baseline's does not move.
+    assert step.npc["trust"] == pytest.approx(0.05 * 3_506_936.40 * (1 + 1 / 1.035 + 1 / 1.035 ** 2))
+    assert step.npc["base"] == pytest.approx(0.0)
+
+    simulation = simulate(costmodel.load_scenario(old), draws=400, seed=1)
+    assert [ranged.path for ranged in simulation.inputs] == ["options[1].placement_changes[0].change"]
+    outcomes = {outcome.option: outcome.statistics["npc"] for outcome in simulation.outcomes}
+    assert outcomes["base"]["p10"] == pytest.approx(outcomes["base"]["p90"])  # the baseline has no change
+    # The more children move, the lower the trust's cost: its NPC spreads between the draws.
+    assert outcomes["trust"]["p10"] < outcomes["trust"]["p90"]
