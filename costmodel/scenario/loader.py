@@ -251,7 +251,8 @@ def _allowed_keys(loc: tuple) -> list[str]:
             return []
     model = _unwrap(model)
     if isinstance(model, type) and issubclass(model, BaseModel):
-        return [k for k, f in model.model_fields.items() if k not in ("line", "unit", "precision")]
+        # As written in the file: a key that is a Python word (`from`) has its field under an alias.
+        return [f.alias or k for k, f in model.model_fields.items() if k not in ("line", "unit", "precision")]
     return []
 
 
