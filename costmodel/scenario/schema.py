@@ -691,6 +691,10 @@ class Placement(Strict):
                 raise ValueError("the table by year is empty")
             for figure in table.values():
                 _bounded(figure, "children", *LIMITS["children"])
+                if figure.has_range:
+                    # Numbers by year are a row of the Inputs sheet, not drawn: a range would do nothing.
+                    raise ValueError("a number by year cannot take a range; to make demand uncertain, give "
+                                     "children and growth, each with its range")
         return table
 
     _sane = _limits(**{key: LIMITS[key] for key in ("children", "growth", "weekly_cost", "weeks_a_year")})
@@ -766,6 +770,8 @@ class PlacementChange(Strict):
                              "such as {2018/19: 50%, 2020/21: 100%}")
         for figure in ramp.values():
             _bounded(figure, "ramp share", 0.0, 1.0)
+            if figure.has_range:
+                raise ValueError("the ramp's shares cannot take a range; give the change its range instead")
         return ramp
 
     def shares(self, years: list[int]) -> dict[int, float]:

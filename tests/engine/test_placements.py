@@ -118,6 +118,8 @@ def test_a_shipped_unit_cost_is_named_with_its_publication_paragraph_and_price_y
     (("    children: 12\n", "    children_by_year: {2019/20: 12}\n"),
      r"placements\[0\]\.children_by_year: the table must give the number placed in the first year \(2018/19\)"),
     (("    children: 12\n", "    children: 12\n    weeks_a_yeer: 52\n"), "did you mean 'weeks_a_year'"),
+    (("    children: 12\n", "    children_by_year: {2018/19: {central: 12, low: 10, high: 14}}\n"),
+     r"placements\[0\]\.children_by_year: a number by year cannot take a range"),
 ])
 def test_a_placement_written_wrongly_is_reported_at_its_field(change, message):
     with pytest.raises(costmodel.ScenarioError, match=message):
@@ -219,6 +221,8 @@ def test_children_moved_out_of_care_save_the_whole_weekly_cost():
                                         r"'out_of_care'\?"),
     (("{2018/19: 50%, 2019/20: 75%, 2020/21: 100%}", "{2018/19: 50%, 2024/25: 100%}"),
      r"placement_changes\[0\]\.ramp\.2024/25: 2024/25 is outside the horizon"),
+    (("{2018/19: 50%, 2019/20", "{2018/19: {central: 50%, low: 40%, high: 60%}, 2019/20"),
+     r"placement_changes\[0\]\.ramp: the ramp's shares cannot take a range; give the change its range"),
     (("{central: 15%, low: 5%, high: 20%, source: illustrative}", "150%"),
      r"placement_changes\[0\]\.change: change 150% is outside 0% to 100%"),
 ])
