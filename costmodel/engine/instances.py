@@ -293,7 +293,7 @@ def price_uplift(scenario: Scenario, index: str, price_year: int) -> Figure:
     base = scenario.timeline.price_base
     if index == "none" or price_year == base:
         why = "flat cash: not uplifted" if index == "none" else "already at price-base prices"
-        return fixed(1.0, "factor", f"{financial_year_label(price_year)} prices; {why}")
+        return fixed(1.0, "factor", "derived from the scenario", f"{financial_year_label(price_year)} prices; {why}")
     key, words = _INDEX_RATES[index]
     value = getattr(scenario.assumptions, key).value
     table = {year: figure.value for year, figure in value.items()} if isinstance(value, dict) else None
@@ -308,9 +308,8 @@ def price_uplift(scenario: Scenario, index: str, price_year: int) -> Figure:
         factor = 1 / factor
     direction = "back " if price_year > base else ""
     note = (f"{financial_year_label(price_year)} prices taken {direction}to {financial_year_label(base)} prices "
-            f"with {words}, at the scenario's {key.replace('_', ' ')}: {', '.join(parts)}"
-            + (" (years before the table take its earliest rate)" if carried else ""))
-    return fixed(factor, "factor", f"derived: {note}")
+            f"with {words}: {', '.join(parts)}" + (" (years before the table take its earliest rate)" if carried else ""))
+    return fixed(factor, "factor", f"derived from the scenario's {key.replace('_', ' ')}", note)
 
 
 def _placement_instance(scenario: Scenario, placement: Placement, index: int) -> LineInstance:

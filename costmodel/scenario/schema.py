@@ -726,8 +726,8 @@ class Placement(Strict):
             return self.weekly_cost
         cost = self.shipped
         return fixed(cost.weekly_cost, "pounds", cost.source,
-                     f"shipped unit cost '{cost.name}', {cost.what}, at {cost.price_year}/{(cost.price_year + 1) % 100:02d} "
-                     f"prices: {cost.price_year_basis}")
+                     f"shipped unit cost '{cost.name}': \"{cost.wording}\"; at "
+                     f"{cost.price_year}/{(cost.price_year + 1) % 100:02d} prices: {cost.price_year_basis}")
 
     def cost_price_year(self) -> int:
         return self.price_year if self.price_year is not None else self.shipped.price_year

@@ -29,11 +29,10 @@ class UnitCost:
 
     @property
     def source(self) -> str:
-        return f"{self.publication}, {self.where}: \"{self.wording}\""
+        return f"{self.publication}, {self.where}"
 
 
-_IOW = "Isle of Wight Council, Cabinet paper D, 9 November 2017, Options for the future arrangements of children's " \
-       "social care and education services"
+_IOW = "Isle of Wight Council, Cabinet paper D, 9 November 2017"
 _IOW_PRICE_YEAR = ("the paper dates the figures \"In 2015\" (citing the Personal Social Services Research Unit) and "
                    "states no price year; taken as 2015/16, the financial year beginning in 2015")
 

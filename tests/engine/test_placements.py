@@ -52,7 +52,9 @@ def test_a_unit_cost_at_an_earlier_price_year_is_uplifted_to_the_price_base_with
     instance = next(group for group in result.groups if group.group.key == "placements").instances[0]
     uplift = instance.inputs["price_uplift"]
     assert uplift.value == pytest.approx(1.0404)
-    assert "2015/16 prices taken to 2017/18 prices" in uplift.source and "2016/17 2%, 2017/18 2%" in uplift.source
+    assert uplift.source == "derived from the scenario's general inflation"
+    assert uplift.note == ("2015/16 prices taken to 2017/18 prices with the general index (GDP deflator): "
+                           "2016/17 2%, 2017/18 2%")
     assert rows_of(projection, "trust", "weekly_cost_at_base", "residential") == pytest.approx([4_161.60] * 3)
     full_year = {row.formula.key: row.full_year for row in result.rows if row.group == "placements"}
     assert full_year["cost"] == pytest.approx(2_603_829.888)
@@ -97,8 +99,8 @@ def test_a_shipped_unit_cost_is_named_with_its_publication_paragraph_and_price_y
                     if group.group.key == "placements").instances[0]
     weekly = instance.inputs["weekly_cost"]
     assert weekly.value == 4_000.0
-    assert "para 37.26" in weekly.source and "Cabinet paper D, 9 November 2017" in weekly.source
-    assert "£4000 per week" in weekly.source  # the paper's own words
+    assert weekly.source == "Isle of Wight Council, Cabinet paper D, 9 November 2017, para 37.26"
+    assert "£4000 per week" in weekly.note and "2015/16 prices" in weekly.note  # the paper's own words
     assert weekly.line is not None
     assert UNIT_COSTS["iow-2017-council-childrens-home"].weekly_cost == 3_000.0
     assert UNIT_COSTS["iow-2017-foster-placement"].weekly_cost == 637.0
