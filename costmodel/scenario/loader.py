@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from . import schema
 from .problems import Problem, ScenarioError, format_path
 from .ranges import correlation_matrix, ranged_figures, ranged_inputs
-from .schema import LINE_SECTIONS, PARTNERSHIP_SECTIONS, Figure, Option, Scenario, slugify
+from .schema import LINE_SECTIONS, OUT_OF_CARE, PARTNERSHIP_SECTIONS, Figure, Option, Scenario, slugify
 from ..limits import LARGE, RAISE, Limits, TooLarge, megabytes, read_bounded
 from ..scale import without_cycle_collection
 from .text import text_problems
@@ -127,10 +127,15 @@ _ID_SOURCES = {"staffing": "title", **{section: "name" for section in LINE_SECTI
 def fill_ids(data: dict) -> None:
     """Give every post and line an id from its title or name where none is written."""
     options = data.get("options")
+    placements = data.get("placements")
+    for item in placements if isinstance(placements, list) else []:
+        if isinstance(item, dict) and "id" not in item and isinstance(item.get("name"), str):
+            item["id"] = slugify(item["name"])
     for option in options if isinstance(options, list) else []:
         if not isinstance(option, dict):
             continue
         sections = [(option.get(key), label) for key, label in _ID_SOURCES.items()]
+        sections.append((option.get("placement_changes"), "name"))
         partnership = option.get("partnership")
         if isinstance(partnership, dict):
             sections += [(partnership.get(section), "title" if section == "partner_posts" else "name")
@@ -258,7 +263,8 @@ def _allowed_keys(loc: tuple) -> list[str]:
             return []
     model = _unwrap(model)
     if isinstance(model, type) and issubclass(model, BaseModel):
-        return [k for k, f in model.model_fields.items() if k not in ("line", "unit", "precision")]
+        # As written in the file: a key that is a Python word (`from`) has its field under an alias.
+        return [f.alias or k for k, f in model.model_fields.items() if k not in ("line", "unit", "precision")]
     return []
 
 
@@ -338,9 +344,12 @@ def cross_check(scenario: Scenario) -> list[tuple[tuple, str]]:
         # With a wrong price base, the rates it would need are a knock-on, not a problem of their own.
         out.extend(_check_rates(scenario, first, last))
 
+    out.extend(_check_placements(scenario, first, last, horizon))
+
     option_by_id = {option.id: option for option in options}
     for index, check in enumerate(scenario.published_figures):
-        out.extend(_check_published(check, ("published_figures", index), option_by_id, first, last, horizon))
+        out.extend(_check_published(check, ("published_figures", index), option_by_id, first, last, horizon,
+                                    [placement.id for placement in scenario.placements]))
     out.extend(_check_draws(scenario))
     out.extend(_check_correlations(scenario))
     if scenario.appraisal is not None:
@@ -624,6 +633,43 @@ def _check_option(option: Option, loc: tuple, first: int, last: int, horizon: st
             yield from _in_horizon(getattr(option.failure_risk, key), loc + ("failure_risk", key), first, last, horizon)
 
 
+def _check_placements(scenario: Scenario, first: int, last: int, horizon: str):
+    """Placement ids, the types an option's changes name, and the years their tables give."""
+    ids: list[str] = []
+    line_ids = {line: option.id for option in scenario.options for line in _line_ids(option)}
+    for index, placement in enumerate(scenario.placements):
+        loc = ("placements", index)
+        if placement.id in ids:
+            yield loc + ("id",), f"placement '{placement.id}' is listed twice; give one of them an id"
+        elif placement.id in line_ids:
+            yield loc + ("id",), (f"id '{placement.id}' is also a line of option '{line_ids[placement.id]}'; "
+                                  f"give one of them another id")
+        elif placement.id == OUT_OF_CARE:
+            yield loc + ("id",), f"'{OUT_OF_CARE}' is where a change moves children out of care; give another id"
+        ids.append(placement.id)
+        by_year = placement.children_by_year or {}
+        for year in by_year:
+            yield from _in_horizon(year, loc + ("children_by_year", financial_year_label(year)), first, last, horizon)
+        if by_year and first not in by_year:
+            yield loc + ("children_by_year",), (f"the table must give the number placed in the first year "
+                                                f"({financial_year_label(first)})")
+    for index, option in enumerate(scenario.options):
+        seen = set(_line_ids(option))
+        for number, change in enumerate(option.placement_changes):
+            loc = ("options", index, "placement_changes", number)
+            if change.id in seen or change.id in ids:
+                yield loc + ("id",), f"id '{change.id}' is used twice in this option; give one of them an id"
+            seen.add(change.id)
+            if change.from_ not in ids:
+                yield loc + ("from",), _no_such("placement", change.from_, ids)
+            if change.to != OUT_OF_CARE and change.to not in ids:
+                yield loc + ("to",), _no_such("placement", change.to, ids + [OUT_OF_CARE])
+            elif change.to == change.from_:
+                yield loc + ("to",), "the children move from and to the same placement; name where they move to"
+            for year in change.ramp:
+                yield from _in_horizon(year, loc + ("ramp", financial_year_label(year)), first, last, horizon)
+
+
 def _check_rates(scenario: Scenario, first: int, last: int):
     assumptions = scenario.assumptions
     needed_from = min(first, scenario.timeline.price_base)
@@ -643,7 +689,8 @@ def _check_rates(scenario: Scenario, first: int, last: int):
                    f"the earliest given is {financial_year_label(min(table))}")
 
 
-def _check_published(check, loc: tuple, option_by_id: dict, first: int, last: int, horizon: str):
+def _check_published(check, loc: tuple, option_by_id: dict, first: int, last: int, horizon: str,
+                     placements: list[str] = ()):
     option = option_by_id.get(check.option)
     if option is None:
         yield loc + ("option",), _no_such("option", check.option, option_by_id)
@@ -667,7 +714,8 @@ def _check_published(check, loc: tuple, option_by_id: dict, first: int, last: in
             yield loc + ("basis",), ("set-up and transition costs are one-off and have no full-year figure; "
                                      "check them with basis: horizon or a year")
     if check.line is not None:
-        line_ids = _line_ids(option)
+        # The scenario's placements are lines of every option; an option's changes to them, of its own.
+        line_ids = _line_ids(option) + list(placements) + [change.id for change in option.placement_changes]
         if check.line not in line_ids:
             yield loc + ("line",), _no_such("line", check.line, line_ids, f" in option '{option.id}'")
         elif check.basis == "full_year" and check.line in {item.id for item in option.setup}:

@@ -19,6 +19,8 @@ def line_years(scenario) -> int:
         lines += len(option.staffing) + sum(len(getattr(option, section)) for section in LINE_SECTIONS)
         if option.partnership is not None:
             lines += len(option.partnership.partner_posts) + len(option.partnership.service_charges)
+        # The scenario's placements are lines of every option; its changes to them, of its own.
+        lines += len(scenario.placements) + len(option.placement_changes)
         lines += 1  # the option's own rows (risk, timeline), however few lines it lists
     return lines * scenario.timeline.years
 

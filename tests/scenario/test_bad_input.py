@@ -144,6 +144,33 @@ appraisal:
 """
 
 
+# The trust's change to placements and the scenario's placements, appended after line 33: `from:` is
+# line 36, `ramp:` line 39, `placements:` line 40, the first placement's `growth` line 43 and its
+# `unit_cost` line 44, the second's `price_year` line 48.
+PLACEMENTS = """\
+    placement_changes:
+      - name: Fewer in residential care
+        from: residential
+        to: foster
+        change: 15%
+        ramp: {2018/19: 100%}
+placements:
+  - name: Residential
+    children: 12
+    growth: 2%
+    unit_cost: iow-2017-private-childrens-home
+  - name: Foster
+    children: 60
+    weekly_cost: 637
+    price_year: 2017/18
+"""
+
+
+def with_placements(old: str = "", new: str = "") -> Callable[[str], str]:
+    """The scenario with the placements above appended, `old` replaced by `new` in them."""
+    return lambda text: text + (PLACEMENTS.replace(old, new, 1) if old else PLACEMENTS)
+
+
 def with_appraisal(old: str = "", new: str = "") -> Callable[[str], str]:
     """The scenario with the appraisal above appended, `old` replaced by `new` in it."""
     return lambda text: text + (APPRAISAL.replace(old, new, 1) if old else APPRAISAL)
@@ -421,6 +448,20 @@ CASES = [
         39, "appraisal.criteria[0].weight", "between 0% and 100%", at="weight: -10%"),
     Bad("appraisal-weight-with-a-range", with_appraisal("weight: 100%", "weight: {value: 100%, low: 90%, high: 100%}"),
         39, "appraisal.criteria[0].weight", "not drawn in simulations", at="weight:"),
+    # ---- placements and an option's change to them
+    Bad("placement-unknown-unit-cost", with_placements("private-childrens-home", "private-home"),
+        44, "placements[0].unit_cost", "did you mean 'iow-2017-private-childrens-home'?", at="private-home"),
+    Bad("placement-bare-growth", with_placements("growth: 2%", "growth: 2"),
+        43, "placements[0].growth", "write 2% if you meant 2 per cent", at="growth: 2"),
+    Bad("placement-weekly-cost-without-a-price-year", with_placements("    price_year: 2017/18\n", ""),
+        45, "placements[1]", "give weekly_cost and the price_year it is at", at="name: Foster"),
+    Bad("placement-change-from-an-unknown-placement", with_placements("from: residential", "from: residental"),
+        36, "options[1].placement_changes[0].from", "no placement 'residental'; did you mean 'residential'?",
+        at="residental"),
+    Bad("placement-change-misspelt-from", with_placements("from: residential", "form: residential"),
+        36, "options[1].placement_changes[0].form", "unknown key 'form'; did you mean 'from'?", at="form:"),
+    Bad("placement-change-ramp-outside-the-horizon", with_placements("{2018/19: 100%}", "{2030/31: 100%}"),
+        39, "options[1].placement_changes[0].ramp.2030/31", "outside the horizon", at="ramp:"),
     Bad("only-one-option", delete_lines(26, 33), 16, "options", "at least two options", at="options:"),
     Bad("unknown-option-family", replace("family: trust", "family: charity"),
         28, "options[1].family", "'community_interest_company'", at="charity"),
