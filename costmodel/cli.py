@@ -190,7 +190,7 @@ def _run_one(scenario_path: Path, output: Path | None, json_path: str | None, st
              manifest_path: Path | None, force: bool, allow_large: bool = False) -> None:
     from .audit.review import review, unacknowledged
     from .engine.projection import project
-    from .files import OutputError, check_targets, write_atomic
+    from .files import OutputError, Outputs, signed_json
     from .report import assemble
     from .scenario.loader import load_scenario
     from .scenario.problems import ScenarioError
@@ -211,38 +211,43 @@ def _run_one(scenario_path: Path, output: Path | None, json_path: str | None, st
     # With --json -, standard output carries the JSON alone; the table goes to stderr.
     to_stderr = json_path == "-"
     json_target = Path(json_path) if json_path not in (None, "-") else None
+    text = None
     try:
-        check_targets([t for t in (target, json_target, manifest_path) if t], [scenario_path], force)
-        record = None
-        if manifest_path is not None:
-            from .audit.manifest import cover_lines, run_record, sha256_of
+        with Outputs([scenario_path], force) as outputs:
+            outputs.check([target, json_target, manifest_path])
+            record = None
+            if manifest_path is not None:
+                from .audit.manifest import cover_lines, run_record, sha256_of
 
-            # The command that re-runs this, rebuilt from what was asked, however it was invoked.
-            command = ["costmodel", "run", str(scenario_path), "-o", str(target)]
-            command += ["--json", json_path] if json_path is not None else []
-            command += ["--strict"] if strict else []
-            command += ["--manifest", str(manifest_path)]
-            record = run_record(scenario_path, projection, command)
-        with assemble(projection, warnings=warnings, run_record=cover_lines(record) if record else None) as report:
-            workbook = write_workbook(report)
-        write_atomic(target, workbook)
-        outputs = [{"path": str(target), "sha256": sha256_of(workbook)}] if record else []
-        if json_path is not None:
-            text = report.json_text()
-            if json_target:
-                write_atomic(json_target, text.encode("utf-8"))
-                if record:
-                    outputs.append({"path": str(json_target), "sha256": sha256_of(text.encode("utf-8"))})
-            else:
-                click.echo(text, nl=False)
-        if record is not None:
-            import json
+                # The command that re-runs this, rebuilt from what was asked, however it was invoked.
+                command = ["costmodel", "run", str(scenario_path), "-o", str(target)]
+                command += ["--json", json_path] if json_path is not None else []
+                command += ["--strict"] if strict else []
+                command += ["--manifest", str(manifest_path)]
+                record = run_record(scenario_path, projection, command)
+            with assemble(projection, warnings=warnings,
+                          run_record=cover_lines(record) if record else None) as report:
+                workbook = write_workbook(report)
+            # Each is staged, as it will be on disk; none is in place until commit() puts all there.
+            written = outputs.workbook(target, workbook)
+            hashes = [{"path": str(target), "sha256": sha256_of(written)}] if record else []
+            if json_path is not None:
+                text = report.json_text()
+                if json_target:
+                    written = outputs.json(json_target, text)
+                    if record:
+                        hashes.append({"path": str(json_target), "sha256": sha256_of(written)})
+            if record is not None:
+                import json
 
-            record["outputs"] = outputs
-            write_atomic(manifest_path, (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+                record["outputs"] = hashes
+                outputs.json(manifest_path, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
+            outputs.commit()
     except OutputError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
+    if json_path == "-":
+        click.echo(signed_json(text).decode("utf-8"), nl=False)
     click.echo(render_summary(projection), err=to_stderr)
     click.echo(render_checks(projection), err=to_stderr)
     if projection.scenario.appraisal is not None:
@@ -300,11 +305,12 @@ def _scenario_id(path: Path, allow_large: bool = False) -> _Outcome:
     return _Outcome(True, scenario_id=scenario.metadata.id)
 
 
-def _build_and_write(path: Path, target: Path, scenario_id: str, allow_large: bool = False) -> _Outcome:
+def _build_and_write(path: Path, target: Path, scenario_id: str, allow_large: bool = False,
+                     force: bool = False) -> _Outcome:
     """Second pass: project one scenario and write its workbook, exactly as `costmodel run` with -o does."""
     from .audit.review import review, unacknowledged
     from .engine.projection import project
-    from .files import OutputError, write_atomic
+    from .files import OutputError, Outputs
     from .scenario.loader import load_scenario
     from .scenario.problems import ScenarioError
     from .workbook.writer import build_workbook
@@ -318,7 +324,9 @@ def _build_and_write(path: Path, target: Path, scenario_id: str, allow_large: bo
     projection = project(scenario)
     warnings = review(projection)
     try:
-        write_atomic(target, build_workbook(projection, warnings=warnings))
+        with Outputs([path], force) as outputs:
+            outputs.workbook(target, build_workbook(projection, warnings=warnings))
+            outputs.commit()
     except OutputError as exc:
         return _Outcome(False, (f"error: {exc}",))
     first = projection.summary.sort_values(["rank", "option"]).iloc[0]
@@ -361,7 +369,7 @@ def _stop_worker(signum, frame) -> None:
     _stopping = True
     if not _working:
         os._exit(128 + signum)  # between files nothing is half-written
-    # Unwinds through write_atomic, which removes its temporary file.
+    # Unwinds through the outputs staged, which are removed; none is half in place.
     raise SystemExit(128 + signum)
 
 
@@ -516,7 +524,7 @@ def _run_batch(paths: tuple[Path, ...], output: Path | None, json_path: str | No
                     except OutputError as exc:
                         report(index, loading[index], _Outcome(False, (f"error: {exc}",)))
                         continue
-                    calls.append((paths[index], target, outcomes[index].scenario_id, allow_large))
+                    calls.append((paths[index], target, outcomes[index].scenario_id, allow_large, force))
                     indices.append(index)
 
                 def built(position: int, seconds: float, outcome: _Outcome) -> None:
@@ -578,7 +586,7 @@ def verify(workbooks: tuple[Path, ...], json_path: str | None, force: bool, jobs
     """
     import json
 
-    from .files import OutputError, check_targets, write_atomic
+    from .files import OutputError, Outputs, check_targets, signed_json
 
     to_stderr = json_path == "-"
     if json_path not in (None, "-"):
@@ -615,10 +623,12 @@ def verify(workbooks: tuple[Path, ...], json_path: str | None, force: bool, jobs
         text = json.dumps({"costmodel_version": __version__, "workbooks": reports}, indent=2,
                           ensure_ascii=False) + "\n"
         if json_path == "-":
-            click.echo(text, nl=False)
+            click.echo(signed_json(text).decode("utf-8"), nl=False)
         else:
             try:
-                write_atomic(json_path, text.encode("utf-8"))
+                with Outputs(workbooks, force) as outputs:
+                    outputs.json(json_path, text)
+                    outputs.commit()
             except OutputError as exc:
                 click.echo(f"error: {exc}", err=True)
                 sys.exit(EXIT_BAD_INPUT)
@@ -654,7 +664,7 @@ def diff(old: Path, new: Path, json_path: str | None, output: Path | None, force
 
     from .audit.diff import diff as diff_scenarios
     from .audit.reader import WorkbookError
-    from .files import OutputError, check_targets, write_atomic
+    from .files import OutputError, Outputs, signed_json
     from .scenario.problems import ScenarioError
 
     if output is not None and output.suffix.lower() != ".xlsx":
@@ -669,22 +679,22 @@ def diff(old: Path, new: Path, json_path: str | None, output: Path | None, force
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     to_stderr = json_path == "-"
+    text = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n" if json_path is not None else None
     try:
-        targets = [t for t in (output, Path(json_path) if json_path not in (None, "-") else None) if t]
-        check_targets(targets, [old, new], force)
-        if output is not None:
-            from .workbook.diffbook import build_diff_workbook
+        with Outputs([old, new], force) as outputs:
+            outputs.check([output, Path(json_path) if json_path not in (None, "-") else None])
+            if output is not None:
+                from .workbook.diffbook import build_diff_workbook
 
-            write_atomic(output, build_diff_workbook(report))
-        if json_path is not None:
-            text = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
-            if json_path == "-":
-                click.echo(text, nl=False)
-            else:
-                write_atomic(json_path, text.encode("utf-8"))
+                outputs.workbook(output, build_diff_workbook(report))
+            if json_path not in (None, "-"):
+                outputs.json(json_path, text)
+            outputs.commit()
     except OutputError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
+    if json_path == "-":
+        click.echo(signed_json(text).decode("utf-8"), nl=False)
     click.echo(render_diff(report), err=to_stderr)
 
 
@@ -725,23 +735,24 @@ def _write_outputs(data: dict, book: bytes | None, json_path: str | None, output
     """JSON to a file or standard output, and a workbook, each written whole or not at all."""
     import json
 
-    from .files import OutputError, check_targets, write_atomic
+    from .files import OutputError, Outputs, signed_json
 
     if output is not None and output.suffix.lower() != ".xlsx":
         raise click.BadParameter(f"{output} should end in .xlsx; for JSON use --json PATH", param_hint="-o")
     text = json.dumps({"costmodel_version": __version__, **data}, indent=2, ensure_ascii=False) + "\n"
     try:
-        check_targets([t for t in (output, Path(json_path) if json_path not in (None, "-") else None) if t],
-                      inputs, force)
-        if output is not None and book is not None:
-            write_atomic(output, book)
-        if json_path not in (None, "-"):
-            write_atomic(json_path, text.encode("utf-8"))
+        with Outputs(inputs, force) as outputs:
+            outputs.check([output, Path(json_path) if json_path not in (None, "-") else None])
+            if output is not None and book is not None:
+                outputs.workbook(output, book)
+            if json_path not in (None, "-"):
+                outputs.json(json_path, text)
+            outputs.commit()
     except OutputError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     if json_path == "-":
-        click.echo(text, nl=False)
+        click.echo(signed_json(text).decode("utf-8"), nl=False)
 
 
 @cli.command(epilog=_EPILOG)
@@ -866,7 +877,7 @@ def init(path: Path, force: bool) -> None:
         sys.exit(EXIT_BAD_INPUT)
     template = files("costmodel").joinpath("templates/template.yaml").read_bytes()
     try:
-        write_atomic(path, template)
+        write_atomic(path, template, force=force)
     except OutputError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_BAD_INPUT)
