@@ -157,7 +157,8 @@ def _jobs_help(what: str) -> str:
 @click.option("--manifest", "manifest_path", type=click.Path(path_type=Path),
               help="Write a run record (hashes, versions, command, checks) as JSON to PATH, and on the Cover "
                    "(one scenario).")
-@click.option("--force", is_flag=True, help="Replace output files even if costmodel did not write them.")
+@click.option("--force", is_flag=True,
+              help="Replace output files even if costmodel did not write them, or they were changed since.")
 @click.option("--jobs", "-j", type=_Jobs(), default=1, metavar="N|auto", help=_jobs_help("Run scenarios"))
 @allow_large
 def run(scenario_paths: tuple[Path, ...], output: Path | None, json_path: str | None, strict: bool,
@@ -564,7 +565,8 @@ def _clashes(targets: dict[int, Path], paths: tuple[Path, ...]) -> list[str]:
 @cli.command(epilog=_EPILOG)
 @click.argument("workbooks", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=Path))
 @click.option("--json", "json_path", metavar="PATH|-", help="Write the report as JSON to PATH, or '-' for standard output.")
-@click.option("--force", is_flag=True, help="Replace the JSON file even if costmodel did not write it.")
+@click.option("--force", is_flag=True,
+              help="Replace the JSON file even if costmodel did not write it, or it was changed since.")
 @click.option("--jobs", "-j", type=_Jobs(), default=1, metavar="N|auto", help=_jobs_help("Verify workbooks"))
 @allow_large
 def verify(workbooks: tuple[Path, ...], json_path: str | None, force: bool, jobs: int, allow_large: bool) -> None:
@@ -645,7 +647,8 @@ def verify(workbooks: tuple[Path, ...], json_path: str | None, force: bool, jobs
 @click.option("--json", "json_path", metavar="PATH|-", help="Write the diff as JSON to PATH, or '-' for standard output.")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Also write the diff as a workbook with a waterfall chart per option (.xlsx).")
-@click.option("--force", is_flag=True, help="Replace output files even if costmodel did not write them.")
+@click.option("--force", is_flag=True,
+              help="Replace output files even if costmodel did not write them, or they were changed since.")
 @allow_large
 def diff(old: Path, new: Path, json_path: str | None, output: Path | None, force: bool, allow_large: bool) -> None:
     """Show what changed between two versions of a scenario, and what each change did.
@@ -759,7 +762,8 @@ def _write_outputs(data: dict, book: bytes | None, json_path: str | None, output
 @click.argument("scenario_path", metavar="SCENARIO", type=click.Path(dir_okay=True, path_type=Path))
 @click.option("--json", "json_path", metavar="PATH|-", help="Write the results as JSON to PATH, or '-'.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write a Sensitivity workbook (.xlsx).")
-@click.option("--force", is_flag=True, help="Replace output files even if costmodel did not write them.")
+@click.option("--force", is_flag=True,
+              help="Replace output files even if costmodel did not write them, or they were changed since.")
 @allow_large
 def sensitivity(scenario_path: Path, json_path: str | None, output: Path | None, force: bool,
                 allow_large: bool) -> None:
@@ -815,7 +819,8 @@ def sensitivity(scenario_path: Path, json_path: str | None, output: Path | None,
               help="The random seed: the same seed gives the same figures.")
 @click.option("--json", "json_path", metavar="PATH|-", help="Write the results as JSON to PATH, or '-'.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write a Risk workbook (.xlsx).")
-@click.option("--force", is_flag=True, help="Replace output files even if costmodel did not write them.")
+@click.option("--force", is_flag=True,
+              help="Replace output files even if costmodel did not write them, or they were changed since.")
 @allow_large
 def simulate(scenario_path: Path, draws: int, seed: int, json_path: str | None, output: Path | None,
              force: bool, allow_large: bool) -> None:

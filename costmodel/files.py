@@ -138,7 +138,9 @@ def written_by_costmodel(path: Path) -> bool:
 def _refusal(target: Path, whose: str) -> str:
     if whose == CHANGED:
         return f"{target}: was changed since costmodel wrote it; use --force to replace it (and lose the changes)"
-    return f"{target}: exists and was not written by costmodel; use --force to replace it"
+    # Saved again by a spreadsheet program, a workbook costmodel wrote no longer carries its mark.
+    return f"{target}: exists, and was changed since costmodel wrote it or was not written by costmodel; " \
+           f"use --force to replace it"
 
 
 def check_targets(targets: list[Path], inputs: list[Path], force: bool = False) -> None:
