@@ -17,7 +17,9 @@ copy had been made.
 
 Interrupts (Ctrl-C, SIGTERM) are held back while the copy is made, so that neither process
 is interrupted half-way: the copy takes the default action for them (it simply stops), and
-this process meets them only once it holds the copy's number and pipe, to stop it.
+this process meets them only once it holds the copy's number and pipe, to stop it. Should this
+process be killed outright (kill -9), which it cannot answer, the copy is killed as it ends
+(costmodel/lifetime.py).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from contextlib import contextmanager
 from typing import Generic, TypeVar
 
 from .interrupts import INTERRUPTS, take
+from .lifetime import end_with_parent
 
 T = TypeVar("T")
 
@@ -106,6 +109,10 @@ class Pending(Generic[T]):
         """In the copy: do the work, send its result, and leave without running anything of the parent's."""
         status = 1
         try:
+            # Killed outright, the parent cannot stop its copy: the copy is killed as the parent ends
+            # (it holds nothing to clean up), and does nothing if the parent ended as it was made.
+            if not end_with_parent(self._parent, signal.SIGKILL):
+                return
             # An interrupt stops the copy outright, running nothing; the parent handles it for both.
             # One the parent ignores (started in the background), the copy ignores too.
             for number in INTERRUPTS:

@@ -29,9 +29,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import CostmodelError
 from .interrupts import INTERRUPTS
 
-class OutputError(Exception):
+
+class OutputError(CostmodelError):
     """An output file could not be written; the message names the path and why."""
 
 

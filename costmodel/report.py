@@ -1,6 +1,6 @@
 """Everything an output shows, assembled in one step: the projection and all that is worked out from it.
 
-The projection (engine/), the model review (audit/review.py), the options appraisal
+The projection (engine/), the model review (review.py), the options appraisal
 (appraisal/), the sensitivity analysis and the Monte Carlo simulation (uncertainty/): a writer
 (the workbook, the JSON, the terminal's text) lays out what a `Report` holds and works nothing
 out itself. The workbook's simulation runs in a second process where one helps
@@ -22,6 +22,15 @@ from .engine.projection import Projection
 #: The workbook's Risk sheet: as many draws, and the seed, as `costmodel simulate` takes by default.
 WORKBOOK_DRAWS = 10_000
 WORKBOOK_SEED = 1
+
+
+def workbook_draws(scenario) -> int:
+    """The draws the workbook's Sensitivity and Risk sheets project (none without a ranged input)."""
+    from .scenario.ranges import ranged_inputs
+    from .uncertainty.sensitivity import sensitivity_draws
+
+    ranged = len(ranged_inputs(scenario))
+    return WORKBOOK_DRAWS + sensitivity_draws(ranged) if ranged else 0
 
 
 @dataclass(eq=False)
@@ -106,7 +115,7 @@ def assemble(projection: Projection, *, warnings: list | None = None, run_record
     `uncertainty` is (sensitivity, simulation) where the caller has them already; `simulate`
     False leaves the simulation out of the work started here (for the JSON and the terminal).
     """
-    from .audit.review import review
+    from .review import review
     from .scenario.ranges import ranged_inputs
 
     report = Report(projection, review(projection) if warnings is None else warnings, run_record, rerun_command,

@@ -115,6 +115,19 @@ def rows_of(projection, option: str, key: str, line: str | None = None):
     return np.sum(found, axis=0)
 
 
+#: The tier a developer runs while changing the model (`python -m pytest -m fast`, under a minute): the
+#: engine, the scenario reader, the appraisal and the formula language, in this process and without
+#: workbooks or other processes. The whole suite (`python -m pytest`) runs these and everything else.
+FAST = ("engine", "scenario", "appraisal")
+
+
+def pytest_collection_modifyitems(config, items):
+    tests = Path(__file__).resolve().parent
+    for item in items:
+        if Path(item.fspath).resolve().parent.relative_to(tests).parts[:1] in [(tier,) for tier in FAST]:
+            item.add_marker(pytest.mark.fast)
+
+
 def pytest_terminal_summary(terminalreporter):
     """Report the size of the bad-input catalogue and how its cases ended, as the reliability issue asks."""
     reports = [r for outcome in ("passed", "failed") for r in terminalreporter.stats.get(outcome, [])

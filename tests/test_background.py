@@ -16,7 +16,7 @@ import pytest
 
 import costmodel
 from conftest import ROOT, SCENARIOS
-from processes import PATIENCE, interrupts_heard
+from processes import PATIENCE, adopting_orphans, all_ended, interrupts_heard, watch
 from costmodel import background
 from costmodel.background import Pending
 
@@ -131,7 +131,7 @@ def test_the_workbook_is_the_same_whether_its_simulation_ran_beside_it_or_here(m
 
 
 def test_a_batch_worker_makes_no_second_process():
-    script = ("from costmodel import background, cli; cli._worker_started(); "
+    script = ("import os; from costmodel import background, batch; batch.worker_started(os.getppid()); "
               "print(background.enabled, background.worth_a_second_process())")
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
@@ -217,3 +217,33 @@ print(pending.pid is not None, pending.result())
                             timeout=PATIENCE, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [str(CAN_FORK), "True"]
+
+
+@needs_a_second_processor
+def test_a_copy_whose_parent_is_killed_outright_is_killed_with_it():
+    # kill -9 gives the parent no chance to stop its copy; the kernel kills the copy as the parent
+    # ends, rather than let it compute (here: for ever) for nobody. The copy says when it is at work.
+    script = """
+import os, sys
+from costmodel.background import Pending
+here = os.getpid()
+def work():
+    if os.getpid() != here:
+        os.write(1, b"%d\\n" % os.getpid())
+        while True:  # a simulation that never ends
+            pass
+pending = Pending(work)
+sys.stdin.read()  # the test kills this process while it waits here
+"""
+    with adopting_orphans():  # the orphaned copy passes to this process, to be waited for and collected
+        process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, start_new_session=True)
+        try:
+            copy = watch([int(process.stdout.readline())])
+            process.kill()
+            process.wait()
+            (status,) = all_ended(copy, "the copy of the killed process").values()
+        finally:
+            process.stdin.close()
+            process.stdout.close()
+    assert os.waitstatus_to_exitcode(status) == -signal.SIGKILL

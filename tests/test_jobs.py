@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT, SCENARIOS
-from processes import PATIENCE, interrupts_heard
+from processes import PATIENCE, adopting_orphans, all_ended, children_of, interrupts_heard, running_in_session, watch
 from workbookparts import parts_of, sheet_part, write_parts
 from costmodel.cli import cli
 
@@ -236,3 +236,34 @@ def test_an_interrupted_batch_leaves_whole_workbooks_no_partial_files_and_no_pro
             break  # every process of the batch has ended
         assert time.monotonic() < deadline, f"a worker process was still running {PATIENCE:.0f} s after its batch"
         time.sleep(0.1)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel says when a parent ends on Linux only")
+def test_a_batch_killed_outright_takes_its_workers_with_it_and_nothing_is_written_after(tmp_path):
+    """kill -9 of a batch's parent, which it cannot answer: its workers end with it (rather than go
+    on through the files and wait for ever), and no workbook is written once it has ended."""
+    scenarios = [copy_with_id(IOW, tmp_path, f"council-{n}") for n in range(6)]
+    out = tmp_path / "out"
+    with adopting_orphans():  # the workers, orphaned, pass to this process, to be waited for and collected
+        process = subprocess.Popen([sys.executable, "-m", "costmodel", "run", *map(str, scenarios), "--jobs", "2",
+                                    "-o", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                   start_new_session=True, cwd=tmp_path)
+        try:
+            # Killed as the first workbook is reported, with the two workers each building another.
+            first = process.stderr.readline()
+            assert first.startswith(b"[1/6]"), first
+            workers = watch(children_of(process.pid))
+            assert len(workers) == 2
+            process.kill()
+            process.wait()
+            written = workbooks_in(out)
+            ended = all_ended(workers, "a worker of the killed batch")
+        finally:
+            for pid in running_in_session(process.pid):  # only where the test has failed already
+                os.kill(pid, signal.SIGKILL)
+            process.stderr.close()
+    # Each stopped as SIGTERM stops it (exit 143), removing any workbook it had half written.
+    assert [os.waitstatus_to_exitcode(status) for status in ended.values()] == [143, 143]
+    assert running_in_session(process.pid) == []
+    assert workbooks_in(out) == written  # nothing renamed into place after the batch ended
+    assert all(name.endswith(".xlsx") for name in written) and len(written) < 6, sorted(written)

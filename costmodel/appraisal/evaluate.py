@@ -187,7 +187,7 @@ def appraise(projection: Projection) -> Appraised | None:
         return None
     names = {option.id: option.name for option in scenario.options}
     summary = projection.summary.set_index("option")
-    long_list = [LongListOutcome(entry, _gateways(appraisal, entry, projection)) for entry in appraisal.long_list]
+    long_list = [LongListOutcome(entry, gateways(appraisal, entry, projection)) for entry in appraisal.long_list]
     scored = [ScoredOption(o.entry, o.entry.option, float(summary.loc[o.entry.option, "npc"]), {})
               for o in long_list if o.shortlisted]
     _score(appraisal, scored)
@@ -229,7 +229,7 @@ def _score_switches(appraisal: Appraisal, scored: list[ScoredOption], preferred:
     return out
 
 
-def _gateways(appraisal: Appraisal, entry: LongListOption, projection: Projection) -> list[GatewayOutcome]:
+def gateways(appraisal: Appraisal, entry: LongListOption, projection: Projection) -> list[GatewayOutcome]:
     """Each gateway in order; after the first an option fails, the rest are not assessed."""
     out: list[GatewayOutcome] = []
     for gateway in appraisal.gateways:

@@ -17,14 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..engine.projection import Projection, project
-from ..limits import DEFAULT, PROJECTION_FLOOR, RAISE, Limits, TooLarge, check_work, line_years, read_bounded
-from ..scenario.loader import _fill_ids, load_scenario_text, settle
+from ..limits import DEFAULT, PROJECTION_FLOOR, RAISE, Limits, TooLarge, read_bounded
+from ..scenario.work import check_work, line_years
+from ..scenario.loader import fill_ids, load_scenario_text, settle
 from ..scenario.problems import Problem, ScenarioError
 from ..scenario.schema import Scenario
 from ..scenario.units import UnitError, parse_amount, parse_rate
 from ..scenario.yamlread import ReadError, decode, line_of, read_yaml
 from .outcome import OutcomeComparison, compare_outcomes, outcome_of
-from .review import compared, review
+from ..review import compared, review
 
 #: Keys whose values are words, not figures: a change to them cannot move a total.
 TEXT_KEYS = {"source", "note", "description", "name", "title", "author", "date", "status", "reason", "partner",
@@ -208,11 +209,12 @@ _ABSENT = "(absent)"
 
 def _plain_data(text: str, name: str):
     try:
-        data, lines = read_yaml(text)
+        # Both files have loaded, so nothing was noted while reading them.
+        data, lines, _ = read_yaml(text)
     except ReadError as exc:
         raise ScenarioError([Problem(name, exc.line, "", exc.message)]) from None
     if isinstance(data, dict):
-        _fill_ids(data)
+        fill_ids(data)
     return data, lines
 
 

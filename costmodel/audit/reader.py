@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from ..errors import CostmodelError
 from ..limits import DEFAULT, RAISE, Limits, TooLarge, read_bounded
 
 #: A costmodel workbook of a county with every post is tens of megabytes unpacked; far
@@ -27,7 +28,7 @@ MAX_RATIO = 200
 MAX_MEMBERS = 5000
 
 
-class WorkbookError(Exception):
+class WorkbookError(CostmodelError):
     """The file cannot be verified; the message is one line for the user."""
 
 

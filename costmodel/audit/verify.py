@@ -19,7 +19,9 @@ from pathlib import Path
 from .. import __version__
 from ..engine.projection import project
 from ..files import unsigned_workbook
-from ..limits import DEFAULT, RAISE, Limits, work_problem, workbook_draws
+from ..limits import DEFAULT, RAISE, Limits
+from ..report import workbook_draws
+from ..scenario.work import work_problem
 from ..scenario.loader import load_scenario_text
 from ..scenario.problems import ScenarioError
 from ..workbook.writer import build_workbook

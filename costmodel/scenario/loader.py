@@ -10,7 +10,6 @@ import difflib
 import os
 import re
 import typing
-from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
@@ -70,25 +69,30 @@ def size_problem(raw: bytes, limits: Limits) -> str | None:
 def _load(raw: bytes, name: str) -> Scenario:
     try:
         text = decode(raw)
-        data, lines = read_yaml(text)
+        data, lines, reading_problems = read_yaml(text)
     except ReadError as exc:
-        raise ScenarioError([Problem(name, exc.line, "", exc.message)]) from None
+        raise ScenarioError([Problem(name, exc.line, format_path(exc.path), exc.message)]) from None
     if not isinstance(data, dict):
         raise ScenarioError([Problem(name, 1, "", "a scenario is a mapping of keys (metadata, timeline, "
                                                   "assumptions, options); this file is not")])
-    _fill_ids(data)
+    # Mistakes the reader noted and read past (an amount split by its commas in { }), reported with the rest.
+    problems = [Problem(name, line_of(lines, loc), format_path(loc), message) for loc, message in reading_problems]
+    fill_ids(data)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        problems = _schema_problems(exc, name, lines)
+        # A figure whose amount was split by its commas is explained once, by the reader's note, not again
+        # as 'expected a rate' for the amount it was meant to be.
+        explained = {problem.path for problem in problems}
+        problems += [problem for problem in _schema_problems(exc, name, lines) if problem.path not in explained]
         reported = {problem.path for problem in problems}
         # Every problem in the file at once: the whole-file checks too, where the schema has not said them.
         problems += [Problem(name, line_of(lines, loc), format_path(loc), message)
                      for loc, message in _raw_problems(data) if format_path(loc) not in reported]
         raise ScenarioError(problems) from None
     _attach_lines(scenario, (), lines)
-    problems = [Problem(name, line_of(lines, loc), format_path(loc), message)
-                for loc, message in settle(scenario)]
+    problems += [Problem(name, line_of(lines, loc), format_path(loc), message)
+                 for loc, message in settle(scenario)]
     if problems:
         raise ScenarioError(problems)
     scenario._source_path = name
@@ -108,7 +112,7 @@ SECTION_DEPTH = 4
 _ID_SOURCES = {"staffing": "title", **{section: "name" for section in LINE_SECTIONS}}
 
 
-def _fill_ids(data: dict) -> None:
+def fill_ids(data: dict) -> None:
     """Give every post and line an id from its title or name where none is written."""
     options = data.get("options")
     for option in options if isinstance(options, list) else []:
@@ -194,10 +198,10 @@ def _message(error: dict, loc: tuple) -> str:
     if kind == "extra_forbidden" and not loc:
         return "unknown key"
     if kind == "extra_forbidden" and schema.split_by_comma(loc[-1]):
-        return schema._unknown_key_message(loc[-1], [])
+        return schema.unknown_key_message(loc[-1], [])
     if kind == "extra_forbidden":
         allowed = _allowed_keys(loc[:-1])
-        return schema._unknown_key_message(loc[-1], allowed) if allowed else f"unknown key '{loc[-1]}'"
+        return schema.unknown_key_message(loc[-1], allowed) if allowed else f"unknown key '{loc[-1]}'"
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         return f"expected one of {expected}"
@@ -359,7 +363,8 @@ def _check_appraisal(appraisal, scenario: Scenario):
 
     low, high = appraisal.scale.low.value, appraisal.scale.high.value
     if low >= high:
-        yield loc + ("scale",), f"the scale's low ({low:g}) must be below its high ({high:g})"
+        yield loc + ("scale",), (f"the scale's low ({schema.in_unit(low, 'number')}) must be below its high "
+                                 f"({schema.in_unit(high, 'number')})")
     for index, criterion in enumerate(appraisal.criteria):
         if not 0.0 <= criterion.weight.value <= 1.0:
             yield loc + ("criteria", index, "weight"), "a weight is between 0% and 100%"
@@ -401,8 +406,9 @@ def _check_appraisal(appraisal, scenario: Scenario):
                 yield here + ("scores", criterion_id), (f"'{criterion_id}' is scored from net present cost; "
                                                         f"remove the stated score")
             elif not low <= score.score.value <= high:
-                yield here + ("scores", criterion_id, "score"), (f"score {score.score.value:g} is off the scale "
-                                                                 f"({low:g} to {high:g})")
+                shown = [schema.in_unit(value, "number") for value in (score.score.value, low, high)]
+                yield here + ("scores", criterion_id, "score"), (f"score {shown[0]} is off the scale "
+                                                                 f"({shown[1]} to {shown[2]})")
         if failed:
             if entry.scores:
                 yield here + ("scores",), (f"dropped at the gateways (fails {', '.join(failed)}), so it is not "

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..errors import CostmodelError
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -22,12 +24,15 @@ class Problem:
         return f"{where}:{field} {self.message}"
 
 
-class ScenarioError(Exception):
+class ScenarioError(CostmodelError):
     """Raised by `load_scenario` when a file has problems; carries them all."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.path, p.message))
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def lines(self) -> list[str]:
+        return [str(problem) for problem in self.problems]
 
 
 def format_path(loc: tuple) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import math
 import re
 from typing import Annotated, Literal
 
@@ -125,7 +126,7 @@ def _figure_reader(unit: str, parse):
         if isinstance(raw, dict):
             unknown = [k for k in raw if k not in _FIGURE_KEYS]
             if unknown:
-                raise ValueError(_unknown_key_message(unknown[0], _FIGURE_KEYS))
+                raise ValueError(unknown_key_message(unknown[0], _FIGURE_KEYS))
             if "value" in raw and "central" in raw:
                 raise ValueError("give either value or central, not both")
             central_key = "value" if "value" in raw else "central"
@@ -135,9 +136,9 @@ def _figure_reader(unit: str, parse):
             low = _read_one(parse, raw["low"], "low")[0] if raw.get("low") is not None else None
             high = _read_one(parse, raw["high"], "high")[0] if raw.get("high") is not None else None
             if low is not None and low > value:
-                raise ValueError(f"low ({low:,.6g}) is above the central value ({value:,.6g})")
+                raise ValueError(f"low ({in_unit(low, unit)}) is above the central value ({in_unit(value, unit)})")
             if high is not None and high < value:
-                raise ValueError(f"high ({high:,.6g}) is below the central value ({value:,.6g})")
+                raise ValueError(f"high ({in_unit(high, unit)}) is below the central value ({in_unit(value, unit)})")
             for key in ("source", "note"):
                 if key in raw and raw[key] is not None and not isinstance(raw[key], str):
                     raise ValueError(f"{key} should be text")
@@ -230,7 +231,7 @@ def split_by_comma(key: object) -> bool:
     return str(key).isdigit() and len(str(key)) <= 3
 
 
-def _unknown_key_message(key: str, allowed) -> str:
+def unknown_key_message(key: str, allowed) -> str:
     if split_by_comma(key):
         # `{value: 35,000}` reads as value 35 and a key "000" (0): the comma split the amount.
         return (f"unknown key '{key}': inside {{ }} a comma separates entries, so an amount such as "
@@ -245,8 +246,8 @@ def _bounded(figure: Figure | None, name: str, low: float, high: float, why: str
         return figure
     for label, value in (("", figure.value), ("low ", figure.low), ("high ", figure.high)):
         if value is not None and not low <= value <= high:
-            raise ValueError(f"{label}{name} {_show(value, figure.unit)} is outside {_show(low, figure.unit)} to "
-                             f"{_show(high, figure.unit)}{why}")
+            raise ValueError(f"{label}{name} {in_unit(value, figure.unit)} is outside {in_unit(low, figure.unit)} to "
+                             f"{in_unit(high, figure.unit)}{why}")
     return figure
 
 
@@ -263,13 +264,17 @@ def _limits(**limits: tuple):
     return field_validator(*limits)(check)
 
 
-def _show(value: float, unit: str) -> str:
+def in_unit(value: float, unit: str) -> str:
+    """A figure in a message as it would be written in the file: 5%, £130,000, 12 or 0.5."""
     if unit == "rate":
         return f"{value * 100:g}%"
     if unit == "pounds":
-        # -£100,000 as a finance officer writes it, not £-100,000.
-        return ("-" if value < 0 else "") + f"£{abs(value):,.2f}".replace(".00", "")
-    return f"{value:g}"
+        # -£100,000 as a finance officer writes it, not £-100,000; a typing slip of 40 digits as £1e+39.
+        pounds = f"£{abs(value):,.2f}".replace(".00", "") if abs(value) < 1e15 else f"£{abs(value):.3g}"
+        return ("-" if value < 0 else "") + pounds
+    if math.isfinite(value) and value == round(value) and abs(value) < 1e15:
+        return f"{round(value):,}"  # a count of 200,000, not 2e+05
+    return f"{value:,.6g}"
 
 
 # --------------------------------------------------------------------------- sections
@@ -285,9 +290,16 @@ class Metadata(Strict):
     description: LongText = ""
 
 
+def _whole_number(raw: object) -> object:
+    # pydantic would take `true` as 1, and a flag is never a count.
+    if isinstance(raw, bool):
+        raise ValueError(f"expected a whole number, got {str(raw).lower()}")
+    return raw
+
+
 class Timeline(Strict):
     first_year: FinancialYear
-    years: int = Field(ge=1, le=100)
+    years: Annotated[int, BeforeValidator(_whole_number), Field(ge=1, le=100)]
     price_base: FinancialYear
 
 

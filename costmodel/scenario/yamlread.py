@@ -2,8 +2,10 @@
 
 YAML 1.2 through ruamel.yaml, so `no` stays a string and `1e6` is a number.
 Anchors and aliases are refused while parsing, before anything is expanded,
-so an alias bomb costs nothing. Duplicate keys and merge keys (`<<`) are
-refused. Text shaped like a date that is not one (2017-02-30) stays text, for
+so an alias bomb costs nothing. Duplicate keys, merge keys (`<<`), tags
+(`!!omap`, `!!int`) and a %YAML directive for any version but 1.2 are refused,
+as are a control character and a whole number too long to read, each at its
+line. Text shaped like a date that is not one (2017-02-30) stays text, for
 the schema to report at its field.
 
 Two readers give the same data. The fast one builds it straight from the
@@ -13,19 +15,31 @@ thousand posts. libyaml follows YAML 1.1 in a few corners (a ':' inside a
 plain value in braces, as in a web address; U+2028 as a line break), so a file
 it refuses, or one holding such a character, is read by the pure-Python reader,
 whose data and messages are the ones a finance officer sees.
+
+Inside { } a comma separates entries, so `{value: 900,000}` is `value: 900` and a
+key `000` with no value, and `1,000,000` gives two keys `000`, a duplicate. Both
+readers put such an amount back together as it was written and note the mistake
+without stopping, so a file with many of them is read to its end and every one is
+reported, each at its own line, beside every other problem in the file.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import io
+import re
+from collections.abc import Callable
+from typing import NamedTuple
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.reader import ReaderError
 
 from ..limits import LARGE
+from .indentation import MISSING_COLON, diagnose as diagnose_indentation
 from .units import UnitError
 
 try:  # ruamel.yaml's C extension; without it (on PyPy, say) every file takes the pure-Python reader
@@ -47,6 +61,9 @@ _LIBYAML_LINE_BREAKS = ("\u2028", "\u2029", "\x85")
 #: down sharply with depth (20 seconds for 10 kB of brackets), so refuse it
 #: while parsing, before the slow part.
 MAX_DEPTH = 30
+#: Python reads a whole number of at most 4,300 digits (and longer ones in time that grows with the
+#: square of their length); no figure comes near, so a longer one is refused with its line.
+MAX_DIGITS = 4300
 
 Lines = dict[tuple, int]
 
@@ -54,13 +71,93 @@ NO_ANCHORS = "YAML anchors and aliases (& and *) are not allowed in a scenario; 
 #: `<<` merges another mapping's keys in, out of sight of the reader: a YAML 1.1 habit, refused.
 NO_MERGE_KEYS = "YAML merge keys (<<) are not allowed in a scenario; write the keys out"
 TOO_DEEP = f"the YAML is nested more than {MAX_DEPTH} levels deep; a scenario needs far fewer"
+NOT_YAML_1_2 = "scenarios are YAML 1.2; remove the %YAML directive"
+
+
+class Reading(NamedTuple):
+    data: object
+    lines: Lines
+    #: Mistakes that did not stop the reading, each (path, message), reported with the file's other problems.
+    problems: list[tuple[tuple, str]]
+
+
+#: The tail of an amount split by a comma in { }: a plain key of up to three digits with no value...
+_SPLIT_TAIL = re.compile(r"[0-9]{1,3}")
+#: ...straight after an entry whose plain value starts as an amount does (900, £1, -1,000 once rejoined, and
+#: 1OO with letters O, which the schema then reports too).
+_SPLIT_HEAD = re.compile(r"[-+]?£?[0-9]\S*")
+_SPLIT_TAG = "tag:costmodel,2024:split-amount"
+
+
+def split_amount_message(written: str) -> str:
+    """What a finance officer reads for `{value: 900,000}`: what YAML made of it, and the two ways to write it."""
+    head, *tails = written.split(",")
+    keys = ("a key " if len(tails) == 1 else "keys ") + " and ".join(tails)
+    return (f'inside {{ }} a comma separates entries, so {written} is read as {head} followed by {keys}; '
+            f'quote the amount ("{written}") or write it without commas ({written.replace(",", "")})')
 
 
 class ReadError(Exception):
-    def __init__(self, line: int | None, message: str):
+    """A problem found while reading the YAML: its line, and the path of the key or item it is in
+    where there is one (() for one with the whole file)."""
+
+    def __init__(self, line: int | None, message: str, path: tuple = ()):
         self.line = line
         self.message = message
+        self.path = path
         super().__init__(message)
+
+
+def _tag_refused(tag: object, line: int, path: tuple) -> ReadError:
+    """A tag on a node: `!!merge` is a merge key in disguise; any other asks for a type or a
+    constructor (`!!omap`, `!!int`, `!!python/...`) that a scenario has no use for."""
+    if str(tag).endswith(":merge"):
+        return ReadError(line, NO_MERGE_KEYS, path)
+    written = str(tag).replace("tag:yaml.org,2002:", "!!")
+    return ReadError(line, f"a YAML tag ({written}) is not allowed in a scenario; write the value plainly, "
+                           "without it", path)
+
+
+def _too_long(digits: int, line: int, path: tuple) -> ReadError:
+    return ReadError(line, f"a whole number {digits:,} digits long is far too long for any figure; check what "
+                           "was typed or pasted here", path)
+
+
+def _digits_of(value: str) -> int:
+    """How many decimal digits a plain scalar holds, if it is written as a whole number in base 10."""
+    digits = value.replace("_", "").lstrip("+-")
+    return len(digits) if digits.isdigit() else 0
+
+
+def _key_text(event, resolver) -> str | None:
+    """A key as the data holds it (`1_000` as 1000), for the path of a problem found while reading."""
+    from ruamel.yaml.nodes import ScalarNode
+
+    if type(event).__name__ != "ScalarEvent":
+        return None
+    if event.style or len(event.value) > MAX_DIGITS:
+        return event.value
+    try:
+        return str(_plain_scalar(str(resolver.resolve(ScalarNode, event.value, (True, False))), event.value))
+    except (_Unusual, ValueError):
+        return event.value
+
+
+def _place(frames: list[list], key: Callable[[], str | None]) -> tuple[tuple, bool]:
+    """The path of the node now starting, and whether it is a mapping's key, given the collections
+    open around it (each [its path, whether a key comes next (None in a list), the key awaiting its
+    value, its items so far]). `key()` gives the node's text as a key (None for a collection)."""
+    if not frames:
+        return (), False
+    frame = frames[-1]
+    if frame[1] is None:
+        frame[3] += 1
+        return frame[0] + (frame[3] - 1,), False
+    if frame[1]:
+        frame[1], frame[2] = False, key()
+        return (frame[0] + (frame[2],) if frame[2] is not None else frame[0]), True
+    frame[1] = True
+    return (frame[0] + (frame[2],) if frame[2] is not None else frame[0]), False
 
 
 def decode(raw: bytes) -> str:
@@ -86,8 +183,9 @@ def decode(raw: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_yaml(text: str) -> tuple[object, Lines]:
-    """Parse YAML text into dicts, lists and scalars, and a map from path to line."""
+def read_yaml(text: str) -> Reading:
+    """Parse YAML text into dicts, lists and scalars, a map from path to line, and the mistakes
+    that did not stop the reading (amounts split by a comma inside { })."""
     if CParser is not None and not any(mark in text for mark in _LIBYAML_LINE_BREAKS):
         try:
             return _read_fast(text)
@@ -98,51 +196,78 @@ def read_yaml(text: str) -> tuple[object, Lines]:
     return _read_pure(text)
 
 
-def _read_pure(text: str) -> tuple[object, Lines]:
+def _read_pure(text: str) -> Reading:
+    from ruamel.yaml.resolver import VersionedResolver
+
+    for directive in re.finditer(r"^%YAML\b[ \t]*([^\s#]*)", text, re.M):
+        # A %YAML 1.1 directive would make `no` a boolean again, and ruamel stops with no line
+        # at versions it does not know (1.3); scenarios are YAML 1.2.
+        if directive[1] != "1.2":
+            raise ReadError(text.count("\n", 0, directive.start()) + 1, NOT_YAML_1_2)
+    resolver = VersionedResolver(version=(1, 2))
     yaml = YAML(typ="rt")
     yaml.version = (1, 2)
     try:
-        depth = 0
-        # For each open collection: whether a mapping's next node is a key (None in a sequence).
-        key_next: list[bool | None] = []
+        frames: list[list] = []
         for event in yaml.parse(io.StringIO(text)):
             kind = type(event).__name__
+            line = event.start_mark.line + 1 if event.start_mark is not None else None
             if kind in ("ScalarEvent", "MappingStartEvent", "SequenceStartEvent"):
-                is_key = bool(key_next) and key_next[-1] is True
-                if key_next and key_next[-1] is not None:
-                    key_next[-1] = not key_next[-1]
+                path, is_key = _place(frames, lambda: _key_text(event, resolver))
                 merge_key = is_key and kind == "ScalarEvent" and event.value == "<<" and not event.style \
                     and event.tag is None
-                if merge_key or str(event.tag).endswith(":merge"):  # `<<`, or anything tagged !!merge
-                    raise ReadError(event.start_mark.line + 1, NO_MERGE_KEYS)
-            if kind == "DocumentStartEvent" and getattr(event, "version", None) not in (None, (1, 2)):
-                # A %YAML 1.1 directive would make `no` a boolean again; scenarios are YAML 1.2.
-                directive = next(i for i, line in enumerate(text.split("\n"), 1) if line.startswith("%YAML"))
-                raise ReadError(directive, "scenarios are YAML 1.2; remove the %YAML directive")
+                if merge_key:
+                    raise ReadError(line, NO_MERGE_KEYS, path)
+                if event.tag is not None:
+                    raise _tag_refused(event.tag, line, path)
+                if kind == "ScalarEvent" and not event.style and len(event.value) > MAX_DIGITS \
+                        and _digits_of(event.value) > MAX_DIGITS:
+                    raise _too_long(_digits_of(event.value), line, path)
             if kind == "AliasEvent" or getattr(event, "anchor", None):
-                raise ReadError(event.start_mark.line + 1, NO_ANCHORS)
+                raise ReadError(line, NO_ANCHORS)
             if kind in ("MappingStartEvent", "SequenceStartEvent"):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise ReadError(event.start_mark.line + 1, TOO_DEEP)
-                key_next.append(True if kind == "MappingStartEvent" else None)
+                if len(frames) >= MAX_DEPTH:
+                    raise ReadError(line, TOO_DEEP)
+                frames.append([path, True if kind == "MappingStartEvent" else None, None, 0])
             elif kind in ("MappingEndEvent", "SequenceEndEvent"):
-                depth -= 1
-                key_next.pop()
+                frames.pop()
         reader = YAML(typ="rt")
         reader.Constructor = _ScenarioConstructor
         document = reader.load(text)
     except MarkedYAMLError as exc:
-        raise _read_error(exc) from None
+        raise _read_error(exc, text) from None
+    except ReaderError as exc:
+        # A character YAML does not allow anywhere (a control character pasted in): its line, not its offset.
+        if not isinstance(exc.character, int) or not isinstance(exc.position, int):
+            raise ReadError(None, "not valid YAML: " + " ".join(str(exc).split())) from None
+        line = text.count("\n", 0, exc.position) + 1
+        raise ReadError(line, f"this line holds the control character U+{exc.character:04X}, which YAML does not "
+                              "allow (most editors do not show it); delete it", _path_on(text, line)) from None
     except YAMLError as exc:
-        raise ReadError(None, f"not valid YAML: {exc}") from None
+        raise ReadError(None, "not valid YAML: " + " ".join(str(exc).split())) from None
     except RecursionError:
         raise ReadError(None, "the YAML is nested too deeply") from None
     lines: Lines = {}
     if isinstance(document, (CommentedMap, CommentedSeq)):
         # The document's own line, for a problem such as a missing top-level key.
         lines[()] = document.lc.line + 1
-    return _plain(document, (), lines), lines
+    problems: list[tuple[tuple, str]] = []
+    return Reading(_plain(document, (), lines, problems), lines, problems)
+
+
+#: What YAML allows in a file (YAML 1.2, 5.1); anything else is refused wherever it stands.
+_NOT_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+
+
+def _path_on(text: str, line: int) -> tuple:
+    """The innermost key or item on `line`, for a problem that the reader finds by its place in the
+    text, not in the data: the text is read again with each character YAML refuses made a space.
+    () where that does not read either (the character stood where a space changes the structure)."""
+    try:
+        lines = read_yaml(_NOT_PRINTABLE.sub(" ", text)).lines
+    except ReadError:
+        return ()
+    return max((path for path, at in lines.items() if at == line), key=len, default=())
 
 
 class _Unusual(Exception):
@@ -162,8 +287,43 @@ class _ScenarioConstructor(RoundTripConstructor):
         except ValueError:
             return node.value
 
+    def construct_mapping(self, node, maptyp, deep=False):
+        if node.flow_style:
+            node.value = _rejoin_split_amounts(node.value)
+        return super().construct_mapping(node, maptyp, deep)
+
+    def construct_split_amount(self, node):
+        return _SplitAmount(node.value)
+
+
+class _SplitAmount(str):
+    """An amount written with commas in { }, put back together; `_plain` reports it at its path."""
+
+
+def _rejoin_split_amounts(pairs: list) -> list:
+    """A flow mapping's (key, value) nodes, with each amount that its commas split joined again."""
+    out: list = []
+    for key_node, value_node in pairs:
+        if out and _is_split_tail(key_node, value_node) and _is_split_head(out[-1][1]):
+            head_key, head = out[-1]
+            out[-1] = (head_key, ScalarNode(_SPLIT_TAG, f"{head.value},{key_node.value}", head.start_mark,
+                                            key_node.end_mark))
+        else:
+            out.append((key_node, value_node))
+    return out
+
+
+def _is_split_tail(key_node, value_node) -> bool:
+    return (isinstance(key_node, ScalarNode) and not key_node.style and _SPLIT_TAIL.fullmatch(key_node.value)
+            is not None and isinstance(value_node, ScalarNode) and not value_node.style and value_node.value == "")
+
+
+def _is_split_head(node) -> bool:
+    return isinstance(node, ScalarNode) and not node.style and _SPLIT_HEAD.fullmatch(node.value) is not None
+
 
 _ScenarioConstructor.add_constructor("tag:yaml.org,2002:timestamp", _ScenarioConstructor.construct_yaml_timestamp)
+_ScenarioConstructor.add_constructor(_SPLIT_TAG, _ScenarioConstructor.construct_split_amount)
 
 
 def _plain_scalar(tag: str, value: str) -> object:
@@ -195,29 +355,59 @@ def _plain_scalar(tag: str, value: str) -> object:
     raise _Unusual  # a date and time: let the reader that always has read them say what it is
 
 
-def _read_fast(text: str) -> tuple[object, Lines]:
-    """The same data and lines as `_read_pure`, built from libyaml's events in one pass."""
-    from ruamel.yaml.nodes import ScalarNode
+def _read_fast(text: str) -> Reading:
+    """The same data, lines and problems as `_read_pure`, built from libyaml's events in one pass."""
     from ruamel.yaml.resolver import VersionedResolver
 
     resolver = VersionedResolver(version=(1, 2))
     resolved: dict[str, object] = {}
 
-    def scalar(event) -> object:
+    def scalar(event, path: tuple) -> object:
         if event.anchor is not None:
             raise ReadError(event.start_mark.line + 1, NO_ANCHORS)
         if event.tag is not None:
-            raise _Unusual
+            raise _tag_refused(event.tag, event.start_mark.line + 1, path)
         if event.style:  # quoted, literal or folded: text as written
             return event.value
         value = event.value
+        if len(value) > MAX_DIGITS and _digits_of(value) > MAX_DIGITS:
+            raise _too_long(_digits_of(value), event.start_mark.line + 1, path)
         if value not in resolved:
             resolved[value] = _plain_scalar(str(resolver.resolve(ScalarNode, value, (True, False))), value)
         return resolved[value]
 
+    def plain(event) -> bool:
+        return type(event).__name__ == "ScalarEvent" and not event.style and event.tag is None \
+            and event.anchor is None
+
+    def head_text(previous) -> str | None:
+        """The last entry's value as written, if it can be the head of an amount split by its commas."""
+        if previous is None:
+            return None
+        value = previous[1]
+        if isinstance(value, str):  # an amount already joined again (1,000 before a second 000)
+            return value
+        return value.value if plain(value) and _SPLIT_HEAD.fullmatch(value.value) else None
+
+    def add_key(frame: list, event) -> None:
+        # A key: plain text, a number or a year; anything else the pure reader explains.
+        if event.value == "<<" and not event.style and event.tag is None:
+            raise ReadError(event.start_mark.line + 1, NO_MERGE_KEYS, frame[1] + ("<<",))
+        key = scalar(event, frame[1] + (_key_text(event, resolver),))
+        if not isinstance(key, (str, int, float)) or isinstance(key, bool):
+            raise _Unusual
+        key_text = str(key)
+        container, path = frame[0], frame[1]
+        if key_text in container:
+            raise ReadError(event.start_mark.line + 1, "not valid YAML: " + _duplicate_key(key_text))
+        lines[path + (key_text,)] = event.start_mark.line + 1
+        frame[2] = key_text
+
     parser = CParser(text)
     lines: Lines = {}
-    # Each open collection: [container, its path, the key waiting for its value (mappings)].
+    splits: dict[tuple, str] = {}
+    # Each open collection: [container, its path, the key waiting for its value (mappings),
+    # whether it is written in { }, (key, scalar event or joined amount) of its last entry if a scalar].
     stack: list[list] = []
     root = None
     documents = 0
@@ -225,48 +415,59 @@ def _read_fast(text: str) -> tuple[object, Lines]:
         event = parser.get_event()
         kind = type(event).__name__
         if kind == "ScalarEvent" or kind in ("MappingStartEvent", "SequenceStartEvent"):
-            if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
-                # A key: plain text, a number or a year; anything else the pure reader explains.
-                if kind != "ScalarEvent":
-                    raise _Unusual
-                if event.value == "<<" and not event.style and event.tag is None:
-                    raise ReadError(event.start_mark.line + 1, NO_MERGE_KEYS)
-                key = scalar(event)
-                if not isinstance(key, (str, int, float)) or isinstance(key, bool):
-                    raise _Unusual
-                key_text = str(key)
-                container, path, _ = stack[-1]
-                if key_text in container:
-                    raise ReadError(event.start_mark.line + 1, "not valid YAML: " + _duplicate_key(key_text))
-                lines[path + (key_text,)] = event.start_mark.line + 1
-                stack[-1][2] = key_text
-                continue
+            frame = stack[-1] if stack else None
+            if frame is not None and isinstance(frame[0], dict):
+                pending = frame[2]
+                if pending is None:
+                    if kind != "ScalarEvent":
+                        raise _Unusual
+                    if frame[3] and event.value.isdigit() and plain(event) and _SPLIT_TAIL.fullmatch(event.value) \
+                            and head_text(frame[4]) is not None:
+                        frame[2] = event  # a split amount's tail if no value follows; a key if one does
+                        continue
+                    add_key(frame, event)
+                    continue
+                if not isinstance(pending, str):
+                    if plain(event) and event.value == "":
+                        head_key = frame[4][0]
+                        joined = f"{head_text(frame[4])},{pending.value}"
+                        frame[0][head_key] = joined
+                        frame[4] = (head_key, joined)
+                        frame[2] = None
+                        splits[frame[1] + (head_key,)] = joined
+                        continue
+                    add_key(frame, pending)  # digits with a value after them: a key after all
+            if frame is None:
+                path = ()
+            elif isinstance(frame[0], dict):
+                path = frame[1] + (frame[2],)
+            else:
+                path = frame[1] + (len(frame[0]),)
             if kind == "ScalarEvent":
-                value = scalar(event)
+                value = scalar(event, path)
             else:
                 if event.anchor is not None:
                     raise ReadError(event.start_mark.line + 1, NO_ANCHORS)
                 if event.tag is not None:
-                    raise _Unusual
+                    raise _tag_refused(event.tag, event.start_mark.line + 1, path)
                 if len(stack) >= MAX_DEPTH:
                     raise ReadError(event.start_mark.line + 1, TOO_DEEP)
                 value = {} if kind == "MappingStartEvent" else []
-            if not stack:
-                path = ()
+            if frame is None:
                 root = value
                 lines[()] = event.start_mark.line + 1
             else:
-                container, parent, key = stack[-1]
+                container, key = frame[0], frame[2]
                 if isinstance(container, dict):
-                    path = parent + (key,)
                     container[key] = value
-                    stack[-1][2] = None
+                    frame[2] = None
+                    if frame[3]:  # in { }: the head of an amount its commas split, if a tail follows
+                        frame[4] = (key, event) if kind == "ScalarEvent" else None
                 else:
-                    path = parent + (len(container),)
                     lines[path] = event.start_mark.line + 1
                     container.append(value)
             if kind != "ScalarEvent":
-                stack.append([value, path, None])
+                stack.append([value, path, None, kind == "MappingStartEvent" and bool(event.flow_style), None])
         elif kind in ("MappingEndEvent", "SequenceEndEvent"):
             stack.pop()
         elif kind == "AliasEvent":
@@ -279,10 +480,10 @@ def _read_fast(text: str) -> tuple[object, Lines]:
             break
     if not isinstance(root, (dict, list)):
         raise _Unusual
-    return root, lines
+    return Reading(root, lines, [(path, split_amount_message(written)) for path, written in splits.items()])
 
 
-def _read_error(exc: MarkedYAMLError) -> ReadError:
+def _read_error(exc: MarkedYAMLError, text: str) -> ReadError:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark is not None else None
     problem = (exc.problem or "not valid YAML").strip()
@@ -292,10 +493,21 @@ def _read_error(exc: MarkedYAMLError) -> ReadError:
         problem = "a quotation mark on this line is never closed"
     elif "duplicate key" in problem or type(exc).__name__ == "DuplicateKeyError":
         problem = _duplicate_message(str(exc))
-    elif "\\t" in problem or "'\\t'" in problem:
-        problem = "a tab character; indent YAML with spaces"
+    elif "\\t" in problem and mark is not None:  # ruamel: found character '\\t' that cannot start any token
+        if text.split("\n")[mark.line][: mark.column].strip(" \t"):
+            problem = f"a tab character in column {mark.column + 1}, where YAML needs a space; type a space instead"
+        else:
+            problem = "this line is indented with a tab character; indent YAML with spaces"
+    elif line is not None and (found := diagnose_indentation(text, line)) is not None:
+        # The parser's words (expected <block end>, but found '?') are for YAML's authors, and its line is
+        # often the one after the mistake: say which line is out of line with what, in plain words.
+        line, problem = found
     elif "mapping values are not allowed" in problem or ("expected ','" in problem and "':'" in problem):
         problem += "; text that contains ': ' must be in quotes"
+    elif "could not find expected ':'" in problem and "simple key" in (exc.context or "") and exc.context_mark:
+        # The parser notices on the next line; the text without its ':' is on the line the key began.
+        line = exc.context_mark.line + 1
+        problem = MISSING_COLON
     return ReadError(line, f"not valid YAML: {problem}")
 
 
@@ -313,7 +525,7 @@ def _duplicate_key(key: str) -> str:
     return f'duplicate key "{key}"'
 
 
-def _plain(node: object, path: tuple, lines: Lines) -> object:
+def _plain(node: object, path: tuple, lines: Lines, problems: list) -> object:
     if isinstance(node, CommentedMap):
         out = {}
         for key, value in node.items():
@@ -322,14 +534,17 @@ def _plain(node: object, path: tuple, lines: Lines) -> object:
             line = node.lc.key(key)[0] + 1
             key_text = str(key)
             lines[path + (key_text,)] = line
-            out[key_text] = _plain(value, path + (key_text,), lines)
+            out[key_text] = _plain(value, path + (key_text,), lines, problems)
         return out
     if isinstance(node, CommentedSeq):
         out_list = []
         for index, value in enumerate(node):
             lines[path + (index,)] = node.lc.item(index)[0] + 1
-            out_list.append(_plain(value, path + (index,), lines))
+            out_list.append(_plain(value, path + (index,), lines, problems))
         return out_list
+    if isinstance(node, _SplitAmount):
+        problems.append((path, split_amount_message(str(node))))
+        return str(node)
     if isinstance(node, str):
         return str(node)
     if isinstance(node, bool):
@@ -354,4 +569,5 @@ def line_of(lines: Lines, loc: tuple) -> int | None:
         loc = loc[:-1]
 
 
-__all__ = ["ReadError", "UnitError", "decode", "read_yaml", "line_of", "Lines", "MAX_BYTES"]
+__all__ = ["ReadError", "Reading", "UnitError", "decode", "read_yaml", "line_of", "Lines", "MAX_BYTES",
+           "split_amount_message"]

@@ -21,6 +21,12 @@ from .draws import RangedInput, ranged_inputs
 GRID = 41
 
 
+def sensitivity_draws(ranged: int) -> int:
+    """The draws a sensitivity analysis of `ranged` inputs projects: each input at its low and high,
+    then two rounds of a grid searching for its switching value."""
+    return ranged * (2 + 2 * GRID) + 1 if ranged else 0
+
+
 @dataclass
 class Swing:
     input: RangedInput

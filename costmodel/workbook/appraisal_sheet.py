@@ -66,7 +66,7 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
                 cash = (f"{cell(totals.sheet, totals.total_row, layout.year_col(0), True, True)}:"
                         f"{cell(None, totals.total_row, layout.last_year_col, True, True)}")
                 text = f'IF(MAX({cash})>{inputs[("budget", result.gateway.id)]},"fail","pass")'
-                writer._formula(sheet, row, col, text, words, s.text)
+                writer.formula(sheet, row, col, text, words, s.text)
             else:
                 sheet.write_string(row, col, words, s.input_text)
             sheet.write_comment(row, col, result.reason + (f" (source: {result.source})" if result.source else ""),
@@ -75,7 +75,7 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
                    f"{xl_col_to_name(result_col - 1)}{row + 1}")
         verdict = "shortlisted" if outcome.shortlisted else "dropped"
         if gateways:
-            writer._formula(sheet, row, result_col, f'IF(SUMPRODUCT(({results}="fail")*1)=0,"shortlisted","dropped")',
+            writer.formula(sheet, row, result_col, f'IF(SUMPRODUCT(({results}="fail")*1)=0,"shortlisted","dropped")',
                             verdict, s.bold)
         else:
             sheet.write_string(row, result_col, verdict, s.bold)
@@ -109,7 +109,7 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
         row += 1
         sheet.write_string(row, 0, criterion.name + (" (scored from net present cost)" if criterion.from_npc else ""),
                            s.text)
-        writer._formula(sheet, row, 1, inputs[("weight", criterion.id)], criterion.weight.value, s.number("rate"))
+        writer.formula(sheet, row, 1, inputs[("weight", criterion.id)], criterion.weight.value, s.number("rate"))
         for col, option in zip(cols, scored):
             if criterion.from_npc:
                 npc = cell(None, npc_row, col)
@@ -123,7 +123,7 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
                 reason = option.entry.scores[criterion.id]
                 sheet.write_comment(row, col, reason.reason + (f" (source: {reason.source})" if reason.source else ""),
                                     {"x_scale": 2})
-            writer._formula(sheet, row, col, text, value, points)
+            writer.formula(sheet, row, col, text, value, points)
     last_criterion = row
     weights = f"{cell(None, first_criterion, 1, True, True)}:{cell(None, last_criterion, 1, True, True)}"
     total_row, rank_row, npc_rank_row = last_criterion + 1, last_criterion + 2, last_criterion + 4
@@ -133,17 +133,17 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
     totals = f"{cell(None, total_row, cols[0], True, True)}:{cell(None, total_row, cols[-1], True, True)}"
     for col, option in zip(cols, scored):
         scores = f"{cell(None, first_criterion, col)}:{cell(None, last_criterion, col)}"
-        writer._formula(sheet, total_row, col, f"SUMPRODUCT({weights},{scores})", option.weighted,
+        writer.formula(sheet, total_row, col, f"SUMPRODUCT({weights},{scores})", option.weighted,
                         s.number("points", bold=True))
         this, its_npc = cell(None, total_row, col), cell(None, npc_row, col)
         # As costmodel ranks: a tie in score goes to the lower NPC.
-        writer._formula(sheet, rank_row, col,
+        writer.formula(sheet, rank_row, col,
                         f"1+SUMPRODUCT(({totals}>{this})*1)+SUMPRODUCT(({totals}={this})*({npcs}<{its_npc}))",
                         option.rank_by_score, s.number("flag"))
         totals_layout = layout.options[option.option]
-        writer._formula(sheet, npc_row, col, cell(totals_layout.sheet, totals_layout.pv_total_row, COL_TOTAL),
+        writer.formula(sheet, npc_row, col, cell(totals_layout.sheet, totals_layout.pv_total_row, COL_TOTAL),
                         option.npc, s.number("£"))
-        writer._formula(sheet, npc_rank_row, col, f"1+SUMPRODUCT(({npcs}<{its_npc})*1)",
+        writer.formula(sheet, npc_rank_row, col, f"1+SUMPRODUCT(({npcs}<{its_npc})*1)",
                         option.rank_by_npc, s.number("flag"))
     preferred, cheapest = appraised.preferred, appraised.cheapest
     row = npc_rank_row + 2
@@ -155,7 +155,7 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
                                             cheapest, s.text)):
         ranks = f"{cell(None, rank, cols[0], True, True)}:{cell(None, rank, cols[-1], True, True)}"
         sheet.write_string(at, 0, label, s.bold)
-        writer._formula(sheet, at, 1, f"INDEX({shortlist},MATCH(1,{ranks},0))", names[option.option], style)
+        writer.formula(sheet, at, 1, f"INDEX({shortlist},MATCH(1,{ranks},0))", names[option.option], style)
 
     # Value for money: score against cost, one point an option.
     chart = writer.workbook.add_chart({"type": "scatter"})

@@ -13,7 +13,7 @@ starting at the price base year.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name
@@ -237,8 +237,6 @@ class Layout:
 
     def _place_staffing(self) -> None:
         """Tables of posts for options with more than STAFFING_SHEET_FROM: a sheet per staffing list."""
-        from .staffing import ST_FIRST_INPUT, STAFFING_COLUMNS, StaffingTable, uses_staffing_sheet
-
         #: id of a post group (shared by options employing the same posts) -> its table
         self.staffing_tables: dict[int, StaffingTable] = {}
         #: sheet name -> its tables, in order
@@ -477,3 +475,61 @@ class YearsContext(CellContext):
             text = text.replace(self.INPUTS_YEAR,
                                 _column(self.layout.input_year_col(self.layout.option_col_year(col))))
         return text
+
+
+# --------------------------------------------------------------------------- Staffing sheets
+
+#: An option's posts go on a Staffing sheet when it has more than this many.
+STAFFING_SHEET_FROM = 100
+
+#: Staffing sheet columns: the post, when it runs, its inputs (in the order the group has them),
+#: then where it comes from.
+ST_ID, ST_TITLE, ST_PERIOD, ST_FIRST_INPUT = range(4)
+
+PERIODS = ("after_go_live", "before_go_live", "whole_horizon")
+
+#: The order a reader looks for a post's inputs in: what it is, then when it runs.
+STAFFING_COLUMNS = ("count", "fte", "salary", "vacancy", "agency_share", "agency_premium", "on_costs",
+                    "first_year", "first_month_offset", "last_year", "last_month_count")
+
+
+@dataclass
+class StaffingTable:
+    """One staffing group's posts on a Staffing sheet: rows first_row to last_row."""
+
+    group: GroupInstances
+    sheet: str
+    heading_row: int
+    first_row: int
+    last_row: int
+    #: Input name -> column.
+    columns: dict[str, int] = field(default_factory=dict)
+    #: Option names whose posts these are.
+    options: list[str] = field(default_factory=list)
+
+    def seen_by(self, group: GroupInstances) -> "StaffingTable":
+        """This table as `group` uses it: the same cells, the periods the posts run in for that option."""
+        return self if group is self.group else replace(self, group=group)
+
+    @property
+    def periods(self) -> list[str]:
+        """The periods the posts run in, in a fixed order."""
+        present = {self.group.choice_of(instance, "period") for instance in self.group.instances}
+        return [period for period in PERIODS if period in present]
+
+    @property
+    def source_col(self) -> int:
+        return ST_FIRST_INPUT + len(self.columns)
+
+    def column_range(self, col: int) -> str:
+        return f"{cell(self.sheet, self.first_row, col, True, True)}:{cell(None, self.last_row, col, True, True)}"
+
+    def period_filter(self, period: str) -> str:
+        if self.group.period is not None:
+            # Another option's posts, every one running in this option's period: a 1 for each row.
+            return f'({self.column_range(ST_ID)}<>"")'
+        return f'({self.column_range(ST_PERIOD)}="{choice_words("period", period)[1]}")'
+
+
+def uses_staffing_sheet(option_posts: int) -> bool:
+    return option_posts > STAFFING_SHEET_FROM

@@ -16,7 +16,7 @@ import numpy as np
 from .. import __version__
 from ..engine.totals import RowValues
 from ..lines import CATEGORIES, TIMELINE_ROWS
-from ..lines.totals import AGAINST_THE_BASELINE, BLOCK_TOTALS, CATEGORY_ROWS, COMPARE_ROWS, OVER_THE_HORIZON, PUBLISHED, SUMMARY
+from ..lines.totals import BLOCK_TOTALS, CATEGORY_ROWS, COMPARE_ROWS, OVER_THE_HORIZON, PUBLISHED, SUMMARY
 from ..engine.projection import Projection
 from ..engine.timeline import discount_rates, ni_tables, rate_for_year, yearly
 from ..scenario.defaults import DISCOUNT_WORDS
@@ -146,7 +146,7 @@ class WorkbookWriter:
 
     # ------------------------------------------------------------------ helpers
 
-    def _formula(self, sheet, row, col, text, value, fmt):
+    def formula(self, sheet, row, col, text, value, fmt):
         write_formula(sheet, row, col, text, value, fmt)
 
     def _year_headers(self, sheet, row, first_col, years, fmt):
@@ -374,7 +374,7 @@ class WorkbookWriter:
 
     def _staffing_sheet(self, sheet, tables) -> None:
         """Every post of a large establishment, one a row, with its inputs (see workbook/staffing.py)."""
-        from .staffing import ST_FIRST_INPUT, ST_ID, ST_PERIOD, ST_TITLE, STAFFING_SHEET_FROM
+        from .layout import ST_FIRST_INPUT, ST_ID, ST_PERIOD, ST_TITLE, STAFFING_SHEET_FROM
 
         s = self.styles
         sheet.write_string(0, 0, "Staffing: every post, with its inputs", s.title)
@@ -459,13 +459,13 @@ class WorkbookWriter:
         sheet.write_string(year_row, COL_LINE, "Timeline", s.bold)
         sheet.write_string(year_row, COL_ITEM, "Year (beginning April)", s.text)
         sheet.write_string(year_row, COL_UNIT, "year", s.text)
-        self._formula(sheet, year_row, COL_FULL_YEAR, layout.scenario_input_ref("price_base_year"),
+        self.formula(sheet, year_row, COL_FULL_YEAR, layout.scenario_input_ref("price_base_year"),
                       self.scenario.timeline.price_base, s.number("year"))
-        self._formula(sheet, year_row, COL_FIRST_YEAR, layout.scenario_input_ref("horizon_first_year"),
+        self.formula(sheet, year_row, COL_FIRST_YEAR, layout.scenario_input_ref("horizon_first_year"),
                       years[0], s.number("year"))
         for t in range(1, len(years)):
             col = layout.year_col(t)
-            self._formula(sheet, year_row, col, f"{cell(None, year_row, col - 1)}+1", years[t], s.number("year"))
+            self.formula(sheet, year_row, col, f"{cell(None, year_row, col - 1)}+1", years[t], s.number("year"))
         reference = _reference_timeline(result)
         for formula in TIMELINE_ROWS:
             row = option.timeline_rows[formula.key]
@@ -478,7 +478,7 @@ class WorkbookWriter:
             template = formula.formula.render(across)
             for t in range(len(years)):
                 col = layout.year_col(t)
-                self._formula(sheet, row, col, across.in_column(template, col), series[formula.key][0, t],
+                self.formula(sheet, row, col, across.in_column(template, col), series[formula.key][0, t],
                               s.number(formula.unit))
 
         who = result.option
@@ -557,11 +557,11 @@ class WorkbookWriter:
         fmt = s.number(unit)
         if formula.category:
             first, last = cell(None, row, layout.year_col(0)), cell(None, row, layout.last_year_col)
-            self._formula(sheet, row, COL_TOTAL, f"SUM({first}:{last})", float(cash.sum()), fmt)
-        self._formula(sheet, row, COL_FULL_YEAR, full_year_text, full_year_value, fmt)
+            self.formula(sheet, row, COL_TOTAL, f"SUM({first}:{last})", float(cash.sum()), fmt)
+        self.formula(sheet, row, COL_FULL_YEAR, full_year_text, full_year_value, fmt)
         for t in range(len(self.projection.years)):
             col = layout.year_col(t)
-            self._formula(sheet, row, col, year_text(col), cash[t], fmt)
+            self.formula(sheet, row, col, year_text(col), cash[t], fmt)
 
     def _category_blocks(self, sheet, option: OptionLayout) -> None:
         """The totals by category, in cash, real terms and present value: lines/totals.py, rendered."""
@@ -598,20 +598,20 @@ class WorkbookWriter:
         """One row of a block of totals: its full year, each year, and its total over the horizon."""
         layout = self.layout
         key = total.key
-        self._formula(sheet, row, COL_FULL_YEAR,
+        self.formula(sheet, row, COL_FULL_YEAR,
                       total.formula.render(OptionSheetTotals(layout, option, COL_FULL_YEAR, category)),
                       values.full.row(key), fmt)
         by_year = values.row(key)
         for t in range(len(self.projection.years)):
             col = layout.year_col(t)
-            self._formula(sheet, row, col, total.formula.render(OptionSheetTotals(layout, option, col, category)),
+            self.formula(sheet, row, col, total.formula.render(OptionSheetTotals(layout, option, col, category)),
                           by_year[t], fmt)
         self._over_the_horizon(sheet, option, row, by_year, fmt)
 
     def _over_the_horizon(self, sheet, option, row, by_year, fmt) -> None:
         """A row's total over the horizon, in its Total column."""
         context = OptionSheetTotals(self.layout, option, COL_TOTAL, this=row)
-        self._formula(sheet, row, COL_TOTAL, OVER_THE_HORIZON.formula.render(context),
+        self.formula(sheet, row, COL_TOTAL, OVER_THE_HORIZON.formula.render(context),
                       OVER_THE_HORIZON.formula.evaluate(RowValues(this=by_year)), fmt)
 
     # ------------------------------------------------------------------ Compare
@@ -650,7 +650,7 @@ class WorkbookWriter:
                 for t in range(len(years)):
                     col = layout.year_col(t)
                     context = CompareTotals(layout, self.compare_rows, option_id, baseline, col, this=row)
-                    self._formula(sheet, row, col, total.formula.render(context), values[t], fmt)
+                    self.formula(sheet, row, col, total.formula.render(context), values[t], fmt)
                 if block in ("annual", "difference", "present_value", "present_value_difference"):
                     self._over_the_horizon(sheet, None, row, values, s.number("£"))
 
@@ -687,23 +687,23 @@ class WorkbookWriter:
             here = SummaryTotals(layout, self.summary_rows, self.compare_rows, option_id, baseline.option.id)
             # The cash total and NPC are the option sheet's: referred to there, not added up again.
             for key in ("cash_total", "npc"):
-                self._formula(sheet, row, here.COLUMNS[key], here.rendered(key), totals.measure(key), money)
+                self.formula(sheet, row, here.COLUMNS[key], here.rendered(key), totals.measure(key), money)
             for key in ("eac", "vs_baseline_cash", "vs_baseline_npc"):
-                self._formula(sheet, row, here.COLUMNS[key], SUMMARY[key].formula.render(here), totals.measure(key),
+                self.formula(sheet, row, here.COLUMNS[key], SUMMARY[key].formula.render(here), totals.measure(key),
                               money)
             if result.option.baseline:
                 sheet.write_string(row, 7, "(baseline)", s.centred)
             else:
-                self._formula(sheet, row, 7, SUMMARY["break_even_year"].formula.render(here),
+                self.formula(sheet, row, 7, SUMMARY["break_even_year"].formula.render(here),
                               totals.measure("break_even_year") or "none", s.centred)
-            self._formula(sheet, row, 8, SUMMARY["rank"].formula.render(here), int(totals.measure("rank")),
+            self.formula(sheet, row, 8, SUMMARY["rank"].formula.render(here), int(totals.measure("rank")),
                           s.number("flag"))
         best = summary.sort_values(["rank"]).iloc[0]
         names = f"{cell(None, first, 0, True, True)}:{cell(None, last, 0, True, True)}"
         ranks = f"{cell(None, first, 8, True, True)}:{cell(None, last, 8, True, True)}"
         sheet.write_string(3, 0, "Lowest net present cost:", s.bold)
         best_name = best["name"] + (" (baseline)" if best["baseline"] else "")
-        self._formula(sheet, *layout.BEST_OPTION, f"INDEX({names},MATCH(1,{ranks},0))", best_name, s.bold)
+        self.formula(sheet, *layout.BEST_OPTION, f"INDEX({names},MATCH(1,{ranks},0))", best_name, s.bold)
 
         # Cost by category, NPC, option by option.
         present, cat_row = layout.category_table, layout.category_table_row
@@ -722,12 +722,12 @@ class WorkbookWriter:
                 last_pv = max(ol.pv_rows.values(), default=ol.pv_total_row)
                 labels = f"{cell(ol.sheet, first_pv, COL_ITEM, True, True)}:{cell(None, last_pv, COL_ITEM, True, True)}"
                 totals = f"{cell(ol.sheet, first_pv, COL_TOTAL, True, True)}:{cell(None, last_pv, COL_TOTAL, True, True)}"
-                self._formula(sheet, row, 1 + j, f"SUMIF({labels},{cell(None, row, 0, False, True)},{totals})", value,
+                self.formula(sheet, row, 1 + j, f"SUMIF({labels},{cell(None, row, 0, False, True)},{totals})", value,
                               s.number("£"))
         total_row = layout.category_total_row
         sheet.write_string(total_row, 0, "Net present cost", s.bold)
         for j, result in enumerate(results):
-            self._formula(sheet, total_row, 1 + j,
+            self.formula(sheet, total_row, 1 + j,
                           f"SUM({cell(None, cat_row + 1, 1 + j)}:{cell(None, total_row - 1, 1 + j)})",
                           result.totals.measure("npc"), s.number("£", bold=True))
         self._charts(sheet, layout.charts_row)
@@ -790,13 +790,13 @@ class WorkbookWriter:
             write_text(sheet, row, 0, check.name, s.wrap)
             sheet.write_string(row, 1, check.option, s.text)
             write_text(sheet, row, 2, check.what, s.wrap)
-            self._formula(sheet, row, 3, cell("Inputs", inputs_row, IN_VALUE, True, True), check.expected, pence)
-            self._formula(sheet, row, 4, self._computed_formula(spec, ol), check.computed, pence)
+            self.formula(sheet, row, 3, cell("Inputs", inputs_row, IN_VALUE, True, True), check.expected, pence)
+            self.formula(sheet, row, 4, self._computed_formula(spec, ol), check.computed, pence)
             here = CheckTotals(row)
-            self._formula(sheet, row, 5, PUBLISHED["difference"].formula.render(here), check.difference, pence)
-            self._formula(sheet, row, 6, cell("Inputs", inputs_row, IN_SCENARIO_LINE + 1, True, True),
+            self.formula(sheet, row, 5, PUBLISHED["difference"].formula.render(here), check.difference, pence)
+            self.formula(sheet, row, 6, cell("Inputs", inputs_row, IN_SCENARIO_LINE + 1, True, True),
                           check.tolerance, pence)
-            self._formula(sheet, row, 7, PUBLISHED["agrees"].formula.render(here), int(check.ok), agrees)
+            self.formula(sheet, row, 7, PUBLISHED["agrees"].formula.render(here), int(check.ok), agrees)
             write_text(sheet, row, 8, check.source or "", s.wrap)
             write_text(sheet, row, 9, check.note or "", s.wrap)
             longest = max(len(check.note or ""), len(check.source or "")) // 40 + 1
@@ -806,9 +806,9 @@ class WorkbookWriter:
             self._flag_colours(sheet, first_check, row - 1, 7)
             agree_range = f"{cell(None, first_check, 7)}:{cell(None, row - 1, 7)}"
             sheet.write_string(row + 1, 0, "Published figures that agree:", s.bold)
-            self._formula(sheet, row + 1, 1, f"SUM({agree_range})", sum(c.ok for c in checks), s.number("flag"))
+            self.formula(sheet, row + 1, 1, f"SUM({agree_range})", sum(c.ok for c in checks), s.number("flag"))
             sheet.write_string(row + 1, 2, "of", s.text)
-            self._formula(sheet, row + 1, 3, f"ROWS({agree_range})", len(checks), s.number("flag"))
+            self.formula(sheet, row + 1, 3, f"ROWS({agree_range})", len(checks), s.number("flag"))
             row += 3
         else:
             sheet.write_string(row, 0, "The scenario states no published figures.", s.note)
@@ -853,23 +853,23 @@ class WorkbookWriter:
                 sheet.write_string(row, 0, label, s.wrap)
                 sheet.set_row(row, 30)
                 sheet.write_string(row, 1, result.option.id, s.text)
-                self._formula(sheet, row, 3, one_way, value, pence)
-                self._formula(sheet, row, 4, other_way, value, pence)
-                self._formula(sheet, row, 5, f"{cell(None, row, 4)}-{cell(None, row, 3)}", 0.0, pence)
+                self.formula(sheet, row, 3, one_way, value, pence)
+                self.formula(sheet, row, 4, other_way, value, pence)
+                self.formula(sheet, row, 5, f"{cell(None, row, 4)}-{cell(None, row, 3)}", 0.0, pence)
                 # To the penny: sums taken in another order may differ in their last binary digits.
-                self._formula(sheet, row, 7, f"(ABS({cell(None, row, 5)})<1/100)*1", 1, s.number("passes"))
+                self.formula(sheet, row, 7, f"(ABS({cell(None, row, 5)})<1/100)*1", 1, s.number("passes"))
                 row += 1
         master = layout.master_check_row
         self._flag_colours(sheet, first_model, master - 2, 7)
         sheet.write_string(master, 0, "Master check: every model check passes (1) or not (0)", s.bold)
-        self._formula(sheet, master, 1, f"MIN({cell(None, first_model, 7)}:{cell(None, master - 2, 7)})", 1,
+        self.formula(sheet, master, 1, f"MIN({cell(None, first_model, 7)}:{cell(None, master - 2, 7)})", 1,
                       s.number("passes"))
         self._flag_colours(sheet, master, master, 1)
         self._review(sheet, layout.review_row)
 
     def _review(self, sheet, row: int) -> None:
         """The model review's warnings: legal patterns that are usually a mistake, and how each stands."""
-        from ..audit.review import CODES
+        from ..review import CODES
 
         s = self.styles
         sheet.write_string(row, 0, "Model review: patterns that are usually a mistake (docs/warnings.md)", s.section)
@@ -1006,10 +1006,10 @@ class WorkbookWriter:
         first, last = min(self.summary_rows.values()), max(self.summary_rows.values())
         npcs = f"{cell('Summary', first, 3, True, True)}:{cell(None, last, 3, True, True)}"
         ranks = f"{cell('Summary', first, 8, True, True)}:{cell(None, last, 8, True, True)}"
-        self._formula(sheet, row, 1, self.layout.best_option_cell, best_name, s.bold)
+        self.formula(sheet, row, 1, self.layout.best_option_cell, best_name, s.bold)
         row += 1
         sheet.write_string(row, 0, "Its net present cost", s.bold)
-        self._formula(sheet, row, 1, f"INDEX({npcs},MATCH(1,{ranks},0))", float(best["npc"]),
+        self.formula(sheet, row, 1, f"INDEX({npcs},MATCH(1,{ranks},0))", float(best["npc"]),
                       self.workbook.add_format({"num_format": MONEY, "bold": True, "align": "left"}))
         row += 1
         if self.appraised is not None and self.appraised.preferred is not None:
@@ -1023,11 +1023,11 @@ class WorkbookWriter:
                                  f"(see Appraisal)", s.bold)
             row += 1
         sheet.write_string(row, 0, "Master check", s.bold)
-        self._formula(sheet, row, 1, f'IF({self.master_check}=1,"every model check passes","A MODEL CHECK FAILS: see Checks")',
+        self.formula(sheet, row, 1, f'IF({self.master_check}=1,"every model check passes","A MODEL CHECK FAILS: see Checks")',
                       "every model check passes", s.bold)
         row += 1
         sheet.write_string(row, 0, "Model review", s.bold)
-        from ..audit.review import in_words
+        from ..review import in_words
 
         write_text(sheet, row, 1, in_words(self.warnings) + " (see Checks)", s.text)
         row += 1
@@ -1035,7 +1035,7 @@ class WorkbookWriter:
         if self.published_summary:
             agree, total = self.published_summary
             checks = projection.checks
-            self._formula(sheet, row, 1, f'{agree}&" of "&{total}&" agree with the arithmetic (see Checks)"',
+            self.formula(sheet, row, 1, f'{agree}&" of "&{total}&" agree with the arithmetic (see Checks)"',
                           f"{sum(c.ok for c in checks)} of {len(checks)} agree with the arithmetic (see Checks)",
                           s.text)
         else:

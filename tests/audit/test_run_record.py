@@ -59,3 +59,23 @@ def test_an_options_total_in_one_year_reconciles():
     checks = project_text(make_scenario(body, years=3, published=published)).checks
     assert [(c.computed, c.ok) for c in checks] == [(pytest.approx(150.0), True), (pytest.approx(150.0), False)]
     assert checks[1].tolerance == 5.0 and checks[1].difference == pytest.approx(-10.0)
+
+
+def test_manifest_dash_writes_the_record_to_standard_output_and_no_file_named_dash(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    book = tmp_path / "book.xlsx"
+    result = CliRunner().invoke(cli, ["run", str(IOW), "-o", str(book), "--manifest", "-"])
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)  # standard output holds the record alone; the tables went to stderr
+    assert record["command"] == f"costmodel run {IOW} -o {book} --manifest -"
+    assert record["outputs"] == [{"path": str(book), "sha256": hashlib.sha256(book.read_bytes()).hexdigest()}]
+    assert "Published figures: 4 of 7 agree" in result.stderr
+    assert result.stderr.rstrip().endswith(f"wrote {book}")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["book.xlsx"]
+
+
+def test_manifest_and_json_cannot_both_go_to_standard_output(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["run", str(IOW), "-o", "book.xlsx", "--manifest", "-", "--json", "-"])
+    assert result.exit_code == 2 and "would both write to standard output" in result.stderr
+    assert list(tmp_path.iterdir()) == []

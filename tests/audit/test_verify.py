@@ -16,7 +16,8 @@ from conftest import ROOT, SCENARIOS
 from workbookparts import parts_of, sheet_part, write_parts
 from costmodel.audit.reader import fingerprint_of
 from costmodel.audit.verify import verify
-from costmodel.cli import cli, render_verification
+from costmodel.cli import cli
+from costmodel.text import render_verification
 from costmodel.workbook.writer import build_workbook
 
 IOW = SCENARIOS / "isle-of-wight-2017.yaml"

@@ -167,6 +167,9 @@ CASES = [
         3, "", "a quotation mark on this line is never closed", at='"Minimal'),
     Bad("tab-indentation", replace("  title: Minimal scenario", "\ttitle: Minimal scenario"),
         3, "", "indent YAML with spaces", at="\ttitle"),
+    # A tab after the spaces that indent a post's key: the line is named as indented with a tab.
+    Bad("tab-in-the-indentation-of-a-post", replace("        count: 10", "      \tcount: 10"),
+        24, "", "this line is indented with a tab character", at="\tcount"),
     Bad("empty-file", constant(""), 1, "", "the file is empty"),
     Bad("whitespace-only-file", constant("  \n\n\t\n   \n"), 1, "", "the file is empty"),
     Bad("binary-nul-bytes", as_bytes(replace("author: costmodel tests", "author: costmodel\x00tests"), "utf-8"),
@@ -237,15 +240,40 @@ CASES = [
     Bad("rate-where-amount-expected", replace("salary: 35,000", "salary: 15%"),
         25, "options[0].staffing[0].salary", "that is a rate", at="15%"),
     Bad("range-low-above-central", replace("salary: 35,000", "salary: {value: 50000, low: 60000}"),
-        25, "options[0].staffing[0].salary", "low (60,000) is above the central value (50,000)", at="low: 60000"),
+        25, "options[0].staffing[0].salary", "low (£60,000) is above the central value (£50,000)", at="low: 60000"),
+    # A count of a million is absurd, but its range is checked before its limits: written out, not 1e+06.
+    Bad("count-range-low-above-central", replace("count: 10", "count: {value: 1000000, low: 1234567, high: 2000000}"),
+        24, "options[0].staffing[0].count", "low (1,234,567) is above the central value (1,000,000)", at="low: 1234567"),
+    Bad("count-above-its-limit", replace("count: 10", "count: 200000"),
+        24, "options[0].staffing[0].count", "count 200,000 is outside 0 to 100,000", at="count: 200000"),
     Bad("comma-amount-in-flow-mapping",
         replace("      - id: social-worker\n        title: Social worker\n        count: 10\n        salary: 35,000\n",
                 "      - {id: social-worker, title: Social worker, count: 10, salary: 35,000}\n"),
-        # Inside { } this is `salary: 35` and a key `000`, which YAML 1.2 reads as the number 0.
-        22, "options[0].staffing[0].0", 'must be quoted ("1,300,000")', at="salary: 35,000}"),
+        # Inside { } this is `salary: 35` and a key `000` with no value; reported at the amount it split.
+        22, "options[0].staffing[0].salary", 'is read as 35 followed by a key 000; quote the amount ("35,000")',
+        at="salary: 35,000}"),
     Bad("comma-amount-in-flow-figure", replace("salary: 35,000", "salary: {value: 35,000, source: para 35.20}"),
-        25, "options[0].staffing[0].salary", 'must be quoted ("1,300,000")', at="value: 35,000"),
+        25, "options[0].staffing[0].salary.value", 'quote the amount ("35,000") or write it without commas (35000)',
+        at="value: 35,000"),
+    # 1,000,000 in { } leaves two keys 000, a duplicate, which used to stop the reading at once.
+    Bad("comma-amounts-in-one-ranged-figure",
+        replace("salary: 35,000", "salary: {value: 900,000, low: 800,000, high: 1,000,000}"),
+        25, "options[0].staffing[0].salary.high", "so 1,000,000 is read as 1 followed by keys 000 and 000",
+        at="high: 1,000,000}"),
+    Bad("comma-amount-low-of-a-ranged-figure",
+        replace("salary: 35,000", "salary: {value: 900,000, low: 800,000, high: 1,000,000}"),
+        25, "options[0].staffing[0].salary.low", 'quote the amount ("800,000") or write it without commas (800000)',
+        at="low: 800,000"),
+    Bad("comma-amounts-in-a-flow-post",
+        replace("      - id: social-worker\n        title: Social worker\n        count: 10\n        salary: 35,000\n",
+                "      - {id: social-worker, title: Social worker, count: 1,000, salary: 35,000}\n"),
+        22, "options[0].staffing[0].count", "so 1,000 is read as 1 followed by a key 000", at="count: 1,000"),
     # ---- rates
+    Bad("rate-range-low-above-central", replace("pension_rate: 20%", "pension_rate: {value: 3%, low: 5%, high: 6%}"),
+        15, "assumptions.pension_rate", "low (5%) is above the central value (3%)", at="low: 5%"),
+    Bad("yearly-rate-range-high-below-central",
+        replace("general_inflation: 2%", "general_inflation: {value: 2%, low: 1%, high: 1.5%}"),
+        13, "assumptions.general_inflation.value", "high (1.5%) is below the central value (2%)", at="high: 1.5%"),
     Bad("bare-15-for-a-rate", replace("pension_rate: 20%", "pension_rate: 15"),
         15, "assumptions.pension_rate", "write 15%", at="pension_rate: 15"),
     Bad("probability-above-1", insert_after(33, "    failure_risk:\n      annual_probability: 150%\n      cost: 3m\n"),
@@ -373,6 +401,47 @@ CASES = [
         36, "published_figures[0].option", "no option 'council' (known: in-house, trust)", at="option: council"),
     Bad("published-figure-unknown-post", insert_after(33, PUBLISHED.format(option="in-house", post="social-worer")),
         37, "published_figures[0].post", "did you mean 'social-worker'?", at="post: social-worer"),
+    # ---- inputs that were faults ("could not finish") rather than errors
+    # A whole number too big for a float (above about 1.8e308) overflowed where it was read as one.
+    Bad("count-of-400-digits", replace("count: 10", "count: " + "9" * 400),
+        24, "options[0].staffing[0].count", "a whole number 400 digits long, far too large", at="count: 999"),
+    Bad("salary-of-400-digits", replace("salary: 35,000", "salary: " + "9" * 400),
+        25, "options[0].staffing[0].salary", "a whole number 400 digits long, far too large", at="salary: 999"),
+    Bad("rate-of-400-digits", replace("pension_rate: 20%", "pension_rate: " + "9" * 400 + "%"),
+        15, "assumptions.pension_rate", "(401 characters), far too large", at="pension_rate: 999"),
+    Bad("amount-of-400-digits-in-millions", replace("amount: 100,000", "amount: " + "9" * 400 + "m"),
+        32, "options[1].non_pay[0].amount", "(401 characters), far too large", at="amount: 999"),
+    # Python reads no whole number of more than 4,300 digits (it raised ValueError while reading).
+    Bad("whole-number-of-4301-digits", replace("count: 10", "count: " + "9" * 4301),
+        24, "options[0].staffing[0].count", "a whole number 4,301 digits long is far too long", at="count: 999"),
+    Bad("years-of-4301-digits", replace("years: 5", "years: " + "9" * 4301),
+        10, "timeline.years", "a whole number 4,301 digits long is far too long", at="years: 999"),
+    # Tags ask ruamel for a type or a constructor; a scenario has no use for any, and some failed inside it.
+    Bad("int-tag-on-nan", replace("count: 10", "count: !!int .nan"),
+        24, "options[0].staffing[0].count", "a YAML tag (!!int) is not allowed", at="!!int .nan"),
+    Bad("omap-tag", replace("count: 10", "count: !!omap [a: 1]"),
+        24, "options[0].staffing[0].count", "a YAML tag (!!omap) is not allowed", at="!!omap"),
+    Bad("omap-tag-on-a-section", replace("timeline:\n", "timeline: !!omap\n"),
+        8, "timeline", "a YAML tag (!!omap) is not allowed", at="timeline: !!omap"),
+    Bad("bool-tag-on-text", replace("baseline: true", "baseline: !!bool maybe"),
+        20, "options[0].baseline", "a YAML tag (!!bool) is not allowed", at="!!bool"),
+    Bad("float-tag-on-text", replace("salary: 35,000", "salary: !!float lots"),
+        25, "options[0].staffing[0].salary", "a YAML tag (!!float) is not allowed", at="!!float"),
+    Bad("local-tag", replace("title: Social worker", "title: !social Social worker"),
+        23, "options[0].staffing[0].title", "a YAML tag (!social) is not allowed", at="!social"),
+    Bad("python-object-tag", replace("salary: 35,000", "salary: !!python/object:os.system x"),
+        25, "options[0].staffing[0].salary", "a YAML tag (!!python/object:os.system)", at="!!python"),
+    # ruamel stopped on a version it does not know with an AssertionError and no line.
+    Bad("yaml-1-3-directive", insert_after(0, "%YAML 1.3\n---\n"),
+        1, "", "scenarios are YAML 1.2", at="%YAML 1.3"),
+    Bad("go-live-in-year-0", insert_after(28, "    go_live: 0000-06\n"),
+        29, "options[1].go_live", "the year 0 is out of range (1900 to 2200)", at="0000-06"),
+    # Shown as two lines with no line number; invisible in most editors.
+    Bad("control-character-u0001", replace("title: Social worker", "title: Social\x01worker"),
+        23, "options[0].staffing[0].title", "the control character U+0001", at="title: Social"),
+    # pydantic took `true` as 1 year.
+    Bad("years-true", replace("years: 5", "years: true"),
+        10, "timeline.years", "expected a whole number, got true", at="years: true"),
 ]
 
 IDS = [case.id for case in CASES]
@@ -550,3 +619,52 @@ def test_a_scenario_of_more_lines_than_the_limit_is_refused_unless_allowed(tmp_p
     assert refused.exit_code == 1 and f"{path}:1: the file has " in refused.stderr
     assert "a scenario is at most 20,000 lines (for a file you trust, add --allow-large)" in refused.stderr
     assert CliRunner().invoke(cli, ["validate", str(path), "--allow-large"]).exit_code == 0
+
+def test_every_amount_split_by_its_commas_is_reported_with_the_other_problems(write_scenario, minimal_text):
+    """Three split amounts in one figure (1,000,000 leaving a duplicate key 000), two more in another, a
+    misspelt key and a letter O: every one reported in the same run, each at its own line and path."""
+    text = (minimal_text
+            .replace("count: 10", "cuont: 10")
+            .replace("salary: 35,000", "salary: {value: 900,000, low: 800,000, high: 1,000,000}")
+            .replace("amount: 100,000", "amount: {value: 1OO,000, source: para 22}")
+            + "    failure_risk:\n      annual_probability: 5%\n      cost: {value: 6,500,000, low: 3,000,000, "
+              "high: 10m}\n")
+    path = write_scenario(text)
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 1
+    split = "inside { } a comma separates entries, so "
+    problems = [line for line in result.stderr.splitlines() if line.startswith(str(path))]
+    assert problems == [
+        f"{path}:24: options[0].staffing[0].cuont: unknown key 'cuont'; did you mean 'count'?",
+        f'{path}:25: options[0].staffing[0].salary.high: {split}1,000,000 is read as 1 followed by keys 000 and '
+        f'000; quote the amount ("1,000,000") or write it without commas (1000000)',
+        f'{path}:25: options[0].staffing[0].salary.low: {split}800,000 is read as 800 followed by a key 000; '
+        f'quote the amount ("800,000") or write it without commas (800000)',
+        f'{path}:25: options[0].staffing[0].salary.value: {split}900,000 is read as 900 followed by a key 000; '
+        f'quote the amount ("900,000") or write it without commas (900000)',
+        # Split, and with letters O: both said.
+        f"{path}:32: options[1].non_pay[0].amount: value: expected an amount in pounds, got '1OO,000' (letter O where 0 "
+        f"was meant?)",
+        f'{path}:32: options[1].non_pay[0].amount.value: {split}1OO,000 is read as 1OO followed by a key 000; '
+        f'quote the amount ("1OO,000") or write it without commas (1OO000)',
+        f'{path}:36: options[1].failure_risk.cost.low: {split}3,000,000 is read as 3 followed by keys 000 and '
+        f'000; quote the amount ("3,000,000") or write it without commas (3000000)',
+        f'{path}:36: options[1].failure_risk.cost.value: {split}6,500,000 is read as 6 followed by keys 500 and '
+        f'000; quote the amount ("6,500,000") or write it without commas (6500000)',
+    ]
+
+
+def test_an_amount_split_by_its_commas_where_a_rate_is_due_is_explained_once(write_scenario, minimal_text):
+    """A figure is told once what went wrong: the reader's note on the split amount, not also 'expected a
+    rate' for the 900 it was read as (the amount meant, 900,000, is not a rate either, and quoting it
+    will say so on the next run)."""
+    text = minimal_text.replace("pay_awards: 2%", "pay_awards: {value: 900,000}")
+    line = next(number for number, written in enumerate(text.splitlines(), 1) if "900,000" in written)
+    path = write_scenario(text)
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 1
+    problems = [line for line in result.stderr.splitlines() if line.startswith(str(path))]
+    assert problems == [
+        f'{path}:{line}: assumptions.pay_awards.value: inside {{ }} a comma separates entries, so 900,000 is read '
+        f'as 900 followed by a key 000; quote the amount ("900,000") or write it without commas (900000)',
+    ]

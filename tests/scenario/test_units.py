@@ -10,6 +10,7 @@ from costmodel.scenario.units import (
     parse_amount,
     parse_financial_year,
     parse_month,
+    parse_number,
     parse_rate,
 )
 
@@ -110,3 +111,36 @@ def test_months(written, month):
 def test_bad_months(written, hint):
     with pytest.raises(UnitError, match=hint):
         parse_month(written)
+
+
+#: A float holds up to about 1.8e308; a whole number of 400 digits is past it.
+HUGE = 10**400 - 1
+
+
+@pytest.mark.parametrize("parse", [parse_amount, parse_rate, parse_number], ids=lambda parse: parse.__name__)
+@pytest.mark.parametrize("written", [HUGE, -HUGE, "9" * 400, "9" * 400 + "%", "9" * 400 + "m"],
+                         ids=["400 digits", "-400 digits", "400 digits as text", "400 digits %", "400 digits m"])
+def test_a_number_beyond_a_floats_range_is_refused_in_one_short_line(parse, written):
+    # float() of such a whole number raised OverflowError; of such text it gave inf, shown as £inf.
+    with pytest.raises(UnitError) as caught:
+        parse(written)
+    message = str(caught.value)
+    assert "inf" not in message and len(message) < 160, message
+    assert ("400 digits long" if isinstance(written, int) else f"({len(written)} characters)") in message
+
+
+@pytest.mark.parametrize("written", ["0000-06", "1899-12", "2201-01", dt.date(1, 1, 1), "June 9999"])
+def test_a_month_outside_the_years_a_financial_year_may_begin_in_is_refused(written):
+    # Year 0 passed, and the workbook failed on it: there is no date in year 0.
+    with pytest.raises(UnitError, match=r"is out of range \(1900 to 2200\)"):
+        parse_month(written)
+    assert parse_month("1900-04") == (1900, 4) and parse_month("2200-12") == (2200, 12)
+
+
+def test_a_whole_number_as_a_financial_year_gets_the_hint_only_where_it_could_be_one():
+    with pytest.raises(UnitError, match="write financial years as 2018/19, not 2018"):
+        parse_financial_year(2018)
+    with pytest.raises(UnitError) as caught:
+        parse_financial_year(HUGE)
+    assert str(caught.value) == ("expected a financial year such as 2018/19, got a whole number 400 digits long, "
+                                 "far too large for any figure")

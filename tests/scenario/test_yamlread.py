@@ -99,7 +99,7 @@ def test_a_unicode_line_separator_in_a_note_does_not_move_the_lines_after_it():
     # U+2028, pasted in from a word processor, is a line break to libyaml but not to an editor:
     # "b" is on line 3 as the editor counts.
     text = 'a: {value: 1, note: "one\u2028two"}\nc: 2\nb: 3\n'
-    data, lines = read_yaml(text)
+    data, lines, _ = read_yaml(text)
     assert lines[("b",)] == 3 and data["a"]["note"] == "one\u2028two"
 
 
@@ -135,8 +135,103 @@ def test_text_shaped_like_a_date_that_is_not_one_stays_text_for_the_schema_to_re
     # 2017-02-30 has no day 30 in February: both readers give the text, which the schema then
     # reports at its field (tests/scenario/test_bad_input.py); a real date is still a date.
     for reader in (yamlread._read_fast, yamlread._read_pure, read_yaml):
-        data, lines = reader("a: 2017-02-30\nb: 2017-02-28\n")
+        data, lines, _ = reader("a: 2017-02-30\nb: 2017-02-28\n")
         assert data == {"a": "2017-02-30", "b": datetime.date(2017, 2, 28)}, reader
         assert lines[("a",)] == 1
     # A date and time goes to the pure reader (the fast one leaves times to it): hour 25 stays text.
     assert read_yaml("c: 2017-02-28 25:00:00\n")[0] == {"c": "2017-02-28 25:00:00"}
+
+
+@pytest.mark.parametrize("text, data, split", [
+    # value 900 and a key 000 with no value: one amount, put back together, reported at value's path.
+    ("a: {value: 900,000, source: x}\n", {"a": {"value": "900,000", "source": "x"}}, [("a", "value")]),
+    # two commas leave two keys 000, a duplicate that used to stop the reading
+    ("a: {value: 1,000,000, low: £800,000, high: -1,200}\n",
+     {"a": {"value": "1,000,000", "low": "£800,000", "high": "-1,200"}},
+     [("a", "value"), ("a", "low"), ("a", "high")]),
+    # over two lines, and in a list of posts
+    ("a:\n  - {id: p, count: 1,000,\n     salary: 35,000 }\n", {"a": [{"id": "p", "count": "1,000", "salary": "35,000"}]},
+     [("a", 0, "count"), ("a", 0, "salary")]),
+    # not amounts split by a comma: a key 000 with a value, text before it, a list, a quoted amount
+    ("a: {value: 35, 000: 4}\n", {"a": {"value": 35, "0": 4}}, []),
+    ("a: {name: Smith, 000}\n", {"a": {"name": "Smith", "0": None}}, []),
+    ("a: [1,000, 2]\nb: {value: '1,000'}\nc: 1,000\n", {"a": [1, 0, 2], "b": {"value": "1,000"}, "c": "1,000"}, []),
+])
+def test_an_amount_split_by_its_commas_in_braces_is_read_whole_and_noted_by_both_readers(text, data, split):
+    fast, pure = yamlread._read_fast(text), yamlread._read_pure(text)
+    assert fast == pure
+    assert read_yaml(text) == pure
+    assert pure.data == data
+    assert [path for path, _ in pure.problems] == split
+    for path, message in pure.problems:
+        written = pure.data
+        for part in path:
+            written = written[part]
+        assert f'quote the amount ("{written}") or write it without commas ({written.replace(",", "")})' in message
+
+
+def test_a_key_of_digits_written_twice_is_still_a_duplicate():
+    for reader in (yamlread._read_fast, yamlread._read_pure, read_yaml):
+        with pytest.raises(ReadError) as caught:
+            reader("a: {b: 1, 000: 1, 000: 2}\n")
+        assert caught.value.line == 1 and 'duplicate key "0"' in caught.value.message, reader
+
+
+def test_a_tab_that_is_not_indentation_is_not_called_indentation():
+    # libyaml takes a tab after a ':' as a space; the pure reader, which reads this file because libyaml
+    # refuses its line 4, does not. The tab is in column 3 of line 1, where a space was meant.
+    text = "a:\t1\nb:\n  c: 1\n   d: 2\n"
+    for reader in (yamlread._read_pure, read_yaml):
+        with pytest.raises(ReadError) as caught:
+            reader(text)
+        assert caught.value.line == 1, reader
+        assert caught.value.message == "not valid YAML: a tab character in column 3, where YAML needs a space; " \
+                                       "type a space instead", reader
+
+
+@pytest.mark.parametrize("text, line, path, words", [
+    ("a:\n  b: !!int .nan\n", 2, ("a", "b"), "a YAML tag (!!int) is not allowed"),
+    ("a: [1, !!omap [b: 1]]\n", 1, ("a", 1), "a YAML tag (!!omap) is not allowed"),
+    ("a: !!set {b}\n", 1, ("a",), "a YAML tag (!!set) is not allowed"),
+    ("a:\n  - !local 3\n", 2, ("a", 0), "a YAML tag (!local) is not allowed"),
+    ("a:\n  !!str b: 1\n", 2, ("a", "b"), "a YAML tag (!!str) is not allowed"),
+    ("a: !!python/object:os.system x\n", 1, ("a",), "a YAML tag (!!python/object:os.system) is not allowed"),
+    ("a: 1\nb: " + "9" * 4301 + "\n", 2, ("b",), "a whole number 4,301 digits long"),
+    ("a:\n  - -" + "1_" * 4301 + "\n", 2, ("a", 0), "a whole number 4,301 digits long"),
+])
+def test_tags_and_numbers_too_long_to_read_are_refused_at_their_line_and_field_by_both_readers(text, line, path,
+                                                                                                words):
+    # ruamel's constructors failed inside on some of these (!!int .nan, !!omap), and Python refuses to
+    # read a whole number of more than 4,300 digits: each was a fault, with no line.
+    for reader in (yamlread._read_fast, yamlread._read_pure, read_yaml):
+        with pytest.raises(ReadError) as caught:
+            reader(text)
+        assert (caught.value.line, caught.value.path, words in caught.value.message) == (line, path, True), reader
+
+
+def test_a_whole_number_of_4300_digits_is_still_read_for_the_schema_to_judge():
+    text = "a: " + "9" * 4300 + "\n"
+    assert yamlread._read_fast(text) == yamlread._read_pure(text)
+    assert read_yaml(text)[0]["a"] == 10**4300 - 1
+
+
+@pytest.mark.parametrize("directive", ["%YAML 1.1", "%YAML 1.3", "%YAML 2.0"])
+def test_a_yaml_directive_for_any_version_but_1_2_is_refused_at_its_line(directive):
+    # ruamel stopped on 1.3 with an AssertionError; 1.1 would make `no` a boolean.
+    text = f"# a comment\n{directive}\n---\na: no\n"
+    with pytest.raises(ReadError) as caught:
+        read_yaml(text)
+    assert (caught.value.line, caught.value.message) == (2, "scenarios are YAML 1.2; remove the %YAML directive")
+    assert read_yaml(text.replace(directive, "%YAML 1.2"))[0] == {"a": "no"}
+
+
+@pytest.mark.parametrize("character", ["\x01", "\x1b", "\x7f", "\x9c"])
+def test_a_control_character_is_named_at_its_line_and_field_in_one_line(character):
+    # The pure reader's own message was two lines, with an offset for a line; libyaml refuses the file too.
+    text = f"a: 1\nb:\n  - c: ok\n  - d: one{character}two\n"
+    for reader in (yamlread._read_pure, read_yaml):
+        with pytest.raises(ReadError) as caught:
+            reader(text)
+        assert (caught.value.line, caught.value.path) == (4, ("b", 1, "d")), reader
+        assert f"the control character U+{ord(character):04X}" in caught.value.message
+        assert "\n" not in caught.value.message

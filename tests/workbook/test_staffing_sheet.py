@@ -19,7 +19,7 @@ from bookhelpers import agrees, formula_cells, libreoffice_convert, recalculated
 from conftest import make_scenario
 from costmodel import load_scenario_text, project
 from costmodel.audit.verify import verify
-from costmodel.workbook.staffing import STAFFING_SHEET_FROM
+from costmodel.workbook.layout import STAFFING_SHEET_FROM
 from costmodel.workbook.writer import build_workbook
 
 PERIODS = ["after_go_live", "before_go_live", "whole_horizon"]

@@ -17,15 +17,15 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
-from ..appraisal.evaluate import _gateways
-from ..engine.projection import Projection
-from ..scenario import defaults
-from ..scenario.loader import loc_of
-from ..scenario.problems import format_path
-from ..scenario.schema import Option, Scenario
-from ..scenario.units import financial_year_label, month_label
-from ..scenario.yamlread import line_of
-from ..scenario.ranges import ranged_figures
+from .appraisal.evaluate import gateways
+from .engine.projection import Projection
+from .scenario import defaults
+from .scenario.loader import loc_of
+from .scenario.problems import format_path
+from .scenario.schema import Option, Scenario
+from .scenario.units import financial_year_label, month_label
+from .scenario.yamlread import line_of
+from .scenario.ranges import ranged_figures
 
 #: Every code the review can give, and what it is about (the first words of its documentation).
 CODES = {
@@ -207,7 +207,7 @@ def _gateways_nobody_passes(projection: Projection):
     if appraisal is None:
         return
     baseline = projection.scenario.baseline.id
-    outcomes = [(entry, _gateways(appraisal, entry, projection)) for entry in appraisal.long_list]
+    outcomes = [(entry, gateways(appraisal, entry, projection)) for entry in appraisal.long_list]
     for index, gateway in enumerate(appraisal.gateways):
         results = [(entry, gates[index].passed) for entry, gates in outcomes]
         assessed = [passed for _, passed in results if passed is not None]
