@@ -266,3 +266,88 @@ def test_a_person_extended_workbook_is_not_replaced_by_a_batch_either(tmp_path):
     result = invoke("run", IOW, WORCESTERSHIRE, "-o", region)
     assert result.exit_code == 1 and REFUSED in result.stderr
     assert book.read_bytes() == extended
+
+
+# --------------------------------------------------------------------------- the staging itself
+
+@pytest.fixture(params=["unnamed", "named"])
+def staging(request, monkeypatch):
+    """Each test below twice: with Linux's unnamed temporary files, and with the named ones used
+    where a file system has none."""
+    if request.param == "named":
+        monkeypatch.delattr(files.os, "O_TMPFILE", raising=False)
+    return request.param
+
+
+def test_outputs_left_without_a_commit_leave_nothing(tmp_path, staging):
+    with files.Outputs() as outputs:
+        outputs.add(tmp_path / "new" / "a.txt", b"a")
+        outputs.add(tmp_path / "b.txt", b"b")
+    assert everything_under(tmp_path) == {}
+
+
+def test_a_commit_puts_every_output_in_place_and_leaves_no_temporary_file(tmp_path, staging):
+    (tmp_path / "b.txt").write_bytes(b"old b")
+    with files.Outputs(force=True) as outputs:
+        outputs.add(tmp_path / "new" / "deeper" / "a.txt", b"a")
+        outputs.add(tmp_path / "b.txt", b"b")
+        outputs.commit()
+    assert everything_under(tmp_path) == {"b.txt": b"b", "new": None, "new/deeper": None, "new/deeper/a.txt": b"a"}
+
+
+def test_a_later_output_that_cannot_be_placed_puts_back_the_earlier_ones(tmp_path, staging):
+    (tmp_path / "first.txt").write_bytes(b"the first, as it was")
+    with files.Outputs(force=True) as outputs:
+        outputs.add(tmp_path / "first.txt", b"new first")
+        outputs.add(tmp_path / "made" / "second.txt", b"second")
+        outputs.add(tmp_path / "third" / "x.txt", b"third")
+        # After staging, a folder the third needs becomes a file: it cannot be placed.
+        (tmp_path / "third").write_bytes(b"in the way")
+        with pytest.raises(files.OutputError, match="third/x.txt: cannot make the folder .*nothing was changed"):
+            outputs.commit()
+    assert everything_under(tmp_path) == {"first.txt": b"the first, as it was", "third": b"in the way"}
+
+
+def test_without_hard_links_a_replaced_file_is_still_put_back(tmp_path, monkeypatch, staging):
+    """Some file systems cannot give a file a second name; the file being replaced is moved aside instead."""
+    real_link = files.os.link
+
+    def link(source, name, *args, **kwargs):
+        if str(name).endswith(".previous"):
+            raise OSError(errno.EPERM, "Operation not permitted")
+        return real_link(source, name, *args, **kwargs)
+
+    monkeypatch.setattr(files.os, "link", link)
+    (tmp_path / "first.txt").write_bytes(b"the first, as it was")
+    with files.Outputs(force=True) as outputs:
+        outputs.add(tmp_path / "first.txt", b"new first")
+        outputs.add(tmp_path / "later" / "x.txt", b"x")
+        (tmp_path / "later").write_bytes(b"in the way")
+        with pytest.raises(files.OutputError, match="nothing was changed"):
+            outputs.commit()
+    assert everything_under(tmp_path) == {"first.txt": b"the first, as it was", "later": b"in the way"}
+
+
+def test_a_file_that_appears_before_the_commit_is_kept(tmp_path, staging):
+    target = tmp_path / "book.json"
+    with files.Outputs() as outputs:
+        outputs.check([target])  # free now
+        outputs.json(target, '{\n  "costmodel_version": "test"\n}\n')
+        target.write_bytes(b"a colleague's")
+        with pytest.raises(files.OutputError, match="book.json: exists.*use --force to replace it; nothing was"):
+            outputs.commit()
+    assert everything_under(tmp_path) == {"book.json": b"a colleague's"}
+
+
+def test_a_failed_run_prints_no_json_on_standard_output(tmp_path):
+    result = invoke("run", IOW, "-o", tmp_path / "book.xlsx", "--json", "-", "--manifest", "/proc/costmodel-test.json")
+    assert result.exit_code == 1 and "cannot write in this folder" in result.stderr
+    assert result.stdout == "", "results were printed for a run that then changed nothing"
+
+
+def test_the_run_record_on_standard_output_is_fingerprinted_as_a_file_would_be(tmp_path):
+    record, book = tmp_path / "run.json", tmp_path / "book.xlsx"
+    printed = invoke("run", IOW, "-o", book, "--manifest", "-").stdout
+    assert json.loads(printed)["outputs"][0]["path"] == str(book)
+    record.write_text(printed)
+    assert files.ownership(record) == files.OURS
