@@ -20,8 +20,9 @@ from .. import __version__
 from ..engine.projection import project
 from ..files import unsigned_workbook
 from ..limits import DEFAULT, RAISE, Limits
-from ..report import workbook_draws
-from ..scenario.work import work_problem
+from ..report import WORKBOOK_DRAWS, workbook_draws
+from ..scenario.work import least_work_as_written, work_problem
+from ..uncertainty.sensitivity import sensitivity_draws
 from ..scenario.loader import load_scenario_text
 from ..scenario.problems import ScenarioError
 from ..workbook.writer import build_workbook
@@ -103,8 +104,20 @@ def verify(path: str | Path, limits: Limits = DEFAULT) -> Verification:
         result.scenario_edited = True
         result.findings.append("the scenario on the Scenario sheet has been edited since publication: its "
                                "fingerprint no longer matches the one on the Cover")
+    def beyond_the_limits_as_written(data: object) -> None:
+        # A county's establishment takes longer to check than to read: where the lists the file writes
+        # out, drawn as the Risk sheet draws them, are already beyond the limits, it is refused unchecked.
+        least = least_work_as_written(data)
+        if least is not None and least[1]:
+            size, draws = least[0], WORKBOOK_DRAWS + sensitivity_draws(1)
+            if draws * size > limits.drawn_line_years:
+                raise WorkbookError(f"{path}: its scenario is beyond the limits: re-running its Sensitivity and Risk "
+                                    f"sheets projects at least {draws:,} draws of {size:,} line-years, "
+                                    f"{draws * size:,} in all; the limit is {limits.drawn_line_years:,} ({RAISE})")
+
     try:
-        scenario = load_scenario_text(published.scenario_text, published.scenario_file, limits)
+        scenario = load_scenario_text(published.scenario_text, published.scenario_file, limits,
+                                      beyond_the_limits_as_written)
     except ScenarioError as exc:
         first = exc.problems[0]
         raise WorkbookError(f"{path}: the scenario on its Scenario sheet no longer loads (line {first.line}: "

@@ -10,6 +10,7 @@ import difflib
 import os
 import re
 import typing
+from collections.abc import Callable
 
 from pydantic import BaseModel, ValidationError
 
@@ -19,6 +20,7 @@ from .ranges import correlation_matrix, ranged_figures, ranged_inputs
 from .schema import LINE_SECTIONS, PARTNERSHIP_SECTIONS, Figure, Option, Scenario, slugify
 from ..limits import LARGE, RAISE, Limits, TooLarge, megabytes, read_bounded
 from ..scale import without_cycle_collection
+from .text import text_problems
 from .units import financial_year_label, financial_year_of, month_label
 from .yamlread import Lines, ReadError, decode, line_of, read_yaml
 
@@ -42,17 +44,24 @@ def load_scenario(path: str | os.PathLike, limits: Limits | None = None) -> Scen
     return load_scenario_bytes(raw, name, limits)
 
 
-def load_scenario_text(text: str, name: str = "<scenario>", limits: Limits | None = None) -> Scenario:
-    return load_scenario_bytes(text.encode("utf-8"), name, limits)
+#: Called with a file's data as read, before any of it is checked (which for a county's establishment
+#: takes longer than reading it): for a limit a caller can judge from the data alone. It raises to refuse.
+BeforeChecking = Callable[[object], None]
 
 
-def load_scenario_bytes(raw: bytes, name: str, limits: Limits | None = None) -> Scenario:
+def load_scenario_text(text: str, name: str = "<scenario>", limits: Limits | None = None,
+                       before_checking: BeforeChecking | None = None) -> Scenario:
+    return load_scenario_bytes(text.encode("utf-8"), name, limits, before_checking)
+
+
+def load_scenario_bytes(raw: bytes, name: str, limits: Limits | None = None,
+                        before_checking: BeforeChecking | None = None) -> Scenario:
     if limits is not None:
         problem = size_problem(raw, limits)
         if problem is not None:
             raise ScenarioError([Problem(name, 1, "", problem)])
     with without_cycle_collection():
-        return _load(raw, name)
+        return _load(raw, name, before_checking)
 
 
 def size_problem(raw: bytes, limits: Limits) -> str | None:
@@ -66,7 +75,7 @@ def size_problem(raw: bytes, limits: Limits) -> str | None:
     return None
 
 
-def _load(raw: bytes, name: str) -> Scenario:
+def _load(raw: bytes, name: str, before_checking: BeforeChecking | None = None) -> Scenario:
     try:
         text = decode(raw)
         data, lines, reading_problems = read_yaml(text)
@@ -75,8 +84,11 @@ def _load(raw: bytes, name: str) -> Scenario:
     if not isinstance(data, dict):
         raise ScenarioError([Problem(name, 1, "", "a scenario is a mapping of keys (metadata, timeline, "
                                                   "assumptions, options); this file is not")])
+    if before_checking is not None:
+        before_checking(data)
     # Mistakes the reader noted and read past (an amount split by its commas in { }), reported with the rest.
     problems = [Problem(name, line_of(lines, loc), format_path(loc), message) for loc, message in reading_problems]
+    unfit = text_problems(data, text, lines, name)
     fill_ids(data)
     try:
         scenario = Scenario.model_validate(data)
@@ -89,10 +101,10 @@ def _load(raw: bytes, name: str) -> Scenario:
         # Every problem in the file at once: the whole-file checks too, where the schema has not said them.
         problems += [Problem(name, line_of(lines, loc), format_path(loc), message)
                      for loc, message in _raw_problems(data) if format_path(loc) not in reported]
-        raise ScenarioError(problems) from None
+        raise ScenarioError(problems + unfit) from None
     _attach_lines(scenario, (), lines)
-    problems += [Problem(name, line_of(lines, loc), format_path(loc), message)
-                 for loc, message in settle(scenario)]
+    problems += unfit + [Problem(name, line_of(lines, loc), format_path(loc), message)
+                         for loc, message in settle(scenario)]
     if problems:
         raise ScenarioError(problems)
     scenario._source_path = name

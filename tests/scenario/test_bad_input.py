@@ -195,6 +195,33 @@ CASES = [
     # Brackets 5,000 deep on line 24: ruamel takes ~20 s over this unless refused while parsing.
     Bad("nested-too-deeply", replace("count: 10", "count: " + "[" * 5000 + "10" + "]" * 5000),
         24, "", "nested more than", at="count: [[["),
+    # ---- text a workbook cannot hold, or a terminal would act on (written as YAML escapes in quotes)
+    Bad("control-character-u0001-in-a-name", replace("name: In-house", 'name: "In\\x01house"'),
+        18, "options[0].name", "the control character U+0001 (character 3)", at="name:"),
+    Bad("control-character-u000b-in-a-name", replace("name: In-house", 'name: "In\\vhouse"'),
+        18, "options[0].name", "the control character U+000B (character 3)", at="name:"),
+    Bad("control-character-u001f-in-a-name", replace("name: In-house", 'name: "In\\x1fhouse"'),
+        18, "options[0].name", "the control character U+001F (character 3)", at="name:"),
+    Bad("noncharacter-ufffe-in-a-name", replace("name: In-house", 'name: "In\\uFFFEhouse"'),
+        18, "options[0].name", "U+FFFE (character 3), which is not a character", at="name:"),
+    Bad("half-a-surrogate-pair-in-a-name", replace("name: Trust", 'name: "Tr\\ud800ust"'),
+        27, "options[1].name", "U+D800 (character 3), which is not a character", at="name:"),
+    # An escape sequence that would set a terminal's title and clear its screen.
+    Bad("escape-sequence-in-the-title", replace("title: Minimal scenario", 'title: "Minimal\\e]0;x\\a\\e[2J"'),
+        3, "metadata.title", "the control character U+001B (character 8)", at="title:"),
+    Bad("carriage-return-in-a-post-title", replace("title: Social worker", 'title: "Social\\rworker"'),
+        23, "options[0].staffing[0].title", "the control character U+000D (character 7)", at="title:"),
+    Bad("tab-in-a-name", replace("name: Trust", 'name: "Tr\\tust"'),
+        27, "options[1].name", "a tab (character 3); a name or title is one line", at="name:"),
+    Bad("line-break-in-a-name", replace("name: Trust", 'name: "Tr\\nust"'),
+        27, "options[1].name", "a line break (character 3); a name or title is one line", at="name:"),
+    # Line 5 becomes `  author: costmodel tests  # ` (29 characters) and 32,760 x: 32,789, past a cell's 32,767.
+    Bad("line-longer-than-a-workbook-cell", replace("author: costmodel tests", "author: costmodel tests  # " + "x" * 32_760),
+        5, "metadata.author", "the line is 32,789 characters long; a workbook cell holds at most 32,767", at="author:"),
+    # Readers of a workbook take x005F_ for half of Excel's escape of an underscore, and drop it.
+    # `  author: costmodel tests  # _` is 30 characters, so the x is character 31.
+    Bad("excel-underscore-escape-in-a-comment", replace("author: costmodel tests", "author: costmodel tests  # _x005F_"),
+        5, "metadata.author", "holds x005F_ (character 31)", at="author:"),
     # ---- keys
     Bad("unknown-top-level-key", replace("\noptions:\n", "\noptoins:\n"),
         16, "optoins", "did you mean 'options'?", at="optoins:"),
