@@ -68,11 +68,12 @@ def scenario_id(path: Path, allow_large: bool = False) -> Outcome:
     return Outcome(True, scenario_id=scenario.metadata.id)
 
 
-def build_and_write(path: Path, target: Path, scenario_id: str, allow_large: bool = False) -> Outcome:
+def build_and_write(path: Path, target: Path, scenario_id: str, allow_large: bool = False,
+                    force: bool = False) -> Outcome:
     """Second pass: project one scenario and write its workbook, exactly as `costmodel run` with -o does."""
     from .engine.projection import project
     from .review import review, unacknowledged
-    from .files import OutputError, write_atomic
+    from .files import OutputError, Outputs
     from .scenario.loader import load_scenario
     from .scenario.problems import ScenarioError
     from .workbook.writer import build_workbook
@@ -86,7 +87,9 @@ def build_and_write(path: Path, target: Path, scenario_id: str, allow_large: boo
     projection = project(scenario)
     warnings = review(projection)
     try:
-        write_atomic(target, build_workbook(projection, warnings=warnings))
+        with Outputs([path], force) as outputs:
+            outputs.workbook(target, build_workbook(projection, warnings=warnings))
+            outputs.commit()
     except OutputError as exc:
         return Outcome(False, tuple(exc.lines()))
     first = projection.summary.sort_values(["rank", "option"]).iloc[0]
@@ -135,7 +138,7 @@ def _stop_worker(signum, frame) -> None:
     _stopping = True
     if not _working:
         os._exit(128 + signum)  # between files nothing is half-written
-    # Unwinds through write_atomic, which removes its temporary file.
+    # Unwinds through the outputs staged, which are removed; none is half in place.
     raise SystemExit(128 + signum)
 
 
@@ -308,7 +311,7 @@ def run_batch(paths: tuple[Path, ...], folder: Path, strict: bool, force: bool, 
                     except OutputError as exc:
                         report(index, loading[index], Outcome(False, tuple(exc.lines())))
                         continue
-                    calls.append((paths[index], target, outcomes[index].scenario_id, allow_large))
+                    calls.append((paths[index], target, outcomes[index].scenario_id, allow_large, force))
                     indices.append(index)
 
                 def built(position: int, seconds: float, outcome: Outcome) -> None:

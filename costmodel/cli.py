@@ -191,7 +191,8 @@ def _jobs_help(what: str) -> str:
 @click.option("--manifest", "manifest_path", type=click.Path(path_type=Path), metavar="PATH|-",
               help="Write a run record (hashes, versions, command, checks) as JSON to PATH, or to standard "
                    "output with '-', and on the Cover (one scenario).")
-@click.option("--force", is_flag=True, help="Replace output files even if costmodel did not write them.")
+@click.option("--force", is_flag=True,
+              help="Replace output files even if costmodel did not write them, or they were changed since.")
 @click.option("--jobs", "-j", type=_Jobs(), default=1, metavar="N|auto", help=_jobs_help("Run scenarios"))
 @allow_large
 def run(scenario_paths: tuple[Path, ...], output: Path | None, json_path: str | None, strict: bool,
@@ -225,7 +226,7 @@ def _run_one(scenario_path: Path, output: Path | None, json_path: str | None, st
     from .review import review, unacknowledged
     from .batch import within_limits
     from .engine.projection import project
-    from .files import check_targets, write_atomic
+    from .files import Outputs, signed_json
     from .report import assemble
     from .scenario.loader import load_scenario
     from .workbook.writer import write_workbook
@@ -245,38 +246,43 @@ def _run_one(scenario_path: Path, output: Path | None, json_path: str | None, st
     to_stderr = json_path == "-" or record_to_stdout
     json_target = Path(json_path) if json_path not in (None, "-") else None
     manifest_target = None if record_to_stdout else manifest_path
-    check_targets([t for t in (target, json_target, manifest_target) if t], [scenario_path], force)
-    record = None
-    if manifest_path is not None:
-        from .audit.manifest import cover_lines, run_record, sha256_of
+    text = record_text = None
+    with Outputs([scenario_path], force) as outputs:
+        outputs.check([target, json_target, manifest_target])
+        record = None
+        if manifest_path is not None:
+            from .audit.manifest import cover_lines, run_record, sha256_of
 
-        # The command that re-runs this, rebuilt from what was asked, however it was invoked.
-        command = ["costmodel", "run", str(scenario_path), "-o", str(target)]
-        command += ["--json", json_path] if json_path is not None else []
-        command += ["--strict"] if strict else []
-        command += ["--manifest", str(manifest_path)]
-        record = run_record(scenario_path, projection, command)
-    with assemble(projection, warnings=warnings, run_record=cover_lines(record) if record else None) as report:
-        workbook = write_workbook(report)
-    write_atomic(target, workbook)
-    outputs = [{"path": str(target), "sha256": sha256_of(workbook)}] if record else []
-    if json_path is not None:
-        text = report.json_text()
-        if json_target:
-            write_atomic(json_target, text.encode("utf-8"))
-            if record:
-                outputs.append({"path": str(json_target), "sha256": sha256_of(text.encode("utf-8"))})
-        else:
-            show(text, nl=False)
-    if record is not None:
-        import json
+            # The command that re-runs this, rebuilt from what was asked, however it was invoked.
+            command = ["costmodel", "run", str(scenario_path), "-o", str(target)]
+            command += ["--json", json_path] if json_path is not None else []
+            command += ["--strict"] if strict else []
+            command += ["--manifest", str(manifest_path)]
+            record = run_record(scenario_path, projection, command)
+        with assemble(projection, warnings=warnings, run_record=cover_lines(record) if record else None) as report:
+            workbook = write_workbook(report)
+        # Each is staged as it will be on disk; none is in place until commit() puts all there.
+        written = outputs.workbook(target, workbook)
+        hashes = [{"path": str(target), "sha256": sha256_of(written)}] if record else []
+        if json_path is not None:
+            text = report.json_text()
+            if json_target:
+                written = outputs.json(json_target, text)
+                if record:
+                    hashes.append({"path": str(json_target), "sha256": sha256_of(written)})
+        if record is not None:
+            import json
 
-        record["outputs"] = outputs
-        text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
-        if manifest_target is not None:
-            write_atomic(manifest_target, text.encode("utf-8"))
-        else:
-            show(text, nl=False)
+            record["outputs"] = hashes
+            record_text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+            if manifest_target is not None:
+                outputs.json(manifest_target, record_text)
+        outputs.commit()
+    # Standard output only once every file is in place: a failed run prints no results.
+    if json_path == "-":
+        show(signed_json(text).decode("utf-8"), nl=False)
+    if record_to_stdout:
+        show(signed_json(record_text).decode("utf-8"), nl=False)
     show(render_summary(projection), err=to_stderr)
     show(render_checks(projection), err=to_stderr)
     if projection.scenario.appraisal is not None:
@@ -318,7 +324,8 @@ def _run_batch(paths: tuple[Path, ...], output: Path | None, json_path: str | No
 @cli.command(epilog=_EPILOG)
 @click.argument("workbooks", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=Path))
 @click.option("--json", "json_path", metavar="PATH|-", help="Write the report as JSON to PATH, or '-' for standard output.")
-@click.option("--force", is_flag=True, help="Replace the JSON file even if costmodel did not write it.")
+@click.option("--force", is_flag=True,
+              help="Replace the JSON file even if costmodel did not write it, or it was changed since.")
 @click.option("--jobs", "-j", type=_Jobs(), default=1, metavar="N|auto", help=_jobs_help("Verify workbooks"))
 @allow_large
 def verify(workbooks: tuple[Path, ...], json_path: str | None, force: bool, jobs: int, allow_large: bool) -> None:
@@ -341,7 +348,7 @@ def verify(workbooks: tuple[Path, ...], json_path: str | None, force: bool, jobs
     import json
 
     from .batch import Outcome, Workers, size_of, verify_one
-    from .files import check_targets, write_atomic
+    from .files import Outputs, check_targets, signed_json
 
     to_stderr = json_path == "-"
     if json_path not in (None, "-"):
@@ -374,9 +381,11 @@ def verify(workbooks: tuple[Path, ...], json_path: str | None, force: bool, jobs
         text = json.dumps({"costmodel_version": __version__, "workbooks": reports}, indent=2,
                           ensure_ascii=False) + "\n"
         if json_path == "-":
-            show(text, nl=False)
+            show(signed_json(text).decode("utf-8"), nl=False)
         else:
-            write_atomic(json_path, text.encode("utf-8"))
+            with Outputs(workbooks, force) as outputs:
+                outputs.json(json_path, text)
+                outputs.commit()
     if len(workbooks) > 1:
         show(f"{len(failed)} of {len(workbooks)} workbooks did not verify: " + ", ".join(map(str, failed))
              if failed else f"all {len(workbooks)} workbooks verified", err=True)
@@ -390,7 +399,8 @@ def verify(workbooks: tuple[Path, ...], json_path: str | None, force: bool, jobs
 @click.option("--json", "json_path", metavar="PATH|-", help="Write the diff as JSON to PATH, or '-' for standard output.")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Also write the diff as a workbook with a waterfall chart per option (.xlsx).")
-@click.option("--force", is_flag=True, help="Replace output files even if costmodel did not write them.")
+@click.option("--force", is_flag=True,
+              help="Replace output files even if costmodel did not write them, or they were changed since.")
 @allow_large
 def diff(old: Path, new: Path, json_path: str | None, output: Path | None, force: bool, allow_large: bool) -> None:
     """Show what changed between two versions of a scenario, and what each change did.
@@ -408,24 +418,24 @@ def diff(old: Path, new: Path, json_path: str | None, output: Path | None, force
     import json
 
     from .audit.diff import diff as diff_scenarios
-    from .files import check_targets, write_atomic
+    from .files import Outputs, signed_json
 
     if output is not None and output.suffix.lower() != ".xlsx":
         raise click.BadParameter(f"{output} should end in .xlsx; for JSON use --json PATH", param_hint="-o")
     report = diff_scenarios(old, new, _limits(allow_large))
     to_stderr = json_path == "-"
-    targets = [t for t in (output, Path(json_path) if json_path not in (None, "-") else None) if t]
-    check_targets(targets, [old, new], force)
-    if output is not None:
-        from .workbook.diffbook import build_diff_workbook
+    text = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n" if json_path is not None else None
+    with Outputs([old, new], force) as outputs:
+        outputs.check([output, Path(json_path) if json_path not in (None, "-") else None])
+        if output is not None:
+            from .workbook.diffbook import build_diff_workbook
 
-        write_atomic(output, build_diff_workbook(report))
-    if json_path is not None:
-        text = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
-        if json_path == "-":
-            show(text, nl=False)
-        else:
-            write_atomic(json_path, text.encode("utf-8"))
+            outputs.workbook(output, build_diff_workbook(report))
+        if json_path not in (None, "-"):
+            outputs.json(json_path, text)
+        outputs.commit()
+    if json_path == "-":
+        show(signed_json(text).decode("utf-8"), nl=False)
     show(render_diff(report), err=to_stderr)
 
 
@@ -456,26 +466,28 @@ def _write_outputs(data: dict, book: bytes | None, json_path: str | None, output
     """JSON to a file or standard output, and a workbook, each written whole or not at all."""
     import json
 
-    from .files import check_targets, write_atomic
+    from .files import Outputs, signed_json
 
     if output is not None and output.suffix.lower() != ".xlsx":
         raise click.BadParameter(f"{output} should end in .xlsx; for JSON use --json PATH", param_hint="-o")
     text = json.dumps({"costmodel_version": __version__, **data}, indent=2, ensure_ascii=False) + "\n"
-    check_targets([t for t in (output, Path(json_path) if json_path not in (None, "-") else None) if t],
-                  inputs, force)
-    if output is not None and book is not None:
-        write_atomic(output, book)
-    if json_path not in (None, "-"):
-        write_atomic(json_path, text.encode("utf-8"))
+    with Outputs(inputs, force) as outputs:
+        outputs.check([output, Path(json_path) if json_path not in (None, "-") else None])
+        if output is not None and book is not None:
+            outputs.workbook(output, book)
+        if json_path not in (None, "-"):
+            outputs.json(json_path, text)
+        outputs.commit()
     if json_path == "-":
-        show(text, nl=False)
+        show(signed_json(text).decode("utf-8"), nl=False)
 
 
 @cli.command(epilog=_EPILOG)
 @click.argument("scenario_path", metavar="SCENARIO", type=click.Path(dir_okay=True, path_type=Path))
 @click.option("--json", "json_path", metavar="PATH|-", help="Write the results as JSON to PATH, or '-'.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write a Sensitivity workbook (.xlsx).")
-@click.option("--force", is_flag=True, help="Replace output files even if costmodel did not write them.")
+@click.option("--force", is_flag=True,
+              help="Replace output files even if costmodel did not write them, or they were changed since.")
 @allow_large
 def sensitivity(scenario_path: Path, json_path: str | None, output: Path | None, force: bool,
                 allow_large: bool) -> None:
@@ -531,7 +543,8 @@ def sensitivity(scenario_path: Path, json_path: str | None, output: Path | None,
               help="The random seed: the same seed gives the same figures.")
 @click.option("--json", "json_path", metavar="PATH|-", help="Write the results as JSON to PATH, or '-'.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write a Risk workbook (.xlsx).")
-@click.option("--force", is_flag=True, help="Replace output files even if costmodel did not write them.")
+@click.option("--force", is_flag=True,
+              help="Replace output files even if costmodel did not write them, or they were changed since.")
 @allow_large
 def simulate(scenario_path: Path, draws: int, seed: int, json_path: str | None, output: Path | None,
              force: bool, allow_large: bool) -> None:
@@ -592,7 +605,7 @@ def init(path: Path, force: bool) -> None:
         show(f"error: {path} exists; choose another name or use --force", err=True)
         sys.exit(EXIT_BAD_INPUT)
     template = files("costmodel").joinpath("templates/template.yaml").read_bytes()
-    write_atomic(path, template)
+    write_atomic(path, template, force=force)
     show(f"wrote {path}; edit it, then run: costmodel validate {path}")
 
 

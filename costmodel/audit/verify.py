@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..engine.projection import project
+from ..files import unsigned_workbook
 from ..limits import DEFAULT, RAISE, Limits
 from ..report import WORKBOOK_DRAWS, workbook_draws
 from ..scenario.work import least_work_as_written, work_problem
@@ -129,9 +130,10 @@ def verify(path: str | Path, limits: Limits = DEFAULT) -> Verification:
         result.findings.append("the Cover's run record says how it was made; it is copied into the re-run, not "
                                "re-derived (see the manifest file for the workbook's own hash)")
     rebuilt = build_workbook(project(scenario), run_record=published.run_record)
-    if rebuilt == published.data:
+    if rebuilt == unsigned_workbook(published.data):
         # The writer gives the same bytes for the same scenario, so a workbook untouched since it
-        # was written is the re-run itself, every cell; only one that differs is read cell by cell.
+        # was written is the re-run itself, every cell (its zip comment, which holds the fingerprint
+        # of the file as written, aside); only one that differs is read cell by cell.
         result.cells_compared = count_cells(rebuilt)
         return result
     expected, held = count_cells(rebuilt), _cells_held(published.data)
