@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import fault_message
-from .interrupts import INTERRUPTS, take
+from .interrupts import INTERRUPTS, at_work, take
 from .limits import limits
 from .text import render_verification
 
@@ -179,6 +179,9 @@ class Workers:
         self.executor = None
 
     def __enter__(self) -> "Workers":
+        # Outcomes reported as files finish: an interrupt must unwind, to say which were written
+        # and to stop the workers.
+        at_work()
         if self.jobs > 1:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor

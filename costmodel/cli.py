@@ -8,7 +8,6 @@ model review not acknowledged; 2 a bad command line.
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import click
 
 from . import __version__
 from .errors import EXIT_BAD_INPUT, CostmodelError, fault_message
-from .interrupts import hold, take
+from .interrupts import NOTHING_CHANGED, hold, until_work
 from .text import (printable, render_appraisal, render_batch, render_checks, render_diff, render_review,
                    render_sensitivity, render_simulation, render_summary)
 
@@ -610,9 +609,6 @@ def init(path: Path, force: bool) -> None:
 
 
 def main() -> None:
-    # A polite kill becomes a clean exit, so partly written outputs are cleaned up on the way out.
-    # It is left ignored where whoever started costmodel said to ignore it, as Ctrl-C is.
-    take(signal.SIGTERM, _terminated)
     sys.exit(_command_line())
 
 
@@ -620,9 +616,9 @@ def _command_line() -> int | str | None:
     """Run the command given; its exit code (what `sys.exit` takes)."""
     try:
         try:
-            # Ctrl-C becomes KeyboardInterrupt again (costmodel/__main__.py quietens it while
-            # loading) only here, where it is caught and reported.
-            take(signal.SIGINT, signal.default_int_handler)
+            # Ctrl-C and a polite kill end costmodel at once until it begins an output or a second
+            # process; from then on they unwind (interrupts.at_work), caught and reported here.
+            until_work()
             returned = cli.main(standalone_mode=False)
         finally:
             # The command has ended, and said how: an interrupt now could stop nothing, only print
@@ -631,7 +627,7 @@ def _command_line() -> int | str | None:
     except SystemExit as stopped:
         return stopped.code
     except (KeyboardInterrupt, click.exceptions.Abort):
-        show("interrupted; no output was changed", err=True)
+        show(NOTHING_CHANGED, err=True)
         return 130
     except click.ClickException as exc:
         exc.show(file=_ClickMessages())
@@ -641,10 +637,6 @@ def _command_line() -> int | str | None:
         return EXIT_BAD_INPUT
     # Without standalone mode, click returns the exit code of --help and --version (0).
     return returned if isinstance(returned, int) else EXIT_OK
-
-
-def _terminated(signum, frame):
-    raise SystemExit(143)
 
 
 if __name__ == "__main__":

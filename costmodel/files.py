@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import CostmodelError
-from .interrupts import INTERRUPTS
+from .interrupts import INTERRUPTS, at_work
 
 
 class OutputError(CostmodelError):
@@ -216,6 +216,7 @@ class Outputs:
 
     def add(self, path, data: bytes) -> bytes:
         """Stage any file (as it is: costmodel will not know it for its own)."""
+        at_work()  # a temporary file from here on: an interrupt must unwind, to remove it
         target = Path(path)
         if target.is_dir():
             raise OutputError(f"{target}: is a folder; give a file name")
