@@ -22,7 +22,8 @@ def render_summary(projection) -> str:
     header = (f"{scenario.metadata.title}\n"
               f"{scenario.timeline.years} years from {projection.year_labels[0]}; real terms at "
               f"{_fy(scenario.timeline.price_base)} prices; discounted at "
-              f"{DISCOUNT_WORDS[scenario.assumptions.discounting.schedule]}. Costs positive.\n")
+              f"{DISCOUNT_WORDS[scenario.assumptions.discounting.schedule]}. Costs positive.\n"
+              f"{_parameters_line(scenario.priced_with)}\n")
     columns = ["Rank", "Option", "Cash total", "NPC", "EAC", "NPC vs baseline", "Break-even"]
     rows = []
     for _, row in summary.iterrows():
@@ -31,6 +32,13 @@ def render_summary(projection) -> str:
         rows.append([str(row["rank"]), name, money(row["cash_total"]), money(row["npc"]), money(row["eac"]),
                      versus, row["break_even_year"] or "-"])
     return header + _table(columns, rows, right=[0, 2, 3, 4, 5])
+
+
+def _parameters_line(priced_with) -> str:
+    if priced_with.pinned:
+        return f"Parameter set {priced_with.label}, as the scenario pins."
+    return (f"Parameter set {priced_with.label}, the latest: the scenario pins none (write parameters: "
+            f"{priced_with.set.name} in it to keep these figures when costmodel is upgraded).")
 
 
 def render_appraisal(projection) -> str:
