@@ -98,6 +98,9 @@ def render_verification(result) -> str:
                 "stored values")
     else:
         head = f"{len(result.differences):,} of {result.cells_compared:,} cells differ"
+    if result.parameter_set is not None:
+        how = "pinned by the scenario" if result.parameter_set_pinned else "recorded on the Cover"
+        head += f" (parameter set {result.parameter_set}, {how})"
     lines = [f"{result.path}: {head}"]
     lines += [f"  note: {finding}" for finding in result.findings]
     from .audit.verify import INPUTS

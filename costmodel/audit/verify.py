@@ -62,6 +62,8 @@ class Verification:
     published_version: str | None = None
     #: The parameter set the workbook was priced with, and re-run with (`2026-12`).
     parameter_set: str | None = None
+    #: Whether the scenario names that set; if not, it is the one the Cover records.
+    parameter_set_pinned: bool = False
     scenario_edited: bool = False
     #: Saved by a tool that keeps formulas but drops the values stored beside them (openpyxl):
     #: formulas and inputs are compared, stored values cannot be.
@@ -82,6 +84,7 @@ class Verification:
             "published_with": f"costmodel {self.published_version}" if self.published_version else None,
             "verified_with": f"costmodel {__version__}",
             "parameter_set": self.parameter_set,
+            "parameter_set_pinned": self.parameter_set_pinned,
             "scenario_edited": self.scenario_edited,
             "stored_values_compared": not self.stored_values_missing,
             "findings": self.findings,
@@ -160,16 +163,13 @@ def _price_as_published(scenario, published: PublishedWorkbook, result: Verifica
                                 f"does not ship ({unknown_set_message(name)})")
         scenario.price_with(resolve(name, day, pinned=False))
     priced_with = scenario.priced_with
-    result.parameter_set = priced_with.label
+    result.parameter_set, result.parameter_set_pinned = priced_with.label, priced_with.pinned
     if recorded is None:
         result.findings.append(f"the Cover records no parameter set (made by a costmodel before they were "
                                f"recorded): re-run with {priced_with.label}")
     elif recorded != priced_with.label:
         result.findings.append(f"the Cover says parameter set {recorded}, but the scenario pins "
                                f"{priced_with.label}: re-run with the scenario's")
-    else:
-        how = "pinned by the scenario" if priced_with.pinned else "recorded on the Cover; the scenario pins none"
-        result.findings.append(f"priced with parameter set {priced_with.label} ({how})")
 
 
 def _cells_held(data: bytes) -> int:

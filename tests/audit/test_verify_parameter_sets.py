@@ -14,6 +14,7 @@ import costmodel
 from costmodel.audit.reader import WorkbookError
 from costmodel.audit.verify import verify
 from costmodel.scenario import parameters
+from costmodel.text import render_verification
 from costmodel.workbook.writer import build_workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scenario"))
@@ -44,8 +45,8 @@ def test_an_unpinned_workbook_verifies_with_the_set_its_cover_records_after_a_la
     # there; re-run with the recorded 2026-12, every cell does.
     assert result.ok, [str(d) for d in result.differences[:5]]
     assert result.parameter_set == "2026-12"
-    assert result.to_json()["parameter_set"] == "2026-12"
-    assert "priced with parameter set 2026-12 (recorded on the Cover; the scenario pins none)" in result.findings
+    assert (result.to_json()["parameter_set"], result.to_json()["parameter_set_pinned"]) == ("2026-12", False)
+    assert render_verification(result).splitlines()[0].endswith("cells agree (parameter set 2026-12, recorded on the Cover)")
 
 
 def test_a_workbook_priced_as_known_at_a_day_records_it_and_verifies(tmp_path):
