@@ -37,8 +37,8 @@ def render_summary(projection) -> str:
 def _parameters_line(priced_with) -> str:
     if priced_with.pinned:
         return f"Parameter set {priced_with.label}, as the scenario pins."
-    return (f"Parameter set {priced_with.label}, the latest: the scenario pins none (write parameters: "
-            f"{priced_with.set.name} in it to keep these figures when costmodel is upgraded).")
+    return (f"Parameter set {priced_with.label}, the latest: the scenario pins none (write {priced_with.pin} in it "
+            f"to keep these figures when costmodel is upgraded).")
 
 
 def render_appraisal(projection) -> str:

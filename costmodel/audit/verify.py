@@ -152,7 +152,8 @@ def _price_as_published(scenario, published: PublishedWorkbook, result: Verifica
     """Re-run with the parameter set the Cover records where the scenario pins none, so that a later
     release, whose latest set is another, reproduces the workbook; and say which set that is."""
     recorded = published.parameter_set
-    if scenario.parameters is None and recorded is not None:
+    choice = scenario.parameters
+    if (choice is None or choice.set is None) and recorded is not None:
         try:
             name, day = from_label(recorded)
         except ValueError:
@@ -161,7 +162,8 @@ def _price_as_published(scenario, published: PublishedWorkbook, result: Verifica
         if name not in SETS:
             raise WorkbookError(f"{published.path}: was priced with parameter set {recorded}, which this costmodel "
                                 f"does not ship ({unknown_set_message(name)})")
-        scenario.price_with(resolve(name, day, pinned=False))
+        # The day is the scenario's own (`as_known_at`), which the Cover's label repeats.
+        scenario.price_with(resolve(name, choice.as_known_at if choice is not None else day, pinned=False))
     priced_with = scenario.priced_with
     result.parameter_set, result.parameter_set_pinned = priced_with.label, priced_with.pinned
     if recorded is None:

@@ -81,7 +81,8 @@ class Parameters:
     """The figures a scenario is priced with: a set, as known at a day or in full."""
 
     set: ParameterSet
-    #: The set was named by the scenario; otherwise it is the latest this release ships.
+    #: The set was named by the scenario; otherwise it is the latest set of the costmodel that first
+    #: ran it (which `verify` reads back from the workbook's Cover).
     pinned: bool
     as_known_at: _dt.date | None
     ni_rate: dict[int, float]
@@ -105,10 +106,17 @@ class Parameters:
                  f"announced figure forward)" if self.as_known_at is not None else "")
         # Words that stay true when a later release re-runs the workbook with the set it records.
         how = ("the set the scenario pins" if self.pinned else
-               "the latest set of the costmodel that ran it, as the scenario pins none: write "
-               f"parameters: {self.set.name} in the scenario to keep these figures when costmodel is upgraded")
+               f"the latest set of the costmodel that ran it, as the scenario pins none: write {self.pin} in the "
+               f"scenario to keep these figures when costmodel is upgraded")
         return (f"Employer NI, apprenticeship levy, VAT and discount rates from parameter set {self.set.name}, "
                 f"{how}{known}. Every figure and its source: docs/parameters.md")
+
+    @property
+    def pin(self) -> str:
+        """The scenario's key that pins these figures."""
+        if self.as_known_at is None:
+            return f"parameters: {self.set.name}"
+        return f"parameters: {{set: {self.set.name}, as_known_at: {self.as_known_at.isoformat()}}}"
 
     def source_of(self, table: str) -> str:
         """The Inputs sheet's source for a table's default figures."""

@@ -56,6 +56,24 @@ def test_a_workbook_priced_as_known_at_a_day_records_it_and_verifies(tmp_path):
     assert result.ok and result.parameter_set == "2026-12 as known at 2022-03-01"
 
 
+def test_an_unpinned_workbook_known_at_a_day_verifies_with_its_recorded_set_after_a_later_set_ships(
+        tmp_path, monkeypatch):
+    book = _book(tmp_path, "parameters: {as_known_at: 2026-11-01}\n" + _one_post())
+    assert _cover(book)["Parameter set"] == "2026-12 as known at 2026-11-01"
+    assert "write parameters: {set: 2026-12, as_known_at: 2026-11-01} in the scenario" in _cover(book)["Its figures"]
+    later = _future_set()
+    # The later set corrects a figure announced before that day: 2026/27's threshold, £5,500.
+    threshold = next(f for f in later.tables[("employer_ni", "threshold")] if f.tax_year == 2026)
+    import dataclasses
+
+    later.tables[("employer_ni", "threshold")] = tuple(
+        dataclasses.replace(f, value=5500.0) if f is threshold else f for f in later.tables[("employer_ni", "threshold")])
+    monkeypatch.setitem(parameters.SETS, "2027-04", later)
+    result = verify(book)
+    assert result.ok, [str(d) for d in result.differences[:5]]
+    assert result.parameter_set == "2026-12 as known at 2026-11-01"
+
+
 def test_a_workbook_of_a_set_this_release_does_not_ship_is_refused_in_one_line(tmp_path, monkeypatch):
     monkeypatch.setitem(parameters.SETS, "2027-04", _future_set())
     book = _book(tmp_path, _one_post())
