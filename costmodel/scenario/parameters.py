@@ -1,7 +1,7 @@
 """Parameter sets: the figures of public standards that change with each Budget and Green Book.
 
-Employer NI rates and thresholds, the apprenticeship levy, the standard rate of VAT and the
-Green Book discount schedules are shipped as dated, sourced data in `parameter_sets/*.json`,
+Employer NI rates and thresholds, the apprenticeship levy, the standard rate of VAT, the
+Green Book discount schedules and its optimism-bias upper bounds are shipped as dated, sourced data in `parameter_sets/*.json`,
 one file a set, named by the month it was made (`2026-12`). A set is never edited once
 released: a later Budget is a new set beside it. So a scenario that pins a set
 (`parameters: 2026-12`) is priced the same by every later release, and one that gives
@@ -66,6 +66,16 @@ class DiscountSchedule:
 
 
 @dataclass(frozen=True)
+class ProjectType:
+    """A project type of the Green Book's optimism-bias table, and its upper bound."""
+
+    upper_bound: float
+    #: What the bound is measured on: capital expenditure, or operating expenditure (outsourcing).
+    of: str
+    words: str
+
+
+@dataclass(frozen=True)
 class ParameterSet:
     name: str
     published: _dt.date
@@ -74,6 +84,14 @@ class ParameterSet:
     #: What the Inputs sheet says a table of the set's figures comes from.
     sources: dict[str, str]
     discount_schedules: dict[str, DiscountSchedule]
+    #: The Green Book's optimism-bias upper bounds by project type, and their source.
+    project_types: dict[str, ProjectType] = field(default_factory=dict)
+    optimism_bias_source: str = ""
+
+    def optimism_bias_words(self, name: str) -> str:
+        """The source an upper bound taken by project type is shown with on the Inputs sheet."""
+        kind = self.project_types[name]
+        return f"{self.optimism_bias_source} for {kind.words} ({kind.upper_bound:.0%} of {kind.of}; set {self.name})"
 
 
 @dataclass(frozen=True)
@@ -194,7 +212,16 @@ def read_set(text: str, name: str) -> ParameterSet:
         if not rates or rates[0][0] != 0 or [y for y, _ in rates] != sorted({y for y, _ in rates}):
             raise ValueError(f"{name}: discount schedule {schedule} must run from year 0, in order")
         schedules[schedule] = DiscountSchedule(rates, entry["source"], entry["edition"], entry["words"])
-    return ParameterSet(name, published, str(raw["about"]), tables, sources, schedules)
+    bias = raw["optimism_bias"]
+    kinds = {}
+    for kind, entry in bias["project_types"].items():
+        if not 0 < float(entry["upper_bound"]) <= 3 or entry["of"] not in ("capital expenditure", "operating expenditure"):
+            raise ValueError(f"{name}: optimism_bias.project_types.{kind} is not an upper bound of capital or "
+                             f"operating expenditure")
+        kinds[kind] = ProjectType(float(entry["upper_bound"]), entry["of"], entry["words"])
+    if not str(bias["source"]).strip():
+        raise ValueError(f"{name}: optimism_bias has no source")
+    return ParameterSet(name, published, str(raw["about"]), tables, sources, schedules, kinds, str(bias["source"]))
 
 
 def _shipped() -> dict[str, ParameterSet]:
@@ -276,5 +303,5 @@ def from_label(label: str) -> tuple[str, _dt.date | None]:
     return name.strip(), (_dt.date.fromisoformat(day.strip()) if day else None)
 
 
-__all__ = ["Announced", "DiscountSchedule", "ParameterError", "ParameterSet", "Parameters", "Period", "SETS",
+__all__ = ["Announced", "DiscountSchedule", "ParameterError", "ParameterSet", "Parameters", "Period", "ProjectType", "SETS",
            "TABLES", "from_label", "latest", "read_set", "resolve", "unknown_set_message"]

@@ -31,7 +31,7 @@ from pydantic import (
 
 from ..lines import INPUTS, KINDS
 from . import defaults
-from .parameters import SETS, ParameterError, Parameters, resolve, unknown_set_message
+from .parameters import SETS, ParameterError, Parameters, latest, resolve, unknown_set_message
 from .units import (
     MAX_AMOUNT,
     UnitError,
@@ -595,13 +595,32 @@ Partnership = create_model("Partnership", __base__=_PartnershipTerms, __doc__=_P
                            **_sections("partnership"), source=(str | None, None), note=(str | None, None))
 
 
+#: The project types of the Green Book's optimism-bias table, as the latest parameter set names them.
+ProjectTypeName = Literal[tuple(latest().project_types)]
+
+
 class OptimismBias(Strict):
-    upper_bound: Rate
+    #: The upper bound as a rate, or taken from the scenario's parameter set by `project_type`.
+    upper_bound: Rate | None = None
+    project_type: ProjectTypeName | None = None
     mitigation: Rate = fixed(0.0, "rate")
     source: str | None = None
     note: str | None = None
 
     _sane = _limits(upper_bound=(0.0, 3.0), mitigation=(0.0, 1.0))
+
+    @model_validator(mode="after")
+    def _one_bound(self):
+        if (self.upper_bound is None) == (self.project_type is None):
+            raise ValueError("give the upper bound as a rate (upper_bound: 41%) or the Green Book project type it "
+                             "is for (project_type: outsourcing), one of the two")
+        return self
+
+    def take_bound(self, parameters: Parameters) -> None:
+        """The upper bound of the named project type, from the scenario's parameter set."""
+        if self.project_type is not None:
+            kind = parameters.set.project_types[self.project_type]
+            self.upper_bound = fixed(kind.upper_bound, "rate", parameters.set.optimism_bias_words(self.project_type))
 
 
 class SetupItem(Strict):
@@ -947,14 +966,17 @@ class Scenario(Strict):
     @model_validator(mode="after")
     def _apply_parameters(self):
         choice = self.parameters
-        self._priced_with = resolve(choice.set, choice.as_known_at) if choice is not None else resolve()
-        self.assumptions.take_defaults(self._priced_with)
+        self.price_with(resolve(choice.set, choice.as_known_at) if choice is not None else resolve())
         return self
 
     def price_with(self, parameters: Parameters) -> None:
         """Price the scenario with another set's figures: those a workbook records, for one that pins none."""
         self._priced_with = parameters
         self.assumptions.take_defaults(parameters)
+        for option in self.options:
+            for item in option.setup:
+                if item.optimism_bias is not None:
+                    item.optimism_bias.take_bound(parameters)
 
     @property
     def priced_with(self) -> Parameters:

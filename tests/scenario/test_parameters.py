@@ -184,3 +184,54 @@ def test_a_bad_parameters_value_is_one_problem_at_its_line_and_field(value, path
     assert (problem.file, problem.line, problem.path) == ("council.yaml", 1, path)
     assert words in problem.message
     assert "\n" not in str(problem)
+
+
+# --------------------------------------------------------------------------- optimism bias by project type
+
+def _setup_with_bias(bias: str, parameters_key: str = "") -> str:
+    return parameters_key + make_scenario(EMPTY_BASELINE + f"""\
+- id: trust
+  name: Trust
+  family: trust
+  setup:
+    - id: transition
+      name: Transition
+      amount: 220,000
+      year: 2018/19
+      index: none
+      optimism_bias: {bias}
+""", years=2)
+
+
+def test_an_upper_bound_named_by_project_type_is_the_green_books_from_the_set():
+    projection = project_text(_setup_with_bias("{project_type: outsourcing, mitigation: 25%}"))
+    # Supplementary Green Book guidance, Table 1: outsourcing 41% (of operating expenditure).
+    # £220,000 x 41% x (1 - 25%) = £67,650, as a stated 41% gives.
+    assert rows_of(projection, "trust", "optimism_bias") == pytest.approx([67_650.0, 0.0])
+    stated = project_text(_setup_with_bias("{upper_bound: 41%, mitigation: 25%}"))
+    assert list(rows_of(stated, "trust", "optimism_bias")) == list(rows_of(projection, "trust", "optimism_bias"))
+    bound = load_scenario_text(_setup_with_bias("{project_type: outsourcing}")).options[1].setup[0].optimism_bias
+    assert bound.upper_bound.value == 0.41 and "Supplementary Green Book Guidance: Optimism Bias" in bound.upper_bound.source
+
+
+def test_a_pinned_scenario_keeps_its_project_types_bound_after_a_later_set_revises_it(monkeypatch):
+    raw = json.loads(SHIPPED)
+    raw["name"], raw["published"] = "2027-04", "2027-04-01"
+    raw["optimism_bias"]["project_types"]["outsourcing"]["upper_bound"] = 0.5
+    monkeypatch.setitem(parameters.SETS, "2027-04", parameters.read_set(json.dumps(raw), "2027-04"))
+    pinned = project_text(_setup_with_bias("{project_type: outsourcing}", "parameters: 2026-12\n"))
+    unpinned = project_text(_setup_with_bias("{project_type: outsourcing}"))
+    # £220,000 x 41% = £90,200 from 2026-12; £220,000 x 50% = £110,000 from the later set.
+    assert rows_of(pinned, "trust", "optimism_bias")[0] == pytest.approx(90_200.0)
+    assert rows_of(unpinned, "trust", "optimism_bias")[0] == pytest.approx(110_000.0)
+
+
+@pytest.mark.parametrize("bias", ["{upper_bound: 41%, project_type: outsourcing}", "{mitigation: 20%}"])
+def test_optimism_bias_takes_a_rate_or_a_project_type_one_of_the_two(bias):
+    text = _setup_with_bias(bias)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario_text(text, "council.yaml")
+    [problem] = caught.value.problems
+    line = next(n for n, words in enumerate(text.splitlines(), start=1) if "optimism_bias:" in words)
+    assert problem.path == "options[1].setup[0].optimism_bias" and problem.line == line
+    assert "upper_bound: 41%" in problem.message and "project_type: outsourcing" in problem.message
