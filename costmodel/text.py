@@ -6,7 +6,21 @@ themselves, so a test or another front end can read the same words.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+#: Control characters but the tab and line feed of a message's own layout: ESC, BEL, CR, DEL, the C1 set.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text as a terminal shows it rather than acts on it: each control character written as
+    \\u001b, the form JSON uses, so printed JSON is still the same JSON.
+
+    Messages carry text from outside (a scenario's keys and names, a workbook's cells, file names),
+    and an escape sequence there could set the terminal's title, clear its screen or overwrite a line."""
+    return _CONTROL.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
 
 def money(value: float) -> str:
     """£1,234,567 with negatives in brackets, as a finance officer writes them."""

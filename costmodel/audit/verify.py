@@ -18,9 +18,11 @@ from pathlib import Path
 
 from .. import __version__
 from ..engine.projection import project
+from ..files import unsigned_workbook
 from ..limits import DEFAULT, RAISE, Limits
-from ..report import workbook_draws
-from ..scenario.work import work_problem
+from ..report import WORKBOOK_DRAWS, workbook_draws
+from ..scenario.work import least_work_as_written, work_problem
+from ..uncertainty.sensitivity import sensitivity_draws
 from ..scenario.loader import load_scenario_text
 from ..scenario.parameters import SETS, from_label, resolve, unknown_set_message
 from ..scenario.problems import ScenarioError
@@ -109,8 +111,20 @@ def verify(path: str | Path, limits: Limits = DEFAULT) -> Verification:
         result.scenario_edited = True
         result.findings.append("the scenario on the Scenario sheet has been edited since publication: its "
                                "fingerprint no longer matches the one on the Cover")
+    def beyond_the_limits_as_written(data: object) -> None:
+        # A county's establishment takes longer to check than to read: where the lists the file writes
+        # out, drawn as the Risk sheet draws them, are already beyond the limits, it is refused unchecked.
+        least = least_work_as_written(data)
+        if least is not None and least[1]:
+            size, draws = least[0], WORKBOOK_DRAWS + sensitivity_draws(1)
+            if draws * size > limits.drawn_line_years:
+                raise WorkbookError(f"{path}: its scenario is beyond the limits: re-running its Sensitivity and Risk "
+                                    f"sheets projects at least {draws:,} draws of {size:,} line-years, "
+                                    f"{draws * size:,} in all; the limit is {limits.drawn_line_years:,} ({RAISE})")
+
     try:
-        scenario = load_scenario_text(published.scenario_text, published.scenario_file, limits)
+        scenario = load_scenario_text(published.scenario_text, published.scenario_file, limits,
+                                      beyond_the_limits_as_written)
     except ScenarioError as exc:
         first = exc.problems[0]
         raise WorkbookError(f"{path}: the scenario on its Scenario sheet no longer loads (line {first.line}: "
@@ -124,9 +138,10 @@ def verify(path: str | Path, limits: Limits = DEFAULT) -> Verification:
         result.findings.append("the Cover's run record says how it was made; it is copied into the re-run, not "
                                "re-derived (see the manifest file for the workbook's own hash)")
     rebuilt = build_workbook(project(scenario), run_record=published.run_record)
-    if rebuilt == published.data:
+    if rebuilt == unsigned_workbook(published.data):
         # The writer gives the same bytes for the same scenario, so a workbook untouched since it
-        # was written is the re-run itself, every cell; only one that differs is read cell by cell.
+        # was written is the re-run itself, every cell (its zip comment, which holds the fingerprint
+        # of the file as written, aside); only one that differs is read cell by cell.
         result.cells_compared = count_cells(rebuilt)
         return result
     expected, held = count_cells(rebuilt), _cells_held(published.data)

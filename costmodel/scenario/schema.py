@@ -30,6 +30,8 @@ from pydantic import (
 )
 
 from ..lines import INPUTS, KINDS
+from ..lines.placements import LIMITS, WEEKS_A_YEAR
+from .unit_costs import UNIT_COSTS, UnitCost
 from . import defaults
 from .parameters import SETS, ParameterError, Parameters, latest, resolve, unknown_set_message
 from .units import (
@@ -683,6 +685,138 @@ class FailureRisk(Activity):
     _sane = _limits(annual_probability=(0.0, 1.0, " (a probability is between 0 and 1)"), cost=(0.0, MAX_AMOUNT))
 
 
+class Placement(Strict):
+    """A type of placement of looked-after children: how many, by year, and what a week of it costs.
+
+    Demand is the scenario's, shared by every option; an option changes it with `placement_changes`.
+    """
+
+    id: Slug | None = None
+    name: Text
+    #: The average number placed over the first year, growing at `growth` a year ...
+    children: Number | None = None
+    growth: Rate | None = None
+    #: ... or the average number placed in each year, the last carried forward.
+    children_by_year: dict[FinancialYear, Number] | None = None
+    #: The weekly cost at `price_year` prices, or the name of a shipped unit cost (scenario/unit_costs.py).
+    weekly_cost: Amount | None = None
+    price_year: FinancialYear | None = None
+    unit_cost: str | None = None
+    weeks_a_year: Number = fixed(WEEKS_A_YEAR, "number", "365 days / 7 = 52.14 weeks")
+    index: IndexName = "general"
+    source: str | None = None
+    note: str | None = None
+
+    @field_validator("unit_cost")
+    @classmethod
+    def _named(cls, name):
+        if name is not None and name not in UNIT_COSTS:
+            close = difflib.get_close_matches(name, list(UNIT_COSTS), n=1, cutoff=0.6)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; the shipped ones are {', '.join(UNIT_COSTS)}"
+            raise ValueError(f"no shipped unit cost '{name}'{hint}")
+        return name
+
+    @field_validator("children_by_year")
+    @classmethod
+    def _by_year(cls, table):
+        if table is not None:
+            if not table:
+                raise ValueError("the table by year is empty")
+            for figure in table.values():
+                _bounded(figure, "children", *LIMITS["children"])
+                if figure.has_range:
+                    # Numbers by year are a row of the Inputs sheet, not drawn: a range would do nothing.
+                    raise ValueError("a number by year cannot take a range; to make demand uncertain, give "
+                                     "children and growth, each with its range")
+        return table
+
+    _sane = _limits(**{key: LIMITS[key] for key in ("children", "growth", "weekly_cost", "weeks_a_year")})
+
+    @model_validator(mode="after")
+    def _stated_once(self):
+        if self.children_by_year is not None:
+            if self.children is not None or self.growth is not None:
+                raise ValueError("give children_by_year, or children with a growth rate, not both")
+        elif self.children is None:
+            raise ValueError("say how many children are placed: children (the first year's average, with "
+                             "growth if it changes) or children_by_year")
+        if self.unit_cost is not None:
+            if self.weekly_cost is not None or self.price_year is not None:
+                raise ValueError("give unit_cost (a shipped figure with its own price year), or weekly_cost with "
+                                 "price_year, not both")
+        elif self.weekly_cost is None or self.price_year is None:
+            raise ValueError("give weekly_cost and the price_year it is at (such as 2015/16), or name a shipped "
+                             "unit_cost")
+        return self
+
+    @property
+    def shipped(self) -> UnitCost | None:
+        return UNIT_COSTS[self.unit_cost] if self.unit_cost is not None else None
+
+    def weekly(self) -> Figure:
+        """The weekly cost at its price year: as written, or the shipped figure with its source."""
+        if self.weekly_cost is not None:
+            return self.weekly_cost
+        cost = self.shipped
+        return fixed(cost.weekly_cost, "pounds", cost.source,
+                     f"shipped unit cost '{cost.name}': \"{cost.wording}\"; at "
+                     f"{cost.price_year}/{(cost.price_year + 1) % 100:02d} prices: {cost.price_year_basis}")
+
+    def cost_price_year(self) -> int:
+        return self.price_year if self.price_year is not None else self.shipped.price_year
+
+    def by_year(self) -> dict[int, float] | None:
+        """Children placed by financial year, where stated by year (the last stated carried forward)."""
+        if self.children_by_year is None:
+            return None
+        return {year: figure.value for year, figure in self.children_by_year.items()}
+
+
+#: Where children move to when a change takes them out of care (no placement cost).
+OUT_OF_CARE = "out_of_care"
+
+
+class PlacementChange(Strict):
+    """An option's change to demand: a share of the children in one placement type moved to another,
+    or out of care, reaching its full effect over a ramp."""
+
+    id: Slug | None = None
+    name: Text
+    from_: Slug = Field(alias="from")
+    to: Slug
+    #: The share of the children placed in `from` who move, at the full effect (a range makes it uncertain).
+    change: Rate
+    #: The share of the full effect reached in each year; the last carried forward, nothing before the first.
+    ramp: dict[FinancialYear, Rate]
+    source: str | None = None
+    note: str | None = None
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, hide_input_in_errors=True)
+
+    _sane = _limits(change=LIMITS["change"])
+
+    @field_validator("ramp")
+    @classmethod
+    def _ramp(cls, ramp):
+        if not ramp:
+            raise ValueError("the ramp is empty: give the share of the full effect reached each year, "
+                             "such as {2018/19: 50%, 2020/21: 100%}")
+        for figure in ramp.values():
+            _bounded(figure, "ramp share", 0.0, 1.0)
+            if figure.has_range:
+                raise ValueError("the ramp's shares cannot take a range; give the change its range instead")
+        return ramp
+
+    def shares(self, years: list[int]) -> dict[int, float]:
+        """The share of the full effect in each year: nothing before the first stated, the last carried forward."""
+        out, share = {}, 0.0
+        for year in years:
+            if year in self.ramp:
+                share = self.ramp[year].value
+            out[year] = share
+        return out
+
+
 class VatTreatment(Strict):
     """Overrides the VAT treatment that follows from the option's family."""
 
@@ -767,7 +901,9 @@ class _OptionTerms(Strict):
 #: set-up, failure risk, then savings and income.
 Option = create_model("Option", __base__=_OptionTerms, __doc__="One way of delivering the service.",
                       **_sections("option"), setup=(list[SetupItem], Field(default_factory=list)),
-                      failure_risk=(FailureRisk | None, None), **_sections("option", after_setup=True))
+                      failure_risk=(FailureRisk | None, None),
+                      placement_changes=(list[PlacementChange], Field(default_factory=list)),
+                      **_sections("option", after_setup=True))
 
 #: An option's sections of lines with ids, in the order they are costed; and its partnership's.
 LINE_SECTIONS = tuple(_sections("option")) + ("setup",) + tuple(_sections("option", after_setup=True))
@@ -951,6 +1087,8 @@ class Scenario(Strict):
     timeline: Timeline
     assumptions: Assumptions
     options: list[Option] = Field(min_length=1)
+    #: Placements of looked-after children: demand shared by every option.
+    placements: list[Placement] = Field(default_factory=list)
     published_figures: list[PublishedFigure] = Field(default_factory=list)
     correlations: list[Correlation] = Field(default_factory=list)
     appraisal: Appraisal | None = None

@@ -341,8 +341,8 @@ class WorkbookWriter:
             if self.layout.staffing_table(group) is not None:
                 continue  # on the Staffing sheet
             for instance in group.instances:
-                rows = [option.instance_inputs[(instance.id, n)] for n in instance.inputs] + \
-                       [option.instance_input_rows[(instance.id, n)] for n in instance.input_rows]
+                rows = [option.instance_inputs[(instance.id, n)] for n in instance.own_inputs] + \
+                       [option.instance_input_rows[(instance.id, n)] for n in instance.own_input_rows]
                 if not rows:
                     continue
                 shown = [choice for choice in SHOWN_CHOICES if choice in instance.choices]
@@ -359,10 +359,12 @@ class WorkbookWriter:
                     sheet.write_string(top + offset, IN_VALUE, words, s.fixed_text)
                     sheet.write_string(top + offset, IN_NOTE, "set in the scenario: it decides which timeline row "
                                                               "this line's formulas use", s.fixed_text)
-                for input_name, figure in instance.inputs.items():
+                for input_name in instance.own_inputs:
+                    figure = instance.inputs[input_name]
                     self._input_row(sheet, option.instance_inputs[(instance.id, input_name)], name, instance.label,
                                     input_name, figure.value, figure)
-                for row_name, by_year in instance.input_rows.items():
+                for row_name in instance.own_input_rows:
+                    by_year = instance.input_rows[row_name]
                     row = option.instance_input_rows[(instance.id, row_name)]
                     label, unit = INPUT_LABELS[row_name]
                     write_text(sheet, row, IN_GROUP, name, s.text)
