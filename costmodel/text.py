@@ -36,7 +36,8 @@ def render_summary(projection) -> str:
     header = (f"{scenario.metadata.title}\n"
               f"{scenario.timeline.years} years from {projection.year_labels[0]}; real terms at "
               f"{_fy(scenario.timeline.price_base)} prices; discounted at "
-              f"{DISCOUNT_WORDS[scenario.assumptions.discounting.schedule]}. Costs positive.\n")
+              f"{DISCOUNT_WORDS[scenario.assumptions.discounting.schedule]}. Costs positive.\n"
+              f"{_parameters_line(scenario.priced_with)}\n")
     columns = ["Rank", "Option", "Cash total", "NPC", "EAC", "NPC vs baseline", "Break-even"]
     rows = []
     for _, row in summary.iterrows():
@@ -45,6 +46,13 @@ def render_summary(projection) -> str:
         rows.append([str(row["rank"]), name, money(row["cash_total"]), money(row["npc"]), money(row["eac"]),
                      versus, row["break_even_year"] or "-"])
     return header + _table(columns, rows, right=[0, 2, 3, 4, 5])
+
+
+def _parameters_line(priced_with) -> str:
+    if priced_with.pinned:
+        return f"Parameter set {priced_with.label}, as the scenario pins."
+    return (f"Parameter set {priced_with.label}, the latest: the scenario pins none (write {priced_with.pin} in it "
+            f"to keep these figures when costmodel is upgraded).")
 
 
 def render_appraisal(projection) -> str:
@@ -104,6 +112,9 @@ def render_verification(result) -> str:
                 "stored values")
     else:
         head = f"{len(result.differences):,} of {result.cells_compared:,} cells differ"
+    if result.parameter_set is not None:
+        how = "pinned by the scenario" if result.parameter_set_pinned else "recorded on the Cover"
+        head += f" (parameter set {result.parameter_set}, {how})"
     lines = [f"{result.path}: {head}"]
     lines += [f"  note: {finding}" for finding in result.findings]
     from .audit.verify import INPUTS

@@ -24,6 +24,7 @@ from ..report import WORKBOOK_DRAWS, workbook_draws
 from ..scenario.work import least_work_as_written, work_problem
 from ..uncertainty.sensitivity import sensitivity_draws
 from ..scenario.loader import load_scenario_text
+from ..scenario.parameters import SETS, from_label, resolve, unknown_set_message
 from ..scenario.problems import ScenarioError
 from ..workbook.writer import build_workbook
 from .package import (Package, PartError, compare_presentation, part_words, presentation_of,
@@ -61,6 +62,10 @@ class Verification:
     #: Things an auditor must know that are not differences of a cell (another tool version, an edited scenario).
     findings: list[str] = field(default_factory=list)
     published_version: str | None = None
+    #: The parameter set the workbook was priced with, and re-run with (`2026-12`).
+    parameter_set: str | None = None
+    #: Whether the scenario names that set; if not, it is the one the Cover records.
+    parameter_set_pinned: bool = False
     scenario_edited: bool = False
     #: Saved by a tool that keeps formulas but drops the values stored beside them (openpyxl):
     #: formulas and inputs are compared, stored values cannot be.
@@ -80,6 +85,8 @@ class Verification:
             "cells_compared": self.cells_compared,
             "published_with": f"costmodel {self.published_version}" if self.published_version else None,
             "verified_with": f"costmodel {__version__}",
+            "parameter_set": self.parameter_set,
+            "parameter_set_pinned": self.parameter_set_pinned,
             "scenario_edited": self.scenario_edited,
             "stored_values_compared": not self.stored_values_missing,
             "findings": self.findings,
@@ -122,6 +129,7 @@ def verify(path: str | Path, limits: Limits = DEFAULT) -> Verification:
         first = exc.problems[0]
         raise WorkbookError(f"{path}: the scenario on its Scenario sheet no longer loads (line {first.line}: "
                             f"{first.message})") from None
+    _price_as_published(scenario, published, result)
     # Before any of the work: a scenario of a few kilobytes can ask for hours of it.
     problem = work_problem(scenario, limits, workbook_draws(scenario), "re-running its Sensitivity and Risk sheets")
     if problem is not None:
@@ -153,6 +161,32 @@ def verify(path: str | Path, limits: Limits = DEFAULT) -> Verification:
             raise WorkbookError(f"{path}: is damaged ({exc})") from None
     _in_order(result, rerun.sheets + published.cells.sheets)
     return result
+
+
+def _price_as_published(scenario, published: PublishedWorkbook, result: Verification) -> None:
+    """Re-run with the parameter set the Cover records where the scenario pins none, so that a later
+    release, whose latest set is another, reproduces the workbook; and say which set that is."""
+    recorded = published.parameter_set
+    choice = scenario.parameters
+    if (choice is None or choice.set is None) and recorded is not None:
+        try:
+            name, day = from_label(recorded)
+        except ValueError:
+            raise WorkbookError(f"{published.path}: its Cover's parameter set, {recorded!r}, is not one costmodel "
+                                f"writes (written 2026-12, or 2026-12 as known at 2017-11-09)") from None
+        if name not in SETS:
+            raise WorkbookError(f"{published.path}: was priced with parameter set {recorded}, which this costmodel "
+                                f"does not ship ({unknown_set_message(name)})")
+        # The day is the scenario's own (`as_known_at`), which the Cover's label repeats.
+        scenario.price_with(resolve(name, choice.as_known_at if choice is not None else day, pinned=False))
+    priced_with = scenario.priced_with
+    result.parameter_set, result.parameter_set_pinned = priced_with.label, priced_with.pinned
+    if recorded is None:
+        result.findings.append(f"the Cover records no parameter set (made by a costmodel before they were "
+                               f"recorded): re-run with {priced_with.label}")
+    elif recorded != priced_with.label:
+        result.findings.append(f"the Cover says parameter set {recorded}, but the scenario pins "
+                               f"{priced_with.label}: re-run with the scenario's")
 
 
 def _cells_held(data: bytes) -> int:

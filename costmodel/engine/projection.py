@@ -287,6 +287,8 @@ class Projection:
                 "fingerprint": self.fingerprint,
                 "price_base": financial_year_label(self.scenario.timeline.price_base),
                 "discounting": self.scenario.assumptions.discounting.schedule,
+                "parameter_set": self.scenario.priced_with.label,
+                "parameter_set_pinned": self.scenario.priced_with.pinned,
             },
             "units": {"money": "GBP", "sign": "costs positive; savings and income negative"},
             "years": self.year_labels,

@@ -681,7 +681,7 @@ def _check_rates(scenario: Scenario, first: int, last: int):
                 yield ((("assumptions", key, "value")),
                        f"the table starts at {financial_year_label(earliest)}; it must give a rate from "
                        f"{financial_year_label(max(first, scenario.timeline.price_base + 1))}")
-    rates, thresholds = assumptions.employer_ni_tables()
+    rates, thresholds = assumptions.employer_ni_tables(scenario.priced_with)
     for key, table in (("rates", rates), ("thresholds", thresholds)):
         if min(table) > needed_from:
             yield (("assumptions", "employer_ni", key),

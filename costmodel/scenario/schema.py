@@ -33,6 +33,7 @@ from ..lines import INPUTS, KINDS
 from ..lines.placements import LIMITS, WEEKS_A_YEAR
 from .unit_costs import UNIT_COSTS, UnitCost
 from . import defaults
+from .parameters import SETS, ParameterError, Parameters, latest, resolve, unknown_set_message
 from .units import (
     MAX_AMOUNT,
     UnitError,
@@ -418,12 +419,25 @@ class Assumptions(Strict):
     def _pension(cls, value):
         return _bounded(value, "pension rate", 0.0, 0.6)
 
-    def employer_ni_tables(self) -> tuple[dict[int, float], dict[int, float]]:
-        """NI rate and threshold by tax year: the shipped table with the scenario's years over it."""
-        rates = {**defaults.EMPLOYER_NI_RATE, **{y: f.value for y, f in self.employer_ni.rates.items()}}
-        thresholds = {**defaults.EMPLOYER_NI_THRESHOLD,
-                      **{y: f.value for y, f in self.employer_ni.thresholds.items()}}
+    def employer_ni_tables(self, parameters: Parameters) -> tuple[dict[int, float], dict[int, float]]:
+        """NI rate and threshold by tax year: the parameter set's table with the scenario's years over it."""
+        rates = {**parameters.ni_rate, **{y: f.value for y, f in self.employer_ni.rates.items()}}
+        thresholds = {**parameters.ni_threshold, **{y: f.value for y, f in self.employer_ni.thresholds.items()}}
         return rates, thresholds
+
+    def take_defaults(self, parameters: Parameters) -> None:
+        """The levy and VAT figures the scenario does not state, from its parameter set."""
+        # Assigned and then taken out of the fields set, so that what the scenario states stays told
+        # apart from what it was given.
+        if "vat_rate" not in self.model_fields_set:
+            self.vat_rate = fixed(parameters.vat_rate, "rate", parameters.source_of("vat"))
+            self.model_fields_set.discard("vat_rate")
+        levy = self.apprenticeship_levy
+        for key, value, unit in (("rate", parameters.levy_rate, "rate"),
+                                 ("allowance", parameters.levy_allowance, "pounds")):
+            if key not in levy.model_fields_set:
+                setattr(levy, key, fixed(value, unit, parameters.source_of("apprenticeship_levy")))
+                levy.model_fields_set.discard(key)
 
     @field_validator("vat_rate")
     @classmethod
@@ -583,13 +597,32 @@ Partnership = create_model("Partnership", __base__=_PartnershipTerms, __doc__=_P
                            **_sections("partnership"), source=(str | None, None), note=(str | None, None))
 
 
+#: The project types of the Green Book's optimism-bias table, as the latest parameter set names them.
+ProjectTypeName = Literal[tuple(latest().project_types)]
+
+
 class OptimismBias(Strict):
-    upper_bound: Rate
+    #: The upper bound as a rate, or taken from the scenario's parameter set by `project_type`.
+    upper_bound: Rate | None = None
+    project_type: ProjectTypeName | None = None
     mitigation: Rate = fixed(0.0, "rate")
     source: str | None = None
     note: str | None = None
 
     _sane = _limits(upper_bound=(0.0, 3.0), mitigation=(0.0, 1.0))
+
+    @model_validator(mode="after")
+    def _one_bound(self):
+        if (self.upper_bound is None) == (self.project_type is None):
+            raise ValueError("give the upper bound as a rate (upper_bound: 41%) or the Green Book project type it "
+                             "is for (project_type: outsourcing), one of the two")
+        return self
+
+    def take_bound(self, parameters: Parameters) -> None:
+        """The upper bound of the named project type, from the scenario's parameter set."""
+        if self.project_type is not None:
+            kind = parameters.set.project_types[self.project_type]
+            self.upper_bound = fixed(kind.upper_bound, "rate", parameters.set.optimism_bias_words(self.project_type))
 
 
 class SetupItem(Strict):
@@ -1008,8 +1041,48 @@ class Appraisal(Strict):
     note: str | None = None
 
 
+class ParameterChoice(Strict):
+    """Which parameter set prices the scenario, and as known at which day (docs/parameters.md).
+
+    Written `parameters: 2026-12`, or `parameters: {as_known_at: 2017-11-09}`, or both:
+    `parameters: {set: 2026-12, as_known_at: 2017-11-09}`."""
+
+    set: str | None = None
+    as_known_at: _dt.date | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare(cls, raw: object) -> object:
+        if isinstance(raw, _dt.date):
+            raise ValueError(f"a day is written under as_known_at: parameters: {{as_known_at: {raw.isoformat()}}} "
+                             f"prices with what had been announced by then; a set is named by its month, "
+                             f"parameters: {max(SETS)}")
+        if isinstance(raw, (str, int)) and not isinstance(raw, bool):
+            return {"set": str(raw)}
+        return raw
+
+    @field_validator("set")
+    @classmethod
+    def _shipped(cls, name):
+        if name is not None and name not in SETS:
+            raise ValueError(unknown_set_message(name))
+        return name
+
+    @field_validator("as_known_at")
+    @classmethod
+    def _known(cls, day, info):
+        if day is not None and "set" in info.data:
+            try:
+                resolve(info.data["set"], day)
+            except ParameterError as exc:
+                raise ValueError(str(exc)) from None
+        return day
+
+
 class Scenario(Strict):
     costmodel_format: Literal[1] = 1
+    #: The parameter set the scenario is priced with; without it, the latest this release ships.
+    parameters: ParameterChoice | None = None
     metadata: Metadata
     timeline: Timeline
     assumptions: Assumptions
@@ -1026,6 +1099,30 @@ class Scenario(Strict):
     _source_path: str | None = PrivateAttr(default=None)
     _source_text: str | None = PrivateAttr(default=None)
     _source_lines: dict | None = PrivateAttr(default=None)
+    _priced_with: Parameters | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _apply_parameters(self):
+        choice = self.parameters
+        self.price_with(resolve(choice.set, choice.as_known_at) if choice is not None else resolve())
+        return self
+
+    def price_with(self, parameters: Parameters) -> None:
+        """Price the scenario with another set's figures: those a workbook records, for one that pins none."""
+        self._priced_with = parameters
+        self.assumptions.take_defaults(parameters)
+        for option in self.options:
+            for item in option.setup:
+                if item.optimism_bias is not None:
+                    item.optimism_bias.take_bound(parameters)
+
+    @property
+    def priced_with(self) -> Parameters:
+        """The figures of the parameter set the scenario is priced with."""
+        if self._priced_with is None:
+            choice = self.parameters
+            self._priced_with = resolve(choice.set, choice.as_known_at) if choice is not None else resolve()
+        return self._priced_with
 
     @property
     def source_lines(self) -> dict:
