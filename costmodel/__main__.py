@@ -12,7 +12,7 @@ What remains is Python's own start-up, before this module's first line: the inte
 An interrupt there is Python's to handle, with a traceback; nothing of costmodel has run.
 """
 
-import sys
+import os
 
 try:  # the C module; the `signal` module first loads enum, a moment's more start-up
     import _signal as signal
@@ -21,7 +21,9 @@ except ImportError:  # pragma: no cover - another Python
 
 
 def _quietly(signum, frame):
-    sys.exit(130)
+    # Not sys.exit: raised inside an import, an exception can be lost or turned into another
+    # (costmodel/interrupts.py, until_work); nothing has been written.
+    os._exit(130)
 
 
 def main() -> None:

@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Generic, TypeVar
 
-from .interrupts import INTERRUPTS, take
+from .interrupts import INTERRUPTS, at_work, take
 from .lifetime import end_with_parent
 
 T = TypeVar("T")
@@ -84,6 +84,7 @@ class Pending(Generic[T]):
             self._start()
 
     def _start(self) -> None:
+        at_work()  # a second process from here on: an interrupt must unwind, to stop it
         try:
             with _interrupts_held() as held:
                 read, write = os.pipe()

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import fault_message
-from .interrupts import INTERRUPTS, take
+from .interrupts import INTERRUPTS, at_work, take
 from .limits import limits
 from .text import render_verification
 
@@ -64,15 +64,16 @@ def scenario_id(path: Path, allow_large: bool = False) -> Outcome:
     try:
         scenario = within_limits(load_scenario(path, limits(allow_large)), allow_large)
     except ScenarioError as exc:
-        return Outcome(False, tuple(str(problem) for problem in exc.problems))
+        return Outcome(False, tuple(exc.lines()))
     return Outcome(True, scenario_id=scenario.metadata.id)
 
 
-def build_and_write(path: Path, target: Path, scenario_id: str, allow_large: bool = False) -> Outcome:
+def build_and_write(path: Path, target: Path, scenario_id: str, allow_large: bool = False,
+                    force: bool = False) -> Outcome:
     """Second pass: project one scenario and write its workbook, exactly as `costmodel run` with -o does."""
-    from .review import review, unacknowledged
     from .engine.projection import project
-    from .files import OutputError, write_atomic
+    from .review import review, unacknowledged
+    from .files import OutputError, Outputs
     from .scenario.loader import load_scenario
     from .scenario.problems import ScenarioError
     from .workbook.writer import build_workbook
@@ -80,15 +81,17 @@ def build_and_write(path: Path, target: Path, scenario_id: str, allow_large: boo
     try:
         scenario = within_limits(load_scenario(path, limits(allow_large)), allow_large)
     except ScenarioError as exc:
-        return Outcome(False, tuple(str(problem) for problem in exc.problems))
+        return Outcome(False, tuple(exc.lines()))
     if scenario.metadata.id != scenario_id:
         return Outcome(False, (f"error: {path}: its id changed while the batch ran; run it again",))
     projection = project(scenario)
     warnings = review(projection)
     try:
-        write_atomic(target, build_workbook(projection, warnings=warnings))
+        with Outputs([path], force) as outputs:
+            outputs.workbook(target, build_workbook(projection, warnings=warnings))
+            outputs.commit()
     except OutputError as exc:
-        return Outcome(False, (f"error: {exc}",))
+        return Outcome(False, tuple(exc.lines()))
     first = projection.summary.sort_values(["rank", "option"]).iloc[0]
     checks = projection.checks
     return Outcome(True, tuple(str(warning) for warning in warnings), scenario_id=scenario_id,
@@ -103,7 +106,7 @@ def verify_one(path: Path, allow_large: bool = False) -> Outcome:
     try:
         result = verify_workbook(path, limits(allow_large))
     except WorkbookError as exc:
-        return Outcome(False, (f"error: {exc}",), report={"workbook": str(path), "verified": False, "error": str(exc)})
+        return Outcome(False, tuple(exc.lines()), report={"workbook": str(path), "verified": False, "error": str(exc)})
     return Outcome(result.ok, text=render_verification(result), report=result.to_json())
 
 
@@ -135,7 +138,7 @@ def _stop_worker(signum, frame) -> None:
     _stopping = True
     if not _working:
         os._exit(128 + signum)  # between files nothing is half-written
-    # Unwinds through write_atomic, which removes its temporary file.
+    # Unwinds through the outputs staged, which are removed; none is half in place.
     raise SystemExit(128 + signum)
 
 
@@ -176,6 +179,9 @@ class Workers:
         self.executor = None
 
     def __enter__(self) -> "Workers":
+        # Outcomes reported as files finish: an interrupt must unwind, to say which were written
+        # and to stop the workers.
+        at_work()
         if self.jobs > 1:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
@@ -306,9 +312,9 @@ def run_batch(paths: tuple[Path, ...], folder: Path, strict: bool, force: bool, 
                     try:
                         check_targets([target], list(paths), force)
                     except OutputError as exc:
-                        report(index, loading[index], Outcome(False, (f"error: {exc}",)))
+                        report(index, loading[index], Outcome(False, tuple(exc.lines())))
                         continue
-                    calls.append((paths[index], target, outcomes[index].scenario_id, allow_large))
+                    calls.append((paths[index], target, outcomes[index].scenario_id, allow_large, force))
                     indices.append(index)
 
                 def built(position: int, seconds: float, outcome: Outcome) -> None:

@@ -8,7 +8,6 @@ model review not acknowledged; 2 a bad command line.
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from pathlib import Path
 
@@ -16,9 +15,9 @@ import click
 
 from . import __version__
 from .errors import EXIT_BAD_INPUT, CostmodelError, fault_message
-from .interrupts import hold, take
-from .text import (render_appraisal, render_batch, render_checks, render_diff, render_review, render_sensitivity,
-                   render_simulation, render_summary)
+from .interrupts import NOTHING_CHANGED, hold, until_work
+from .text import (printable, render_appraisal, render_batch, render_checks, render_diff, render_review,
+                   render_sensitivity, render_simulation, render_summary)
 
 EXIT_OK, EXIT_USAGE = 0, 2
 #: Memory stays the same whatever the number of draws; this only keeps a run to hours, not days.
@@ -28,6 +27,27 @@ MAX_DRAWS = 100_000_000
 allow_large = click.option("--allow-large", is_flag=True,
                            help="Raise the limits on file size, scenario lines, projection size and draws, for a "
                                 "file you trust (docs/limits.md).")
+
+
+def show(message: object = "", err: bool = False, nl: bool = True) -> None:
+    """The one place the command line writes a message, a table or JSON to the terminal: text from
+    outside (a scenario's keys and names, a workbook's cells) is shown, never acted on."""
+    click.echo(printable(str(message)), err=err, nl=nl)
+
+
+class _ClickMessages:
+    """Where click writes its own messages (a bad command line, which may name a file): through `show`."""
+
+    def write(self, text: str) -> None:
+        show(text, err=True, nl=False)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+    def isatty(self) -> bool:
+        # click cuts the escape sequences it knows out of text for a stream that is not a terminal;
+        # left whole, `show` writes each one out, so the name in the message is the name given.
+        return True
 
 
 def _limits(allow: bool):
@@ -48,7 +68,7 @@ class _Commands(click.Group):
             return super().invoke(ctx)
         except CostmodelError as exc:
             for line in exc.lines():
-                click.echo(line, err=True)
+                show(line, err=True)
             ctx.exit(exc.exit_code)
 
 
@@ -104,20 +124,20 @@ def validate(scenarios: tuple[Path, ...], strict: bool, allow_large: bool) -> No
         except ScenarioError as exc:
             failed += 1
             for problem in exc.problems:
-                click.echo(str(problem), err=True)
+                show(str(problem), err=True)
             continue
         warnings = review(project(scenario))
         for warning in warnings:
-            click.echo(str(warning), err=True)
+            show(str(warning), err=True)
         figures = len(scenario.published_figures)
-        click.echo(f"{path}: ok ({len(scenario.options)} options, {scenario.timeline.years} years, "
-                   f"{figures} published figure{'' if figures == 1 else 's'}; {_warnings_in_words(warnings)})")
+        show(f"{path}: ok ({len(scenario.options)} options, {scenario.timeline.years} years, "
+             f"{figures} published figure{'' if figures == 1 else 's'}; {_warnings_in_words(warnings)})")
         warned += bool(unacknowledged(warnings))
     if failed:
-        click.echo(f"{failed} of {len(scenarios)} scenario files have problems", err=True)
+        show(f"{failed} of {len(scenarios)} scenario files have problems", err=True)
     if strict and warned:
-        click.echo(f"{warned} of {len(scenarios)} scenario files have warnings they do not acknowledge (--strict)",
-                   err=True)
+        show(f"{warned} of {len(scenarios)} scenario files have warnings they do not acknowledge (--strict)",
+             err=True)
     if failed or (strict and warned):
         sys.exit(EXIT_BAD_INPUT)
 
@@ -171,7 +191,8 @@ def _jobs_help(what: str) -> str:
 @click.option("--manifest", "manifest_path", type=click.Path(path_type=Path), metavar="PATH|-",
               help="Write a run record (hashes, versions, command, checks) as JSON to PATH, or to standard "
                    "output with '-', and on the Cover (one scenario).")
-@click.option("--force", is_flag=True, help="Replace output files even if costmodel did not write them.")
+@click.option("--force", is_flag=True,
+              help="Replace output files even if costmodel did not write them, or they were changed since.")
 @click.option("--jobs", "-j", type=_Jobs(), default=1, metavar="N|auto", help=_jobs_help("Run scenarios"))
 @allow_large
 def run(scenario_paths: tuple[Path, ...], output: Path | None, json_path: str | None, strict: bool,
@@ -205,7 +226,7 @@ def _run_one(scenario_path: Path, output: Path | None, json_path: str | None, st
     from .review import review, unacknowledged
     from .batch import within_limits
     from .engine.projection import project
-    from .files import check_targets, write_atomic
+    from .files import Outputs, signed_json
     from .report import assemble
     from .scenario.loader import load_scenario
     from .workbook.writer import write_workbook
@@ -225,45 +246,50 @@ def _run_one(scenario_path: Path, output: Path | None, json_path: str | None, st
     to_stderr = json_path == "-" or record_to_stdout
     json_target = Path(json_path) if json_path not in (None, "-") else None
     manifest_target = None if record_to_stdout else manifest_path
-    check_targets([t for t in (target, json_target, manifest_target) if t], [scenario_path], force)
-    record = None
-    if manifest_path is not None:
-        from .audit.manifest import cover_lines, run_record, sha256_of
+    text = record_text = None
+    with Outputs([scenario_path], force) as outputs:
+        outputs.check([target, json_target, manifest_target])
+        record = None
+        if manifest_path is not None:
+            from .audit.manifest import cover_lines, run_record, sha256_of
 
-        # The command that re-runs this, rebuilt from what was asked, however it was invoked.
-        command = ["costmodel", "run", str(scenario_path), "-o", str(target)]
-        command += ["--json", json_path] if json_path is not None else []
-        command += ["--strict"] if strict else []
-        command += ["--manifest", str(manifest_path)]
-        record = run_record(scenario_path, projection, command)
-    with assemble(projection, warnings=warnings, run_record=cover_lines(record) if record else None) as report:
-        workbook = write_workbook(report)
-    write_atomic(target, workbook)
-    outputs = [{"path": str(target), "sha256": sha256_of(workbook)}] if record else []
-    if json_path is not None:
-        text = report.json_text()
-        if json_target:
-            write_atomic(json_target, text.encode("utf-8"))
-            if record:
-                outputs.append({"path": str(json_target), "sha256": sha256_of(text.encode("utf-8"))})
-        else:
-            click.echo(text, nl=False)
-    if record is not None:
-        import json
+            # The command that re-runs this, rebuilt from what was asked, however it was invoked.
+            command = ["costmodel", "run", str(scenario_path), "-o", str(target)]
+            command += ["--json", json_path] if json_path is not None else []
+            command += ["--strict"] if strict else []
+            command += ["--manifest", str(manifest_path)]
+            record = run_record(scenario_path, projection, command)
+        with assemble(projection, warnings=warnings, run_record=cover_lines(record) if record else None) as report:
+            workbook = write_workbook(report)
+        # Each is staged as it will be on disk; none is in place until commit() puts all there.
+        written = outputs.workbook(target, workbook)
+        hashes = [{"path": str(target), "sha256": sha256_of(written)}] if record else []
+        if json_path is not None:
+            text = report.json_text()
+            if json_target:
+                written = outputs.json(json_target, text)
+                if record:
+                    hashes.append({"path": str(json_target), "sha256": sha256_of(written)})
+        if record is not None:
+            import json
 
-        record["outputs"] = outputs
-        text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
-        if manifest_target is not None:
-            write_atomic(manifest_target, text.encode("utf-8"))
-        else:
-            click.echo(text, nl=False)
-    click.echo(render_summary(projection), err=to_stderr)
-    click.echo(render_checks(projection), err=to_stderr)
+            record["outputs"] = hashes
+            record_text = json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+            if manifest_target is not None:
+                outputs.json(manifest_target, record_text)
+        outputs.commit()
+    # Standard output only once every file is in place: a failed run prints no results.
+    if json_path == "-":
+        show(signed_json(text).decode("utf-8"), nl=False)
+    if record_to_stdout:
+        show(signed_json(record_text).decode("utf-8"), nl=False)
+    show(render_summary(projection), err=to_stderr)
+    show(render_checks(projection), err=to_stderr)
     if projection.scenario.appraisal is not None:
-        click.echo(render_appraisal(projection), err=to_stderr)
-    click.echo(render_review(warnings), err=to_stderr)
+        show(render_appraisal(projection), err=to_stderr)
+    show(render_review(warnings), err=to_stderr)
     written = [str(t) for t in (target, json_target, manifest_target) if t]
-    click.echo("wrote " + ", ".join(written), err=to_stderr)
+    show("wrote " + ", ".join(written), err=to_stderr)
     if strict and (not all(check.ok for check in projection.checks) or unacknowledged(warnings)):
         sys.exit(EXIT_BAD_INPUT)
 
@@ -281,24 +307,25 @@ def _run_batch(paths: tuple[Path, ...], output: Path | None, json_path: str | No
                                f"{output} is not one")
     try:
         batch = run_batch(paths, output if output is not None else Path("workbooks"), strict, force, jobs,
-                          allow_large, lambda line: click.echo(line, err=True))
+                          allow_large, lambda line: show(line, err=True))
     except KeyboardInterrupt:
         sys.exit(130)  # the batch has said what it wrote
     if batch.clashes:
         for line in batch.clashes:
-            click.echo(line, err=True)
+            show(line, err=True)
         sys.exit(EXIT_BAD_INPUT)
-    click.echo(render_batch(paths, batch.outcomes, {index: batch.targets[index] for index in batch.written}, strict))
+    show(render_batch(paths, batch.outcomes, {index: batch.targets[index] for index in batch.written}, strict))
     failed = [paths[index] for index in batch.failed(strict)]
     if failed:
-        click.echo(f"{len(failed)} of {len(paths)} scenarios failed: " + ", ".join(map(str, failed)), err=True)
+        show(f"{len(failed)} of {len(paths)} scenarios failed: " + ", ".join(map(str, failed)), err=True)
         sys.exit(EXIT_BAD_INPUT)
 
 
 @cli.command(epilog=_EPILOG)
 @click.argument("workbooks", nargs=-1, required=True, type=click.Path(dir_okay=True, path_type=Path))
 @click.option("--json", "json_path", metavar="PATH|-", help="Write the report as JSON to PATH, or '-' for standard output.")
-@click.option("--force", is_flag=True, help="Replace the JSON file even if costmodel did not write it.")
+@click.option("--force", is_flag=True,
+              help="Replace the JSON file even if costmodel did not write it, or it was changed since.")
 @click.option("--jobs", "-j", type=_Jobs(), default=1, metavar="N|auto", help=_jobs_help("Verify workbooks"))
 @allow_large
 def verify(workbooks: tuple[Path, ...], json_path: str | None, force: bool, jobs: int, allow_large: bool) -> None:
@@ -321,7 +348,7 @@ def verify(workbooks: tuple[Path, ...], json_path: str | None, force: bool, jobs
     import json
 
     from .batch import Outcome, Workers, size_of, verify_one
-    from .files import check_targets, write_atomic
+    from .files import Outputs, check_targets, signed_json
 
     to_stderr = json_path == "-"
     if json_path not in (None, "-"):
@@ -336,13 +363,13 @@ def verify(workbooks: tuple[Path, ...], json_path: str | None, force: bool, jobs
             result = ("verified" if outcome.ok else "FAILED" if outcome.lines else
                       "differs" if outcome.report["differences"] or outcome.report["scenario_edited"] else
                       "not verified (no stored values)")
-            click.echo(f"[{len(outcomes)}/{len(workbooks)}] {workbooks[index]}: {result}, {seconds:.1f} s", err=True)
+            show(f"[{len(outcomes)}/{len(workbooks)}] {workbooks[index]}: {result}, {seconds:.1f} s", err=True)
         # Reports in the order the workbooks were given, whichever finishes first.
         while shown in outcomes:
             for line in outcomes[shown].lines:
-                click.echo(line, err=True)
+                show(line, err=True)
             if outcomes[shown].text:
-                click.echo(outcomes[shown].text, err=to_stderr)
+                show(outcomes[shown].text, err=to_stderr)
             shown += 1
 
     with Workers(jobs, len(workbooks)) as workers:
@@ -354,12 +381,14 @@ def verify(workbooks: tuple[Path, ...], json_path: str | None, force: bool, jobs
         text = json.dumps({"costmodel_version": __version__, "workbooks": reports}, indent=2,
                           ensure_ascii=False) + "\n"
         if json_path == "-":
-            click.echo(text, nl=False)
+            show(signed_json(text).decode("utf-8"), nl=False)
         else:
-            write_atomic(json_path, text.encode("utf-8"))
+            with Outputs(workbooks, force) as outputs:
+                outputs.json(json_path, text)
+                outputs.commit()
     if len(workbooks) > 1:
-        click.echo(f"{len(failed)} of {len(workbooks)} workbooks did not verify: " + ", ".join(map(str, failed))
-                   if failed else f"all {len(workbooks)} workbooks verified", err=True)
+        show(f"{len(failed)} of {len(workbooks)} workbooks did not verify: " + ", ".join(map(str, failed))
+             if failed else f"all {len(workbooks)} workbooks verified", err=True)
     if failed:
         sys.exit(EXIT_BAD_INPUT)
 
@@ -370,7 +399,8 @@ def verify(workbooks: tuple[Path, ...], json_path: str | None, force: bool, jobs
 @click.option("--json", "json_path", metavar="PATH|-", help="Write the diff as JSON to PATH, or '-' for standard output.")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Also write the diff as a workbook with a waterfall chart per option (.xlsx).")
-@click.option("--force", is_flag=True, help="Replace output files even if costmodel did not write them.")
+@click.option("--force", is_flag=True,
+              help="Replace output files even if costmodel did not write them, or they were changed since.")
 @allow_large
 def diff(old: Path, new: Path, json_path: str | None, output: Path | None, force: bool, allow_large: bool) -> None:
     """Show what changed between two versions of a scenario, and what each change did.
@@ -388,25 +418,25 @@ def diff(old: Path, new: Path, json_path: str | None, output: Path | None, force
     import json
 
     from .audit.diff import diff as diff_scenarios
-    from .files import check_targets, write_atomic
+    from .files import Outputs, signed_json
 
     if output is not None and output.suffix.lower() != ".xlsx":
         raise click.BadParameter(f"{output} should end in .xlsx; for JSON use --json PATH", param_hint="-o")
     report = diff_scenarios(old, new, _limits(allow_large))
     to_stderr = json_path == "-"
-    targets = [t for t in (output, Path(json_path) if json_path not in (None, "-") else None) if t]
-    check_targets(targets, [old, new], force)
-    if output is not None:
-        from .workbook.diffbook import build_diff_workbook
+    text = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n" if json_path is not None else None
+    with Outputs([old, new], force) as outputs:
+        outputs.check([output, Path(json_path) if json_path not in (None, "-") else None])
+        if output is not None:
+            from .workbook.diffbook import build_diff_workbook
 
-        write_atomic(output, build_diff_workbook(report))
-    if json_path is not None:
-        text = json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
-        if json_path == "-":
-            click.echo(text, nl=False)
-        else:
-            write_atomic(json_path, text.encode("utf-8"))
-    click.echo(render_diff(report), err=to_stderr)
+            outputs.workbook(output, build_diff_workbook(report))
+        if json_path not in (None, "-"):
+            outputs.json(json_path, text)
+        outputs.commit()
+    if json_path == "-":
+        show(signed_json(text).decode("utf-8"), nl=False)
+    show(render_diff(report), err=to_stderr)
 
 
 def _load_within_limits(path: Path, allow_large: bool = False, draws=lambda scenario: 0, doing: str = ""):
@@ -436,26 +466,28 @@ def _write_outputs(data: dict, book: bytes | None, json_path: str | None, output
     """JSON to a file or standard output, and a workbook, each written whole or not at all."""
     import json
 
-    from .files import check_targets, write_atomic
+    from .files import Outputs, signed_json
 
     if output is not None and output.suffix.lower() != ".xlsx":
         raise click.BadParameter(f"{output} should end in .xlsx; for JSON use --json PATH", param_hint="-o")
     text = json.dumps({"costmodel_version": __version__, **data}, indent=2, ensure_ascii=False) + "\n"
-    check_targets([t for t in (output, Path(json_path) if json_path not in (None, "-") else None) if t],
-                  inputs, force)
-    if output is not None and book is not None:
-        write_atomic(output, book)
-    if json_path not in (None, "-"):
-        write_atomic(json_path, text.encode("utf-8"))
+    with Outputs(inputs, force) as outputs:
+        outputs.check([output, Path(json_path) if json_path not in (None, "-") else None])
+        if output is not None and book is not None:
+            outputs.workbook(output, book)
+        if json_path not in (None, "-"):
+            outputs.json(json_path, text)
+        outputs.commit()
     if json_path == "-":
-        click.echo(text, nl=False)
+        show(signed_json(text).decode("utf-8"), nl=False)
 
 
 @cli.command(epilog=_EPILOG)
 @click.argument("scenario_path", metavar="SCENARIO", type=click.Path(dir_okay=True, path_type=Path))
 @click.option("--json", "json_path", metavar="PATH|-", help="Write the results as JSON to PATH, or '-'.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write a Sensitivity workbook (.xlsx).")
-@click.option("--force", is_flag=True, help="Replace output files even if costmodel did not write them.")
+@click.option("--force", is_flag=True,
+              help="Replace output files even if costmodel did not write them, or they were changed since.")
 @allow_large
 def sensitivity(scenario_path: Path, json_path: str | None, output: Path | None, force: bool,
                 allow_large: bool) -> None:
@@ -493,14 +525,14 @@ def sensitivity(scenario_path: Path, json_path: str | None, output: Path | None,
         data["weight_switching_values"] = appraisal_json["weight_switching_values"]
         data["score_switching_values"] = appraisal_json["score_switching_values"]
     _write_outputs(data, book, json_path, output, [scenario_path], force)
-    click.echo(render_sensitivity(result), err=json_path == "-")
+    show(render_sensitivity(result), err=json_path == "-")
     if weights is not None and weights.switches:
-        click.echo("\nWeights of the appraisal (how far each would have to move to change the preferred option):\n"
-                   + "\n".join(f"  {weights.in_words(switch)}" for switch in weights.switches), err=json_path == "-")
+        show("\nWeights of the appraisal (how far each would have to move to change the preferred option):\n"
+             + "\n".join(f"  {weights.in_words(switch)}" for switch in weights.switches), err=json_path == "-")
         if weights.score_switches:
-            click.echo("\nScores that could change the preferred option within the scale:\n"
-                       + "\n".join(f"  {weights.score_in_words(switch)}" for switch in weights.score_switches),
-                       err=json_path == "-")
+            show("\nScores that could change the preferred option within the scale:\n"
+                 + "\n".join(f"  {weights.score_in_words(switch)}" for switch in weights.score_switches),
+                 err=json_path == "-")
 
 
 @cli.command(epilog=_EPILOG)
@@ -511,7 +543,8 @@ def sensitivity(scenario_path: Path, json_path: str | None, output: Path | None,
               help="The random seed: the same seed gives the same figures.")
 @click.option("--json", "json_path", metavar="PATH|-", help="Write the results as JSON to PATH, or '-'.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write a Risk workbook (.xlsx).")
-@click.option("--force", is_flag=True, help="Replace output files even if costmodel did not write them.")
+@click.option("--force", is_flag=True,
+              help="Replace output files even if costmodel did not write them, or they were changed since.")
 @allow_large
 def simulate(scenario_path: Path, draws: int, seed: int, json_path: str | None, output: Path | None,
              force: bool, allow_large: bool) -> None:
@@ -530,8 +563,8 @@ def simulate(scenario_path: Path, draws: int, seed: int, json_path: str | None, 
     scenario = _load_within_limits(scenario_path, allow_large, lambda s: draws, "the simulation")
     _check_outputs(json_path, output, [scenario_path], force)
     # A progress bar only on a terminal, and only for a run long enough to want one.
-    show = sys.stderr.isatty() and draws >= 50_000
-    with click.progressbar(length=draws, label="drawing", file=sys.stderr) if show else _Silent() as bar:
+    with_bar = sys.stderr.isatty() and draws >= 50_000
+    with click.progressbar(length=draws, label="drawing", file=sys.stderr) if with_bar else _Silent() as bar:
         result = run_simulation(scenario, draws, seed, progress=bar.update)
     book = None
     if output is not None:
@@ -539,7 +572,7 @@ def simulate(scenario_path: Path, draws: int, seed: int, json_path: str | None, 
 
         book = uncertainty_workbook([lambda b, s: risk_sheet(b, s, result)])
     _write_outputs(result.to_json(), book, json_path, output, [scenario_path], force)
-    click.echo(render_simulation(result), err=json_path == "-")
+    show(render_simulation(result), err=json_path == "-")
 
 
 @cli.command(epilog=_EPILOG)
@@ -568,7 +601,7 @@ def report(scenario_path: Path, output: Path, force: bool, allow_large: bool) ->
     import shlex
 
     from .engine.projection import project
-    from .files import check_targets, write_atomic
+    from .files import Outputs
     from .pack import PACK_KINDS, write_pack
     from .report import assemble, workbook_draws
 
@@ -576,10 +609,14 @@ def report(scenario_path: Path, output: Path, force: bool, allow_large: bool) ->
     if kind is None:
         raise click.BadParameter(f"{output} should end in .pdf or .docx", param_hint="-o")
     scenario = _load_within_limits(scenario_path, allow_large, workbook_draws, "the committee pack")
-    check_targets([output], [scenario_path], force)
-    with assemble(project(scenario)) as assembled:
-        data = write_pack(assembled, kind, shlex.join(["costmodel", "report", str(scenario_path), "-o", str(output)]))
-    write_atomic(output, data)
+    with Outputs([scenario_path], force) as outputs:
+        outputs.check([output])
+        with assemble(project(scenario)) as assembled:
+            data = write_pack(assembled, kind,
+                              shlex.join(["costmodel", "report", str(scenario_path), "-o", str(output)]))
+        # Signed as costmodel's own, so that the next run replaces it without --force.
+        outputs.pdf(output, data) if kind == "pdf" else outputs.workbook(output, data)
+        outputs.commit()
     click.echo(f"wrote {output}")
 
 
@@ -610,17 +647,14 @@ def init(path: Path, force: bool) -> None:
     from .files import write_atomic
 
     if path.exists() and not force:
-        click.echo(f"error: {path} exists; choose another name or use --force", err=True)
+        show(f"error: {path} exists; choose another name or use --force", err=True)
         sys.exit(EXIT_BAD_INPUT)
     template = files("costmodel").joinpath("templates/template.yaml").read_bytes()
-    write_atomic(path, template)
-    click.echo(f"wrote {path}; edit it, then run: costmodel validate {path}")
+    write_atomic(path, template, force=force)
+    show(f"wrote {path}; edit it, then run: costmodel validate {path}")
 
 
 def main() -> None:
-    # A polite kill becomes a clean exit, so partly written outputs are cleaned up on the way out.
-    # It is left ignored where whoever started costmodel said to ignore it, as Ctrl-C is.
-    take(signal.SIGTERM, _terminated)
     sys.exit(_command_line())
 
 
@@ -628,9 +662,9 @@ def _command_line() -> int | str | None:
     """Run the command given; its exit code (what `sys.exit` takes)."""
     try:
         try:
-            # Ctrl-C becomes KeyboardInterrupt again (costmodel/__main__.py quietens it while
-            # loading) only here, where it is caught and reported.
-            take(signal.SIGINT, signal.default_int_handler)
+            # Ctrl-C and a polite kill end costmodel at once until it begins an output or a second
+            # process; from then on they unwind (interrupts.at_work), caught and reported here.
+            until_work()
             returned = cli.main(standalone_mode=False)
         finally:
             # The command has ended, and said how: an interrupt now could stop nothing, only print
@@ -639,20 +673,16 @@ def _command_line() -> int | str | None:
     except SystemExit as stopped:
         return stopped.code
     except (KeyboardInterrupt, click.exceptions.Abort):
-        click.echo("interrupted; no output was changed", err=True)
+        show(NOTHING_CHANGED, err=True)
         return 130
     except click.ClickException as exc:
-        exc.show()
+        exc.show(file=_ClickMessages())
         return exc.exit_code
     except Exception as exc:  # a fault in costmodel: said in one line rather than shown as a traceback
-        click.echo(fault_message(exc), err=True)
+        show(fault_message(exc), err=True)
         return EXIT_BAD_INPUT
     # Without standalone mode, click returns the exit code of --help and --version (0).
     return returned if isinstance(returned, int) else EXIT_OK
-
-
-def _terminated(signum, frame):
-    raise SystemExit(143)
 
 
 if __name__ == "__main__":

@@ -10,15 +10,56 @@ anything else is loaded.
 
 from __future__ import annotations
 
+import os
 import signal
+import threading
 
 INTERRUPTS = (signal.SIGINT, signal.SIGTERM)
+
+#: What Ctrl-C says before any output has been begun.
+NOTHING_CHANGED = "interrupted; no output was changed"
 
 
 def take(signum: int, handler) -> None:
     """Handle `signum` with `handler`, unless this process was started with it ignored."""
     if signal.getsignal(signum) != signal.SIG_IGN:
         signal.signal(signum, handler)
+
+
+def until_work() -> None:
+    """Until work that leaves something to clean up begins, an interrupt ends costmodel at once.
+
+    Python runs a signal's handler between any two steps of the program, also inside an import's
+    clean-up callback or a class's `__set_name__`, where an exception it raises is printed as
+    "ignored" and lost (the command then goes on, and waits for ever on a pipe nobody writes) or
+    turned into another. While costmodel loads and reads, it has written nothing, so it need not
+    unwind: it ends there and then, saying so for Ctrl-C.
+    """
+    for signum in INTERRUPTS:
+        take(signum, _at_once)
+
+
+def at_work() -> None:
+    """Work that leaves something to clean up begins (a temporary file, a second process): from
+    now on an interrupt unwinds, so the clean-up runs. Only where `until_work` is in force (the
+    command line), so a program using costmodel as a library keeps its own handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGINT) is _at_once:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if signal.getsignal(signal.SIGTERM) is _at_once:
+        signal.signal(signal.SIGTERM, _terminated)
+
+
+def _at_once(signum, frame) -> None:
+    if signum == signal.SIGINT:
+        os.write(2, (NOTHING_CHANGED + "\n").encode())
+    os._exit(128 + signum)
+
+
+def _terminated(signum, frame) -> None:
+    # A polite kill becomes a clean exit, so partly written outputs are cleaned up on the way out.
+    raise SystemExit(128 + signum)
 
 
 def hold() -> None:

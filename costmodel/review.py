@@ -243,11 +243,14 @@ def _later_announcements(scenario: Scenario):
     made = scenario.metadata.date
     stated = scenario.assumptions.employer_ni
     years = range(min(scenario.timeline.first_year, scenario.timeline.price_base), scenario.years[-1] + 1)
+    priced_with = scenario.priced_with
     later = []
     for year, what, day, event in defaults.NI_ANNOUNCEMENTS:
         announced = _dt.date.fromisoformat(day)
+        if priced_with.as_known_at is not None and announced > priced_with.as_known_at:
+            continue  # not in the figures the scenario is priced with
         table = stated.thresholds if "threshold" in what else stated.rates
-        defaulted = defaults.EMPLOYER_NI_THRESHOLD if "threshold" in what else defaults.EMPLOYER_NI_RATE
+        defaulted = priced_with.ni_threshold if "threshold" in what else priced_with.ni_rate
         # The default of `year` prices a year of the appraisal where it is the latest entry by then of the
         # shipped table with the scenario's over it, and the scenario states none for `year` itself.
         used = year not in table and any(max(k for k in (*table, *defaulted) if k <= each) == year for each in years
@@ -257,7 +260,8 @@ def _later_announcements(scenario: Scenario):
     if later:
         yield ("W105", ("metadata", "date"),
                f"this scenario is dated {_day(made)} but prices employer NI with defaults announced later: "
-               f"{'; '.join(later)}. To reproduce the appraisal as it was made, state assumptions.employer_ni as "
+               f"{'; '.join(later)}. To reproduce the appraisal as it was made, write parameters: {{as_known_at: "
+               f"{made.isoformat()}}} (only what had been announced by then), or state assumptions.employer_ni as "
                f"then known (from {financial_year_label(years[0])}); or acknowledge W105 with the reason")
 
 

@@ -6,7 +6,21 @@ themselves, so a test or another front end can read the same words.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+#: Control characters but the tab and line feed of a message's own layout: ESC, BEL, CR, DEL, the C1 set.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text as a terminal shows it rather than acts on it: each control character written as
+    \\u001b, the form JSON uses, so printed JSON is still the same JSON.
+
+    Messages carry text from outside (a scenario's keys and names, a workbook's cells, file names),
+    and an escape sequence there could set the terminal's title, clear its screen or overwrite a line."""
+    return _CONTROL.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
 
 def money(value: float) -> str:
     """£1,234,567 with negatives in brackets, as a finance officer writes them."""
@@ -22,7 +36,8 @@ def render_summary(projection) -> str:
     header = (f"{scenario.metadata.title}\n"
               f"{scenario.timeline.years} years from {projection.year_labels[0]}; real terms at "
               f"{_fy(scenario.timeline.price_base)} prices; discounted at "
-              f"{DISCOUNT_WORDS[scenario.assumptions.discounting.schedule]}. Costs positive.\n")
+              f"{DISCOUNT_WORDS[scenario.assumptions.discounting.schedule]}. Costs positive.\n"
+              f"{_parameters_line(scenario.priced_with)}\n")
     columns = ["Rank", "Option", "Cash total", "NPC", "EAC", "NPC vs baseline", "Break-even"]
     rows = []
     for _, row in summary.iterrows():
@@ -31,6 +46,13 @@ def render_summary(projection) -> str:
         rows.append([str(row["rank"]), name, money(row["cash_total"]), money(row["npc"]), money(row["eac"]),
                      versus, row["break_even_year"] or "-"])
     return header + _table(columns, rows, right=[0, 2, 3, 4, 5])
+
+
+def _parameters_line(priced_with) -> str:
+    if priced_with.pinned:
+        return f"Parameter set {priced_with.label}, as the scenario pins."
+    return (f"Parameter set {priced_with.label}, the latest: the scenario pins none (write {priced_with.pin} in it "
+            f"to keep these figures when costmodel is upgraded).")
 
 
 def render_appraisal(projection) -> str:
@@ -90,6 +112,9 @@ def render_verification(result) -> str:
                 "stored values")
     else:
         head = f"{len(result.differences):,} of {result.cells_compared:,} cells differ"
+    if result.parameter_set is not None:
+        how = "pinned by the scenario" if result.parameter_set_pinned else "recorded on the Cover"
+        head += f" (parameter set {result.parameter_set}, {how})"
     lines = [f"{result.path}: {head}"]
     lines += [f"  note: {finding}" for finding in result.findings]
     from .audit.verify import INPUTS

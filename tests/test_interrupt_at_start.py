@@ -77,3 +77,54 @@ def test_ctrl_c_while_costmodel_starts_stops_it_without_a_traceback_from_costmod
     allowed = {"stopped before Python took Ctrl-C", "stopped by costmodel", "stopped by Python, in its own start-up"}
     assert set(outcomes) <= allowed, outcomes
     assert outcomes["stopped by costmodel"], outcomes  # the later moments reached costmodel
+
+
+#: Ctrl-C arriving where Python runs code for the interpreter, not the program: inside a class's
+#: `__set_name__` (as while `platform` is imported) an exception the handler raises becomes a
+#: RuntimeError; inside a weak reference's callback (as in importlib's module locks) it is printed
+#: as "ignored" and lost, and the command went on to wait for ever on its scenario's pipe.
+WHERE_PYTHON_RUNS_IT = {
+    "in __set_name__": """
+import signal
+class Descriptor:
+    def __set_name__(self, owner, name):
+        signal.raise_signal(signal.SIGINT)
+class Owner:
+    attribute = Descriptor()
+""",
+    "in a weak reference's callback": """
+import signal, weakref
+class Thing:
+    pass
+thing = Thing()
+reference = weakref.ref(thing, lambda gone: signal.raise_signal(signal.SIGINT))
+del thing
+""",
+}
+
+
+@pytest.mark.parametrize("where", WHERE_PYTHON_RUNS_IT)
+def test_an_interrupt_before_any_output_ends_costmodel_wherever_python_is_running(where):
+    # The handler costmodel's command line holds until it begins an output (interrupts.until_work):
+    # it ends the process there and then, so where Python runs it cannot lose or change it.
+    script = ("from costmodel.interrupts import until_work\nuntil_work()\n" + WHERE_PYTHON_RUNS_IT[where]
+              + "print('went on after the interrupt')\n")
+    finished = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, timeout=PATIENCE)
+    assert (finished.returncode, finished.stdout, finished.stderr) == (
+        130, b"", b"interrupted; no output was changed\n")
+
+
+def test_an_interrupt_once_an_output_is_begun_unwinds_so_it_is_cleaned_up():
+    # Staging an output switches to KeyboardInterrupt, which runs every `finally` on its way out.
+    script = ("import signal\nfrom costmodel.interrupts import until_work, at_work\nuntil_work()\nat_work()\n"
+              "try:\n    signal.raise_signal(signal.SIGINT)\nexcept KeyboardInterrupt:\n    print('unwound')\n")
+    finished = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, timeout=PATIENCE)
+    assert (finished.returncode, finished.stdout) == (0, b"unwound\n")
+
+
+def test_a_program_using_costmodel_keeps_its_own_handlers():
+    # at_work switches only from until_work's handler: a program's own is left alone.
+    script = ("import signal\nfrom costmodel.interrupts import at_work\nmine = lambda s, f: None\n"
+              "signal.signal(signal.SIGINT, mine)\nat_work()\nprint(signal.getsignal(signal.SIGINT) is mine)\n")
+    finished = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, timeout=PATIENCE)
+    assert finished.stdout == b"True\n"

@@ -53,6 +53,9 @@ class PublishedWorkbook:
     #: The file's bytes, checked by check_archive.
     data: bytes
     run_record: list[tuple[str, str]] | None = None
+    #: The parameter set its Cover records (`2026-12`, `2026-12 as known at 2017-11-09`); None from a
+    #: release before parameter sets were recorded.
+    parameter_set: str | None = None
 
     @cached_property
     def cells(self) -> Cells:
@@ -296,8 +299,11 @@ def open_published(path: str | Path, limits: Limits = DEFAULT) -> PublishedWorkb
         text = embedded_scenario(cells, limits)
     except TooLarge as exc:
         raise WorkbookError(f"{name}: {exc}") from None
+    from ..workbook.writer import PARAMETER_SET
+
+    recorded = cover.get(PARAMETER_SET)
     return PublishedWorkbook(path, version[1], str(cover["Scenario fingerprint"]), str(cover["Scenario file"]),
-                             text, data, run_record_of(cells))
+                             text, data, run_record_of(cells), str(recorded) if recorded is not None else None)
 
 
 def _check_scenario_rows(data: bytes, name: str, limits: Limits) -> None:

@@ -18,10 +18,13 @@ from pathlib import Path
 
 from .. import __version__
 from ..engine.projection import project
+from ..files import unsigned_workbook
 from ..limits import DEFAULT, RAISE, Limits
-from ..report import workbook_draws
-from ..scenario.work import work_problem
+from ..report import WORKBOOK_DRAWS, workbook_draws
+from ..scenario.work import least_work_as_written, work_problem
+from ..uncertainty.sensitivity import sensitivity_draws
 from ..scenario.loader import load_scenario_text
+from ..scenario.parameters import SETS, from_label, resolve, unknown_set_message
 from ..scenario.problems import ScenarioError
 from ..workbook.writer import build_workbook
 from .package import (Package, PartError, compare_presentation, part_words, presentation_of,
@@ -59,6 +62,10 @@ class Verification:
     #: Things an auditor must know that are not differences of a cell (another tool version, an edited scenario).
     findings: list[str] = field(default_factory=list)
     published_version: str | None = None
+    #: The parameter set the workbook was priced with, and re-run with (`2026-12`).
+    parameter_set: str | None = None
+    #: Whether the scenario names that set; if not, it is the one the Cover records.
+    parameter_set_pinned: bool = False
     scenario_edited: bool = False
     #: Saved by a tool that keeps formulas but drops the values stored beside them (openpyxl):
     #: formulas and inputs are compared, stored values cannot be.
@@ -78,6 +85,8 @@ class Verification:
             "cells_compared": self.cells_compared,
             "published_with": f"costmodel {self.published_version}" if self.published_version else None,
             "verified_with": f"costmodel {__version__}",
+            "parameter_set": self.parameter_set,
+            "parameter_set_pinned": self.parameter_set_pinned,
             "scenario_edited": self.scenario_edited,
             "stored_values_compared": not self.stored_values_missing,
             "findings": self.findings,
@@ -102,12 +111,25 @@ def verify(path: str | Path, limits: Limits = DEFAULT) -> Verification:
         result.scenario_edited = True
         result.findings.append("the scenario on the Scenario sheet has been edited since publication: its "
                                "fingerprint no longer matches the one on the Cover")
+    def beyond_the_limits_as_written(data: object) -> None:
+        # A county's establishment takes longer to check than to read: where the lists the file writes
+        # out, drawn as the Risk sheet draws them, are already beyond the limits, it is refused unchecked.
+        least = least_work_as_written(data)
+        if least is not None and least[1]:
+            size, draws = least[0], WORKBOOK_DRAWS + sensitivity_draws(1)
+            if draws * size > limits.drawn_line_years:
+                raise WorkbookError(f"{path}: its scenario is beyond the limits: re-running its Sensitivity and Risk "
+                                    f"sheets projects at least {draws:,} draws of {size:,} line-years, "
+                                    f"{draws * size:,} in all; the limit is {limits.drawn_line_years:,} ({RAISE})")
+
     try:
-        scenario = load_scenario_text(published.scenario_text, published.scenario_file, limits)
+        scenario = load_scenario_text(published.scenario_text, published.scenario_file, limits,
+                                      beyond_the_limits_as_written)
     except ScenarioError as exc:
         first = exc.problems[0]
         raise WorkbookError(f"{path}: the scenario on its Scenario sheet no longer loads (line {first.line}: "
                             f"{first.message})") from None
+    _price_as_published(scenario, published, result)
     # Before any of the work: a scenario of a few kilobytes can ask for hours of it.
     problem = work_problem(scenario, limits, workbook_draws(scenario), "re-running its Sensitivity and Risk sheets")
     if problem is not None:
@@ -116,9 +138,10 @@ def verify(path: str | Path, limits: Limits = DEFAULT) -> Verification:
         result.findings.append("the Cover's run record says how it was made; it is copied into the re-run, not "
                                "re-derived (see the manifest file for the workbook's own hash)")
     rebuilt = build_workbook(project(scenario), run_record=published.run_record)
-    if rebuilt == published.data:
+    if rebuilt == unsigned_workbook(published.data):
         # The writer gives the same bytes for the same scenario, so a workbook untouched since it
-        # was written is the re-run itself, every cell; only one that differs is read cell by cell.
+        # was written is the re-run itself, every cell (its zip comment, which holds the fingerprint
+        # of the file as written, aside); only one that differs is read cell by cell.
         result.cells_compared = count_cells(rebuilt)
         return result
     expected, held = count_cells(rebuilt), _cells_held(published.data)
@@ -138,6 +161,32 @@ def verify(path: str | Path, limits: Limits = DEFAULT) -> Verification:
             raise WorkbookError(f"{path}: is damaged ({exc})") from None
     _in_order(result, rerun.sheets + published.cells.sheets)
     return result
+
+
+def _price_as_published(scenario, published: PublishedWorkbook, result: Verification) -> None:
+    """Re-run with the parameter set the Cover records where the scenario pins none, so that a later
+    release, whose latest set is another, reproduces the workbook; and say which set that is."""
+    recorded = published.parameter_set
+    choice = scenario.parameters
+    if (choice is None or choice.set is None) and recorded is not None:
+        try:
+            name, day = from_label(recorded)
+        except ValueError:
+            raise WorkbookError(f"{published.path}: its Cover's parameter set, {recorded!r}, is not one costmodel "
+                                f"writes (written 2026-12, or 2026-12 as known at 2017-11-09)") from None
+        if name not in SETS:
+            raise WorkbookError(f"{published.path}: was priced with parameter set {recorded}, which this costmodel "
+                                f"does not ship ({unknown_set_message(name)})")
+        # The day is the scenario's own (`as_known_at`), which the Cover's label repeats.
+        scenario.price_with(resolve(name, choice.as_known_at if choice is not None else day, pinned=False))
+    priced_with = scenario.priced_with
+    result.parameter_set, result.parameter_set_pinned = priced_with.label, priced_with.pinned
+    if recorded is None:
+        result.findings.append(f"the Cover records no parameter set (made by a costmodel before they were "
+                               f"recorded): re-run with {priced_with.label}")
+    elif recorded != priced_with.label:
+        result.findings.append(f"the Cover says parameter set {recorded}, but the scenario pins "
+                               f"{priced_with.label}: re-run with the scenario's")
 
 
 def _cells_held(data: bytes) -> int:

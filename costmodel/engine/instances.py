@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..scenario.schema import Activity, Figure, LineItem, Option, Scenario, fixed
-from ..scenario.units import month_label
+from ..scenario.schema import OUT_OF_CARE, Activity, Figure, LineItem, Option, Placement, Scenario, fixed
+from ..scenario.units import financial_year_label, month_label
 from .. import lines as L
+from .timeline import rate_for_year
 
 YEAR = "financial year (starting April)"
 
@@ -30,6 +31,21 @@ class LineInstance:
     input_rows: dict[str, dict[int, float]] = field(default_factory=dict)
     source: str | None = None
     note: str | None = None
+    #: Inputs (and input rows) this line shares with another line of its option: name -> (that line's
+    #: id, its name there). The workbook shows each once, on the other line, and refers to it there.
+    inputs_of: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: Inputs the branch this line chose (Pick) does not use, held only so that every line of its group
+    #: has the same inputs (a placement stated by year has no growth rate); not shown on Inputs.
+    unused: frozenset[str] = frozenset()
+
+    @property
+    def own_inputs(self) -> list[str]:
+        """The inputs shown under this line on Inputs: those not another line's, and used."""
+        return [name for name in self.inputs if name not in self.inputs_of and name not in self.unused]
+
+    @property
+    def own_input_rows(self) -> list[str]:
+        return [name for name in self.input_rows if name not in self.inputs_of]
 
 
 @dataclass(eq=False)
@@ -228,6 +244,8 @@ def option_groups(scenario: Scenario, option_index: int, shared: dict | None = N
 
     groups += _kind_groups(option, "option", scenario, path)
 
+    groups += _placement_groups(scenario, option, path)
+
     setup = []
     for index, item in enumerate(option.setup):
         bias = item.optimism_bias
@@ -258,3 +276,98 @@ def _kind_groups(holder, under: str, scenario: Scenario, path: str, after_setup:
     """The kinds of line written under an option or its partnership, in the order they are declared."""
     return [GroupInstances(kind.group, _kind_instances(kind, getattr(holder, kind.section), scenario, path))
             for kind in L.KINDS.values() if kind.under == under and kind.after_setup == after_setup]
+
+
+#: The assumptions each index grows with, and its name in a reader's words.
+_INDEX_RATES = {"general": ("general_inflation", "the general index (GDP deflator)"),
+                "pay": ("pay_awards", "the pay index (pay awards)")}
+
+
+def price_uplift(scenario: Scenario, index: str, price_year: int) -> Figure:
+    """The factor that takes a cost at `price_year` prices to the price base, with the index it grows with.
+
+    The index moves by each year's rate from the year after the price year up to the price base
+    (back, where the price year is later); a year before the scenario's table of rates takes its
+    earliest rate, and the note says so.
+    """
+    base = scenario.timeline.price_base
+    if index == "none" or price_year == base:
+        why = "flat cash: not uplifted" if index == "none" else "already at price-base prices"
+        return fixed(1.0, "factor", "derived from the scenario", f"{financial_year_label(price_year)} prices; {why}")
+    key, words = _INDEX_RATES[index]
+    value = getattr(scenario.assumptions, key).value
+    table = {year: figure.value for year, figure in value.items()} if isinstance(value, dict) else None
+    steps = range(price_year + 1, base + 1) if price_year < base else range(base + 1, price_year + 1)
+    factor, parts, carried = 1.0, [], False
+    for year in steps:
+        rate = value.value if table is None else rate_for_year(table, year)
+        carried = carried or (table is not None and year < min(table))
+        factor *= 1 + rate
+        parts.append(f"{financial_year_label(year)} {rate * 100:g}%")
+    if price_year > base:
+        factor = 1 / factor
+    direction = "back " if price_year > base else ""
+    note = (f"{financial_year_label(price_year)} prices taken {direction}to {financial_year_label(base)} prices "
+            f"with {words}: {', '.join(parts)}" + (" (years before the table take its earliest rate)" if carried else ""))
+    return fixed(factor, "factor", f"derived from the scenario's {key.replace('_', ' ')}", note)
+
+
+def _placement_instance(scenario: Scenario, placement: Placement, index: int) -> LineInstance:
+    """A placement type's inputs: its demand, its weekly cost and the uplift to the price base."""
+    path = f"placements[{index}]"
+    by_year = placement.by_year()
+    if by_year is not None:
+        first = scenario.timeline.first_year
+        children = placement.children_by_year[first]
+        inputs = {"children": children, "growth": fixed(0.0, "rate", "not used: the numbers are stated by year")}
+        rows, demand, unused = {"children_by_year": _carried(by_year, scenario.years)}, "by_year", {"growth"}
+    else:
+        growth = placement.growth or fixed(0.0, "rate", "no growth stated: the same number every year")
+        inputs, rows, demand, unused = {"children": placement.children, "growth": growth}, {}, "growth", set()
+    weekly = placement.weekly()
+    if placement.unit_cost is not None:
+        line = scenario.source_lines.get(("placements", index, "unit_cost"))
+        weekly = weekly.model_copy(update={"line": line})
+    inputs.update(weekly_cost=weekly,
+                  price_uplift=price_uplift(scenario, placement.index, placement.cost_price_year()),
+                  weeks_a_year=placement.weeks_a_year)
+    line = (placement.children or weekly).line
+    return LineInstance(placement.id, placement.name, path, line, inputs, {"demand": demand, "index": placement.index},
+                        rows, source=placement.source or (placement.shipped.source if placement.shipped else None),
+                        note=placement.note, unused=frozenset(unused))
+
+
+def _carried(by_year: dict[int, float], years: list[int]) -> dict[int, float]:
+    """A table by year for every year of the horizon, the last stated carried forward."""
+    return {year: rate_for_year(by_year, year) for year in years}
+
+
+def _placement_groups(scenario: Scenario, option: Option, path: str) -> list[GroupInstances]:
+    """The scenario's placements, the same in every option, and this option's changes to them."""
+    if not scenario.placements:
+        return []
+    placements = {placement.id: _placement_instance(scenario, placement, index)
+                  for index, placement in enumerate(scenario.placements)}
+    changes = []
+    for index, change in enumerate(option.placement_changes):
+        source = placements[change.from_]
+        shared = [name for name in source.inputs] + list(source.input_rows)
+        inputs = dict(source.inputs)
+        inputs["change"] = change.change
+        inputs_of = {name: (source.id, name) for name in shared if name not in source.unused}
+        choices = {"demand": source.choices["demand"], "index": source.choices["index"]}
+        if change.to == OUT_OF_CARE:
+            inputs["to_weekly_cost"] = fixed(0.0, "pounds", "out of care: no placement cost")
+            inputs["to_price_uplift"] = fixed(1.0, "factor", "out of care: no placement cost")
+            choices["to_index"] = "none"
+        else:
+            target = placements[change.to]
+            inputs["to_weekly_cost"] = target.inputs["weekly_cost"]
+            inputs["to_price_uplift"] = target.inputs["price_uplift"]
+            inputs_of.update(to_weekly_cost=(target.id, "weekly_cost"), to_price_uplift=(target.id, "price_uplift"))
+            choices["to_index"] = target.choices["index"]
+        rows = {**source.input_rows, "ramp": change.shares(scenario.years)}
+        changes.append(LineInstance(change.id, change.name, f"{path}.placement_changes[{index}]", change.change.line,
+                                    inputs, choices, rows, source=change.source, note=change.note,
+                                    inputs_of=inputs_of, unused=source.unused))
+    return [GroupInstances(L.PLACEMENTS, list(placements.values())), GroupInstances(L.PLACEMENT_CHANGES, changes)]

@@ -287,6 +287,8 @@ class Projection:
                 "fingerprint": self.fingerprint,
                 "price_base": financial_year_label(self.scenario.timeline.price_base),
                 "discounting": self.scenario.assumptions.discounting.schedule,
+                "parameter_set": self.scenario.priced_with.label,
+                "parameter_set_pinned": self.scenario.priced_with.pinned,
             },
             "units": {"money": "GBP", "sign": "costs positive; savings and income negative"},
             "years": self.year_labels,
@@ -423,9 +425,11 @@ class _GroupEnv:
         return self._drawn[name]
 
     def input_row(self, name):
+        # A row some instances do not have (a placement's numbers by year, where others grow at a rate)
+        # is read as zeros for them: only the branch each instance chose (Pick) keeps its values.
         years = self.timeline.years
         return self._column(("input_row", name, tuple(years)), lambda instances: np.array(
-            [[instance.input_rows[name].get(year, 0.0) for year in years] for instance in instances]))
+            [[instance.input_rows.get(name, {}).get(year, 0.0) for year in years] for instance in instances]))
 
     def choice(self, name):
         group = self.group

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..scenario import defaults
 from ..scenario.units import financial_year_of
 from ..scenario.schema import Figure, Option, Scenario, YearlyRates
 from ..lines import TIMELINE_OPENING, TIMELINE_ROWS
@@ -38,7 +37,7 @@ def yearly(rates: YearlyRates, years: list[int], sampled: dict[str, np.ndarray] 
 
 
 def ni_tables(scenario: Scenario) -> tuple[dict[int, float], dict[int, float]]:
-    return scenario.assumptions.employer_ni_tables()
+    return scenario.assumptions.employer_ni_tables(scenario.priced_with)
 
 
 def discount_rates(scenario: Scenario, year_numbers: np.ndarray) -> np.ndarray:
@@ -46,7 +45,7 @@ def discount_rates(scenario: Scenario, year_numbers: np.ndarray) -> np.ndarray:
     if discounting.schedule == "custom":
         schedule = {year: figure.value for year, figure in discounting.rates.items()}
     else:
-        schedule = dict(defaults.DISCOUNT_SCHEDULES[discounting.schedule])
+        schedule = dict(scenario.priced_with.set.discount_schedules[discounting.schedule].rates)
     return np.array([rate_for_year(schedule, int(t)) for t in year_numbers])
 
 

@@ -16,6 +16,7 @@ imports anything of costmodel's but this package: it is the bottom of the pipeli
     amounts      sections of annual amounts (contract, non-pay, savings, ...)
     setup        one-off set-up and transition costs, with optimism bias
     risk         the expected cost of failure
+    placements   placements of looked-after children (demand shared by the options), and an option's change
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from . import amounts, partnership, risk, setup, staffing, timeline  # noqa: F401 - each declares its lines
+from . import amounts, partnership, placements, risk, setup, staffing, timeline  # noqa: F401 - each declares its lines
 from .categories import CATEGORIES
 from .declare import INPUTS, InputSpec, LineFormula, LineGroup
 from .partnership import PARTNER_POSTS, PARTNERSHIP_OVERHEADS
+from .placements import PLACEMENT_CHANGES, PLACEMENTS
 from .risk import FAILURE_RISK
 from .setup import SETUP
 from .staffing import LEVY_ALLOWANCE, POSTS, POSTS_STATED
@@ -43,7 +45,7 @@ from .kinds import KINDS, LineKind  # noqa: E402 - filled by the modules loaded 
 
 #: Every group of rows a line can have.
 GROUPS: tuple[LineGroup, ...] = (POSTS, POSTS_STATED, LEVY_ALLOWANCE, PARTNER_POSTS, PARTNERSHIP_OVERHEADS, SETUP,
-                                 FAILURE_RISK, *(kind.group for kind in KINDS.values()))
+                                 FAILURE_RISK, PLACEMENTS, PLACEMENT_CHANGES, *(kind.group for kind in KINDS.values()))
 
 #: Row keys some line adds up over all instances of its option (Total("...")).
 TOTALLED = frozenset(name for group in GROUPS for formula in group.rows
@@ -67,4 +69,5 @@ _check_declarations()
 
 __all__ = ["CATEGORIES", "GROUPS", "INPUTS", "KINDS", "TIMELINE_OPENING", "TIMELINE_ROWS", "TOTALLED",
            "YEAR_INPUTS", "LineKind", "InputSpec", "LineFormula", "LineGroup", "FAILURE_RISK", "LEVY_ALLOWANCE",
-           "PARTNER_POSTS", "PARTNERSHIP_OVERHEADS", "POSTS", "POSTS_STATED", "SETUP"]
+           "PARTNER_POSTS", "PARTNERSHIP_OVERHEADS", "PLACEMENTS", "PLACEMENT_CHANGES", "POSTS", "POSTS_STATED",
+           "SETUP"]

@@ -13,7 +13,8 @@ Names in a tree are resolved by whoever evaluates or renders it:
 - `Row("pay")`: another row of the same instance (this post's pay);
 - `Total("apprenticeship_levy")`: that row summed over every instance in the option;
 - `Prev("general_index")`: this row's value in the previous column (for indices);
-- `Pick("period", {...})`: a branch chosen per instance by a stated choice.
+- `Pick("period", {...})`: a branch chosen per instance by a stated choice;
+- `Power(base, exponent)`: growth compounded over years, `(1+g)^n` in Excel.
 
 Only 0, 1, 12 and 100 may appear as constants in a rendered formula; every
 other number lives on the Inputs sheet, where a reviewer can see its source.
@@ -244,6 +245,24 @@ class Abs(Expr):
 
     def names(self):
         return self.operand.names()
+
+
+@dataclass(frozen=True, eq=False)
+class Power(Expr):
+    """base raised to exponent: a number that grows at a rate, year after year ((1 + growth) ^ years)."""
+
+    base: Expr
+    exponent: Expr
+
+    def evaluate(self, env):
+        return np.power(self.base.evaluate(env), self.exponent.evaluate(env))
+
+    def render(self, ctx):
+        # Bracketed both sides: Excel reads -2^2 as 4, and a reader need not know why.
+        return f"({self.base.render(ctx)})^({self.exponent.render(ctx)})"
+
+    def names(self):
+        return self.base.names() | self.exponent.names()
 
 
 @dataclass(frozen=True, eq=False)

@@ -10,15 +10,17 @@ import difflib
 import os
 import re
 import typing
+from collections.abc import Callable
 
 from pydantic import BaseModel, ValidationError
 
 from . import schema
 from .problems import Problem, ScenarioError, format_path
 from .ranges import correlation_matrix, ranged_figures, ranged_inputs
-from .schema import LINE_SECTIONS, PARTNERSHIP_SECTIONS, Figure, Option, Scenario, slugify
+from .schema import LINE_SECTIONS, OUT_OF_CARE, PARTNERSHIP_SECTIONS, Figure, Option, Scenario, slugify
 from ..limits import LARGE, RAISE, Limits, TooLarge, megabytes, read_bounded
 from ..scale import without_cycle_collection
+from .text import text_problems
 from .units import financial_year_label, financial_year_of, month_label
 from .yamlread import Lines, ReadError, decode, line_of, read_yaml
 
@@ -42,17 +44,24 @@ def load_scenario(path: str | os.PathLike, limits: Limits | None = None) -> Scen
     return load_scenario_bytes(raw, name, limits)
 
 
-def load_scenario_text(text: str, name: str = "<scenario>", limits: Limits | None = None) -> Scenario:
-    return load_scenario_bytes(text.encode("utf-8"), name, limits)
+#: Called with a file's data as read, before any of it is checked (which for a county's establishment
+#: takes longer than reading it): for a limit a caller can judge from the data alone. It raises to refuse.
+BeforeChecking = Callable[[object], None]
 
 
-def load_scenario_bytes(raw: bytes, name: str, limits: Limits | None = None) -> Scenario:
+def load_scenario_text(text: str, name: str = "<scenario>", limits: Limits | None = None,
+                       before_checking: BeforeChecking | None = None) -> Scenario:
+    return load_scenario_bytes(text.encode("utf-8"), name, limits, before_checking)
+
+
+def load_scenario_bytes(raw: bytes, name: str, limits: Limits | None = None,
+                        before_checking: BeforeChecking | None = None) -> Scenario:
     if limits is not None:
         problem = size_problem(raw, limits)
         if problem is not None:
             raise ScenarioError([Problem(name, 1, "", problem)])
     with without_cycle_collection():
-        return _load(raw, name)
+        return _load(raw, name, before_checking)
 
 
 def size_problem(raw: bytes, limits: Limits) -> str | None:
@@ -66,7 +75,7 @@ def size_problem(raw: bytes, limits: Limits) -> str | None:
     return None
 
 
-def _load(raw: bytes, name: str) -> Scenario:
+def _load(raw: bytes, name: str, before_checking: BeforeChecking | None = None) -> Scenario:
     try:
         text = decode(raw)
         data, lines, reading_problems = read_yaml(text)
@@ -75,8 +84,11 @@ def _load(raw: bytes, name: str) -> Scenario:
     if not isinstance(data, dict):
         raise ScenarioError([Problem(name, 1, "", "a scenario is a mapping of keys (metadata, timeline, "
                                                   "assumptions, options); this file is not")])
+    if before_checking is not None:
+        before_checking(data)
     # Mistakes the reader noted and read past (an amount split by its commas in { }), reported with the rest.
     problems = [Problem(name, line_of(lines, loc), format_path(loc), message) for loc, message in reading_problems]
+    unfit = text_problems(data, text, lines, name)
     fill_ids(data)
     try:
         scenario = Scenario.model_validate(data)
@@ -89,10 +101,10 @@ def _load(raw: bytes, name: str) -> Scenario:
         # Every problem in the file at once: the whole-file checks too, where the schema has not said them.
         problems += [Problem(name, line_of(lines, loc), format_path(loc), message)
                      for loc, message in _raw_problems(data) if format_path(loc) not in reported]
-        raise ScenarioError(problems) from None
+        raise ScenarioError(problems + unfit) from None
     _attach_lines(scenario, (), lines)
-    problems += [Problem(name, line_of(lines, loc), format_path(loc), message)
-                 for loc, message in settle(scenario)]
+    problems += unfit + [Problem(name, line_of(lines, loc), format_path(loc), message)
+                         for loc, message in settle(scenario)]
     if problems:
         raise ScenarioError(problems)
     scenario._source_path = name
@@ -115,10 +127,15 @@ _ID_SOURCES = {"staffing": "title", **{section: "name" for section in LINE_SECTI
 def fill_ids(data: dict) -> None:
     """Give every post and line an id from its title or name where none is written."""
     options = data.get("options")
+    placements = data.get("placements")
+    for item in placements if isinstance(placements, list) else []:
+        if isinstance(item, dict) and "id" not in item and isinstance(item.get("name"), str):
+            item["id"] = slugify(item["name"])
     for option in options if isinstance(options, list) else []:
         if not isinstance(option, dict):
             continue
         sections = [(option.get(key), label) for key, label in _ID_SOURCES.items()]
+        sections.append((option.get("placement_changes"), "name"))
         partnership = option.get("partnership")
         if isinstance(partnership, dict):
             sections += [(partnership.get(section), "title" if section == "partner_posts" else "name")
@@ -246,7 +263,8 @@ def _allowed_keys(loc: tuple) -> list[str]:
             return []
     model = _unwrap(model)
     if isinstance(model, type) and issubclass(model, BaseModel):
-        return [k for k, f in model.model_fields.items() if k not in ("line", "unit", "precision")]
+        # As written in the file: a key that is a Python word (`from`) has its field under an alias.
+        return [f.alias or k for k, f in model.model_fields.items() if k not in ("line", "unit", "precision")]
     return []
 
 
@@ -326,9 +344,12 @@ def cross_check(scenario: Scenario) -> list[tuple[tuple, str]]:
         # With a wrong price base, the rates it would need are a knock-on, not a problem of their own.
         out.extend(_check_rates(scenario, first, last))
 
+    out.extend(_check_placements(scenario, first, last, horizon))
+
     option_by_id = {option.id: option for option in options}
     for index, check in enumerate(scenario.published_figures):
-        out.extend(_check_published(check, ("published_figures", index), option_by_id, first, last, horizon))
+        out.extend(_check_published(check, ("published_figures", index), option_by_id, first, last, horizon,
+                                    [placement.id for placement in scenario.placements]))
     out.extend(_check_draws(scenario))
     out.extend(_check_correlations(scenario))
     if scenario.appraisal is not None:
@@ -612,6 +633,43 @@ def _check_option(option: Option, loc: tuple, first: int, last: int, horizon: st
             yield from _in_horizon(getattr(option.failure_risk, key), loc + ("failure_risk", key), first, last, horizon)
 
 
+def _check_placements(scenario: Scenario, first: int, last: int, horizon: str):
+    """Placement ids, the types an option's changes name, and the years their tables give."""
+    ids: list[str] = []
+    line_ids = {line: option.id for option in scenario.options for line in _line_ids(option)}
+    for index, placement in enumerate(scenario.placements):
+        loc = ("placements", index)
+        if placement.id in ids:
+            yield loc + ("id",), f"placement '{placement.id}' is listed twice; give one of them an id"
+        elif placement.id in line_ids:
+            yield loc + ("id",), (f"id '{placement.id}' is also a line of option '{line_ids[placement.id]}'; "
+                                  f"give one of them another id")
+        elif placement.id == OUT_OF_CARE:
+            yield loc + ("id",), f"'{OUT_OF_CARE}' is where a change moves children out of care; give another id"
+        ids.append(placement.id)
+        by_year = placement.children_by_year or {}
+        for year in by_year:
+            yield from _in_horizon(year, loc + ("children_by_year", financial_year_label(year)), first, last, horizon)
+        if by_year and first not in by_year:
+            yield loc + ("children_by_year",), (f"the table must give the number placed in the first year "
+                                                f"({financial_year_label(first)})")
+    for index, option in enumerate(scenario.options):
+        seen = set(_line_ids(option))
+        for number, change in enumerate(option.placement_changes):
+            loc = ("options", index, "placement_changes", number)
+            if change.id in seen or change.id in ids:
+                yield loc + ("id",), f"id '{change.id}' is used twice in this option; give one of them an id"
+            seen.add(change.id)
+            if change.from_ not in ids:
+                yield loc + ("from",), _no_such("placement", change.from_, ids)
+            if change.to != OUT_OF_CARE and change.to not in ids:
+                yield loc + ("to",), _no_such("placement", change.to, ids + [OUT_OF_CARE])
+            elif change.to == change.from_:
+                yield loc + ("to",), "the children move from and to the same placement; name where they move to"
+            for year in change.ramp:
+                yield from _in_horizon(year, loc + ("ramp", financial_year_label(year)), first, last, horizon)
+
+
 def _check_rates(scenario: Scenario, first: int, last: int):
     assumptions = scenario.assumptions
     needed_from = min(first, scenario.timeline.price_base)
@@ -623,7 +681,7 @@ def _check_rates(scenario: Scenario, first: int, last: int):
                 yield ((("assumptions", key, "value")),
                        f"the table starts at {financial_year_label(earliest)}; it must give a rate from "
                        f"{financial_year_label(max(first, scenario.timeline.price_base + 1))}")
-    rates, thresholds = assumptions.employer_ni_tables()
+    rates, thresholds = assumptions.employer_ni_tables(scenario.priced_with)
     for key, table in (("rates", rates), ("thresholds", thresholds)):
         if min(table) > needed_from:
             yield (("assumptions", "employer_ni", key),
@@ -631,7 +689,8 @@ def _check_rates(scenario: Scenario, first: int, last: int):
                    f"the earliest given is {financial_year_label(min(table))}")
 
 
-def _check_published(check, loc: tuple, option_by_id: dict, first: int, last: int, horizon: str):
+def _check_published(check, loc: tuple, option_by_id: dict, first: int, last: int, horizon: str,
+                     placements: list[str] = ()):
     option = option_by_id.get(check.option)
     if option is None:
         yield loc + ("option",), _no_such("option", check.option, option_by_id)
@@ -655,7 +714,8 @@ def _check_published(check, loc: tuple, option_by_id: dict, first: int, last: in
             yield loc + ("basis",), ("set-up and transition costs are one-off and have no full-year figure; "
                                      "check them with basis: horizon or a year")
     if check.line is not None:
-        line_ids = _line_ids(option)
+        # The scenario's placements are lines of every option; an option's changes to them, of its own.
+        line_ids = _line_ids(option) + list(placements) + [change.id for change in option.placement_changes]
         if check.line not in line_ids:
             yield loc + ("line",), _no_such("line", check.line, line_ids, f" in option '{option.id}'")
         elif check.basis == "full_year" and check.line in {item.id for item in option.setup}:

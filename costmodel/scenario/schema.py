@@ -30,7 +30,10 @@ from pydantic import (
 )
 
 from ..lines import INPUTS, KINDS
+from ..lines.placements import LIMITS, WEEKS_A_YEAR
+from .unit_costs import UNIT_COSTS, UnitCost
 from . import defaults
+from .parameters import SETS, ParameterError, Parameters, latest, resolve, unknown_set_message
 from .units import (
     MAX_AMOUNT,
     UnitError,
@@ -416,12 +419,25 @@ class Assumptions(Strict):
     def _pension(cls, value):
         return _bounded(value, "pension rate", 0.0, 0.6)
 
-    def employer_ni_tables(self) -> tuple[dict[int, float], dict[int, float]]:
-        """NI rate and threshold by tax year: the shipped table with the scenario's years over it."""
-        rates = {**defaults.EMPLOYER_NI_RATE, **{y: f.value for y, f in self.employer_ni.rates.items()}}
-        thresholds = {**defaults.EMPLOYER_NI_THRESHOLD,
-                      **{y: f.value for y, f in self.employer_ni.thresholds.items()}}
+    def employer_ni_tables(self, parameters: Parameters) -> tuple[dict[int, float], dict[int, float]]:
+        """NI rate and threshold by tax year: the parameter set's table with the scenario's years over it."""
+        rates = {**parameters.ni_rate, **{y: f.value for y, f in self.employer_ni.rates.items()}}
+        thresholds = {**parameters.ni_threshold, **{y: f.value for y, f in self.employer_ni.thresholds.items()}}
         return rates, thresholds
+
+    def take_defaults(self, parameters: Parameters) -> None:
+        """The levy and VAT figures the scenario does not state, from its parameter set."""
+        # Assigned and then taken out of the fields set, so that what the scenario states stays told
+        # apart from what it was given.
+        if "vat_rate" not in self.model_fields_set:
+            self.vat_rate = fixed(parameters.vat_rate, "rate", parameters.source_of("vat"))
+            self.model_fields_set.discard("vat_rate")
+        levy = self.apprenticeship_levy
+        for key, value, unit in (("rate", parameters.levy_rate, "rate"),
+                                 ("allowance", parameters.levy_allowance, "pounds")):
+            if key not in levy.model_fields_set:
+                setattr(levy, key, fixed(value, unit, parameters.source_of("apprenticeship_levy")))
+                levy.model_fields_set.discard(key)
 
     @field_validator("vat_rate")
     @classmethod
@@ -581,13 +597,32 @@ Partnership = create_model("Partnership", __base__=_PartnershipTerms, __doc__=_P
                            **_sections("partnership"), source=(str | None, None), note=(str | None, None))
 
 
+#: The project types of the Green Book's optimism-bias table, as the latest parameter set names them.
+ProjectTypeName = Literal[tuple(latest().project_types)]
+
+
 class OptimismBias(Strict):
-    upper_bound: Rate
+    #: The upper bound as a rate, or taken from the scenario's parameter set by `project_type`.
+    upper_bound: Rate | None = None
+    project_type: ProjectTypeName | None = None
     mitigation: Rate = fixed(0.0, "rate")
     source: str | None = None
     note: str | None = None
 
     _sane = _limits(upper_bound=(0.0, 3.0), mitigation=(0.0, 1.0))
+
+    @model_validator(mode="after")
+    def _one_bound(self):
+        if (self.upper_bound is None) == (self.project_type is None):
+            raise ValueError("give the upper bound as a rate (upper_bound: 41%) or the Green Book project type it "
+                             "is for (project_type: outsourcing), one of the two")
+        return self
+
+    def take_bound(self, parameters: Parameters) -> None:
+        """The upper bound of the named project type, from the scenario's parameter set."""
+        if self.project_type is not None:
+            kind = parameters.set.project_types[self.project_type]
+            self.upper_bound = fixed(kind.upper_bound, "rate", parameters.set.optimism_bias_words(self.project_type))
 
 
 class SetupItem(Strict):
@@ -648,6 +683,138 @@ class FailureRisk(Activity):
     note: str | None = None
 
     _sane = _limits(annual_probability=(0.0, 1.0, " (a probability is between 0 and 1)"), cost=(0.0, MAX_AMOUNT))
+
+
+class Placement(Strict):
+    """A type of placement of looked-after children: how many, by year, and what a week of it costs.
+
+    Demand is the scenario's, shared by every option; an option changes it with `placement_changes`.
+    """
+
+    id: Slug | None = None
+    name: Text
+    #: The average number placed over the first year, growing at `growth` a year ...
+    children: Number | None = None
+    growth: Rate | None = None
+    #: ... or the average number placed in each year, the last carried forward.
+    children_by_year: dict[FinancialYear, Number] | None = None
+    #: The weekly cost at `price_year` prices, or the name of a shipped unit cost (scenario/unit_costs.py).
+    weekly_cost: Amount | None = None
+    price_year: FinancialYear | None = None
+    unit_cost: str | None = None
+    weeks_a_year: Number = fixed(WEEKS_A_YEAR, "number", "365 days / 7 = 52.14 weeks")
+    index: IndexName = "general"
+    source: str | None = None
+    note: str | None = None
+
+    @field_validator("unit_cost")
+    @classmethod
+    def _named(cls, name):
+        if name is not None and name not in UNIT_COSTS:
+            close = difflib.get_close_matches(name, list(UNIT_COSTS), n=1, cutoff=0.6)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; the shipped ones are {', '.join(UNIT_COSTS)}"
+            raise ValueError(f"no shipped unit cost '{name}'{hint}")
+        return name
+
+    @field_validator("children_by_year")
+    @classmethod
+    def _by_year(cls, table):
+        if table is not None:
+            if not table:
+                raise ValueError("the table by year is empty")
+            for figure in table.values():
+                _bounded(figure, "children", *LIMITS["children"])
+                if figure.has_range:
+                    # Numbers by year are a row of the Inputs sheet, not drawn: a range would do nothing.
+                    raise ValueError("a number by year cannot take a range; to make demand uncertain, give "
+                                     "children and growth, each with its range")
+        return table
+
+    _sane = _limits(**{key: LIMITS[key] for key in ("children", "growth", "weekly_cost", "weeks_a_year")})
+
+    @model_validator(mode="after")
+    def _stated_once(self):
+        if self.children_by_year is not None:
+            if self.children is not None or self.growth is not None:
+                raise ValueError("give children_by_year, or children with a growth rate, not both")
+        elif self.children is None:
+            raise ValueError("say how many children are placed: children (the first year's average, with "
+                             "growth if it changes) or children_by_year")
+        if self.unit_cost is not None:
+            if self.weekly_cost is not None or self.price_year is not None:
+                raise ValueError("give unit_cost (a shipped figure with its own price year), or weekly_cost with "
+                                 "price_year, not both")
+        elif self.weekly_cost is None or self.price_year is None:
+            raise ValueError("give weekly_cost and the price_year it is at (such as 2015/16), or name a shipped "
+                             "unit_cost")
+        return self
+
+    @property
+    def shipped(self) -> UnitCost | None:
+        return UNIT_COSTS[self.unit_cost] if self.unit_cost is not None else None
+
+    def weekly(self) -> Figure:
+        """The weekly cost at its price year: as written, or the shipped figure with its source."""
+        if self.weekly_cost is not None:
+            return self.weekly_cost
+        cost = self.shipped
+        return fixed(cost.weekly_cost, "pounds", cost.source,
+                     f"shipped unit cost '{cost.name}': \"{cost.wording}\"; at "
+                     f"{cost.price_year}/{(cost.price_year + 1) % 100:02d} prices: {cost.price_year_basis}")
+
+    def cost_price_year(self) -> int:
+        return self.price_year if self.price_year is not None else self.shipped.price_year
+
+    def by_year(self) -> dict[int, float] | None:
+        """Children placed by financial year, where stated by year (the last stated carried forward)."""
+        if self.children_by_year is None:
+            return None
+        return {year: figure.value for year, figure in self.children_by_year.items()}
+
+
+#: Where children move to when a change takes them out of care (no placement cost).
+OUT_OF_CARE = "out_of_care"
+
+
+class PlacementChange(Strict):
+    """An option's change to demand: a share of the children in one placement type moved to another,
+    or out of care, reaching its full effect over a ramp."""
+
+    id: Slug | None = None
+    name: Text
+    from_: Slug = Field(alias="from")
+    to: Slug
+    #: The share of the children placed in `from` who move, at the full effect (a range makes it uncertain).
+    change: Rate
+    #: The share of the full effect reached in each year; the last carried forward, nothing before the first.
+    ramp: dict[FinancialYear, Rate]
+    source: str | None = None
+    note: str | None = None
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, hide_input_in_errors=True)
+
+    _sane = _limits(change=LIMITS["change"])
+
+    @field_validator("ramp")
+    @classmethod
+    def _ramp(cls, ramp):
+        if not ramp:
+            raise ValueError("the ramp is empty: give the share of the full effect reached each year, "
+                             "such as {2018/19: 50%, 2020/21: 100%}")
+        for figure in ramp.values():
+            _bounded(figure, "ramp share", 0.0, 1.0)
+            if figure.has_range:
+                raise ValueError("the ramp's shares cannot take a range; give the change its range instead")
+        return ramp
+
+    def shares(self, years: list[int]) -> dict[int, float]:
+        """The share of the full effect in each year: nothing before the first stated, the last carried forward."""
+        out, share = {}, 0.0
+        for year in years:
+            if year in self.ramp:
+                share = self.ramp[year].value
+            out[year] = share
+        return out
 
 
 class VatTreatment(Strict):
@@ -734,7 +901,9 @@ class _OptionTerms(Strict):
 #: set-up, failure risk, then savings and income.
 Option = create_model("Option", __base__=_OptionTerms, __doc__="One way of delivering the service.",
                       **_sections("option"), setup=(list[SetupItem], Field(default_factory=list)),
-                      failure_risk=(FailureRisk | None, None), **_sections("option", after_setup=True))
+                      failure_risk=(FailureRisk | None, None),
+                      placement_changes=(list[PlacementChange], Field(default_factory=list)),
+                      **_sections("option", after_setup=True))
 
 #: An option's sections of lines with ids, in the order they are costed; and its partnership's.
 LINE_SECTIONS = tuple(_sections("option")) + ("setup",) + tuple(_sections("option", after_setup=True))
@@ -872,12 +1041,54 @@ class Appraisal(Strict):
     note: str | None = None
 
 
+class ParameterChoice(Strict):
+    """Which parameter set prices the scenario, and as known at which day (docs/parameters.md).
+
+    Written `parameters: 2026-12`, or `parameters: {as_known_at: 2017-11-09}`, or both:
+    `parameters: {set: 2026-12, as_known_at: 2017-11-09}`."""
+
+    set: str | None = None
+    as_known_at: _dt.date | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare(cls, raw: object) -> object:
+        if isinstance(raw, _dt.date):
+            raise ValueError(f"a day is written under as_known_at: parameters: {{as_known_at: {raw.isoformat()}}} "
+                             f"prices with what had been announced by then; a set is named by its month, "
+                             f"parameters: {max(SETS)}")
+        if isinstance(raw, (str, int)) and not isinstance(raw, bool):
+            return {"set": str(raw)}
+        return raw
+
+    @field_validator("set")
+    @classmethod
+    def _shipped(cls, name):
+        if name is not None and name not in SETS:
+            raise ValueError(unknown_set_message(name))
+        return name
+
+    @field_validator("as_known_at")
+    @classmethod
+    def _known(cls, day, info):
+        if day is not None and "set" in info.data:
+            try:
+                resolve(info.data["set"], day)
+            except ParameterError as exc:
+                raise ValueError(str(exc)) from None
+        return day
+
+
 class Scenario(Strict):
     costmodel_format: Literal[1] = 1
+    #: The parameter set the scenario is priced with; without it, the latest this release ships.
+    parameters: ParameterChoice | None = None
     metadata: Metadata
     timeline: Timeline
     assumptions: Assumptions
     options: list[Option] = Field(min_length=1)
+    #: Placements of looked-after children: demand shared by every option.
+    placements: list[Placement] = Field(default_factory=list)
     published_figures: list[PublishedFigure] = Field(default_factory=list)
     correlations: list[Correlation] = Field(default_factory=list)
     appraisal: Appraisal | None = None
@@ -888,6 +1099,30 @@ class Scenario(Strict):
     _source_path: str | None = PrivateAttr(default=None)
     _source_text: str | None = PrivateAttr(default=None)
     _source_lines: dict | None = PrivateAttr(default=None)
+    _priced_with: Parameters | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _apply_parameters(self):
+        choice = self.parameters
+        self.price_with(resolve(choice.set, choice.as_known_at) if choice is not None else resolve())
+        return self
+
+    def price_with(self, parameters: Parameters) -> None:
+        """Price the scenario with another set's figures: those a workbook records, for one that pins none."""
+        self._priced_with = parameters
+        self.assumptions.take_defaults(parameters)
+        for option in self.options:
+            for item in option.setup:
+                if item.optimism_bias is not None:
+                    item.optimism_bias.take_bound(parameters)
+
+    @property
+    def priced_with(self) -> Parameters:
+        """The figures of the parameter set the scenario is priced with."""
+        if self._priced_with is None:
+            choice = self.parameters
+            self._priced_with = resolve(choice.set, choice.as_known_at) if choice is not None else resolve()
+        return self._priced_with
 
     @property
     def source_lines(self) -> dict:

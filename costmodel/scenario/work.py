@@ -19,8 +19,48 @@ def line_years(scenario) -> int:
         lines += len(option.staffing) + sum(len(getattr(option, section)) for section in LINE_SECTIONS)
         if option.partnership is not None:
             lines += len(option.partnership.partner_posts) + len(option.partnership.service_charges)
+        # The scenario's placements are lines of every option; its changes to them, of its own.
+        lines += len(scenario.placements) + len(option.placement_changes)
         lines += 1  # the option's own rows (risk, timeline), however few lines it lists
     return lines * scenario.timeline.years
+
+
+#: Where a range is drawn: a range elsewhere (employer NI, the discount schedule, a profile, the
+#: published figures, the appraisal) is refused by the loader, so it asks for no draws.
+_UNDRAWN = ("employer_ni", "discounting", "profile")
+
+
+def least_work_as_written(data: object) -> tuple[int, bool] | None:
+    """From a file's data as read, before any of it is checked: the projection's size counting only the
+    lists the file writes out (never more than `line_years` of the scenario it loads as, which also
+    counts a list one option borrows from another), and whether any figure states a range to draw.
+    None where the data is not shaped like a scenario; the loader then says why."""
+    try:
+        years, options = data["timeline"]["years"], data["options"]
+    except (KeyError, TypeError):
+        return None
+    if type(years) is not int or not 1 <= years <= 100 or not isinstance(options, list):
+        return None
+    lines = 0
+    for option in options:
+        if not isinstance(option, dict):
+            return None
+        lists = [option.get(section) for section in ("staffing",) + LINE_SECTIONS]
+        partnership = option.get("partnership")
+        if isinstance(partnership, dict):
+            lists += [partnership.get("partner_posts"), partnership.get("service_charges")]
+        lines += 1 + sum(len(items) for items in lists if isinstance(items, list))
+    return lines * years, _states_a_range(data.get("assumptions")) or _states_a_range(options)
+
+
+def _states_a_range(node: object) -> bool:
+    if isinstance(node, dict):
+        if "low" in node and "high" in node:
+            return True
+        return any(_states_a_range(value) for key, value in node.items() if key not in _UNDRAWN)
+    if isinstance(node, list):
+        return any(_states_a_range(value) for value in node)
+    return False
 
 
 def work_problem(scenario, chosen: Limits, draws: int = 0, doing: str = "its workbook's analysis") -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_col_to_name
 
 from ..appraisal.evaluate import CATEGORY_WORDS, Appraised, cost_score
+from .book import chart_text
 from .layout import COL_TOTAL, IN_VALUE, cell
 from .styles import wrapped_height
 
@@ -160,7 +161,7 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
     # Value for money: score against cost, one point an option.
     chart = writer.workbook.add_chart({"type": "scatter"})
     for col, option in zip(cols, scored):
-        chart.add_series({"name": names[option.option],
+        chart.add_series({"name": chart_text(names[option.option], SHEET, option_names, col),
                           "categories": [SHEET, npc_row, col, npc_row, col],
                           "values": [SHEET, total_row, col, total_row, col],
                           "marker": {"type": "circle", "size": 9}})

@@ -102,3 +102,16 @@ def write_text(sheet, row: int, col: int, value, fmt) -> None:
     """Scenario text is always text: a name starting with '=' stays a name."""
     if value:
         sheet.write_string(row, col, str(value), fmt)
+
+
+def chart_text(text: str, sheet: str, row: int, col: int) -> str | list:
+    """What to give XlsxWriter as a chart's title or a series' name so that `text` is shown as
+    text; the cell (sheet, row, col) must hold that same text.
+
+    XlsxWriter takes a name shaped like a reference (`Summary!A1 x`, `=cmd|' /C calc'!A0`) for
+    one and writes it into the chart as a formula, which Excel would look up or offer to run.
+    Text that could be read so (it has a `!`, or starts with `=`) is given as the cell that holds
+    it, which a chart shows as written; any other text is given as itself, as it always was."""
+    if "!" in text or text.startswith("="):
+        return [sheet, row, col]
+    return text

@@ -4,7 +4,7 @@ bar per change."""
 
 from __future__ import annotations
 
-from .book import Book
+from .book import Book, chart_text
 from .styles import MONEY, Styles, wrapped_height
 
 
@@ -45,7 +45,9 @@ def build_diff_workbook(report) -> bytes:
         sheet = book.add_worksheet(_sheet_name(option_id, book))
         sheet.set_column(0, 0, 46)
         sheet.set_column(1, 4, 16)
-        sheet.write_string(0, 0, name, s.title)
+        # The sheet's title is its chart's: the one cell the chart can take its title from as text.
+        title = f"What moved the net present cost: {name}"
+        sheet.write_string(0, 0, title, s.title)
         sheet.write_string(1, 0, "Net present cost, old to new: each bar between is one step of Changes.", s.subtitle)
         for col, text in enumerate(["Bar", "Change in NPC", "Base (hidden)", "Rise", "Fall"]):
             sheet.write_string(3, col, text, s.heading)
@@ -71,7 +73,7 @@ def build_diff_workbook(report) -> bytes:
                           "values": [sheet.name, 4, 3, last, 3], "fill": {"color": "#C0504D"}})
         chart.add_series({"name": "Fall", "categories": [sheet.name, 4, 0, last, 0],
                           "values": [sheet.name, 4, 4, last, 4], "fill": {"color": "#9BBB59"}})
-        chart.set_title({"name": f"What moved the net present cost: {name}"[:120]})
+        chart.set_title({"name": chart_text(title[:120], sheet.name, 0, 0)})
         axis_min = _axis_floor(bars)
         chart.set_y_axis({"num_format": "£#,##0", "min": axis_min})
         if axis_min > 0:

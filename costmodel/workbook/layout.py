@@ -326,14 +326,14 @@ class Layout:
             if self.staffing_table(group) is not None:
                 continue  # its posts' inputs are on the Staffing sheet
             for instance in group.instances:
-                if not instance.inputs and not instance.input_rows:
+                if not instance.own_inputs and not instance.own_input_rows:
                     continue
                 # The line's heading, then what it runs in and grows with.
                 row += 1 + sum(name in instance.choices for name in SHOWN_CHOICES)
-                for name in instance.inputs:
+                for name in instance.own_inputs:
                     instance_inputs[(instance.id, name)] = row
                     row += 1
-                for name in instance.input_rows:
+                for name in instance.own_input_rows:
                     instance_rows[(instance.id, name)] = row
                     row += 1
         return (inputs, instance_inputs, instance_rows), row + 1
@@ -415,10 +415,11 @@ class CellContext:
             return cell("Inputs", layout.scenario_inputs[name], IN_VALUE, True, True)
         if name in option.option_inputs:
             return cell("Inputs", option.option_inputs[name], IN_VALUE, True, True)
-        return cell("Inputs", option.instance_inputs[(self.instance.id, name)], IN_VALUE, True, True)
+        return cell("Inputs", option.instance_inputs[self.instance.inputs_of.get(name, (self.instance.id, name))],
+                    IN_VALUE, True, True)
 
     def input_row(self, name):
-        row = self.option.instance_input_rows[(self.instance.id, name)]
+        row = self.option.instance_input_rows[self.instance.inputs_of.get(name, (self.instance.id, name))]
         return _reference("Inputs", row, self._inputs_year_column(), True, False)
 
     def choice(self, name):

@@ -12,6 +12,8 @@ NUMBER_FORMATS = {
     "rate": "0.0%", "share": "0.000", "index": "0.0000", "factor": "0.0000",
     "year": "0", "months": "0", "flag": "0", "posts": "#,##0.##", "FTE": "0.00", "number": "#,##0.##",
     "pence": MONEY_PENCE, "agrees": AGREES, "passes": PASSES, "points": "0.00",
+    # A weekly unit cost is read to the penny; children are an average over the year, so in part.
+    "£ a week": MONEY_PENCE, "children": "#,##0.0#", "weeks": "0.00",
 }
 INPUT_FILL = "#FFF2CC"
 INPUT_FONT = "#1F3C88"

@@ -55,6 +55,8 @@ from .book import Book, footer_of, write_formula, write_text
 from .styles import MONEY, Styles, wrapped_height
 from .totals import CheckTotals, CompareTotals, OptionSheetTotals, SummaryTotals
 
+#: The Cover's label of the parameter set the workbook was priced with, which `verify` reads back.
+PARAMETER_SET = "Parameter set"
 #: The heading of the run record on the Cover, written with --manifest.
 RUN_RECORD = "Run record"
 
@@ -210,16 +212,17 @@ class WorkbookWriter:
             "discount_rate": (discount_rates(scenario, np.array(years) - timeline.first_year),
                               assumptions.discounting),
         }
-        from ..scenario import defaults
-
         # Years the scenario states (yellow); None: every year follows from what it states.
         stated_years = {
             "general_inflation": None, "pay_award": None,
             "ni_rate": set(assumptions.employer_ni.rates), "ni_threshold": set(assumptions.employer_ni.thresholds),
             "discount_rate": None if assumptions.discounting.schedule == "custom" else set(),
         }
-        default_sources = {"ni_rate": defaults.NI_SOURCE, "ni_threshold": defaults.NI_SOURCE,
-                           "discount_rate": defaults.DISCOUNT_SOURCES.get(assumptions.discounting.schedule)}
+        priced_with = scenario.priced_with
+        schedule = priced_with.set.discount_schedules.get(assumptions.discounting.schedule)
+        default_sources = {"ni_rate": priced_with.source_of("employer_ni"),
+                           "ni_threshold": priced_with.source_of("employer_ni"),
+                           "discount_rate": schedule.source if schedule is not None else None}
         for name, (label, unit) in YEAR_INPUTS.items():
             row = layout.year_inputs[name]
             values, section = by_year[name]
@@ -338,8 +341,8 @@ class WorkbookWriter:
             if self.layout.staffing_table(group) is not None:
                 continue  # on the Staffing sheet
             for instance in group.instances:
-                rows = [option.instance_inputs[(instance.id, n)] for n in instance.inputs] + \
-                       [option.instance_input_rows[(instance.id, n)] for n in instance.input_rows]
+                rows = [option.instance_inputs[(instance.id, n)] for n in instance.own_inputs] + \
+                       [option.instance_input_rows[(instance.id, n)] for n in instance.own_input_rows]
                 if not rows:
                     continue
                 shown = [choice for choice in SHOWN_CHOICES if choice in instance.choices]
@@ -356,10 +359,12 @@ class WorkbookWriter:
                     sheet.write_string(top + offset, IN_VALUE, words, s.fixed_text)
                     sheet.write_string(top + offset, IN_NOTE, "set in the scenario: it decides which timeline row "
                                                               "this line's formulas use", s.fixed_text)
-                for input_name, figure in instance.inputs.items():
+                for input_name in instance.own_inputs:
+                    figure = instance.inputs[input_name]
                     self._input_row(sheet, option.instance_inputs[(instance.id, input_name)], name, instance.label,
                                     input_name, figure.value, figure)
-                for row_name, by_year in instance.input_rows.items():
+                for row_name in instance.own_input_rows:
+                    by_year = instance.input_rows[row_name]
                     row = option.instance_input_rows[(instance.id, row_name)]
                     label, unit = INPUT_LABELS[row_name]
                     write_text(sheet, row, IN_GROUP, name, s.text)
@@ -1068,14 +1073,21 @@ class WorkbookWriter:
         row = self._labelled_rows(sheet, row, reading) + 1
         sheet.write_string(row, 0, "Re-running it", s.section)
         row += 1
+        priced_with = self.scenario.priced_with
         for label, value in (("Tool", f"costmodel {__version__}"),
+                             (PARAMETER_SET, priced_with.label),
+                             ("Its figures", priced_with.in_words()),
                              ("Scenario file", self.scenario_file),
                              ("Scenario fingerprint", projection.fingerprint),
                              ("Command", self.rerun),
                              ("Verify it", "costmodel verify <this workbook>: re-runs the scenario on the Scenario "
                                            "sheet and compares every cell")):
             sheet.write_string(row, 0, label, s.bold)
-            write_text(sheet, row, 1, value, s.text)
+            if label == "Its figures":
+                write_text(sheet, row, 1, value, s.wrap)
+                sheet.set_row(row, wrapped_height(value, 120))
+            else:
+                write_text(sheet, row, 1, value, s.text)
             row += 1
         if self.run_record:
             row += 1

@@ -381,7 +381,8 @@ def test_an_openpyxl_save_without_an_edit_says_why_it_is_not_verified(saved_by_o
     assert cli_result.exit_code == 1
     lines = cli_result.stdout.splitlines()
     assert lines[0] == (f"{saved_by_openpyxl}: not verified: inputs and formulas agree "
-                        f"({result.cells_compared:,} cells), but it holds no stored values")
+                        f"({result.cells_compared:,} cells), but it holds no stored values (parameter set 2026-12, "
+                        f"recorded on the Cover)")
     assert lines[1].startswith("  note: saved by a tool that keeps formulas but drops") and len(lines) == 2
     import json
 
@@ -401,7 +402,8 @@ def test_an_openpyxl_save_with_edits_names_them_inputs_first(saved_by_openpyxl, 
     assert [(d.sheet, d.cell, d.kind, d.published) for d in result.differences] == [
         ("Inputs", salary, "input or text", 150000), ("Summary", "B4", "formula", "Option 1")]
     lines = render_verification(result).splitlines()
-    assert lines[0] == f"{tmp_path / 'edited.xlsx'}: 2 of {result.cells_compared:,} cells differ"
+    assert lines[0] == (f"{tmp_path / 'edited.xlsx'}: 2 of {result.cells_compared:,} cells differ (parameter set "
+                        f"2026-12, recorded on the Cover)")
     assert lines[1].startswith("  note: saved by a tool that keeps formulas but drops")
     assert lines[2] == f"  Inputs!{salary}: published 150,000.00, re-run 140,000.00 (input or text)"
 

@@ -226,7 +226,8 @@ def test_a_file_costmodel_did_not_write_is_not_replaced(tmp_path):
     target.write_bytes(b"%PDF-1.4 the minutes of the last meeting")
     result = _report(ISLE_OF_WIGHT, "-o", target)
     assert result.exit_code == 1
-    assert result.output == f"error: {target}: exists and was not written by costmodel; use --force to replace it\n"
+    assert result.output == (f"error: {target}: exists, and was changed since costmodel wrote it or was not "
+                             f"written by costmodel; use --force to replace it\n")
     assert target.read_bytes() == b"%PDF-1.4 the minutes of the last meeting"
 
 

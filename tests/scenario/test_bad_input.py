@@ -144,6 +144,33 @@ appraisal:
 """
 
 
+# The trust's change to placements and the scenario's placements, appended after line 33: `from:` is
+# line 36, `ramp:` line 39, `placements:` line 40, the first placement's `growth` line 43 and its
+# `unit_cost` line 44, the second's `price_year` line 48.
+PLACEMENTS = """\
+    placement_changes:
+      - name: Fewer in residential care
+        from: residential
+        to: foster
+        change: 15%
+        ramp: {2018/19: 100%}
+placements:
+  - name: Residential
+    children: 12
+    growth: 2%
+    unit_cost: iow-2017-private-childrens-home
+  - name: Foster
+    children: 60
+    weekly_cost: 637
+    price_year: 2017/18
+"""
+
+
+def with_placements(old: str = "", new: str = "") -> Callable[[str], str]:
+    """The scenario with the placements above appended, `old` replaced by `new` in them."""
+    return lambda text: text + (PLACEMENTS.replace(old, new, 1) if old else PLACEMENTS)
+
+
 def with_appraisal(old: str = "", new: str = "") -> Callable[[str], str]:
     """The scenario with the appraisal above appended, `old` replaced by `new` in it."""
     return lambda text: text + (APPRAISAL.replace(old, new, 1) if old else APPRAISAL)
@@ -195,6 +222,33 @@ CASES = [
     # Brackets 5,000 deep on line 24: ruamel takes ~20 s over this unless refused while parsing.
     Bad("nested-too-deeply", replace("count: 10", "count: " + "[" * 5000 + "10" + "]" * 5000),
         24, "", "nested more than", at="count: [[["),
+    # ---- text a workbook cannot hold, or a terminal would act on (written as YAML escapes in quotes)
+    Bad("control-character-u0001-in-a-name", replace("name: In-house", 'name: "In\\x01house"'),
+        18, "options[0].name", "the control character U+0001 (character 3)", at="name:"),
+    Bad("control-character-u000b-in-a-name", replace("name: In-house", 'name: "In\\vhouse"'),
+        18, "options[0].name", "the control character U+000B (character 3)", at="name:"),
+    Bad("control-character-u001f-in-a-name", replace("name: In-house", 'name: "In\\x1fhouse"'),
+        18, "options[0].name", "the control character U+001F (character 3)", at="name:"),
+    Bad("noncharacter-ufffe-in-a-name", replace("name: In-house", 'name: "In\\uFFFEhouse"'),
+        18, "options[0].name", "U+FFFE (character 3), which is not a character", at="name:"),
+    Bad("half-a-surrogate-pair-in-a-name", replace("name: Trust", 'name: "Tr\\ud800ust"'),
+        27, "options[1].name", "U+D800 (character 3), which is not a character", at="name:"),
+    # An escape sequence that would set a terminal's title and clear its screen.
+    Bad("escape-sequence-in-the-title", replace("title: Minimal scenario", 'title: "Minimal\\e]0;x\\a\\e[2J"'),
+        3, "metadata.title", "the control character U+001B (character 8)", at="title:"),
+    Bad("carriage-return-in-a-post-title", replace("title: Social worker", 'title: "Social\\rworker"'),
+        23, "options[0].staffing[0].title", "the control character U+000D (character 7)", at="title:"),
+    Bad("tab-in-a-name", replace("name: Trust", 'name: "Tr\\tust"'),
+        27, "options[1].name", "a tab (character 3); a name or title is one line", at="name:"),
+    Bad("line-break-in-a-name", replace("name: Trust", 'name: "Tr\\nust"'),
+        27, "options[1].name", "a line break (character 3); a name or title is one line", at="name:"),
+    # Line 5 becomes `  author: costmodel tests  # ` (29 characters) and 32,760 x: 32,789, past a cell's 32,767.
+    Bad("line-longer-than-a-workbook-cell", replace("author: costmodel tests", "author: costmodel tests  # " + "x" * 32_760),
+        5, "metadata.author", "the line is 32,789 characters long; a workbook cell holds at most 32,767", at="author:"),
+    # Readers of a workbook take x005F_ for half of Excel's escape of an underscore, and drop it.
+    # `  author: costmodel tests  # _` is 30 characters, so the x is character 31.
+    Bad("excel-underscore-escape-in-a-comment", replace("author: costmodel tests", "author: costmodel tests  # _x005F_"),
+        5, "metadata.author", "holds x005F_ (character 31)", at="author:"),
     # ---- keys
     Bad("unknown-top-level-key", replace("\noptions:\n", "\noptoins:\n"),
         16, "optoins", "did you mean 'options'?", at="optoins:"),
@@ -394,6 +448,20 @@ CASES = [
         39, "appraisal.criteria[0].weight", "between 0% and 100%", at="weight: -10%"),
     Bad("appraisal-weight-with-a-range", with_appraisal("weight: 100%", "weight: {value: 100%, low: 90%, high: 100%}"),
         39, "appraisal.criteria[0].weight", "not drawn in simulations", at="weight:"),
+    # ---- placements and an option's change to them
+    Bad("placement-unknown-unit-cost", with_placements("private-childrens-home", "private-home"),
+        44, "placements[0].unit_cost", "did you mean 'iow-2017-private-childrens-home'?", at="private-home"),
+    Bad("placement-bare-growth", with_placements("growth: 2%", "growth: 2"),
+        43, "placements[0].growth", "write 2% if you meant 2 per cent", at="growth: 2"),
+    Bad("placement-weekly-cost-without-a-price-year", with_placements("    price_year: 2017/18\n", ""),
+        45, "placements[1]", "give weekly_cost and the price_year it is at", at="name: Foster"),
+    Bad("placement-change-from-an-unknown-placement", with_placements("from: residential", "from: residental"),
+        36, "options[1].placement_changes[0].from", "no placement 'residental'; did you mean 'residential'?",
+        at="residental"),
+    Bad("placement-change-misspelt-from", with_placements("from: residential", "form: residential"),
+        36, "options[1].placement_changes[0].form", "unknown key 'form'; did you mean 'from'?", at="form:"),
+    Bad("placement-change-ramp-outside-the-horizon", with_placements("{2018/19: 100%}", "{2030/31: 100%}"),
+        39, "options[1].placement_changes[0].ramp.2030/31", "outside the horizon", at="ramp:"),
     Bad("only-one-option", delete_lines(26, 33), 16, "options", "at least two options", at="options:"),
     Bad("unknown-option-family", replace("family: trust", "family: charity"),
         28, "options[1].family", "'community_interest_company'", at="charity"),

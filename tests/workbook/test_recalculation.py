@@ -134,3 +134,57 @@ def test_every_cost_family_and_an_empty_option_recalculate_to_the_stored_values(
               for (sheet, ref), text in formulas_in_file.items()
               if not agrees(stored[(sheet, ref)], recalculated.get((sheet, ref)))]
     assert not differ, "\n".join(differ[:20])
+
+
+PLACEMENTS = """\
+placements:
+  - {id: residential, name: Private children's home, children: 12, unit_cost: iow-2017-private-childrens-home}
+  - {id: council-home, name: Council children's home, children_by_year: {2018/19: 8, 2020/21: 7}, unit_cost: iow-2017-council-childrens-home, index: pay}
+  - {id: foster, name: Foster placement, children: 90, growth: 3%, weekly_cost: 637, price_year: 2019/20, weeks_a_year: 52}
+"""
+
+PLACEMENT_OPTIONS = """\
+- id: base
+  name: Placements as now
+  family: in_house
+  baseline: true
+- id: plan
+  name: A trust with an improvement plan
+  family: trust
+  placement_changes:
+    - {id: to-foster, name: Residential to foster care, from: residential, to: foster, change: {central: 15%, low: 5%, high: 20%}, ramp: {2018/19: 50%, 2020/21: 100%}}
+    - {id: home-to-foster, name: Council home to foster care, from: council-home, to: foster, change: 25%, ramp: {2019/20: 100%}}
+    - {id: leave-care, name: Foster children leaving care, from: foster, to: out_of_care, change: 5%, ramp: {2019/20: 50%, 2020/21: 100%}}
+"""
+
+
+#: By hand: 12 x £4,000 x 1.0404 (2015/16 to 2017/18 prices) x 52.14 x 1.0404 (cash in 2019/20) = £2,709,025;
+#: the move at its full effect, 12 x 15% x 52.14 x (£637 / 1.0404 - £4,161.60) = -£333,112.
+PLACEMENT_CHECKS = """\
+- {name: Residential placements in 2019/20, option: plan, line: residential, year: 2019/20, amount: "2,709,025"}
+- {name: The move to foster care at its full effect, option: plan, line: to-foster, basis: full_year, amount: "-333,112"}
+"""
+
+
+def test_placements_and_changes_to_them_recalculate_to_the_stored_values(tmp_path):
+    """Both demand trajectories, a shipped and a typed unit cost, uplifts both ways, every index, out of care."""
+    from conftest import make_scenario
+    from costmodel import load_scenario_text, project
+    from costmodel.workbook.writer import build_workbook
+
+    path = tmp_path / "placements.xlsx"
+    path.write_bytes(build_workbook(project(load_scenario_text(
+        make_scenario(PLACEMENT_OPTIONS, years=4, published=PLACEMENT_CHECKS) + PLACEMENTS))))
+    formulas_in_file = formula_cells(path)
+    assert any("^" in text for text in formulas_in_file.values())  # growth compounded in the formula
+    stored = stored_values(path)
+    for engine, recalculated in (("formulas", {(sheet, ref): value for (sheet, ref), value
+                                               in recalculated_by_formulas(path).items()}),
+                                 ("LibreOffice", stored_values(libreoffice_convert([path], "xlsx", tmp_path / "lo")[0]))):
+        differ = [f"{sheet}!{ref} {text}: stored {stored[(sheet, ref)]!r}, {engine} "
+                  f"{recalculated.get((sheet.upper() if engine == 'formulas' else sheet, ref))!r}"
+                  for (sheet, ref), text in formulas_in_file.items()
+                  if not agrees(stored[(sheet, ref)],
+                                recalculated.get((sheet.upper() if engine == "formulas" else sheet, ref),
+                                                 "not recalculated"))]
+        assert not differ, "\n".join(differ[:20])

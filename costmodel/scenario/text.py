@@ -1,0 +1,108 @@
+"""Text that a workbook can hold whole and a terminal shows as written.
+
+Every string of a scenario reaches a workbook (cells, charts, notes, the file's properties)
+and a terminal (the tables and messages of the command line). The parts of a workbook are XML
+1.0, which cannot carry most control characters, U+FFFE, U+FFFF or half of a UTF-16 surrogate
+pair; a terminal takes control characters (ESC above all) as commands. YAML refuses them
+written raw, but lets them in through escapes in double quotes ("\\x01", "\\e", "\\uFFFE"). So a
+scenario's text may hold a tab and a line break, and no other control character; a name or a
+title is one line. Each line of the file must also fit in one cell of the Scenario sheet, which
+carries the file's text line by line so that `verify` can re-run it: Excel's cell holds at most
+32,767 characters, and a longer line would be cut and the published workbook fail `verify`.
+Nor may a line hold `x005F_`: Excel writes `_x005F_` for an underscore that would otherwise
+start one of its escapes, and a reader of the workbook (openpyxl, which `verify` uses) drops
+every `x005F_` it finds, so the line read back would not be the line written.
+
+Such text is refused at its line and field, before anything is written.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .problems import Problem, format_path
+from .yamlread import Lines, line_of
+
+#: The most characters Excel holds in a cell (counted, as Excel counts them, in UTF-16 units).
+CELL_CHARACTERS = 32_767
+#: Half of Excel's escape for an underscore (`_x005F_`), which readers drop wherever they find it.
+EXCEL_UNDERSCORE = "x005F_"
+#: Keys whose text is one line: a name or title is shown in a table row, a chart's legend, a heading.
+ONE_LINE = frozenset({"name", "title", "authority", "author"})
+
+# Control characters (C0 but tab and line feed, DEL, C1), surrogates, and the two noncharacters XML refuses.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_SPOKEN = {"\t": "a tab", "\n": "a line break"}
+
+
+def text_problems(data: object, text: str, lines: Lines, file: str) -> list[Problem]:
+    """Every string of the parsed scenario that a workbook could not hold or a terminal would act
+    on, and every line of `text` that the Scenario sheet could not give back whole, each at its
+    line and field."""
+    problems = [Problem(file, line_of(lines, loc), format_path(loc), message) for loc, message in _walk(data, ())]
+    problems += _line_problems(text, lines, file)
+    return problems
+
+
+def _walk(node: object, loc: tuple):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(key, str):
+                wrong = _wrong(key, one_line=True, what="a key")
+                if wrong:
+                    yield loc + (key,), "the key " + wrong
+            if isinstance(value, str):
+                wrong = _wrong(value, one_line=key in ONE_LINE)
+                if wrong:
+                    yield loc + (key,), wrong
+            else:
+                yield from _walk(value, loc + (key,))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            if isinstance(value, str):
+                wrong = _wrong(value, one_line=False)
+                if wrong:
+                    yield loc + (index,), wrong
+            else:
+                yield from _walk(value, loc + (index,))
+
+
+def _wrong(value: str, one_line: bool, what: str = "a name or title") -> str | None:
+    """Why this text cannot be kept as it is, in words; None if it can."""
+    found = (_NOT_ONE_LINE if one_line else _NOT_TEXT).search(value)
+    if found is None:
+        return None
+    character, at = found.group(), found.start() + 1
+    if character in _SPOKEN:
+        return f"holds {_SPOKEN[character]} (character {at}); {what} is one line of text"
+    code = f"U+{ord(character):04X}"
+    if "\ud800" <= character <= "\udfff" or character in "\ufffe\uffff":
+        return f"holds {code} (character {at}), which is not a character; remove it"
+    return (f"holds the control character {code} (character {at}), which a workbook cannot hold and a "
+            "terminal would act on; remove it")
+
+
+def _line_problems(text: str, lines: Lines, file: str) -> list[Problem]:
+    """Each line of the file that the Scenario sheet could not carry and give back as written."""
+    found = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        # A character outside the Basic Multilingual Plane is two of Excel's; only a line of more
+        # than half the limit can be over it.
+        if len(line) > CELL_CHARACTERS // 2 and len(line.encode("utf-16-le")) // 2 > CELL_CHARACTERS:
+            found.append((number, f"the line is {len(line.encode('utf-16-le')) // 2:,} characters long; a workbook "
+                                  f"cell holds at most {CELL_CHARACTERS:,}, so the Scenario sheet could not carry it "
+                                  "for verify: break it over several lines"))
+        escape = line.find(EXCEL_UNDERSCORE)
+        if escape >= 0:
+            found.append((number, f"the line holds {EXCEL_UNDERSCORE} (character {escape + 1}), which a workbook's "
+                                  "readers take for part of Excel's escape of an underscore and drop, so the Scenario "
+                                  "sheet could not give the line back for verify: write it another way"))
+    if not found:
+        return []
+    # The field of each line: the deepest key that starts on it, if one does (not on a comment's line).
+    deepest: dict[int, tuple] = {}
+    for loc, at in lines.items():
+        if loc and len(loc) > len(deepest.get(at, ())):
+            deepest[at] = loc
+    return [Problem(file, number, format_path(deepest.get(number, ())), message) for number, message in found]
