@@ -8,10 +8,10 @@ again if the commit fails.
 
 A file costmodel writes carries a fingerprint of its own bytes: a workbook in its zip comment
 (which no sheet, cell or part holds, so a workbook's content is the same with it or without),
-a JSON file in its last field, a PDF (the committee pack) in a comment after its end. costmodel
-replaces a file without --force only while that file is still exactly what it wrote. One a person changed in any way (a sheet added, a figure typed,
-saved again by a spreadsheet program), wrote by hand, or that merely says "costmodel" somewhere
-is theirs. The check is made before the work, and again just before each file is put in place,
+a JSON file in its last field, a PDF (the committee pack) in a comment after its end.
+costmodel replaces a file without --force only while that file is still exactly what it wrote.
+One a person changed in any way (a sheet added, a figure typed, saved again by a spreadsheet
+program), wrote by hand, or that merely says "costmodel" somewhere is theirs. The check is made before the work, and again just before each file is put in place,
 so a file saved at the path while the command ran is not lost.
 """
 

@@ -227,8 +227,8 @@ def _uncertainty(ranked, names, sensitivity, simulation) -> list:
             f"Each input was moved from its low to its high with every other input at its central value. The "
             f"chart shows how far each moves the lead of {names[cheapest]} over {names[runner_up]} "
             f"({millions(lead)} at central values); a bar that crosses zero could change the answer."))
-        blocks.append(Chart(f"Figure 4. The inputs that move the answer most: the lead of the cheapest option "
-                            f"over the next (£m)", 40 + 34 * len(bars), tornado_chart(lead, bars)))
+        blocks.append(Chart("Figure 4. The inputs that move the answer most: the lead of the cheapest option "
+                            "over the next (£m)", 40 + 34 * len(bars), tornado_chart(lead, bars)))
     crossing = [w for w in sensitivity.switches if w.crossings]
     steady = [w for w in sensitivity.switches if not w.crossings]
     blocks.append(Heading("Switching values", 2))
