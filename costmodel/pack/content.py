@@ -149,7 +149,7 @@ def _answer(projection, ranked, names, simulation) -> list:
         rows.append([str(int(totals.measure("rank"))), result.option.name, money(totals.measure("npc")),
                      money(totals.measure("cash_total")), money(totals.measure("eac")), versus])
     blocks.append(Table(
-        "Table 1. The options ranked by net present cost (the economic case)",
+        "Table 1. The options ranked by net present cost",
         ["Rank", "Option", "Net present cost", "Cash total", "Equivalent annual cost", "NPC against the baseline"],
         rows, [0.06, 0.34, 0.15, 0.15, 0.15, 0.15], "llrrrr",
         note="Net present cost: real terms, discounted. Cash: nominal, as the budget sees it. Costs are "
@@ -158,7 +158,7 @@ def _answer(projection, ranked, names, simulation) -> list:
     cash.append(["Total"] + [thousands(result.cash().sum()) for result in ranked])
     share = 0.84 / len(ranked)
     blocks.append(Table(
-        "Table 2. The financial case: cash by year (£000, nominal)", ["Year"] + [names[r.option.id] for r in ranked],
+        "Table 2. Cash by year, as the budget sees it (£000, nominal)", ["Year"] + [names[r.option.id] for r in ranked],
         cash, [0.16] + [share] * len(ranked), "l" + "r" * len(ranked), bold_rows=(len(cash) - 1,)))
     return blocks
 
