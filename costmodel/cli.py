@@ -617,7 +617,7 @@ def report(scenario_path: Path, output: Path, force: bool, allow_large: bool) ->
         # Signed as costmodel's own, so that the next run replaces it without --force.
         outputs.pdf(output, data) if kind == "pdf" else outputs.workbook(output, data)
         outputs.commit()
-    click.echo(f"wrote {output}")
+    show(f"wrote {output}")
 
 
 class _Silent:
