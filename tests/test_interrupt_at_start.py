@@ -65,18 +65,21 @@ def test_ctrl_c_while_costmodel_starts_stops_it_without_a_traceback_from_costmod
         _, stderr = process.communicate(timeout=PATIENCE)
         os.close(descriptor)
         assert (process.returncode, stderr.strip()) == (130, b"interrupted; no output was changed")
-        outcomes = Counter()
+        # That run, synchronised on the pipe, reached costmodel's own handling by construction; the
+        # others below land wherever the machine's load puts them, and each must end in an allowed way.
+        outcomes = Counter({outcome(process.returncode, stderr): 1})
         for n in range(EARLIEST + SPREAD):
             process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             if n >= EARLIEST:
-                # This only picks the moment: what is asserted below holds at any moment.
+                # Not a wait for anything: it only spreads the moments of the interrupt over the start-up,
+                # and what is asserted below holds whichever moment it lands at.
                 time.sleep(start_up * ((n - EARLIEST + 1) / SPREAD) ** 2)
             process.send_signal(signal.SIGINT)
             _, stderr = process.communicate(timeout=PATIENCE)
             outcomes[outcome(process.returncode, stderr)] += 1
     allowed = {"stopped before Python took Ctrl-C", "stopped by costmodel", "stopped by Python, in its own start-up"}
     assert set(outcomes) <= allowed, outcomes
-    assert outcomes["stopped by costmodel"], outcomes  # the later moments reached costmodel
+    assert outcomes["stopped by costmodel"], outcomes
 
 
 #: Ctrl-C arriving where Python runs code for the interpreter, not the program: inside a class's
