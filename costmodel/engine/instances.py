@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
+
 from ..scenario.schema import OUT_OF_CARE, Activity, Figure, LineItem, Option, Placement, Scenario, fixed, ramp_by_year
 from ..scenario.units import financial_year_label, month_label
 from .. import lines as L
@@ -155,7 +157,7 @@ def _staffing_groups(scenario: Scenario, option_index: int) -> tuple[GroupInstan
     by_month = any(post.first_month is not None or post.last_month is not None for post in option.staffing)
     # Likewise a list in which any post progresses up a scale: every post of it has a drift, a step and
     # a top of its scale (none, none and its salary, for a post that stays where it is).
-    progression = any(post.progresses for post in option.staffing)
+    progression = any(post.pay_drift is not None or post.pay_step is not None for post in option.staffing)
     computed, stated, rated = [], [], []
     for index, post in enumerate(option.staffing):
         inputs, choices = _activity(post, scenario)
@@ -165,21 +167,22 @@ def _staffing_groups(scenario: Scenario, option_index: int) -> tuple[GroupInstan
             inputs.update(_months(post, scenario, f"{path}.staffing[{index}]"))
         inputs.update(count=post.count, fte=post.fte, salary=post.salary, vacancy=post.vacancy,
                       agency_share=post.agency_share, agency_premium=post.agency_premium)
-        inputs_of = {}
-        if progression:
-            inputs.update(_progression(post, scenario))
-            if not post.progresses:
-                inputs_of["salary_max"] = (post.id, "salary")  # its top is its salary: one cell on Inputs
         if post.on_costs is not None:
             inputs["on_costs"] = post.on_costs
         if post.on_cost_rate is not None:
             inputs["on_cost_rate"] = post.on_cost_rate
         instance = LineInstance(post.id, post.title, f"{path}.staffing[{index}]", post.salary.line,
-                                inputs, choices, source=post.source, note=post.note, inputs_of=inputs_of)
+                                inputs, choices, source=post.source, note=post.note)
+        if progression:
+            inputs.update(_progression(post, scenario))
+            if not post.progresses:
+                instance.inputs_of["salary_max"] = (post.id, "salary")  # its top is its salary: one cell on Inputs
         (stated if post.on_costs is not None else rated if post.on_cost_rate is not None else computed).append(instance)
-    return (GroupInstances(L.POSTS, computed) if computed else None,
-            GroupInstances(L.POSTS_STATED, stated) if stated else None,
-            GroupInstances(L.POSTS_RATE, rated) if rated else None)
+    # The choices every post of the list makes alike, gathered once for the group, not post by post.
+    alike = {("choice", "months", None): np.array(["months" if by_month else "years"]),
+             ("choice", "progression", None): np.array(["scale" if progression else "none"])}
+    return tuple(GroupInstances(group, posts, dict(alike)) if posts else None
+                 for group, posts in ((L.POSTS, computed), (L.POSTS_STATED, stated), (L.POSTS_RATE, rated)))
 
 
 def _progression(post, scenario: Scenario) -> dict[str, Figure]:

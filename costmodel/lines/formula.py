@@ -313,6 +313,16 @@ class Pick(Expr):
     branches: dict = field(default_factory=dict)
 
     def evaluate(self, env):
+        # A branch that several rows name (a post's salary, with its pay progression, in pay, NI,
+        # pension and VAT) is worked out once for the instances an evaluator holds, where it keeps a memo.
+        memo = getattr(env, "memo", None)
+        if memo is None:
+            return self._evaluate(env)
+        if id(self) not in memo:
+            memo[id(self)] = self._evaluate(env)
+        return memo[id(self)]
+
+    def _evaluate(self, env):
         chosen = env.choice(self.choice)
         present = [key for key in self.branches if (chosen == key).any()]
         if len(present) == 1:
