@@ -283,7 +283,9 @@ class _Extreme(Expr):
         # element by element with 1/0 flags instead: (a>b)*a+(a<=b)*b for MAX.
         if isinstance(self.left, Const) and self.left.value == 0:
             return f"(({right}){self.keep}0)*({right})"
-        return f"(({left}){self.keep}({right}))*({left})+(({left}){self.other}({right}))*({right})"
+        # Bracketed whole: a sum of two products, where MIN(...) was one term (a post's salary up to the
+        # top of its scale is a factor of its pay).
+        return f"((({left}){self.keep}({right}))*({left})+(({left}){self.other}({right}))*({right}))"
 
     def names(self):
         return self.left.names() | self.right.names()
