@@ -391,28 +391,15 @@ def _contract_instance(scenario: Scenario, contract: IndexedContract, path: str)
     months_before = (contract.uplift_month - 4) % 12
     month = _dt.date(2000, contract.uplift_month, 1).strftime("%B")
     inputs = {
-        "first_year": _year(first, None if contract.first_year is not None else "default: the first year"),
-        "last_year": _year(contract.last_year),
+        "first_year": _year(first, "the term, as stated" if contract.first_year is not None
+                            else "default: the first year"),
+        "last_year": _year(contract.last_year, "the term, as stated"),
         "price": contract.price,
         "price_to_base": price_uplift(scenario, "general", first),
-        "uplift_margin": _stated(uplift.fixed, uplift.margin) or fixed(0.0, "rate", "no margin stated"),
-        "uplift_floor": _stated(uplift.floor) or fixed(0.0, "rate", "not used: no floor stated"),
-        "uplift_cap": _stated(uplift.cap) or fixed(0.0, "rate", "not used: no cap stated"),
-        "first_uplift_year": _year(first_uplift, None if contract.first_uplift is not None
-                                   else "default: the year after the first year"),
-        "uplift_month_offset": fixed(float(months_before), "months",
-                                     f"stated: uplift_month: {month}" if "uplift_month" in contract.model_fields_set
-                                     else "default: April, the start of the year",
-                                     f"the uplift applies from {month}: {months_before} months of each year at the "
-                                     f"price before it"),
-        "vat_share": contract.vat_share,
     }
     unused = set()
-    if uplift.floor is None:
-        unused.add("uplift_floor")
-    if uplift.cap is None:
-        unused.add("uplift_cap")
-    choices = {"period": contract.period, "limits": uplift.limits()}
+    choices = {"period": contract.period, "limits": uplift.limits(),
+               "break": "stated" if contract.break_ is not None else "none"}
     mixed = list(uplift.indices().items())
     for slot in range(1, MIX_SLOTS + 1):
         weight, choice = f"index_weight_{slot}", f"index_{slot}"
@@ -425,9 +412,26 @@ def _contract_instance(scenario: Scenario, contract: IndexedContract, path: str)
             inputs[weight] = fixed(0.0, "rate", "not used: the clause names fewer indices")
             choices[choice] = "none"
             unused.add(weight)
+    inputs.update({
+        "uplift_margin": _stated(uplift.fixed, uplift.margin) or fixed(0.0, "rate", "no margin stated"),
+        "uplift_floor": _stated(uplift.floor) or fixed(0.0, "rate", "not used: no floor stated"),
+        "uplift_cap": _stated(uplift.cap) or fixed(0.0, "rate", "not used: no cap stated"),
+        "first_uplift_year": _year(first_uplift, "stated: first_uplift" if contract.first_uplift is not None
+                                   else "default: the year after the first year"),
+        "uplift_month_offset": fixed(float(months_before), "months",
+                                     f"stated: uplift_month: {month}" if "uplift_month" in contract.model_fields_set
+                                     else "default: April, the start of the year",
+                                     f"the uplift applies from {month}: {months_before} months of each year at the "
+                                     f"price before it"),
+        "vat_share": contract.vat_share,
+    })
+    if uplift.floor is None:
+        unused.add("uplift_floor")
+    if uplift.cap is None:
+        unused.add("uplift_cap")
     terms = contract.break_
     if terms is not None:
-        inputs.update(break_year=_year(terms.year), break_cost=terms.cost,
+        inputs.update(break_year=_year(terms.year, "stated: the break"), break_cost=terms.cost,
                       break_taken=fixed(1.0 if terms.exercised else 0.0, "flag",
                                         f"stated: break exercised: {str(terms.exercised).lower()}",
                                         "this option takes the break" if terms.exercised

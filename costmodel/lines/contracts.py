@@ -52,11 +52,13 @@ inputs(
 END_CATEGORY = category("contract_end", "Contract break and re-procurement")
 
 YEAR = Series("year")
-#: 1 in a year after a break the option takes (the contract has ended), else 0.
-_AFTER_BREAK = Input("break_taken") * YEAR.above(Input("break_year"))
+_IN_TERM = PERIOD_SHARE * YEAR.at_least(Input("first_year")) * YEAR.at_most(Input("last_year"))
+#: 1 in a year before any break the option takes (after it, the contract has ended).
+_BEFORE_BREAK = 1 - Input("break_taken") * YEAR.above(Input("break_year"))
 #: 1 in the last year the contract runs: its term's last year, or the break year where the break is taken.
 _FINAL_YEAR = (YEAR.equals(Input("last_year")) * (1 - Input("break_taken"))
                + YEAR.equals(Input("break_year")) * Input("break_taken"))
+_REPROCUREMENT = Input("reprocurement_cost") * Series("general_index")
 
 _BEFORE_LIMITS = Row("uplift_before_limits")
 #: The clause's cap and floor, as it states them: only those it has appear in its formula.
@@ -75,8 +77,8 @@ INDEXED_CONTRACTS = LineGroup("indexed_contracts", "Contracts with indexation cl
                 "The share of each year the contract runs: from its first year to its term's last year (or to "
                 "the break year, where the break is taken), and the part of the year after go-live, before "
                 "go-live, or the whole year, as stated.",
-                PERIOD_SHARE * YEAR.at_least(Input("first_year")) * YEAR.at_most(Input("last_year"))
-                * (1 - _AFTER_BREAK),
+                # Only a contract with a break has its terms (and rows on Inputs for them).
+                Pick("break", {"stated": _IN_TERM * _BEFORE_BREAK, "none": _IN_TERM}),
                 full_year=PERIOD_SHARE, unit="share"),
     LineFormula("index_rate", "Index rate (weighted)", None,
                 "The rate of each index the clause names for the year, weighted as the clause mixes them "
@@ -104,12 +106,13 @@ INDEXED_CONTRACTS = LineGroup("indexed_contracts", "Contracts with indexation cl
     LineFormula("break_cost", "Break cost", END_CATEGORY,
                 "Where the option takes the break: the break cost (price-base prices) x general index, in the "
                 "break year, the last the contract runs.",
-                Input("break_cost") * Input("break_taken") * YEAR.equals(Input("break_year"))
-                * Series("general_index"),
+                Pick("break", {"stated": Input("break_cost") * Input("break_taken") * YEAR.equals(Input("break_year"))
+                               * Series("general_index"), "none": Const(0)}),
                 full_year=Const(0)),
     LineFormula("reprocurement", "Re-procurement at the end", END_CATEGORY,
                 "The cost of re-procuring the service (price-base prices) x general index, in the last year the "
                 "contract runs: its term's last year, or the break year where the break is taken.",
-                Input("reprocurement_cost") * _FINAL_YEAR * Series("general_index"),
+                Pick("break", {"stated": _REPROCUREMENT * _FINAL_YEAR,
+                               "none": _REPROCUREMENT * YEAR.equals(Input("last_year"))}),
                 full_year=Const(0)),
 ))

@@ -293,6 +293,10 @@ def _attach_lines(node: object, loc: tuple, lines: Lines) -> None:
             # A section's single ranged rate, written as {central: ..., low: ..., high: ...}.
             node.line = lines[loc[:-1]]
             node.path = format_path(loc)
+        elif loc and loc[-1] == "fixed" and loc[:-1] in lines and isinstance(loc[-2], str) and loc[-2] == "uplift":
+            # A contract's fixed uplift, written bare (uplift: 3%): the figure is the key as written.
+            node.line = lines[loc[:-1]]
+            node.path = format_path(loc[:-1])
         return
     if isinstance(node, BaseModel):
         if isinstance(node, schema.Post):

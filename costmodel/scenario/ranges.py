@@ -80,6 +80,10 @@ def ranged_inputs(scenario: Scenario) -> list[RangedInput]:
     return out
 
 
+#: Sections of a line named by the line they belong to: a contract's uplift clause and its break.
+_NAMED_WITH_THEIR_LINE = ("Uplift", "ContractBreak")
+
+
 def _walk(node, found, label, option, field) -> None:
     if isinstance(node, Figure):
         if node.has_range and node.line is not None:
@@ -100,6 +104,8 @@ def _walk(node, found, label, option, field) -> None:
             here_option, name = node.name, None
         if isinstance(name, str):
             here_label = name
+        elif label and type(node).__name__ in _NAMED_WITH_THEIR_LINE:
+            here_label = f"{label} {field.rstrip('_')}"  # "Provider contract uplift: margin"
         elif field and type(node).__name__ not in ("Option", "Scenario", "Assumptions"):
             # A section with no name of its own (the failure risk) is named by its key.
             here_label = field.replace("_", " ").capitalize()

@@ -17,7 +17,8 @@ class CellRefs:
     """Renders each name as the kind of cell reference the workbook uses."""
 
     choices = {"period": "after_go_live", "index": "pay", "months": "months", "demand": "growth", "to_index": "general",
-               "limits": "cap_and_floor", "index_1": "pay_award", "index_2": "index:cpi", "index_3": "none"}
+               "limits": "cap_and_floor", "index_1": "pay_award", "index_2": "index:cpi", "index_3": "none",
+               "break": "stated"}
 
     def input(self, name): return f"Inputs!$D${abs(hash(name)) % 900 + 10}"
     def input_row(self, name): return "Inputs!F40"
@@ -128,15 +129,16 @@ def _excel_to_python(text: str) -> str:
 @pytest.mark.parametrize("formula", FORMULAS, ids=lambda f: f.key)
 @pytest.mark.parametrize("choices", [
     {"period": "after_go_live", "index": "pay", "months": "years", "demand": "growth", "to_index": "none",
-     "limits": "cap_and_floor", "index_1": "pay_award", "index_2": "index:cpi", "index_3": "none"},
+     "limits": "cap_and_floor", "index_1": "pay_award", "index_2": "index:cpi", "index_3": "none", "break": "none"},
     {"period": "before_go_live", "index": "general", "months": "months", "demand": "by_year", "to_index": "pay",
-     "limits": "cap", "index_1": "index:cpi", "index_2": "none", "index_3": "none"},
+     "limits": "cap", "index_1": "index:cpi", "index_2": "none", "index_3": "none", "break": "stated"},
     {"period": "whole_horizon", "index": "none", "months": "years", "demand": "growth", "to_index": "general",
-     "limits": "floor", "index_1": "none", "index_2": "none", "index_3": "none"},
+     "limits": "floor", "index_1": "none", "index_2": "none", "index_3": "none", "break": "none"},
     {"period": "after_go_live", "index": "pay", "months": "months", "demand": "by_year", "to_index": "general",
-     "limits": "none", "index_1": "general_inflation", "index_2": "pay_award", "index_3": "index:rpi"},
+     "limits": "none", "index_1": "general_inflation", "index_2": "pay_award", "index_3": "index:rpi",
+     "break": "stated"},
     {"period": "whole_horizon", "index": "general", "months": "months", "demand": "growth", "to_index": "pay",
-     "limits": "cap_and_floor", "index_1": "index:cpi", "index_2": "none", "index_3": "none"},
+     "limits": "cap_and_floor", "index_1": "index:cpi", "index_2": "none", "index_3": "none", "break": "stated"},
 ])
 def test_rendered_excel_text_computes_what_numpy_computes(formula, choices):
     rng = random.Random(formula.key)
