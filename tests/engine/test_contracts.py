@@ -370,7 +370,7 @@ def test_a_fixed_uplift_written_bare_is_a_figure_of_its_line_which_can_take_a_ra
     text = CAPPED.replace("{index: cpi, margin: 0.5%, floor: 0%, cap: 4%}", "{central: 3%, low: 2%, high: 4%}")
     scenario = costmodel.load_scenario_text(make_scenario(EMPTY_BASELINE + text, years=5, assumptions=CPI))
     [ranged] = ranged_inputs(scenario)
-    # Written on the line of `uplift:` (line 29 of the file: the options start at line 21 here), named by it.
+    # Written on the line of `uplift:`, and named by its contract.
     assert ranged.path == "options[1].indexed_contracts[0].uplift"
     assert ranged.label == "Children's social care contract uplift: fixed (Commissioned service)"
     assert scenario.source_text.splitlines()[ranged.figure.line - 1].strip().startswith("uplift:")
