@@ -463,7 +463,7 @@ class _GroupEnv:
         """The series each instance chose by `name` (the index its uplift follows), zeros where it chose none."""
         chosen = self.choice(name)
         out = 0.0
-        for series in {str(value) for value in chosen} - {"none"}:
+        for series in sorted({str(value) for value in chosen} - {"none"}):
             mask = (chosen == series).astype(float).reshape(-1, 1)
             out = out + mask * self.timeline.series[series]
         return np.asarray(out, dtype=float)

@@ -350,7 +350,7 @@ def cross_check(scenario: Scenario) -> list[tuple[tuple, str]]:
         out.extend(_check_rates(scenario, first, last))
 
     out.extend(_check_placements(scenario, first, last, horizon))
-    out.extend(_check_contracts(scenario, first, last))
+    out.extend(_check_contracts(scenario, first))
 
     option_by_id = {option.id: option for option in options}
     for index, check in enumerate(scenario.published_figures):
@@ -679,7 +679,7 @@ def _check_placements(scenario: Scenario, first: int, last: int, horizon: str):
                 yield from _in_horizon(year, loc + ("ramp", financial_year_label(year)), first, last, horizon)
 
 
-def _check_contracts(scenario: Scenario, first: int, last: int):
+def _check_contracts(scenario: Scenario, first: int):
     """The named indices, and each contract's term, uplifts, break and the indices its clause names."""
     indices = scenario.assumptions.indices
     for name in indices:
@@ -688,7 +688,7 @@ def _check_contracts(scenario: Scenario, first: int, last: int):
             yield ("assumptions", "indices", name), (f"'{name}' is {why}, always there by that name; give this "
                                                      f"index another name")
         else:
-            yield from _index_table(indices[name].value, ("assumptions", "indices", name), first, scenario)
+            yield from _index_table(indices[name].value, ("assumptions", "indices", name), first)
     known = list(schema.BUILT_IN_INDICES) + [name for name in indices if name not in schema.BUILT_IN_INDICES]
     for index, option in enumerate(scenario.options):
         for number, contract in enumerate(option.indexed_contracts):
@@ -721,8 +721,8 @@ def _no_index(name: str, known: list[str]) -> str:
             f"assumptions.indices (given: {', '.join(known[2:]) or 'none'})")
 
 
-def _index_table(value, loc: tuple, first: int, scenario: Scenario):
-    """A named index's table by year gives a rate from the first year an uplift can apply."""
+def _index_table(value, loc: tuple, first: int):
+    """A named index's table by year gives a rate from the horizon's first year (an uplift can apply then)."""
     if isinstance(value, dict) and min(value) > first:
         yield loc + ("value",), (f"the table starts at {financial_year_label(min(value))}; it must give a rate from "
                                  f"{financial_year_label(first)}, the first year of the horizon")
