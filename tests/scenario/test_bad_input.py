@@ -266,6 +266,16 @@ CASES = [
         3, "metadata.title", "the control character U+001B (character 8)", at="title:"),
     Bad("carriage-return-in-a-post-title", replace("title: Social worker", 'title: "Social\\rworker"'),
         23, "options[0].staffing[0].title", "the control character U+000D (character 7)", at="title:"),
+    # "Trojan Source": a right-to-left override shows "Trust 000,05£" as "Trust £50,000" and the like.
+    Bad("bidi-override-escaped-in-a-name", replace("name: In-house", 'name: "In\\u202Ehouse"'),
+        18, "options[0].name", "U+202E, a right-to-left override (character 3), a control of bidirectional text",
+        at="name:"),
+    Bad("bidi-isolate-raw-in-a-post-title", replace("title: Social worker", "title: Social\u2067 worker"),
+        23, "options[0].staffing[0].title", "U+2067, a right-to-left isolate (character 7)", at="title:"),
+    # In a comment it reaches the Scenario sheet, which an auditor reads as the file.
+    # `  author: costmodel tests  # ` is 29 characters, so the override is character 30.
+    Bad("bidi-override-raw-in-a-comment", replace("author: costmodel tests", "author: costmodel tests  # \u202e"),
+        5, "metadata.author", "the line holds U+202E, a right-to-left override (character 30)", at="author:"),
     Bad("tab-in-a-name", replace("name: Trust", 'name: "Tr\\tust"'),
         27, "options[1].name", "a tab (character 3); a name or title is one line", at="name:"),
     Bad("line-break-in-a-name", replace("name: Trust", 'name: "Tr\\nust"'),
