@@ -393,7 +393,7 @@ def _contract_instance(scenario: Scenario, contract: IndexedContract, path: str)
     inputs = {
         "first_year": _year(first, "the term, as stated" if contract.first_year is not None
                             else "default: the first year"),
-        "last_year": _year(contract.last_year, "the term, as stated"),
+        "last_year": _year(contract.last_year, "the term's last year, as stated (a break taken ends it sooner)"),
         "price": contract.price,
         "price_to_base": price_uplift(scenario, "general", first),
     }
