@@ -85,6 +85,9 @@ def ranged_inputs(scenario: Scenario) -> list[RangedInput]:
 #: How an input of posts several options employ is named: not by the one option that lists them.
 SHARED_POSTS = "every option employing these posts"
 
+#: Sections of a line named by the line they belong to: a contract's uplift clause and its break.
+_NAMED_WITH_THEIR_LINE = ("Uplift", "ContractBreak")
+
 
 def _walk(node, found, label, option, field, shared_staffing=frozenset()) -> None:
     if isinstance(node, Figure):
@@ -106,6 +109,8 @@ def _walk(node, found, label, option, field, shared_staffing=frozenset()) -> Non
             here_option, name = node.name, None
         if isinstance(name, str):
             here_label = name
+        elif label and type(node).__name__ in _NAMED_WITH_THEIR_LINE:
+            here_label = f"{label} {field.rstrip('_')}"  # "Provider contract uplift: margin"
         elif field and type(node).__name__ not in ("Option", "Scenario", "Assumptions"):
             # A section with no name of its own (the failure risk) is named by its key.
             here_label = field.replace("_", " ").capitalize()
