@@ -7,14 +7,17 @@ the same inputs on its Inputs sheet and the same formulas on the option sheet.
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 
-from ..scenario.schema import OUT_OF_CARE, Activity, Figure, LineItem, Option, Placement, Scenario, fixed, ramp_by_year
+from ..scenario.schema import (BUILT_IN_INDICES, OUT_OF_CARE, Activity, Figure, IndexedContract, LineItem, Option,
+                               Placement, Scenario, fixed, ramp_by_year)
 from ..scenario.units import financial_year_label, month_label
 from .. import lines as L
+from ..lines.contracts import MIX_SLOTS, index_series
 from .timeline import rate_for_year
 
 YEAR = "financial year (starting April)"
@@ -288,6 +291,11 @@ def option_groups(scenario: Scenario, option_index: int, shared: dict | None = N
 
     groups += _kind_groups(option, "option", scenario, path)
 
+    contracts = [_contract_instance(scenario, contract, f"{path}.indexed_contracts[{index}]")
+                 for index, contract in enumerate(option.indexed_contracts)]
+    if contracts:
+        groups.append(GroupInstances(L.INDEXED_CONTRACTS, contracts))
+
     groups += _placement_groups(scenario, option, path)
 
     groups += _one_off_groups(option.setup, f"{path}.setup", L.SETUP, L.SETUP_CAPITAL)
@@ -434,3 +442,77 @@ def _placement_groups(scenario: Scenario, option: Option, path: str) -> list[Gro
                                     inputs, choices, rows, source=change.source, note=change.note,
                                     inputs_of=inputs_of, unused=source.unused))
     return [GroupInstances(L.PLACEMENTS, list(placements.values())), GroupInstances(L.PLACEMENT_CHANGES, changes)]
+
+
+# --------------------------------------------------------------------------- contracts with indexation clauses
+
+def _contract_instance(scenario: Scenario, contract: IndexedContract, path: str) -> LineInstance:
+    """A contract's inputs: its price and term, its clause (the indices it mixes, margin, cap, floor), its end."""
+    first = contract.first_year if contract.first_year is not None else scenario.timeline.first_year
+    uplift = contract.uplift
+    first_uplift = contract.first_uplift if contract.first_uplift is not None else first + 1
+    months_before = (contract.uplift_month - 4) % 12
+    month = _dt.date(2000, contract.uplift_month, 1).strftime("%B")
+    inputs = {
+        "first_year": _year(first, "the term, as stated" if contract.first_year is not None
+                            else "default: the first year"),
+        "last_year": _year(contract.last_year, "the term's last year, as stated (a break taken ends it sooner)"),
+        "price": contract.price,
+        "price_to_base": price_uplift(scenario, "general", first),
+    }
+    unused = set()
+    choices = {"period": contract.period, "limits": uplift.limits(),
+               "break": "stated" if contract.break_ is not None else "none"}
+    mixed = list(uplift.indices().items())
+    for slot in range(1, MIX_SLOTS + 1):
+        weight, choice = f"index_weight_{slot}", f"index_{slot}"
+        if slot <= len(mixed):
+            name, figure = mixed[slot - 1]
+            words = BUILT_IN_INDICES.get(name) or _index_words(scenario, name)
+            inputs[weight] = figure.model_copy(update={"note": f"index {slot}: {words}"})
+            choices[choice] = index_series(name)
+        else:
+            inputs[weight] = fixed(0.0, "rate", "not used: the clause names fewer indices")
+            choices[choice] = "none"
+            unused.add(weight)
+    inputs.update({
+        "uplift_margin": _stated(uplift.fixed, uplift.margin) or fixed(0.0, "rate", "no margin stated"),
+        "uplift_floor": _stated(uplift.floor) or fixed(0.0, "rate", "not used: no floor stated"),
+        "uplift_cap": _stated(uplift.cap) or fixed(0.0, "rate", "not used: no cap stated"),
+        "first_uplift_year": _year(first_uplift, "stated: first_uplift" if contract.first_uplift is not None
+                                   else "default: the year after the first year"),
+        "uplift_month_offset": fixed(float(months_before), "months",
+                                     f"stated: uplift_month: {month}" if "uplift_month" in contract.model_fields_set
+                                     else "default: April, the start of the year",
+                                     f"the uplift applies from {month}: {months_before} months of each year at the "
+                                     f"price before it"),
+        "vat_share": contract.vat_share,
+    })
+    if uplift.floor is None:
+        unused.add("uplift_floor")
+    if uplift.cap is None:
+        unused.add("uplift_cap")
+    terms = contract.break_
+    if terms is not None:
+        inputs.update(break_year=_year(terms.year, "stated: the break"), break_cost=terms.cost,
+                      break_taken=fixed(1.0 if terms.exercised else 0.0, "flag",
+                                        f"stated: break exercised: {str(terms.exercised).lower()}",
+                                        "this option takes the break" if terms.exercised
+                                        else "this option runs the whole term"))
+    else:
+        inputs.update(break_year=_year(contract.last_year, "no break: the term's last year"),
+                      break_cost=fixed(0.0, "pounds", "no break"), break_taken=fixed(0.0, "flag", "no break"))
+        unused |= {"break_year", "break_cost", "break_taken"}
+    inputs["reprocurement_cost"] = contract.reprocurement_cost
+    return LineInstance(contract.id, contract.name, path, contract.price.line, inputs, choices,
+                        source=contract.source, note=contract.note, unused=frozenset(unused))
+
+
+def _stated(*figures: Figure | None) -> Figure | None:
+    """The first of these the scenario states."""
+    return next((figure for figure in figures if figure is not None), None)
+
+
+def _index_words(scenario: Scenario, name: str) -> str:
+    index = scenario.assumptions.indices[name]
+    return f"{index.name} (assumptions.indices.{name})" if index.name else f"assumptions.indices.{name}"

@@ -20,6 +20,7 @@ from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 
 from ..engine.instances import GroupInstances, LineInstance
 from ..lines import CATEGORIES, EXIT_KINDS, INPUTS, POST_GROUPS, TIMELINE_ROWS, TOTALLED, YEAR_INPUTS, LineFormula
+from ..lines.contracts import index_series
 from ..lines.totals import AGAINST_THE_BASELINE, COMPARE_ROWS
 from ..engine.projection import OptionResult, Projection
 
@@ -293,6 +294,10 @@ class Layout:
         for name in YEAR_INPUTS:
             self.year_inputs[name] = row
             row += 1
+        # The scenario's named indices, which contracts' uplift clauses follow, below the assumptions by year.
+        for name in self.scenario.assumptions.indices:
+            self.year_inputs[index_series(name)] = row
+            row += 1
         self.options_start_row = row + 1
         row = self.options_start_row
         self._option_input_rows = {}
@@ -448,6 +453,14 @@ class CellContext:
 
     def prev(self, name):
         return _reference(None, self.option.timeline_rows[name], self._previous_column())
+
+    def before(self, name):
+        # In the first year's column, the column before is the full-year one, which holds the row's opening value.
+        return _reference(None, self.option.rows[(self.group, name, self.instance.id)], self._previous_column())
+
+    def chosen_series(self, name):
+        chosen = self.choice(name)
+        return "0" if chosen == "none" else self.series(chosen)
 
 
 class YearsContext(CellContext):

@@ -17,7 +17,8 @@ class CellRefs:
     """Renders each name as the kind of cell reference the workbook uses."""
 
     choices = {"period": "after_go_live", "index": "pay", "months": "months", "demand": "growth", "to_index": "general",
-               "progression": "none"}
+               "limits": "cap_and_floor", "index_1": "pay_award", "index_2": "index:cpi", "index_3": "none",
+               "break": "stated", "progression": "none"}
 
     def input(self, name): return f"Inputs!$D${abs(hash(name)) % 900 + 10}"
     def input_row(self, name): return "Inputs!F40"
@@ -26,6 +27,8 @@ class CellRefs:
     def row(self, name): return f"F{abs(hash(name)) % 50 + 30}"
     def total(self, name): return f"F{abs(hash(name)) % 50 + 90}"
     def prev(self, name): return f"E{abs(hash(name)) % 20 + 3}"
+    def before(self, name): return f"E{abs(hash(name)) % 50 + 30}"
+    def chosen_series(self, name): return "0" if self.choice(name) == "none" else f"Inputs!F${abs(hash(name)) % 20 + 3}"
 
 
 def test_every_line_has_a_plain_english_definition_and_a_category_or_is_a_working_row():
@@ -93,6 +96,8 @@ class Literal:
     def row(self, name): return self._value("row:" + name)
     def total(self, name): return self._value("total:" + name)
     def prev(self, name): return self._value("prev:" + name)
+    def before(self, name): return self._value("before:" + name)
+    def chosen_series(self, name): return self._value("chosen:" + name)
 
 
 class Arrays:
@@ -111,6 +116,8 @@ class Arrays:
     def row(self, name): return self._get("row:" + name)
     def total(self, name): return self._get("total:" + name)
     def prev(self, name): return self._get("prev:" + name)
+    def before(self, name): return self._get("before:" + name)
+    def chosen_series(self, name): return self._get("chosen:" + name)
 
 
 def _excel_to_python(text: str) -> str:
@@ -122,14 +129,19 @@ def _excel_to_python(text: str) -> str:
 @pytest.mark.parametrize("formula", FORMULAS, ids=lambda f: f.key)
 @pytest.mark.parametrize("choices", [
     {"period": "after_go_live", "index": "pay", "months": "years", "demand": "growth", "to_index": "none",
+     "limits": "cap_and_floor", "index_1": "pay_award", "index_2": "index:cpi", "index_3": "none", "break": "none",
      "progression": "none"},
     {"period": "before_go_live", "index": "general", "months": "months", "demand": "by_year", "to_index": "pay",
+     "limits": "cap", "index_1": "index:cpi", "index_2": "none", "index_3": "none", "break": "stated",
      "progression": "scale"},
     {"period": "whole_horizon", "index": "none", "months": "years", "demand": "growth", "to_index": "general",
+     "limits": "floor", "index_1": "none", "index_2": "none", "index_3": "none", "break": "none",
      "progression": "scale"},
     {"period": "after_go_live", "index": "pay", "months": "months", "demand": "by_year", "to_index": "general",
-     "progression": "none"},
+     "limits": "none", "index_1": "general_inflation", "index_2": "pay_award", "index_3": "index:rpi",
+     "break": "stated", "progression": "none"},
     {"period": "whole_horizon", "index": "general", "months": "months", "demand": "growth", "to_index": "pay",
+     "limits": "cap_and_floor", "index_1": "index:cpi", "index_2": "none", "index_3": "none", "break": "stated",
      "progression": "scale"},
 ])
 def test_rendered_excel_text_computes_what_numpy_computes(formula, choices):
@@ -140,7 +152,7 @@ def test_rendered_excel_text_computes_what_numpy_computes(formula, choices):
             if kind == "choice":
                 continue
             key = {"input": "in:", "input_row": "inrow:", "series": "series:", "row": "row:",
-                   "total": "total:", "prev": "prev:"}[kind] + name
+                   "total": "total:", "prev": "prev:", "before": "before:", "chosen_series": "chosen:"}[kind] + name
             # Years and year numbers compared by flags need equal values sometimes.
             values[key] = float(rng.choice([0, 1, 2018, 2019, rng.uniform(0.5, 5e4)]))
         if "in:pay_drift" in values:

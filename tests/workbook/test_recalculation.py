@@ -190,6 +190,74 @@ def test_placements_and_changes_to_them_recalculate_to_the_stored_values(tmp_pat
         assert not differ, "\n".join(differ[:20])
 
 
+CONTRACT_INDICES = """\
+general_inflation: 2%
+pay_awards: {value: {2018/19: 1%, 2019/20: 2.5%, 2020/21: 3%}}
+pension_rate: 20%
+indices:
+  cpi: {name: Consumer prices index, value: {2018/19: 2.4%, 2019/20: 4.5%, 2020/21: -0.5%, 2021/22: 2%}, source: illustrative}
+  rpi: 3.1%
+"""
+
+CONTRACT_OPTIONS = """\
+- id: base
+  name: Services as now
+  family: in_house
+  baseline: true
+  indexed_contracts:
+    - {id: fixed, name: A fixed 3% uplift running past the horizon, price: "400,000", last_year: 2026/27, uplift: 3%, reprocurement_cost: "50,000"}
+- id: commission
+  name: Commissioned from a provider
+  family: commissioned
+  go_live: 2018-10
+  indexed_contracts:
+    - {id: provider, name: "Provider (CPI + 0.5%, capped and floored)", price: "2,000,000", last_year: 2024/25, uplift: {index: cpi, margin: {central: 0.5%, low: 0%, high: 1%}, floor: 0%, cap: 4%}, uplift_month: October, break: {year: 2020/21, cost: "250,000", exercised: true}, reprocurement_cost: "120,000", vat_share: 20%}
+    - {id: mixed, name: "Mixed clause (70% pay, 20% CPI, 10% RPI)", price: "600,000", first_year: 2019/20, last_year: 2021/22, uplift: {mix: {pay: 70%, cpi: 20%, rpi: 10%}, cap: 3.5%}, reprocurement_cost: "30,000"}
+    - {id: kept, name: A break not taken, price: "300,000", last_year: 2021/22, period: whole_horizon, uplift: {index: general, floor: 1%}, break: {year: 2019/20, cost: "90,000", exercised: false}, first_uplift: 2018/19}
+- id: trust
+  name: A trust buying back from the council
+  family: trust
+  indexed_contracts:
+    - {id: buy-back, name: Buy-back contract, price: "800,000", last_year: 2021/22, uplift: {index: pay, margin: -0.25%}, uplift_month: January, vat_share: 100%}
+"""
+
+#: By hand: the provider's price in 2019/20. CPI 4.5% + 0.5% = 5% is capped at 4%; from October, half the year at
+#: the old price: £2,000,000 x (6/12 x 1 + 6/12 x 1.04) = £2,040,000.
+CONTRACT_CHECKS = """\
+- {name: "The provider in 2019/20, the cap binding from October", option: commission, line: provider, year: 2019/20, amount: "2,040,000"}
+"""
+
+
+def test_contracts_with_indexation_clauses_recalculate_to_the_stored_values(tmp_path):
+    """A fixed uplift, an index with a margin, cap and floor, a mix of three, a pay index, October and January
+    uplifts, a break taken and one not, a term past the horizon, a part-year go-live, VAT both ways."""
+    from conftest import make_scenario
+    from costmodel import load_scenario_text, project
+    from costmodel.workbook.writer import build_workbook
+
+    projection = project(load_scenario_text(make_scenario(CONTRACT_OPTIONS, years=4, assumptions=CONTRACT_INDICES,
+                                                          published=CONTRACT_CHECKS)))
+    [check] = projection.checks
+    assert check.ok and check.computed == pytest.approx(2_040_000.0)
+    path = tmp_path / "contracts.xlsx"
+    path.write_bytes(build_workbook(projection))
+    formulas_in_file = formula_cells(path)
+    assert any("MIN(MAX(" in text for text in formulas_in_file.values())  # the cap and floor, live
+    stored = stored_values(path)
+    for engine, recalculated in (("formulas", {(sheet, ref): value for (sheet, ref), value
+                                               in recalculated_by_formulas(path).items()}),
+                                 ("LibreOffice", stored_values(libreoffice_convert([path], "xlsx", tmp_path / "lo")[0]))):
+        differ = [f"{sheet}!{ref} {text}: stored {stored[(sheet, ref)]!r}, {engine} "
+                  f"{recalculated.get((sheet.upper() if engine == 'formulas' else sheet, ref))!r}"
+                  for (sheet, ref), text in formulas_in_file.items()
+                  if not agrees(stored[(sheet, ref)],
+                                recalculated.get((sheet.upper() if engine == "formulas" else sheet, ref),
+                                                 "not recalculated"))]
+        assert not differ, "\n".join(differ[:20])
+    master = openpyxl.load_workbook(path, data_only=True)["Cover"]
+    assert any(row[1].value == "every model check passes" for row in master.iter_rows(max_col=2))
+
+
 #: Every line issue 17 added, on option sheets (the Staffing sheet's are in test_staffing_sheet.py):
 #: ramps on several kinds, pay drift and steps to the top of a scale, on-costs at a rate, capital
 #: set-up and exit costs, an exit cost with optimism bias, a trust recovering no VAT on them.
