@@ -17,7 +17,8 @@ from pydantic import BaseModel, ValidationError
 from . import schema
 from .problems import Problem, ScenarioError, format_path
 from .ranges import correlation_matrix, ranged_figures, ranged_inputs
-from .schema import LINE_SECTIONS, ONE_OFF_SECTIONS, OUT_OF_CARE, PARTNERSHIP_SECTIONS, Figure, Option, Scenario, slugify
+from .schema import (LINE_SECTIONS, ONE_OFF_SECTIONS, OUT_OF_CARE, PARTNERSHIP_SECTIONS, Figure, Option, Scenario,
+                     slugify)
 from ..limits import LARGE, RAISE, Limits, TooLarge, megabytes, read_bounded
 from ..scale import without_cycle_collection
 from .text import text_problems

@@ -511,7 +511,8 @@ PERIODS = ("after_go_live", "before_go_live", "whole_horizon")
 
 #: The order a reader looks for a post's inputs in: what it is, then when it runs.
 STAFFING_COLUMNS = ("count", "fte", "salary", "pay_drift", "pay_step", "salary_max", "vacancy", "agency_share",
-                    "agency_premium", "on_costs", "on_cost_rate", "first_year", "first_month_offset", "last_year", "last_month_count")
+                    "agency_premium", "on_costs", "on_cost_rate", "first_year", "first_month_offset", "last_year",
+                    "last_month_count")
 
 
 @dataclass
