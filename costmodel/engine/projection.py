@@ -396,6 +396,8 @@ class _GroupEnv:
         self.draws = draws
         self.rows: dict[str, np.ndarray] = {}
         self._drawn: dict[str, np.ndarray] = {}
+        #: Choices (Pick) already worked out for this slice, by node: the same node in several rows is one array.
+        self.memo: dict[int, np.ndarray] = {}
 
     def _column(self, key: tuple, build) -> np.ndarray:
         """An input gathered over every instance of the group, once; this slice of it."""
@@ -436,8 +438,20 @@ class _GroupEnv:
         group = self.group
         # Options sharing a list share its columns; one running it in another period keys its own.
         key = ("choice", name, group.period if name == "period" else None)
-        return self._column(key, lambda instances: np.array([group.choice_of(instance, name)
-                                                             for instance in instances]))
+        columns = group.columns
+        if key not in columns:
+            if group.period is not None and name == "period":
+                chosen = np.array([group.period])
+            else:
+                chosen = np.array([group.choice_of(instance, name) for instance in group.instances])
+                if chosen.size and (chosen == chosen[0]).all():
+                    # Every instance chose alike (every post of a list is costed by months, or without
+                    # pay progression): one value stands for them all, and Pick takes its one branch
+                    # without comparing a column of them in every slice.
+                    chosen = chosen[:1]
+            columns[key] = chosen
+        chosen = columns[key]
+        return chosen if chosen.size == 1 else chosen[self.span]
 
     def series(self, name):
         return self.timeline.series[name]

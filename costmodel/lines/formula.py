@@ -341,7 +341,9 @@ class _Extreme(Expr):
         # element by element with 1/0 flags instead: (a>b)*a+(a<=b)*b for MAX.
         if isinstance(self.left, Const) and self.left.value == 0:
             return f"(({right}){self.keep}0)*({right})"
-        return f"(({left}){self.keep}({right}))*({left})+(({left}){self.other}({right}))*({right})"
+        # Bracketed whole: a sum of two products, where MIN(...) was one term (a post's salary up to the
+        # top of its scale is a factor of its pay).
+        return f"((({left}){self.keep}({right}))*({left})+(({left}){self.other}({right}))*({right}))"
 
     def names(self):
         return self.left.names() | self.right.names()
@@ -371,6 +373,16 @@ class Pick(Expr):
     branches: dict = field(default_factory=dict)
 
     def evaluate(self, env):
+        # A branch that several rows name (a post's salary, with its pay progression, in pay, NI,
+        # pension and VAT) is worked out once for the instances an evaluator holds, where it keeps a memo.
+        memo = getattr(env, "memo", None)
+        if memo is None:
+            return self._evaluate(env)
+        if id(self) not in memo:
+            memo[id(self)] = self._evaluate(env)
+        return memo[id(self)]
+
+    def _evaluate(self, env):
         chosen = env.choice(self.choice)
         present = [key for key in self.branches if (chosen == key).any()]
         if len(present) == 1:

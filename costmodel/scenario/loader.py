@@ -17,7 +17,8 @@ from pydantic import BaseModel, ValidationError
 from . import schema
 from .problems import Problem, ScenarioError, format_path
 from .ranges import correlation_matrix, ranged_figures, ranged_inputs
-from .schema import LINE_SECTIONS, OUT_OF_CARE, PARTNERSHIP_SECTIONS, Figure, Option, Scenario, slugify
+from .schema import (LINE_SECTIONS, ONE_OFF_SECTIONS, OUT_OF_CARE, PARTNERSHIP_SECTIONS, Figure, Option, Scenario,
+                     slugify)
 from ..limits import LARGE, RAISE, Limits, TooLarge, megabytes, read_bounded
 from ..scale import without_cycle_collection
 from .text import text_problems
@@ -621,7 +622,9 @@ def _check_option(option: Option, loc: tuple, first: int, last: int, horizon: st
                 month = getattr(item, key, None)
                 if month is not None and not first <= financial_year_of(*month) <= last:
                     yield item_loc + (key,), f"{month_label(*month)} is outside the horizon ({horizon})"
-            if section == "setup":
+            for year in getattr(item, "ramp", None) or {}:
+                yield from _in_horizon(year, item_loc + ("ramp", financial_year_label(year)), first, last, horizon)
+            if section in ONE_OFF_SECTIONS:
                 for index_in_list, year in enumerate(item.years or []):
                     yield from _in_horizon(year, item_loc + ("years", index_in_list), first, last, horizon)
                 for year in (item.profile or {}):
@@ -768,17 +771,23 @@ def _check_published(check, loc: tuple, option_by_id: dict, first: int, last: in
 
         if check.category not in CATEGORIES:
             yield loc + ("category",), _no_such("category", check.category, list(CATEGORIES))
-        elif check.category == "setup_and_transition" and check.basis == "full_year":
-            yield loc + ("basis",), ("set-up and transition costs are one-off and have no full-year figure; "
-                                     "check them with basis: horizon or a year")
+        elif check.category in ONE_OFF_CATEGORIES and check.basis == "full_year":
+            yield loc + ("basis",), (f"{ONE_OFF_CATEGORIES[check.category]} costs are one-off and have no "
+                                     f"full-year figure; check them with basis: horizon or a year")
     if check.line is not None:
         # The scenario's placements are lines of every option; an option's changes to them, of its own.
         line_ids = _line_ids(option) + list(placements) + [change.id for change in option.placement_changes]
         if check.line not in line_ids:
             yield loc + ("line",), _no_such("line", check.line, line_ids, f" in option '{option.id}'")
-        elif check.basis == "full_year" and check.line in {item.id for item in option.setup}:
-            yield loc + ("basis",), ("set-up and transition costs are one-off and have no full-year figure; "
-                                     "check them with basis: horizon or a year")
+        elif check.basis == "full_year" and check.line in {item.id for item in option.setup + option.exit_costs}:
+            what = "set-up and transition" if check.line in {item.id for item in option.setup} else "exit and break"
+            yield loc + ("basis",), (f"{what} costs are one-off and have no full-year figure; "
+                                     f"check them with basis: horizon or a year")
+
+
+#: The categories of one-off costs, which have no full-year figure.
+ONE_OFF_CATEGORIES = {"setup_and_transition": "set-up and transition", "setup_capital": "capital set-up",
+                      "exit_costs": "exit and break", "exit_capital": "capital exit and break"}
 
 
 def _line_ids(option: Option) -> list[str]:

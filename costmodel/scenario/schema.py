@@ -29,7 +29,7 @@ from pydantic import (
     model_validator,
 )
 
-from ..lines import INPUTS, KINDS
+from ..lines import EXIT_KINDS, INPUTS, KINDS
 from ..lines.contracts import MIX_SLOTS
 from ..lines.placements import LIMITS, WEEKS_A_YEAR
 from .unit_costs import UNIT_COSTS, UnitCost
@@ -506,8 +506,48 @@ class Post(Activity):
     #: Stated annual on-costs per full-time post at price-base prices, used
     #: instead of computing NI, pension and levy where a paper gives the figure.
     on_costs: Amount | None = None
+    # -- issue 17: on-costs as a rate, and pay progression (lines/staffing.py) --
+    #: On-costs as a rate of pay, where a paper gives one (28%), instead of computing them.
+    on_cost_rate: Rate | None = None
+    #: Pay progression apart from pay awards: a drift a year (compounding), or a step up the scale a
+    #: year in pounds, from the post's first year, up to the top of its scale where one is given.
+    pay_drift: Rate | None = None
+    pay_step: Amount | None = None
+    salary_max: Amount | None = None
     source: str | None = None
     note: str | None = None
+
+    @field_validator("on_cost_rate")
+    @classmethod
+    def _one_basis(cls, rate, info):
+        if rate is not None and info.data.get("on_costs") is not None:
+            raise ValueError("give on_costs (an amount per post) or on_cost_rate (a rate of pay), not both")
+        return rate
+
+    @field_validator("pay_step")
+    @classmethod
+    def _one_progression(cls, step, info):
+        if step is not None and info.data.get("pay_drift") is not None:
+            raise ValueError("give pay_drift (a rate a year) or pay_step (pounds a year up the scale), not both")
+        return step
+
+    @field_validator("salary_max")
+    @classmethod
+    def _top_of_scale(cls, top, info):
+        if top is None:
+            return top
+        if info.data.get("pay_drift") is None and info.data.get("pay_step") is None:
+            raise ValueError("salary_max is the top of a scale a post progresses up; give pay_drift or pay_step too")
+        salary = info.data.get("salary")
+        if salary is not None and top.value < salary.value:
+            raise ValueError(f"the top of the scale ({in_unit(top.value, 'pounds')}) is below the salary "
+                             f"({in_unit(salary.value, 'pounds')})")
+        return top
+
+    @property
+    def progresses(self) -> bool:
+        """Whether the post moves up a scale year by year (pay_drift or pay_step)."""
+        return self.pay_drift is not None or self.pay_step is not None
 
     @model_validator(mode="after")
     def _months(self):
@@ -548,7 +588,35 @@ class Post(Activity):
         agency_premium=(0.0, 5.0),
         vacancy=(0.0, 1.0),
         on_costs=(0.0, 1_000_000.0),
+        on_cost_rate=(0.0, 1.0, " (on-costs as a share of pay)"),
+        pay_drift=(0.0, 0.2, " (drift a year up a scale)"),
+        pay_step=(0.0, 100_000.0, "; a step is pounds a year"),
+        salary_max=(0.0, 1_000_000.0, "; check the figure"),
     )
+
+
+def _ramp_shares(ramp, what: str = "the change"):
+    """A ramp's checks: some years, each share between 0 and 100% and stated without a range."""
+    if ramp is None:
+        return ramp
+    if not ramp:
+        raise ValueError("the ramp is empty: give the share of the full effect reached each year, "
+                         "such as {2018/19: 50%, 2020/21: 100%}")
+    for figure in ramp.values():
+        _bounded(figure, "ramp share", 0.0, 1.0)
+        if figure.has_range:
+            raise ValueError(f"the ramp's shares cannot take a range; give {what} its range instead")
+    return ramp
+
+
+def ramp_by_year(ramp: dict, years: list[int]) -> dict[int, float]:
+    """The share of the full effect in each year: nothing before the first stated, the last carried forward."""
+    out, share = {}, 0.0
+    for year in years:
+        if year in ramp:
+            share = ramp[year].value
+        out[year] = share
+    return out
 
 
 class LineItem(Activity):
@@ -575,10 +643,15 @@ def _item_model(kind) -> type[LineItem]:
             limits[name] = spec.limits
     if kind.index is not None:
         fields["index"] = (IndexName, kind.index)
+    validators = {"_sane": _limits(**limits)} if limits else {}
+    if kind.ramped_rows is not None:
+        # The share of the full-year effect reached each year; the amount stays the full-year figure.
+        fields["ramp"] = (dict[FinancialYear, Rate] | None, None)
+        validators["_ramp"] = field_validator("ramp")(lambda cls, ramp: _ramp_shares(ramp, "the amount"))
     fields.update(source=(str | None, None), note=(str | None, None))
     name = "".join(part.capitalize() for part in kind.section.split("_")) + "Line"
     return create_model(name, __base__=LineItem, __doc__=f"An item of {kind.section}: {kind.label.lower()}.",
-                        __validators__={"_sane": _limits(**limits)} if limits else None, **fields)
+                        __validators__=validators or None, **fields)
 
 
 #: The schema of each kind of line's items, by the section an option lists them under.
@@ -653,7 +726,9 @@ class OptimismBias(Strict):
             self.upper_bound = fixed(kind.upper_bound, "rate", parameters.set.optimism_bias_words(self.project_type))
 
 
-class SetupItem(Strict):
+class _OneOffCost(Strict):
+    """A one-off cost falling in stated years: a set-up cost, or an exit or break cost."""
+
     id: Slug | None = None
     name: Text
     amount: Amount
@@ -663,6 +738,8 @@ class SetupItem(Strict):
     index: IndexName = "general"
     vat_share: Rate = fixed(0.0, "rate")
     optimism_bias: OptimismBias | None = None
+    #: A capital cost (a new system, a building), shown apart from revenue; every total counts both.
+    capital: StrictBool = False
     source: str | None = None
     note: str | None = None
 
@@ -701,6 +778,22 @@ class SetupItem(Strict):
         if self.years is not None:
             return {year: 1.0 / len(self.years) for year in self.years}
         return {year: figure.value for year, figure in (self.profile or {}).items()}
+
+
+class SetupItem(_OneOffCost):
+    """A one-off set-up or transition cost."""
+
+
+# -- issue 17: exit and break costs (lines/exits.py) --
+
+#: The kinds of exit or break cost, as lines/exits.py words them for the Inputs sheet.
+ExitKind = Literal[tuple(EXIT_KINDS)]
+
+
+class ExitCost(_OneOffCost):
+    """A one-off cost of ending an arrangement, in the years it falls: its kind names what it is for."""
+
+    kind: ExitKind
 
 
 class FailureRisk(Activity):
@@ -826,23 +919,11 @@ class PlacementChange(Strict):
     @field_validator("ramp")
     @classmethod
     def _ramp(cls, ramp):
-        if not ramp:
-            raise ValueError("the ramp is empty: give the share of the full effect reached each year, "
-                             "such as {2018/19: 50%, 2020/21: 100%}")
-        for figure in ramp.values():
-            _bounded(figure, "ramp share", 0.0, 1.0)
-            if figure.has_range:
-                raise ValueError("the ramp's shares cannot take a range; give the change its range instead")
-        return ramp
+        return _ramp_shares(ramp)
 
     def shares(self, years: list[int]) -> dict[int, float]:
         """The share of the full effect in each year: nothing before the first stated, the last carried forward."""
-        out, share = {}, 0.0
-        for year in years:
-            if year in self.ramp:
-                share = self.ramp[year].value
-            out[year] = share
-        return out
+        return ramp_by_year(self.ramp, years)
 
 
 # ---- contracts with indexation clauses (issue 17; costmodel/lines/contracts.py)
@@ -1078,12 +1159,15 @@ Option = create_model("Option", __base__=_OptionTerms, __doc__="One way of deliv
                       **_sections("option"),
                       indexed_contracts=(list[IndexedContract], Field(default_factory=list)),
                       setup=(list[SetupItem], Field(default_factory=list)),
+                      exit_costs=(list[ExitCost], Field(default_factory=list)),
                       failure_risk=(FailureRisk | None, None),
                       placement_changes=(list[PlacementChange], Field(default_factory=list)),
                       **_sections("option", after_setup=True))
 
+#: An option's sections of one-off costs, falling in stated years (year, years or profile).
+ONE_OFF_SECTIONS = ("setup", "exit_costs")
 #: An option's sections of lines with ids, in the order they are costed; and its partnership's.
-LINE_SECTIONS = (tuple(_sections("option")) + ("indexed_contracts", "setup")
+LINE_SECTIONS = (tuple(_sections("option")) + ("indexed_contracts",) + ONE_OFF_SECTIONS
                  + tuple(_sections("option", after_setup=True)))
 PARTNERSHIP_SECTIONS = ("partner_posts",) + tuple(_sections("partnership"))
 
@@ -1290,7 +1374,7 @@ class Scenario(Strict):
         self._priced_with = parameters
         self.assumptions.take_defaults(parameters)
         for option in self.options:
-            for item in option.setup:
+            for item in option.setup + option.exit_costs:
                 if item.optimism_bias is not None:
                     item.optimism_bias.take_bound(parameters)
 

@@ -24,6 +24,7 @@ from ..scenario.defaults import DISCOUNT_WORDS
 from ..scenario.schema import EMPLOYER_WORDS
 from ..scenario.units import financial_year_label, month_label
 from .layout import (
+    CHOICE_NOTES,
     COL_CATEGORY,
     COL_FIRST_YEAR,
     COL_FULL_YEAR,
@@ -372,8 +373,9 @@ class WorkbookWriter:
                     label, words = choice_words(choice, group.choice_of(instance, choice))
                     sheet.write_string(top + offset, IN_NAME, label, s.text)
                     sheet.write_string(top + offset, IN_VALUE, words, s.fixed_text)
-                    sheet.write_string(top + offset, IN_NOTE, "set in the scenario: it decides which timeline row "
-                                                              "this line's formulas use", s.fixed_text)
+                    sheet.write_string(top + offset, IN_NOTE, CHOICE_NOTES.get(
+                        choice, "set in the scenario: it decides which timeline row this line's formulas use"),
+                        s.fixed_text)
                 for input_name in instance.own_inputs:
                     figure = instance.inputs[input_name]
                     self._input_row(sheet, option.instance_inputs[(instance.id, input_name)], name, instance.label,

@@ -112,6 +112,16 @@ SETUP = """\
         amount: 250,000
 {when}"""
 
+# An exit cost for the trust option, appended after line 33: `exit_costs:` is line 34, the item starts
+# on line 35, its `kind` is line 36 and its `year` line 38; `extra` lines follow from line 39.
+EXIT = """\
+    exit_costs:
+      - name: Notice of ending the partnership
+        kind: {kind}
+        amount: 325,000
+        year: 2019/20
+{extra}"""
+
 # A published figure checking that set-up line for a full year: appended after SETUP
 # (lines 34 to 37), so `published_figures:` is line 38 and its `basis` line 42.
 SETUP_CHECK = """\
@@ -500,6 +510,31 @@ CASES = [
         36, "options[1].placement_changes[0].form", "unknown key 'form'; did you mean 'from'?", at="form:"),
     Bad("placement-change-ramp-outside-the-horizon", with_placements("{2018/19: 100%}", "{2030/31: 100%}"),
         39, "options[1].placement_changes[0].ramp.2030/31", "outside the horizon", at="ramp:"),
+    # ---- the lines a budget has (issue 17): pay progression, on-costs as a rate, ramps, exit costs
+    Bad("post-on-costs-two-ways", replace("salary: 35,000", "salary: 35,000\n        on_costs: 9,000\n"
+                                          "        on_cost_rate: 28%"),
+        27, "options[0].staffing[0].on_cost_rate", "give on_costs (an amount per post) or on_cost_rate",
+        at="on_cost_rate: 28%"),
+    Bad("post-top-of-scale-below-its-salary", replace("salary: 35,000", "salary: 35,000\n        pay_drift: 2%\n"
+                                                      "        salary_max: 30,000"),
+        27, "options[0].staffing[0].salary_max", "the top of the scale (£30,000) is below the salary (£35,000)",
+        at="salary_max: 30,000"),
+    Bad("post-bare-pay-drift", replace("salary: 35,000", "salary: 35,000\n        pay_drift: 2"),
+        26, "options[0].staffing[0].pay_drift", "write 2% if you meant 2 per cent", at="pay_drift: 2"),
+    Bad("ramp-share-above-100pc", insert_after(33, "        ramp: {2018/19: 50%, 2019/20: 150%}\n"),
+        34, "options[1].non_pay[0].ramp", "ramp share 150% is outside 0% to 100%", at="ramp:"),
+    Bad("exit-cost-unknown-kind", insert_after(33, EXIT.format(kind="notce_period", extra="")),
+        36, "options[1].exit_costs[0].kind", "'notice_period'", at="notce_period"),
+    Bad("exit-cost-year-outside-the-horizon", insert_after(33, EXIT.format(kind="notice_period", extra="")
+                                                           .replace("2019/20", "2030/31")),
+        38, "options[1].exit_costs[0].year", "2030/31 is outside the horizon", at="year: 2030/31"),
+    Bad("exit-cost-misspelt-capital", insert_after(33, EXIT.format(kind="notice_period", extra="        capitel: true\n")),
+        39, "options[1].exit_costs[0].capitel", "did you mean 'capital'?", at="capitel"),
+    Bad("exit-cost-capital-not-a-flag", insert_after(33, EXIT.format(kind="notice_period", extra="        capital: yes\n")),
+        39, "options[1].exit_costs[0].capital", "expected true or false", at="capital: yes"),
+    Bad("exit-cost-without-a-kind", insert_after(33, EXIT.format(kind="notice_period", extra="")
+                                                 .replace("        kind: notice_period\n", "")),
+        35, "options[1].exit_costs[0].kind", "required key is missing", at="- name: Notice"),
     # ---- contracts with indexation clauses
     Bad("contract-cap-below-the-floor", with_contract("cap: 4%", "cap: -1%"),
         40, "options[1].indexed_contracts[0].uplift.cap", "the cap (-1%) is below the floor (0%)", at="cap: -1%"),
