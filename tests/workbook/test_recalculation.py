@@ -136,6 +136,21 @@ def test_every_cost_family_and_an_empty_option_recalculate_to_the_stored_values(
     assert not differ, "\n".join(differ[:20])
 
 
+def _both_engines_agree(path, tmp_path) -> None:
+    """Every formula cell of the workbook at `path`, recalculated by the formulas package and by
+    LibreOffice, agrees with the value costmodel stored beside it."""
+    formulas_in_file = formula_cells(path)
+    stored = stored_values(path)
+    for engine, recalculated in (("formulas", recalculated_by_formulas(path)),
+                                 ("LibreOffice", stored_values(libreoffice_convert([path], "xlsx", tmp_path / "lo")[0]))):
+        # The formulas package names sheets in capitals.
+        key = (lambda sheet, ref: (sheet.upper(), ref)) if engine == "formulas" else (lambda sheet, ref: (sheet, ref))
+        differ = [f"{sheet}!{ref} {text}: stored {stored[(sheet, ref)]!r}, {engine} {recalculated.get(key(sheet, ref))!r}"
+                  for (sheet, ref), text in formulas_in_file.items()
+                  if not agrees(stored[(sheet, ref)], recalculated.get(key(sheet, ref), "not recalculated"))]
+        assert not differ, "\n".join(differ[:20])
+
+
 PLACEMENTS = """\
 placements:
   - {id: residential, name: Private children's home, children: 12, unit_cost: iow-2017-private-childrens-home}
@@ -177,17 +192,7 @@ def test_placements_and_changes_to_them_recalculate_to_the_stored_values(tmp_pat
         make_scenario(PLACEMENT_OPTIONS, years=4, published=PLACEMENT_CHECKS) + PLACEMENTS))))
     formulas_in_file = formula_cells(path)
     assert any("^" in text for text in formulas_in_file.values())  # growth compounded in the formula
-    stored = stored_values(path)
-    for engine, recalculated in (("formulas", {(sheet, ref): value for (sheet, ref), value
-                                               in recalculated_by_formulas(path).items()}),
-                                 ("LibreOffice", stored_values(libreoffice_convert([path], "xlsx", tmp_path / "lo")[0]))):
-        differ = [f"{sheet}!{ref} {text}: stored {stored[(sheet, ref)]!r}, {engine} "
-                  f"{recalculated.get((sheet.upper() if engine == 'formulas' else sheet, ref))!r}"
-                  for (sheet, ref), text in formulas_in_file.items()
-                  if not agrees(stored[(sheet, ref)],
-                                recalculated.get((sheet.upper() if engine == "formulas" else sheet, ref),
-                                                 "not recalculated"))]
-        assert not differ, "\n".join(differ[:20])
+    _both_engines_agree(path, tmp_path)
 
 
 CONTRACT_INDICES = """\
@@ -243,17 +248,7 @@ def test_contracts_with_indexation_clauses_recalculate_to_the_stored_values(tmp_
     path.write_bytes(build_workbook(projection))
     formulas_in_file = formula_cells(path)
     assert any("MIN(MAX(" in text for text in formulas_in_file.values())  # the cap and floor, live
-    stored = stored_values(path)
-    for engine, recalculated in (("formulas", {(sheet, ref): value for (sheet, ref), value
-                                               in recalculated_by_formulas(path).items()}),
-                                 ("LibreOffice", stored_values(libreoffice_convert([path], "xlsx", tmp_path / "lo")[0]))):
-        differ = [f"{sheet}!{ref} {text}: stored {stored[(sheet, ref)]!r}, {engine} "
-                  f"{recalculated.get((sheet.upper() if engine == 'formulas' else sheet, ref))!r}"
-                  for (sheet, ref), text in formulas_in_file.items()
-                  if not agrees(stored[(sheet, ref)],
-                                recalculated.get((sheet.upper() if engine == "formulas" else sheet, ref),
-                                                 "not recalculated"))]
-        assert not differ, "\n".join(differ[:20])
+    _both_engines_agree(path, tmp_path)
     master = openpyxl.load_workbook(path, data_only=True)["Cover"]
     assert any(row[1].value == "every model check passes" for row in master.iter_rows(max_col=2))
 
@@ -313,13 +308,6 @@ def test_the_lines_a_budget_has_recalculate_to_the_stored_values(tmp_path):
     path.write_bytes(build_workbook(projection))
     formulas_in_file = formula_cells(path)
     assert any("MIN(" in text and "^" in text for text in formulas_in_file.values())  # pay up a scale
-    stored = stored_values(path)
-    for engine, recalculated in (("formulas", recalculated_by_formulas(path)),
-                                 ("LibreOffice", stored_values(libreoffice_convert([path], "xlsx", tmp_path / "lo")[0]))):
-        key = (lambda sheet, ref: (sheet.upper(), ref)) if engine == "formulas" else (lambda sheet, ref: (sheet, ref))
-        differ = [f"{sheet}!{ref} {text}: stored {stored[(sheet, ref)]!r}, {engine} {recalculated.get(key(sheet, ref))!r}"
-                  for (sheet, ref), text in formulas_in_file.items()
-                  if not agrees(stored[(sheet, ref)], recalculated.get(key(sheet, ref), "not recalculated"))]
-        assert not differ, "\n".join(differ[:20])
+    _both_engines_agree(path, tmp_path)
     master = openpyxl.load_workbook(path, data_only=True)["Cover"]
     assert any(row[1].value == "every model check passes" for row in master.iter_rows(max_col=2))
