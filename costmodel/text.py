@@ -37,14 +37,23 @@ def render_summary(projection) -> str:
               f"{scenario.timeline.years} years from {projection.year_labels[0]}; real terms at "
               f"{_fy(scenario.timeline.price_base)} prices; discounted at "
               f"{DISCOUNT_WORDS[scenario.assumptions.discounting.schedule]}. Costs positive.\n"
-              f"{_parameters_line(scenario.priced_with)}\n")
-    columns = ["Rank", "Option", "Cash total", "NPC", "EAC", "NPC vs baseline", "Break-even"]
+              f"{_parameters_line(scenario.priced_with)}\n"
+              "Economic case (ranks the options): NPC and EAC, real terms, discounted, VAT left out as a transfer "
+              "to the Exchequer.\nFinancial case: cash as the council's budget pays it, VAT included, not "
+              "discounted.\n")
+    columns = ["Rank", "Option", "NPC (economic)", "EAC (economic)", "NPC vs baseline", "Cash (financial)",
+               "Break-even"]
+    envelope = scenario.assumptions.budget_envelope is not None
+    if envelope:
+        columns.append("Above budget from")
     rows = []
     for _, row in summary.iterrows():
         name = row["name"] + (" (baseline)" if row["baseline"] else "")
         versus = "-" if row["baseline"] else money(row["vs_baseline_npc"])
-        rows.append([str(row["rank"]), name, money(row["cash_total"]), money(row["npc"]), money(row["eac"]),
-                     versus, row["break_even_year"] or "-"])
+        rows.append([str(row["rank"]), name, money(row["npc"]), money(row["eac"]), versus, money(row["cash_total"]),
+                     row["break_even_year"] or "-"])
+        if envelope:
+            rows[-1].append(projection.option(row["option"]).totals.measure("first_unaffordable_year") or "never")
     return header + _table(columns, rows, right=[0, 2, 3, 4, 5])
 
 
@@ -147,7 +156,7 @@ def render_diff(report) -> str:
                 lines.append(f"  [{n}] {change}{where}")
             if len(step.changes) > 1:
                 lines.append("      (applied together: the scenario is not valid with only some of them)")
-    for measure, label in (("npc", "Net present cost"), ("cash", "Cash total")):
+    for measure, label in (("npc", "Net present cost (economic case)"), ("cash", "Cash total (financial case)")):
         columns = ["Option", "Old", "New"] + [f"[{n}]" for n in range(1, len(report.steps) + 1)] + ["Change"]
         rows = []
         position = 1 if measure == "npc" else 0

@@ -241,9 +241,11 @@ def gateways(appraisal: Appraisal, entry: LongListOption, projection: Projection
 
 
 def _gateway(gateway: Gateway, entry: LongListOption, projection: Projection) -> GatewayOutcome:
-    if gateway.budget is None or entry.option is None:
+    if not gateway.affordability or entry.option is None:
         stated = entry.gateways[gateway.id]
         return GatewayOutcome(gateway, stated.result == "pass", stated.reason, stated.source)
+    if gateway.envelope:
+        return _against_the_envelope(gateway, projection.option(entry.option).totals, projection)
     cash = projection.option(entry.option).cash()
     budget = gateway.budget.value
     over = np.nonzero(cash > budget)[0]  # exactly as the workbook's formula, MAX(cash) > budget
@@ -254,6 +256,22 @@ def _gateway(gateway: Gateway, entry: LongListOption, projection: Projection) ->
     else:
         reason = f"cash is within the budget envelope of £{budget:,.0f} in every year (highest £{cash.max():,.0f})"
     return GatewayOutcome(gateway, over.size == 0, reason, gateway.source, computed=True)
+
+
+def _against_the_envelope(gateway: Gateway, totals, projection: Projection) -> GatewayOutcome:
+    """Fails in the first year the option's cash is above the budget envelope (Compare's flag, lines/totals.py)."""
+    first = totals.measure("first_unaffordable_year")
+    gap, envelope = totals.row("envelope_gap"), totals.series("budget_envelope")
+    source = gateway.source or projection.scenario.assumptions.budget_envelope.source
+    if first is not None:
+        year = projection.year_labels.index(first)
+        reason = (f"cash in {first} (£{envelope[year] + gap[year]:,.0f}) is £{gap[year]:,.0f} above that year's "
+                  f"budget envelope of £{envelope[year]:,.0f}")
+        return GatewayOutcome(gateway, False, reason, source, computed=True)
+    closest = int(gap.argmax())
+    reason = (f"cash is within the budget envelope in every year (closest: {projection.year_labels[closest]}, "
+              f"£{-gap[closest]:,.0f} below it)")
+    return GatewayOutcome(gateway, True, reason, source, computed=True)
 
 
 def cost_score(npc: float, npcs: list[float], low: float, high: float) -> float:

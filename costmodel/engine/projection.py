@@ -19,6 +19,7 @@ from ..scale import without_cycle_collection
 from ..scenario.schema import Figure, Option, PublishedFigure, Scenario
 from ..scenario.units import financial_year_label
 from ..lines import TOTALLED, LineFormula, LineGroup
+from ..lines.categories import TRANSFERS
 from ..lines.formula import Before, BinOp
 from ..lines.totals import PUBLISHED
 from .instances import GroupInstances, LineInstance, option_groups, option_inputs
@@ -241,7 +242,7 @@ class Projection:
                 "family": result.option.family,
                 "baseline": result.option.baseline,
                 **{key: totals.measure(key) for key in ("cash_total", "real_total", "npc", "eac", "vs_baseline_cash",
-                                                         "vs_baseline_npc")},
+                                                         "vs_baseline_npc", "transfers_pv", "capital_cash_total")},
                 "break_even_year": None if result.option.baseline else totals.measure("break_even_year"),
                 "rank": totals.measure("rank"),
             })
@@ -279,6 +280,8 @@ class Projection:
                 "annual": [{"year": label, "cash": _money(cash[t]), "real": _money(real[t]), "pv": _money(pv[t])}
                            for t, label in enumerate(self.year_labels)],
                 "by_category": by_category,
+                "economic": self._economic_case(result, row),
+                "financial": self._financial_case(result, row),
             })
         return {
             "costmodel_version": __version__,
@@ -301,6 +304,40 @@ class Projection:
                 "ok": check.ok, "source": check.source, "note": check.note, "line": check.line,
             } for check in self.checks],
         }
+
+
+    def _economic_case(self, result: OptionResult, row) -> dict:
+        """Value for money to the public sector: real terms, discounted, transfers left out; it ranks the options."""
+        economic = result.totals.row("economic_pv")
+        return {
+            "npc": _money(row["npc"]), "eac": _money(row["eac"]), "rank": int(row["rank"]),
+            "vs_baseline": _money(row["vs_baseline_npc"]),
+            "transfers_left_out": {"categories": sorted(TRANSFERS & set(result.totals.categories)),
+                                   "pv": _money(row["transfers_pv"])},
+            "annual_pv": [{"year": label, "pv": _money(economic[t])} for t, label in enumerate(self.year_labels)],
+        }
+
+    def _financial_case(self, result: OptionResult, row) -> dict:
+        """The council's budget: cash, year by year, undiscounted, transfers included, capital apart."""
+        totals = result.totals
+        cash, capital, revenue = totals.row("total_cash"), totals.row("capital_cash"), totals.row("revenue_cash")
+        financial = {
+            "cash_total": _money(row["cash_total"]), "capital_total": _money(row["capital_cash_total"]),
+            "vs_baseline": _money(row["vs_baseline_cash"]),
+            "payback_year": row["break_even_year"],
+            "annual": [{"year": label, "revenue": _money(revenue[t]), "capital": _money(capital[t]),
+                        "cash": _money(cash[t])} for t, label in enumerate(self.year_labels)],
+        }
+        if totals.has_envelope:
+            envelope = totals.series("budget_envelope")
+            gap, cumulative = totals.row("envelope_gap"), totals.row("cumulative_gap")
+            financial["affordability"] = {
+                "first_year_above_envelope": totals.measure("first_unaffordable_year"),
+                "gap_over_the_horizon": _money(totals.measure("envelope_gap_total")),
+                "annual": [{"year": label, "envelope": _money(envelope[t]), "gap": _money(gap[t]),
+                            "cumulative_gap": _money(cumulative[t])} for t, label in enumerate(self.year_labels)],
+            }
+        return financial
 
 
 def _money(value: float) -> float:
@@ -534,7 +571,9 @@ def project_draws(scenario: Scenario, sampled: dict[str, np.ndarray], draws: int
     """Each option's cash and present value by draw and year, with drawn values for some figures.
 
     The same line definitions as `project`, evaluated for every draw at once: arrays are
-    (draws, instances, years). Returns option id -> (cash, present value), each (draws, years).
+    (draws, instances, years). Returns option id -> (cash, present value), each (draws, years):
+    the cash of the financial case, transfers included, and the present value of the economic
+    case, transfers left out (lines/totals.py, `economic_pv`).
     """
     out = {}
     shared_groups: dict = {}
@@ -543,15 +582,18 @@ def project_draws(scenario: Scenario, sampled: dict[str, np.ndarray], draws: int
         inputs = option_inputs(scenario, option)
         totals: dict[str, np.ndarray] = {}
         cash = np.zeros((draws, len(timeline.years)))
+        transfers = np.zeros((draws, len(timeline.years)))
         for group in option_groups(scenario, index, shared_groups):
             sums, _ = evaluate_group(group, timeline, inputs, totals, sampled=sampled, draws=draws, keep=False)
             for formula in group.group.rows:
                 if formula.category is not None:
                     cash += sums[formula.key]
+                    if formula.category in TRANSFERS:
+                        transfers += sums[formula.key]
             for key, values in sums.items():
                 totals[key] = totals.get(key, 0.0) + values[..., np.newaxis, :]
         pv_factor = timeline.series["pv_factor"].reshape(-1, len(timeline.years))
-        out[option.id] = (cash, cash * pv_factor)
+        out[option.id] = (cash, (cash - transfers) * pv_factor)
     return out
 
 

@@ -97,6 +97,9 @@ def build_timeline(scenario: Scenario, option: Option, reference: bool = False,
     # The scenario's named indices, which a contract's uplift clause may follow (lines/contracts.py).
     for name, rates in scenario.assumptions.indices.items():
         series[index_series(name)] = yearly(rates, years, sampled)
+    envelope = scenario.assumptions.budget_envelope
+    if envelope is not None and not reference:
+        series["budget_envelope"] = np.array([envelope.for_year(y) for y in years])
     series["discount_rate"] = discount_rates(scenario, year - inputs["horizon_first_year"])
     if draws is None:
         series = {name: values.reshape(1, -1) for name, values in series.items()}

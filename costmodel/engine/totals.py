@@ -12,7 +12,12 @@ from functools import cached_property
 import numpy as np
 
 from ..lines import CATEGORIES, POST_GROUPS
-from ..lines.totals import BLOCK_TOTALS, CATEGORY_ROWS, COMPARE_ROWS, SUMMARY
+from ..lines.totals import (AFFORDABILITY, AFFORDABILITY_ROWS, BLOCK_TOTALS, CATEGORY_ROWS, COMPARE_ROWS,
+                            FINANCIAL_ROWS, SUMMARY)
+
+#: Every row by option and year a total may name, and every figure for the option.
+_ROWS = {**BLOCK_TOTALS, **FINANCIAL_ROWS, **COMPARE_ROWS, **AFFORDABILITY_ROWS}
+_MEASURES = {**SUMMARY, **AFFORDABILITY}
 
 
 class OptionTotals:
@@ -59,14 +64,19 @@ class OptionTotals:
             if name in CATEGORY_ROWS and self.category is not None:
                 formula = CATEGORY_ROWS[name]
             else:
-                formula = BLOCK_TOTALS.get(name) or COMPARE_ROWS[name]
+                formula = _ROWS[name]
             self._rows[name] = np.asarray(formula.formula.evaluate(self), dtype=float)
         return self._rows[name]
 
     def measure(self, name: str):
         if name not in self._measures:
-            self._measures[name] = SUMMARY[name].formula.evaluate(self)
+            self._measures[name] = _MEASURES[name].formula.evaluate(self)
         return self._measures[name]
+
+    @property
+    def has_envelope(self) -> bool:
+        """Whether the scenario states a budget envelope, which the affordability rows are set against."""
+        return "budget_envelope" in self.result.timeline.series
 
     def series(self, name: str):
         if self.full_year:
@@ -80,12 +90,16 @@ class OptionTotals:
                        for formula in group.cost_formulas if formula.category == category)
         return result.category_cash(category)
 
-    def all_rows(self, name: str):
+    def all_rows(self, name: str, excluding=frozenset()):
+        return self.only_rows(name, [category for category in self.categories if category not in excluding])
+
+    def only_rows(self, name: str, categories):
         # Added in the order the categories are shown, one after another, as a reader would add them.
         total = 0
         for category in self.categories:
-            total = total + self.of(category).row(name)
-        if isinstance(total, int):  # an option with no cost lines costs nothing
+            if category in categories:
+                total = total + self.of(category).row(name)
+        if isinstance(total, int):  # no cost lines of those categories: they cost nothing
             return 0.0 if self.full_year else np.zeros(len(self.result.timeline.years))
         return total
 

@@ -2,6 +2,12 @@
 
 Sign convention, stated once: costs are positive; savings and income are negative. A new kind
 of line declares its own category with `category()` beside its rows.
+
+Each category also says what the Green Book's two cases make of it. A transfer (irrecoverable
+VAT, a tax paid to the Exchequer) is a cost to the council's budget, so the financial case counts
+it, but no cost to the public sector as a whole, so the economic case leaves it out: treating
+taxes consistently across options, a difference in VAT treatment does not make an option worse
+value for money. A capital category is shown apart from revenue in the financial case.
 """
 
 from __future__ import annotations
@@ -28,9 +34,19 @@ CATEGORIES: dict[str, str] = {
 }
 
 
-def category(key: str, label: str) -> str:
+#: Categories that are transfers to the Exchequer: in the financial case, not the economic case.
+TRANSFERS: set[str] = {"irrecoverable_vat"}
+#: Categories of capital spend: the financial case shows them apart from revenue.
+CAPITAL: set[str] = {"setup_capital", "exit_capital"}
+
+
+def category(key: str, label: str, transfer: bool = False, capital: bool = False) -> str:
     """Declare a category of a new kind of line; it follows the others, in the order declared."""
     if CATEGORIES.get(key, label) != label:
         raise ValueError(f"category {key!r} is declared twice, differently")
     CATEGORIES[key] = label
+    if transfer:
+        TRANSFERS.add(key)
+    if capital:
+        CAPITAL.add(key)
     return key

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .categories import CAPITAL, TRANSFERS
 from .formula import Abs, Const, Expr, Named, Row, Series
 
 
@@ -47,15 +48,30 @@ class InCategory(Expr):
 
 @dataclass(frozen=True, eq=False)
 class AllRows(Expr):
-    """One total's rows, for every category the option has, added up."""
+    """One total's rows, for every category the option has but those `excluding` names, added up."""
 
     name: str
+    excluding: frozenset = frozenset()
 
     def evaluate(self, env):
-        return env.all_rows(self.name)
+        return env.all_rows(self.name, self.excluding)
 
     def render(self, ctx):
-        return ctx.all_rows(self.name)
+        return ctx.all_rows(self.name, self.excluding)
+
+
+@dataclass(frozen=True, eq=False)
+class OnlyRows(Expr):
+    """One total's rows, for those of the option's categories in `categories`, added up (0 for none)."""
+
+    name: str
+    categories: frozenset
+
+    def evaluate(self, env):
+        return env.only_rows(self.name, self.categories)
+
+    def render(self, ctx):
+        return ctx.only_rows(self.name, self.categories)
 
 
 @dataclass(frozen=True, eq=False)
@@ -203,8 +219,19 @@ BLOCK_TOTALS = _defined(
     TotalFormula("total_cash", "Total cost (cash)", "Every category's cash, added up.", AllRows("category_cash")),
     TotalFormula("total_real", "Total cost (real terms)", "Every category's real cost, added up.",
                  AllRows("category_real")),
-    TotalFormula("total_pv", "Net present cost", "Every category's present value, added up.",
-                 AllRows("category_pv")),
+    TotalFormula("total_pv", "Present value of every cost, transfers included",
+                 "Every category's present value, added up.", AllRows("category_pv")),
+    TotalFormula("economic_pv", "Net present cost: economic case (transfers left out)",
+                 "Every category's present value but the transfers to the Exchequer (irrecoverable VAT), which "
+                 "cost the public sector nothing as a whole (Green Book: taxes treated consistently across "
+                 "options).", AllRows("category_pv", frozenset(TRANSFERS))),
+)
+#: The rows the engine keeps of a block: a financial case's revenue and capital by year.
+FINANCIAL_ROWS = _defined(
+    TotalFormula("capital_cash", "Of which capital (cash)", "The cash of the option's capital categories.",
+                 OnlyRows("category_cash", frozenset(CAPITAL))),
+    TotalFormula("revenue_cash", "Of which revenue (cash)", "The cash of every category but the capital ones.",
+                 AllRows("category_cash", frozenset(CAPITAL))),
 )
 
 #: Every row's total over the horizon (the option sheet's Total column).
@@ -222,8 +249,8 @@ COMPARE_ROWS = _defined(
     TotalFormula("cumulative_difference", "Cumulative difference from the baseline (cash)",
                  "The option's cumulative cost less the baseline's.",
                  Row("cumulative") - Baseline(Row("cumulative"))),
-    TotalFormula("present_value", "Present value (discounted, the measure options are ranked by)",
-                 "The option's present value.", Row("total_pv")),
+    TotalFormula("present_value", "Present value, economic case (the measure options are ranked by)",
+                 "The option's present value, transfers to the Exchequer left out.", Row("economic_pv")),
     TotalFormula("present_value_difference", "Difference from the baseline (present value)",
                  "The option's present value less the baseline's.",
                  Row("present_value") - Baseline(Row("present_value"))),
@@ -234,18 +261,37 @@ COMPARE_ROWS = _defined(
                  "1 where the cumulative cost is at or below the baseline's in this year and every year after.",
                  ToTheEnd(Row("at_or_below")), unit="flag"),
 )
+#: Compare's rows that set an option's cash against the budget envelope, where the scenario states one.
+AFFORDABILITY_ROWS = _defined(
+    TotalFormula("envelope_gap", "Gap to the budget envelope (cash; above the envelope positive)",
+                 "The option's annual cost less the budget envelope for the year.",
+                 Row("annual") - Series("budget_envelope")),
+    TotalFormula("cumulative_gap", "Cumulative gap to the budget envelope (cash)",
+                 "The gap to the envelope, added up to the year.", RunningTotal(Row("envelope_gap"))),
+    TotalFormula("over_envelope", "Annual cost above the budget envelope",
+                 "Yes where the option's annual cost is more than a penny above the envelope.",
+                 Row("envelope_gap").above(PENNY) * 1, unit="flag"),
+)
+
 #: The rows of Compare that set an option against the baseline, which the baseline has none of.
 AGAINST_THE_BASELINE = ("difference", "cumulative_difference", "present_value_difference", "at_or_below", "stays")
 
 # --------------------------------------------------------------------------- Summary: the answer
 
 SUMMARY = _defined(
-    TotalFormula("cash_total", "Cash total", "The option's total cost in cash over the horizon.",
+    TotalFormula("cash_total", "Cash total (financial case)",
+                 "The option's total cost to the council in cash over the horizon, transfers included.",
                  Years(Row("total_cash"))),
     TotalFormula("real_total", "Real terms total", "The option's total cost in real terms over the horizon.",
                  Years(Row("total_real"))),
-    TotalFormula("npc", "Net present cost (NPC)", "The option's present value over the horizon.",
-                 Years(Row("total_pv"))),
+    TotalFormula("npc", "Net present cost (NPC), economic case",
+                 "The option's present value over the horizon, transfers to the Exchequer left out.",
+                 Years(Row("economic_pv"))),
+    TotalFormula("transfers_pv", "Transfers left out of the economic case (present value)",
+                 "The present value of every cost less the economic case's NPC: irrecoverable VAT.",
+                 Years(Row("total_pv")) - Measure("npc")),
+    TotalFormula("capital_cash_total", "Of which capital (cash)", "The option's capital spend in cash over the "
+                 "horizon.", Years(Row("capital_cash"))),
     TotalFormula("eac", "Equivalent annual cost (EAC)",
                  "The constant real cost a year with the same net present cost: NPC / the sum of the discount "
                  "factors.", Measure("npc") / Years(Series("discount_factor"))),
@@ -258,6 +304,18 @@ SUMMARY = _defined(
                  FirstYear(Row("stays")), unit="year"),
     TotalFormula("rank", "Rank (1 = lowest NPC)", "The option's place by net present cost, lowest first.",
                  Rank(Measure("npc")), unit="rank"),
+)
+
+#: The financial case against the budget envelope, where the scenario states one. The payback year of
+#: an option's set-up costs is its break-even year: the first from which its cumulative cash cost,
+#: set-up included, stays at or below the baseline's.
+AFFORDABILITY = _defined(
+    TotalFormula("first_unaffordable_year", "First year above the budget envelope",
+                 "The first year in which the option's annual cost is above the envelope.",
+                 FirstYear(Row("over_envelope")), unit="year"),
+    TotalFormula("envelope_gap_total", "Gap to the envelope over the horizon (cash)",
+                 "The gap to the envelope, added up over the horizon: the cumulative gap in the last year.",
+                 Years(Row("envelope_gap"))),
 )
 
 # --------------------------------------------------------------------------- Checks: a published figure against the arithmetic

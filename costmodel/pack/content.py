@@ -128,7 +128,8 @@ def pack_content(report, rerun_command: str) -> Pack:
 def _answer(projection, ranked, names, simulation) -> list:
     first = ranked[0]
     years = projection.year_labels
-    lead = (f"{first.option.name} has the lowest net present cost: {millions(first.totals.measure('npc'))} over "
+    lead = (f"{first.option.name} has the lowest net present cost in the economic case: "
+            f"{millions(first.totals.measure('npc'))} over "
             f"{len(years)} years, {millions(first.cash()[0])} in cash in {years[0]} and "
             f"{millions(first.totals.measure('cash_total'))} in cash over the whole period.")
     if len(ranked) > 1:
@@ -152,18 +153,25 @@ def _answer(projection, ranked, names, simulation) -> list:
         "Table 1. The options ranked by net present cost",
         ["Rank", "Option", "Net present cost", "Cash total", "Equivalent annual cost", "NPC against the baseline"],
         rows, [0.06, 0.34, 0.15, 0.15, 0.15, 0.15], "llrrrr",
-        note="Net present cost: real terms, discounted. Cash: nominal, as the budget sees it. Costs are "
-             "positive; savings and income negative."))
-    cash = [[year] + [thousands(result.cash()[t]) for result in ranked] for t, year in enumerate(years)]
-    cash.append(["Total"] + [thousands(result.cash().sum()) for result in ranked])
-    share = 0.84 / len(ranked)
+        note="Net present cost, the economic case: real terms, discounted, irrecoverable VAT left out as a "
+             "transfer to the Exchequer. Cash, the financial case: nominal, VAT included, as the budget sees it. "
+             "Costs are positive; savings and income negative."))
+    envelope = projection.scenario.assumptions.budget_envelope
+    heads = ["Year"] + [names[r.option.id] for r in ranked] + (["Budget envelope"] if envelope else [])
+    cash = [[year] + [thousands(result.cash()[t]) for result in ranked]
+            + ([thousands(envelope.for_year(projection.years[t]))] if envelope else []) for t, year in enumerate(years)]
+    cash.append(["Total"] + [thousands(result.cash().sum()) for result in ranked]
+                + ([thousands(sum(envelope.for_year(y) for y in projection.years))] if envelope else []))
+    share = 0.84 / (len(heads) - 1)
     blocks.append(Table(
-        "Table 2. Cash by year, as the budget sees it (£000, nominal)", ["Year"] + [names[r.option.id] for r in ranked],
-        cash, [0.16] + [share] * len(ranked), "l" + "r" * len(ranked), bold_rows=(len(cash) - 1,)))
+        "Table 2. The financial case: cash by year, as the budget sees it (£000, nominal)", heads,
+        cash, [0.16] + [share] * (len(heads) - 1), "l" + "r" * (len(heads) - 1), bold_rows=(len(cash) - 1,)))
     return blocks
 
 
 def _budget_sentence(projection, ranked) -> str:
+    if projection.scenario.assumptions.budget_envelope is not None:
+        return _envelope_sentence(ranked)
     appraisal = projection.scenario.appraisal
     gateways = [g for g in (appraisal.gateways if appraisal else []) if g.budget is not None]
     if not gateways:
@@ -179,6 +187,18 @@ def _budget_sentence(projection, ranked) -> str:
         parts.append(f"{result.option.name}: highest year {projection.year_labels[peak]}, {millions(cash[peak])}, "
                      f"{millions(abs(gap))} {where} it")
     return f"Against the budget envelope of {money(budget)} a year: " + "; ".join(parts) + "."
+
+
+def _envelope_sentence(ranked) -> str:
+    """Each option against the budget envelope by year: the first year above it, and the gap over the horizon."""
+    parts = []
+    for result in ranked:
+        totals = result.totals
+        first, gap = totals.measure("first_unaffordable_year"), totals.measure("envelope_gap_total")
+        where = f"above it from {first}" if first else "within it every year"
+        side = "over" if gap > 0 else "under"
+        parts.append(f"{result.option.name}: {where}, {millions(abs(gap))} {side} it over the whole period")
+    return "Against the budget envelope by year: " + "; ".join(parts) + "."
 
 
 def _costs(projection, ranked, names) -> list:

@@ -367,6 +367,11 @@ def cross_check(scenario: Scenario) -> list[tuple[tuple, str]]:
 def _check_appraisal(appraisal, scenario: Scenario):
     """The long list, its gateway results and its scores, against each other and the costed options."""
     loc = ("appraisal",)
+    for index, gateway in enumerate(appraisal.gateways):
+        if gateway.envelope and scenario.assumptions.budget_envelope is None:
+            yield (loc + ("gateways", index, "envelope"),
+                   "the gateway is set against the budget envelope, but the scenario states none: give "
+                   "assumptions.budget_envelope by year")
     for section in ("long_list", "gateways", "criteria"):
         seen: set[str] = set()
         for index, item in enumerate(getattr(appraisal, section)):
@@ -409,7 +414,7 @@ def _check_appraisal(appraisal, scenario: Scenario):
             gateway = gateways.get(gateway_id)
             if gateway is None:
                 yield here + ("gateways", gateway_id), _no_such("gateway", gateway_id, gateways)
-            elif gateway.budget is not None and entry.option is not None:
+            elif gateway.affordability and entry.option is not None:
                 yield here + ("gateways", gateway_id), (f"'{gateway_id}' is worked out from the projection for a "
                                                         f"costed option; remove the stated result")
         # Gateways are applied in order: after the first an option fails, the rest need no result.
@@ -418,7 +423,7 @@ def _check_appraisal(appraisal, scenario: Scenario):
             stated = entry.gateways.get(gateway.id)
             if stated is not None and stated.result == "fail":
                 break
-            if stated is None and not (gateway.budget is not None and entry.option is not None):
+            if stated is None and not (gateway.affordability and entry.option is not None):
                 missing.append(gateway.id)
         if missing:
             yield here + ("gateways",), f"no result for gateway{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
@@ -742,6 +747,18 @@ def _check_rates(scenario: Scenario, first: int, last: int):
                 yield ((("assumptions", key, "value")),
                        f"the table starts at {financial_year_label(earliest)}; it must give a rate from "
                        f"{financial_year_label(max(first, scenario.timeline.price_base + 1))}")
+    envelope = assumptions.budget_envelope
+    if envelope is not None:
+        # A year before the first stated has no figure to carry forward: said, never guessed.
+        if min(envelope.by_year) > first:
+            yield (("assumptions", "budget_envelope", "by_year"),
+                   f"the envelope starts at {financial_year_label(min(envelope.by_year))}; it must give the "
+                   f"budget from the horizon's first year, {financial_year_label(first)}")
+        outside = [year for year in envelope.by_year if not first <= year <= last]
+        if outside:
+            yield (("assumptions", "budget_envelope", "by_year", outside[0]),
+                   f"{financial_year_label(outside[0])} is outside the horizon "
+                   f"({financial_year_label(first)} to {financial_year_label(last)})")
     rates, thresholds = assumptions.employer_ni_tables(scenario.priced_with)
     for key, table in (("rates", rates), ("thresholds", thresholds)):
         if min(table) > needed_from:

@@ -372,6 +372,35 @@ class IndexSeries(YearlyRates):
         return YearlyRates._bare.__func__(cls, raw)
 
 
+class BudgetEnvelope(Strict):
+    """The most the council can spend on the service each year, in cash: the medium-term financial
+    strategy's figures, by financial year. A year after the last one stated carries that figure
+    forward, in cash, as every table by year does (the Inputs sheet and the model review say so)."""
+
+    by_year: Annotated[dict[FinancialYear, Amount], Field(min_length=1)]
+    source: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare(cls, raw: object) -> object:
+        # Written as a bare table by year (`budget_envelope: {2018/19: 52m, ...}`) or with its source.
+        if isinstance(raw, dict) and "by_year" not in raw and not {"source", "note"} & set(raw):
+            return {"by_year": raw}
+        return raw
+
+    @field_validator("by_year")
+    @classmethod
+    def _amounts(cls, value):
+        for figure in value.values():
+            _bounded(figure, "budget envelope", 0.0, 1e12)
+        return value
+
+    def for_year(self, year: int) -> float:
+        """The envelope of a year: the figure stated for it, or the last one stated before it."""
+        return self.by_year[max(y for y in self.by_year if y <= year)].value
+
+
 class EmployerNI(Strict):
     rates: dict[FinancialYear, Rate] = Field(default_factory=dict)
     thresholds: dict[FinancialYear, Amount] = Field(default_factory=dict)
@@ -441,6 +470,8 @@ class Assumptions(Strict):
     discounting: Discounting = Field(default_factory=Discounting)
     #: Named index series a contract's uplift can follow, by year; `pay` and `general` are always there.
     indices: dict[Slug, IndexSeries] = Field(default_factory=dict)
+    #: The budget the financial case is set against, year by year (issue 18: affordability by year).
+    budget_envelope: BudgetEnvelope | None = None
 
     @field_validator("pension_rate")
     @classmethod
@@ -1245,8 +1276,23 @@ class Gateway(Strict):
     #: An affordability gateway: a costed option fails if its cash cost in any year is above
     #: this envelope (worked out from the projection); an uncosted one states its result.
     budget: Amount | None = None
+    #: An affordability gateway set against the scenario's budget envelope year by year
+    #: (assumptions.budget_envelope): a costed option fails in the first year its cash is above it.
+    envelope: StrictBool = False
     source: str | None = None
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _one_budget(self):
+        if self.envelope and self.budget is not None:
+            raise ValueError("state a budget (one figure for every year) or envelope: true (the budget "
+                             "envelope by year), not both")
+        return self
+
+    @property
+    def affordability(self) -> bool:
+        """Whether the gateway is worked out from the projection for a costed option."""
+        return self.envelope or self.budget is not None
 
 
 class GatewayResult(Strict):

@@ -32,10 +32,12 @@ class Swing:
     input: RangedInput
     low: float
     high: float
-    #: option id -> (NPC at low, NPC at high)
+    #: option id -> (NPC at low, NPC at high): the economic case, which ranks the options
     npc: dict[str, tuple[float, float]]
     #: the gap between the two options cheapest at central values, at low and at high
     gap: tuple[float, float]
+    #: option id -> (cash total at low, at high): the financial case, from the same projection
+    cash: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def swing(self, option: str | None = None) -> float:
         low, high = self.gap if option is None else self.npc[option]
@@ -92,6 +94,8 @@ class Sensitivity:
 
     def to_json(self) -> dict:
         return {
+            "measures": {"npc": "net present cost, the economic case (ranks the options)",
+                         "cash": "cash total, the financial case"},
             "cheapest": self.cheapest,
             "runner_up": self.runner_up,
             "npc_at_central": {k: round(v, 2) for k, v in self.central.items()},
@@ -100,6 +104,8 @@ class Sensitivity:
                 "central": s.input.figure.value, "low": s.low, "high": s.high,
                 "npc_at_low": {k: round(v[0], 2) for k, v in s.npc.items()},
                 "npc_at_high": {k: round(v[1], 2) for k, v in s.npc.items()},
+                "cash_at_low": {k: round(v[0], 2) for k, v in s.cash.items()},
+                "cash_at_high": {k: round(v[1], 2) for k, v in s.cash.items()},
                 "gap_swing": round(s.swing(), 2),
             } for s in self.ranked()],
             # Each option's tornado: its inputs ranked by how far they move its own net present cost.
@@ -131,12 +137,15 @@ def sensitivity(scenario: Scenario) -> Sensitivity:
         values[2 * k], values[2 * k + 1] = ranged.low, ranged.high
         for figure in ranged.members:
             sampled[figure.path] = values
-    npc = {option: pv.sum(axis=1) for option, (_, pv) in project_draws(scenario, sampled, 2 * len(inputs)).items()}
+    projected = project_draws(scenario, sampled, 2 * len(inputs))
+    npc = {option: pv.sum(axis=1) for option, (_, pv) in projected.items()}
+    cash = {option: flows.sum(axis=1) for option, (flows, _) in projected.items()}
     for k, ranged in enumerate(inputs):
         by_option = {option: (float(v[2 * k]), float(v[2 * k + 1])) for option, v in npc.items()}
+        cash_by_option = {option: (float(v[2 * k]), float(v[2 * k + 1])) for option, v in cash.items()}
         gap = (0.0, 0.0) if result.runner_up is None else tuple(
             by_option[result.runner_up][i] - by_option[result.cheapest][i] for i in (0, 1))
-        result.swings.append(Swing(ranged, ranged.low, ranged.high, by_option, gap))
+        result.swings.append(Swing(ranged, ranged.low, ranged.high, by_option, gap, cash_by_option))
     result.switches.extend(_switching_values(scenario, inputs, result.cheapest))
     return result
 

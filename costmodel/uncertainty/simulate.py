@@ -63,6 +63,8 @@ class Simulation:
     def to_json(self) -> dict:
         return {
             "draws": self.draws, "seed": self.seed,
+            "measures": {"npc": "net present cost, the economic case (ranks the options)",
+                         "cash_total": "cash total, the financial case"},
             "percentiles": "exact" if self.draws <= KEEP_EVERY_DRAW else f"from {FINE_BINS:,}-band histograms",
             "inputs": [{"input": r.label, "path": r.path, "distribution": r.figure.drawn_as,
                         "central": r.figure.value, "low": r.figure.low, "high": r.figure.high, "sd": r.figure.sd}

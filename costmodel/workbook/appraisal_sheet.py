@@ -62,7 +62,13 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
             if result.passed is None:
                 sheet.write_string(row, col, words, s.fixed_text)
                 continue
-            if result.computed:
+            if result.computed and result.gateway.envelope:
+                # Compare's flags, a year each: the cash above that year's envelope (lines/totals.py).
+                flags = layout.compare_rows[entry.option]["over_envelope"]
+                years = (f"Compare!{cell(None, flags, layout.year_col(0), True, True)}:"
+                         f"{cell(None, flags, layout.last_year_col, True, True)}")
+                writer.formula(sheet, row, col, f'IF(SUM({years})>0,"fail","pass")', words, s.text)
+            elif result.computed:
                 totals = layout.options[entry.option]
                 cash = (f"{cell(totals.sheet, totals.total_row, layout.year_col(0), True, True)}:"
                         f"{cell(None, totals.total_row, layout.last_year_col, True, True)}")

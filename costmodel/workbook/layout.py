@@ -21,7 +21,7 @@ from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 from ..engine.instances import GroupInstances, LineInstance
 from ..lines import CATEGORIES, EXIT_KINDS, INPUTS, POST_GROUPS, TIMELINE_ROWS, TOTALLED, YEAR_INPUTS, LineFormula
 from ..lines.contracts import index_series
-from ..lines.totals import AGAINST_THE_BASELINE, COMPARE_ROWS
+from ..lines.totals import AFFORDABILITY_ROWS, AGAINST_THE_BASELINE, COMPARE_ROWS
 from ..engine.projection import OptionResult, Projection
 
 # Option sheets
@@ -134,6 +134,8 @@ class OptionLayout:
     real_total_row: int = 0
     pv_rows: dict[str, int] = field(default_factory=dict)
     pv_total_row: int = 0
+    #: The economic case's present value: the block's total with transfers left out.
+    economic_total_row: int = 0
     #: Inputs rows of this option's own inputs: option-wide by name, and (instance id, name) -> row
     option_inputs: dict[str, int] = field(default_factory=dict)
     instance_inputs: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -167,7 +169,12 @@ class Layout:
         #: option id -> Compare row name -> row
         self.compare_rows: dict[str, dict[str, int]] = {r.option.id: {} for r in self.projection.options}
         row = HEADER_ROW + 2
-        for block in COMPARE_ROWS:
+        #: The budget envelope's own row, above the rows set against it, where the scenario states one.
+        self.envelope_row: int | None = None
+        for block in self.compare_blocks:
+            if block == next(iter(AFFORDABILITY_ROWS)):
+                self.envelope_row = row + 1  # below its heading
+                row += 3
             row += 1  # the block's heading
             for result in self.projection.options:
                 if block in AGAINST_THE_BASELINE and result.option.baseline:
@@ -175,6 +182,13 @@ class Layout:
                 self.compare_rows[result.option.id][block] = row
                 row += 1
             row += 1
+
+    @property
+    def compare_blocks(self) -> dict:
+        """Compare's blocks: against the baseline, and against the budget envelope where there is one."""
+        if self.scenario.assumptions.budget_envelope is None:
+            return COMPARE_ROWS
+        return {**COMPARE_ROWS, **AFFORDABILITY_ROWS}
 
     #: Summary: the row of the table's headings, and the cell naming the option with the lowest NPC.
     SUMMARY_HEADINGS = 5
@@ -207,12 +221,12 @@ class Layout:
         row += 3 if self.check_rows else 2
         self.model_checks_row = row  # the section's heading; its column headings below it
         row += 2
-        #: option id -> the first of its rows of model checks, and how many: five, or four for an
+        #: option id -> the first of its rows of model checks, and how many: six, or five for an
         #: option with no cost lines, which has no lines to add up
         self.model_check_rows: dict[str, tuple[int, int]] = {}
         for result in self.projection.options:
             first, last = self.options[result.option.id].cost_rows
-            count = 5 if last >= first else 4
+            count = 6 if last >= first else 5
             self.model_check_rows[result.option.id] = (row, count)
             row += count
         self.master_check_row = row + 1
@@ -297,6 +311,9 @@ class Layout:
         # The scenario's named indices, which contracts' uplift clauses follow, below the assumptions by year.
         for name in self.scenario.assumptions.indices:
             self.year_inputs[index_series(name)] = row
+            row += 1
+        if self.scenario.assumptions.budget_envelope is not None:
+            self.year_inputs["budget_envelope"] = row
             row += 1
         self.options_start_row = row + 1
         row = self.options_start_row
@@ -396,6 +413,8 @@ class Layout:
                 row += 1
             setattr(layout, total, row)
             row += 1
+        layout.economic_total_row = row
+        row += 1
         layout.last_row = row
         return layout
 

@@ -11,8 +11,9 @@ from .layout import COL_CATEGORY, COL_TOTAL, HEADER_ROW, Layout, OptionLayout, c
 
 #: The option sheet's block of each per-category row.
 _BLOCKS = {"category_cash": "category_rows", "category_real": "real_rows", "category_pv": "pv_rows"}
-#: The option sheet's total row of each block.
-_TOTAL_ROWS = {"total_cash": "total_row", "total_real": "real_total_row", "total_pv": "pv_total_row"}
+#: The option sheet's total row of each block, and the economic case's row below them.
+_TOTAL_ROWS = {"total_cash": "total_row", "total_real": "real_total_row", "total_pv": "pv_total_row",
+               "economic_pv": "economic_total_row"}
 
 
 class OptionSheetTotals:
@@ -37,9 +38,23 @@ class OptionSheetTotals:
                 f"{cell(None, row, COL_CATEGORY, False, True)},{cell(None, first, self.col, True)}:"
                 f"{cell(None, last, self.col, True)})")
 
-    def all_rows(self, name):
-        rows = getattr(self.option, _BLOCKS[name]).values()
-        return f"SUM({cell(None, min(rows), self.col)}:{cell(None, max(rows), self.col)})"
+    def all_rows(self, name, excluding=frozenset()):
+        block = getattr(self.option, _BLOCKS[name])
+        return self.only_rows(name, [category for category in block if category not in excluding])
+
+    def only_rows(self, name, categories):
+        """The block's rows of those categories, added up: SUM of each run of adjacent rows, or 0 for none."""
+        block = getattr(self.option, _BLOCKS[name])
+        rows = sorted(row for category, row in block.items() if category in categories)
+        if not rows:
+            return "0"
+        runs, start = [], rows[0]
+        for before, after in zip(rows, rows[1:] + [None]):
+            if after != before + 1:
+                runs.append(cell(None, start, self.col) if start == before else
+                            f"{cell(None, start, self.col)}:{cell(None, before, self.col)}")
+                start = after
+        return f"SUM({','.join(runs)})"
 
     def years(self, operand):
         """The row across the years of the horizon (for the Total column)."""
@@ -67,6 +82,12 @@ class CompareTotals:
     def baseline(self):
         return CompareTotals(self.layout, self.rows, self.baseline_id, self.baseline_id, self.col)
 
+    def series(self, name):
+        # The only series Compare's rows name is the budget envelope, on its own row above them.
+        if name != "budget_envelope":
+            raise KeyError(f"Series({name}) on Compare")
+        return cell(None, self.layout.envelope_row, self.col, True)
+
     def previous(self):
         return cell(None, self.this, self.col - 1)
 
@@ -79,7 +100,7 @@ class SummaryTotals:
 
     #: The Summary table's column of each figure.
     COLUMNS = {"cash_total": 2, "npc": 3, "eac": 4, "vs_baseline_cash": 5, "vs_baseline_npc": 6,
-               "break_even_year": 7, "rank": 8}
+               "break_even_year": 7, "rank": 8, "first_unaffordable_year": 9}
 
     def __init__(self, layout: Layout, summary_rows: dict[str, int], compare_rows: dict[str, dict[str, int]],
                  option_id: str, baseline_id: str, absolute: bool = False):
@@ -116,7 +137,7 @@ class SummaryTotals:
     def rendered(self, name) -> str:
         """Where a figure the option sheet already adds up is: its Total column (cash total, NPC)."""
         option = self.layout.options[self.option_id]
-        return cell(option.sheet, getattr(option, {"cash_total": "total_row", "npc": "pv_total_row"}[name]),
+        return cell(option.sheet, getattr(option, {"cash_total": "total_row", "npc": "economic_total_row"}[name]),
                     COL_TOTAL)
 
 

@@ -80,8 +80,8 @@ def sensitivity_sheet(workbook, styles: Styles, result, name: str = "Sensitivity
     # Each option's own tornado data: its inputs ranked by how far they move its net present cost.
     for option in names:
         row += 1
-        sheet.write_string(row, 0, f"{names[option]}: its net present cost with each input at its low and its "
-                                   "high, largest swing first", s.section)
+        sheet.write_string(row, 0, f"{names[option]}: its net present cost (economic case) with each input at its "
+                                   "low and its high, largest swing first", s.section)
         row += 1
         for col, text in enumerate(["Input", "NPC at low", "NPC at high", "Swing"]):
             sheet.write_string(row, col, text, s.heading if col == 0 else s.heading_right)
@@ -105,7 +105,8 @@ def risk_sheet(workbook, styles: Styles, simulation, name: str = "Risk", sheet=N
     sheet.write_string(0, 0, "Risk: Monte Carlo simulation", s.title)
     sheet.write_string(1, 0, RESULTS_NOT_FORMULAS, s.subtitle)
     sheet.write_string(2, 0, f"{simulation.draws:,} draws, seed {simulation.seed}: every uncertain input drawn "
-                             "together from its distribution, every option projected for each draw.", s.note)
+                             "together from its distribution, every option projected for each draw. NPC is the "
+                             "economic case (VAT left out as a transfer); cash the financial case.", s.note)
     row = 4
     headings = ["Option", "NPC mean", "NPC P10", "NPC P50", "NPC P90", "Cash mean", "Cash P10", "Cash P50",
                 "Cash P90", "Probability cheapest"]

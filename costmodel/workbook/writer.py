@@ -16,8 +16,9 @@ import numpy as np
 from .. import __version__
 from ..engine.totals import RowValues
 from ..lines import CATEGORIES, TIMELINE_ROWS
+from ..lines.categories import TRANSFERS
 from ..lines.contracts import index_series
-from ..lines.totals import BLOCK_TOTALS, CATEGORY_ROWS, COMPARE_ROWS, OVER_THE_HORIZON, PUBLISHED, SUMMARY
+from ..lines.totals import AFFORDABILITY, BLOCK_TOTALS, CATEGORY_ROWS, OVER_THE_HORIZON, PUBLISHED, SUMMARY
 from ..engine.projection import Projection
 from ..engine.timeline import discount_rates, ni_tables, rate_for_year, yearly
 from ..scenario.defaults import DISCOUNT_WORDS
@@ -253,6 +254,9 @@ class WorkbookWriter:
                 kind = "input" if stated is None or year in stated else "fixed"
                 sheet.write_number(row, layout.input_year_col(year), float(value), s.number("rate", kind))
 
+        if assumptions.budget_envelope is not None:
+            self._envelope_inputs(sheet, assumptions.budget_envelope)
+
         for option_id, option_layout in layout.options.items():
             self._option_inputs(sheet, option_layout)
 
@@ -274,6 +278,26 @@ class WorkbookWriter:
             sheet.write_string(layout.published_start_row, IN_SCENARIO_LINE + 1, "Tolerance (±)", s.heading)
         if scenario.appraisal is not None:
             self._appraisal_inputs(sheet, scenario.appraisal)
+
+    def _envelope_inputs(self, sheet, envelope) -> None:
+        """The budget envelope by year: stated years yellow, later ones the last stated figure carried forward."""
+        s, layout = self.styles, self.layout
+        row = layout.year_inputs["budget_envelope"]
+        last = max(envelope.by_year)
+        carried = (f"From {financial_year_label(last + 1)}, the {financial_year_label(last)} figure carried "
+                   "forward in cash." if last < self.projection.years[-1] else "")
+        sheet.write_string(row, IN_GROUP, "All options", s.text)
+        sheet.write_string(row, IN_LINE, "Affordability", s.text)
+        sheet.write_string(row, IN_NAME, "Budget envelope (cash): the most the council can spend a year", s.text)
+        sheet.write_string(row, IN_UNIT, "£", s.text)
+        write_text(sheet, row, IN_SOURCE, envelope.source or "", s.wrap)
+        write_text(sheet, row, IN_NOTE, " ".join(part for part in (envelope.note or "", carried) if part), s.wrap)
+        first_line = envelope.by_year[min(envelope.by_year)].line
+        if first_line:
+            sheet.write_number(row, IN_SCENARIO_LINE, first_line, s.number("year"))
+        for year in self.projection.years:
+            kind = "input" if year in envelope.by_year else "fixed"
+            sheet.write_number(row, layout.input_year_col(year), envelope.for_year(year), s.number("£", kind))
 
     def _appraisal_inputs(self, sheet, appraisal) -> None:
         """The appraisal's scale, budget envelopes, weights and scores: inputs like any other."""
@@ -615,6 +639,15 @@ class WorkbookWriter:
             sheet.write_string(total_row, COL_ITEM, total_label, s.bold)
             sheet.write_string(total_row, COL_UNIT, "£", s.bold)
             self._block_row(sheet, option, total_row, BLOCK_TOTALS[total_key], totals, None, s.number("£", bold=True))
+        economic = BLOCK_TOTALS["economic_pv"]
+        sheet.write_string(option.economic_total_row, COL_ITEM, economic.label, s.bold)
+        sheet.write_string(option.economic_total_row, COL_UNIT, "£", s.bold)
+        if option.pv_rows:
+            self._block_row(sheet, option, option.economic_total_row, economic, totals, None,
+                            s.number("£", bold=True))
+        else:
+            for col in [COL_TOTAL] + cols:
+                sheet.write_number(option.economic_total_row, col, 0, s.number("£", "fixed", bold=True))
 
     def _block_row(self, sheet, option, row, total, values, category, fmt) -> None:
         """One row of a block of totals: its full year, each year, and its total over the horizon."""
@@ -659,13 +692,16 @@ class WorkbookWriter:
 
         results = self.projection.options
         baseline = next(r for r in results if r.option.baseline).option.id
-        for block, total in COMPARE_ROWS.items():
+        blocks = layout.compare_blocks
+        for block, total in blocks.items():
             first = min(rows[block] for rows in self.compare_rows.values() if block in rows)
             sheet.write_string(first - 1, 0, total.label, s.section)
+        if layout.envelope_row is not None:
+            self._envelope_row(sheet, layout.envelope_row)
         for result in results:
             option_id = result.option.id
             for block, row in self.compare_rows[option_id].items():
-                total = COMPARE_ROWS[block]
+                total = blocks[block]
                 write_text(sheet, row, 1, result.option.name, s.text)
                 values = result.totals.row(block)
                 fmt = s.number(total.unit)
@@ -673,8 +709,20 @@ class WorkbookWriter:
                     col = layout.year_col(t)
                     context = CompareTotals(layout, self.compare_rows, option_id, baseline, col, this=row)
                     self.formula(sheet, row, col, total.formula.render(context), values[t], fmt)
-                if block in ("annual", "difference", "present_value", "present_value_difference"):
+                if block in ("annual", "difference", "present_value", "present_value_difference", "envelope_gap"):
                     self._over_the_horizon(sheet, None, row, values, s.number("£"))
+
+    def _envelope_row(self, sheet, row: int) -> None:
+        """Compare's row of the budget envelope by year, from Inputs: what the gaps below are measured from."""
+        s, layout = self.styles, self.layout
+        envelope = self.scenario.assumptions.budget_envelope
+        sheet.write_string(row - 1, 0, "Budget envelope (cash), from Inputs", s.section)
+        sheet.write_string(row, 1, "Budget envelope", s.text)
+        inputs_row = layout.year_inputs["budget_envelope"]
+        for t, year in enumerate(self.projection.years):
+            col = layout.year_col(t)
+            self.formula(sheet, row, col, cell("Inputs", inputs_row, layout.input_year_col(year), True, True),
+                         envelope.for_year(year), s.number("£"))
 
     # ------------------------------------------------------------------ Summary
 
@@ -689,15 +737,22 @@ class WorkbookWriter:
                            f"{financial_year_label(self.scenario.timeline.price_base)} prices; discounted at "
                            f"{DISCOUNT_WORDS[self.scenario.assumptions.discounting.schedule]}. Pounds; costs "
                            "positive.", s.subtitle)
-        columns = ["Option", "Family", "Cash total", "Net present cost (NPC)", "Equivalent annual cost (EAC)",
-                   "Cash vs baseline", "NPC vs baseline", "Break-even year", "Rank (1 = lowest NPC)"]
+        envelope = self.scenario.assumptions.budget_envelope is not None
+        columns = ["Option", "Family", "Cash total (financial case)", "Net present cost (NPC), economic case",
+                   "Equivalent annual cost (EAC), economic case", "Cash vs baseline", "NPC vs baseline",
+                   "Break-even (payback) year", "Rank (1 = lowest NPC)"]
+        if envelope:
+            columns.append("First year above the budget envelope")
         table_row = layout.SUMMARY_HEADINGS
         for col, text in enumerate(columns):
             sheet.write_string(table_row, col, text, s.heading_right if 2 <= col <= 6 else s.heading)
-        sheet.set_row(table_row, 32)
+        sheet.write_string(2, 0, "Economic case (value for money, ranks the options): real terms, discounted, "
+                                 "irrecoverable VAT left out as a transfer to the Exchequer. Financial case (the "
+                                 "council's budget): cash, VAT included, not discounted.", s.note)
+        sheet.set_row(table_row, 45, s.wrap)
         sheet.set_column(0, 0, 52)
         sheet.set_column(1, 1, 22)
-        sheet.set_column(2, 8, 17)
+        sheet.set_column(2, len(columns) - 1, 17)
         first, last = min(self.summary_rows.values()), max(self.summary_rows.values())
         for result in results:
             option_id = result.option.id
@@ -720,16 +775,20 @@ class WorkbookWriter:
                               totals.measure("break_even_year") or "none", s.centred)
             self.formula(sheet, row, 8, SUMMARY["rank"].formula.render(here), int(totals.measure("rank")),
                           s.number("flag"))
+            if envelope:
+                self.formula(sheet, row, 9, AFFORDABILITY["first_unaffordable_year"].formula.render(here),
+                             totals.measure("first_unaffordable_year") or "none", s.centred)
         best = summary.sort_values(["rank"]).iloc[0]
         names = f"{cell(None, first, 0, True, True)}:{cell(None, last, 0, True, True)}"
         ranks = f"{cell(None, first, 8, True, True)}:{cell(None, last, 8, True, True)}"
-        sheet.write_string(3, 0, "Lowest net present cost:", s.bold)
+        sheet.write_string(3, 0, "Lowest net present cost (economic case):", s.bold)
         best_name = best["name"] + (" (baseline)" if best["baseline"] else "")
         self.formula(sheet, *layout.BEST_OPTION, f"INDEX({names},MATCH(1,{ranks},0))", best_name, s.bold)
 
         # Cost by category, NPC, option by option.
         present, cat_row = layout.category_table, layout.category_table_row
-        sheet.write_string(cat_row - 1, 0, "Net present cost by category", s.section)
+        sheet.write_string(cat_row - 1, 0, "Present value by category (the economic case leaves out transfers)",
+                           s.section)
         sheet.write_string(cat_row, 0, "Category", s.heading)
         for j, result in enumerate(results):
             write_text(sheet, cat_row, 1 + j, result.option.name, s.heading_right)
@@ -747,11 +806,17 @@ class WorkbookWriter:
                 self.formula(sheet, row, 1 + j, f"SUMIF({labels},{cell(None, row, 0, False, True)},{totals})", value,
                               s.number("£"))
         total_row = layout.category_total_row
-        sheet.write_string(total_row, 0, "Net present cost", s.bold)
+        sheet.write_string(total_row, 0, BLOCK_TOTALS["total_pv"].label, s.bold)
+        sheet.write_string(total_row + 1, 0, BLOCK_TOTALS["economic_pv"].label, s.bold)
+        transfers = [cat_row + 1 + i for i, category in enumerate(present) if category in TRANSFERS]
         for j, result in enumerate(results):
+            npc, transfers_pv = result.totals.measure("npc"), result.totals.measure("transfers_pv")
+            every = cell(None, total_row, 1 + j)
             self.formula(sheet, total_row, 1 + j,
                           f"SUM({cell(None, cat_row + 1, 1 + j)}:{cell(None, total_row - 1, 1 + j)})",
-                          result.totals.measure("npc"), s.number("£", bold=True))
+                          npc + transfers_pv, s.number("£", bold=True))
+            less = "".join(f"-{cell(None, row, 1 + j)}" for row in transfers)
+            self.formula(sheet, total_row + 1, 1 + j, every + less, npc, s.number("£", bold=True))
         self._charts(sheet, layout.charts_row)
 
     def _charts(self, sheet, row: int) -> None:
@@ -764,6 +829,12 @@ class WorkbookWriter:
                 r = self.compare_rows[result.option.id][block]
                 chart.add_series({"name": ["Compare", r, 1], "categories": years_ref,
                                   "values": ["Compare", r, layout.year_col(0), r, layout.last_year_col]})
+            if block == "annual" and layout.envelope_row is not None:
+                # Each option's cash against the budget envelope it must fit within: a dashed black line.
+                r = layout.envelope_row
+                chart.add_series({"name": ["Compare", r, 1], "categories": years_ref,
+                                  "values": ["Compare", r, layout.year_col(0), r, layout.last_year_col],
+                                  "line": {"color": "black", "dash_type": "dash", "width": 2}})
             chart.set_title({"name": title})
             chart.set_y_axis({"name": y_title, "num_format": "£#,##0"})
             chart.set_legend({"position": "bottom"})
@@ -857,19 +928,23 @@ class WorkbookWriter:
             annual = self.compare_rows[result.option.id]["annual"]
             summary_row = self.summary_rows[result.option.id]
             cash_total, npc = result.totals.measure("cash_total"), result.totals.measure("npc")
+            every_cost_pv = npc + result.totals.measure("transfers_pv")
+            economic = cell(ol.sheet, ol.economic_total_row, COL_TOTAL)
             # An option with no cost lines has no lines to sum; its other checks still apply.
             sum_of_lines = [("Total cost equals the sum of its lines",
                              f"SUM({cell(ol.sheet, first, COL_TOTAL)}:{cell(None, last, COL_TOTAL)})", total,
                              cash_total)] if last >= first else []
             checks_here = sum_of_lines + [
-                ("Net present cost equals cash x present value factor, year by year",
-                 f"SUMPRODUCT({cash_range},{factor_range})", pv_total, npc),
+                ("Present value of every cost equals cash x present value factor, year by year",
+                 f"SUMPRODUCT({cash_range},{factor_range})", pv_total, every_cost_pv),
                 ("Compare's annual costs add up to the cash total",
                  f"SUM({cell('Compare', annual, years[0])}:{cell(None, annual, years[1])})", total, cash_total),
-                ("Summary's net present cost by category adds up to the net present cost",
-                 cell("Summary", layout.category_total_row, 1 + j), pv_total, npc),
+                ("Summary's present value by category adds up to the present value of every cost",
+                 cell("Summary", layout.category_total_row, 1 + j), pv_total, every_cost_pv),
+                ("Summary's net present cost is the option sheet's, transfers left out",
+                 cell("Summary", layout.category_total_row + 1, 1 + j), economic, npc),
                 ("Equivalent annual cost x the sum of the discount factors is the net present cost",
-                 f"{cell('Summary', summary_row, 4)}*SUM({df_range})", pv_total, npc),
+                 f"{cell('Summary', summary_row, 4)}*SUM({df_range})", economic, npc),
             ]
             for label, one_way, other_way, value in checks_here:
                 sheet.write_string(row, 0, label, s.wrap)
