@@ -148,7 +148,7 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
                         f"1+SUMPRODUCT(({totals}>{this})*1)+SUMPRODUCT(({totals}={this})*({npcs}<{its_npc}))",
                         option.rank_by_score, s.number("flag"))
         totals_layout = layout.options[option.option]
-        writer.formula(sheet, npc_row, col, cell(totals_layout.sheet, totals_layout.pv_total_row, COL_TOTAL),
+        writer.formula(sheet, npc_row, col, cell(totals_layout.sheet, totals_layout.economic_total_row, COL_TOTAL),
                         option.npc, s.number("£"))
         writer.formula(sheet, npc_rank_row, col, f"1+SUMPRODUCT(({npcs}<{its_npc})*1)",
                         option.rank_by_npc, s.number("flag"))

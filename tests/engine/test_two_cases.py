@@ -12,38 +12,15 @@ supplies cannot.
 import pytest
 
 import costmodel
-from conftest import make_scenario, project_text
-
-#: No inflation, and the price base the first year, so cash is real terms and only discounting differs.
-FLAT = "general_inflation: 0%\npay_awards: 0%\npension_rate: 20%\n"
-
-#: The council buys £100,000 a year, all standard-rated, and recovers the VAT; a trust buys the same
-#: service for £95,000 a year but cannot recover the 20% VAT on it.
-TWO_OPTIONS = """\
-- id: council
-  name: The council buys it
-  family: in_house
-  baseline: true
-  non_pay:
-    - {id: buy, name: Purchases, amount: 100000, vat_share: 100%}
-- id: trust
-  name: A trust buys it
-  family: trust
-  non_pay:
-    - {id: buy, name: Purchases, amount: 95000, vat_share: 100%}
-"""
+from conftest import project_text
+from two_cases import ENVELOPE, GATEWAY, two_options
 
 #: The sum of the Green Book discount factors over four years at 3.5%: 1 + 1/1.035 + 1/1.035^2 + 1/1.035^3.
 FOUR_YEARS_OF_FACTORS = 1 + 1 / 1.035 + 1 / 1.035 ** 2 + 1 / 1.035 ** 3
 
 
-def _two_options(envelope: str = "") -> str:
-    return make_scenario(TWO_OPTIONS, years=4, first_year="2018/19", price_base="2018/19",
-                         assumptions=FLAT + envelope)
-
-
 def test_vat_decides_the_financial_case_but_not_the_economic_case():
-    projection = project_text(_two_options())
+    projection = project_text(two_options())
     council, trust = projection.option("council").totals, projection.option("trust").totals
     # Financial case, cash over four years: the council 4 x £100,000 = £400,000; the trust pays
     # £95,000 + 20% VAT it cannot recover (£19,000) = £114,000 a year, 4 x £114,000 = £456,000.
@@ -63,7 +40,7 @@ def test_vat_decides_the_financial_case_but_not_the_economic_case():
 
 
 def test_the_json_keeps_the_two_cases_apart_and_says_which_is_which():
-    options = project_text(_two_options()).to_json()["options"]
+    options = project_text(two_options()).to_json()["options"]
     trust = next(option for option in options if option["id"] == "trust")
     economic, financial = trust["economic"], trust["financial"]
     assert (economic["npc"], economic["rank"]) == (361_155.51, 1)
@@ -76,15 +53,8 @@ def test_the_json_keeps_the_two_cases_apart_and_says_which_is_which():
     assert "affordability" not in financial
 
 
-ENVELOPE = """\
-budget_envelope:
-  by_year: {2018/19: 120000, 2019/20: 113000, 2020/21: 110000}
-  source: Medium-term financial strategy (illustrative)
-"""
-
-
 def test_the_gap_to_the_envelope_by_year_worked_by_hand():
-    projection = project_text(_two_options(ENVELOPE))
+    projection = project_text(two_options(ENVELOPE))
     trust, council = projection.option("trust").totals, projection.option("council").totals
     # The envelope: £120,000, £113,000, £110,000, and 2021/22 carries 2020/21's £110,000 forward.
     assert list(trust.series("budget_envelope")) == [120_000, 113_000, 110_000, 110_000]
@@ -101,7 +71,7 @@ def test_the_gap_to_the_envelope_by_year_worked_by_hand():
 
 
 def test_the_json_sets_the_financial_case_against_the_envelope():
-    options = project_text(_two_options(ENVELOPE)).to_json()["options"]
+    options = project_text(two_options(ENVELOPE)).to_json()["options"]
     trust = next(option for option in options if option["id"] == "trust")
     affordability = trust["financial"]["affordability"]
     assert affordability["first_year_above_envelope"] == "2019/20"
@@ -110,20 +80,10 @@ def test_the_json_sets_the_financial_case_against_the_envelope():
                                           "cumulative_gap": -1_000.0}
 
 
-GATEWAY = """\
-appraisal:
-  long_list:
-    - {id: council, name: The council buys it, category: in_house, option: council}
-    - {id: trust, name: A trust buys it, category: new_delivery_vehicle, option: trust}
-  gateways:
-    - {id: affordable, name: Affordable within the budget envelope, envelope: true}
-"""
-
-
 def test_the_affordability_gateway_uses_the_envelope_year_by_year():
     from costmodel.appraisal.evaluate import appraise
 
-    projection = project_text(_two_options(ENVELOPE) + GATEWAY)
+    projection = project_text(two_options(ENVELOPE) + GATEWAY)
     outcomes = {outcome.entry.id: outcome.gateways[0] for outcome in appraise(projection).long_list}
     # The trust's £114,000 is within 2018/19's £120,000 but £1,000 above 2019/20's £113,000.
     assert outcomes["trust"].passed is False
@@ -144,6 +104,6 @@ def test_the_affordability_gateway_uses_the_envelope_year_by_year():
 ])
 def test_an_envelope_that_cannot_be_used_is_refused_with_its_line(envelope, gateway, words):
     with pytest.raises(costmodel.ScenarioError) as raised:
-        costmodel.load_scenario_text(_two_options(envelope) + gateway, name="s.yaml")
+        costmodel.load_scenario_text(two_options(envelope) + gateway, name="s.yaml")
     assert words in str(raised.value)
     assert "s.yaml:" in str(raised.value)

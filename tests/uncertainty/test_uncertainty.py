@@ -102,7 +102,10 @@ def test_the_vectorised_engine_matches_one_run_per_draw():
     # and with nothing drawn, the draws engine is the ordinary projection
     plain = costmodel.project(scenario)
     for result in plain.options:
-        assert project_draws(scenario, {}, 1)[result.option.id][1][0] == pytest.approx(result.pv(), rel=1e-12)
+        # The draws' present value is the economic case's: transfers left out, as the NPC ranks.
+        economic = result.totals.row("economic_pv")
+        assert project_draws(scenario, {}, 1)[result.option.id][1][0] == pytest.approx(economic, rel=1e-12)
+        assert project_draws(scenario, {}, 1)[result.option.id][0][0] == pytest.approx(result.cash(), rel=1e-12)
 
 
 def test_sensitivity_and_a_switching_value_worked_by_hand():
@@ -233,9 +236,11 @@ def test_the_workbook_has_sensitivity_and_risk_sheets_only_when_there_are_ranges
     assert len(headings) == 3  # the gap's tornado, then one ranked table for each option
 
 
-def test_a_ranged_vat_share_is_drawn_and_its_switching_value_worked_by_hand():
+def test_a_ranged_vat_share_moves_the_financial_case_but_never_the_economic_case():
     """Baseline: £1,000. Trust: £900 of VAT-bearing purchases with irrecoverable share s, VAT 20%:
-    900 x (1 + 0.2s); central s = 100% gives £1,080. Equal to £1,000 when s = 100/180 = 55.56%."""
+    cash 900 x (1 + 0.2s), £900 at s = 0% and £1,080 at s = 100%. The VAT is a transfer to the
+    Exchequer, so the economic case's NPC is £900 whatever s is, and no value of s can make the
+    baseline the cheaper option by it (issue 18: VAT treatment does not decide value for money)."""
     text = make_scenario("""\
 - {id: base, name: Base, family: in_house, baseline: true, non_pay: [{id: x, name: X, amount: 1000, index: none}]}
 - id: trust
@@ -246,9 +251,11 @@ def test_a_ranged_vat_share_is_drawn_and_its_switching_value_worked_by_hand():
 """, years=1, price_base="2018/19")
     result = sensitivity(costmodel.load_scenario_text(text))
     [swing] = result.swings
-    assert swing.npc["trust"] == pytest.approx((900.0, 1080.0))
+    assert swing.npc["trust"] == pytest.approx((900.0, 900.0))
+    assert swing.cash["trust"] == pytest.approx((900.0, 1080.0))
     [switch] = result.switches
-    assert switch.crossings[0].value == pytest.approx(100 / 180, abs=1e-9) and switch.crossings[0].below
+    assert switch.crossings == []
+    assert result.in_words(switch).startswith("Trust stays the cheapest whatever")
 
 
 def test_beyond_a_million_draws_memory_is_fixed_and_the_figures_agree_with_exact_ones():

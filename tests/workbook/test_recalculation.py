@@ -316,12 +316,12 @@ def test_the_lines_a_budget_has_recalculate_to_the_stored_values(tmp_path):
 def test_the_two_cases_and_the_budget_envelope_recalculate_to_the_stored_values(tmp_path):
     # The case worked by hand in tests/engine/test_two_cases.py: VAT decides the financial case but
     # not the economic case, and the trust's cash goes above the envelope from 2019/20.
-    from engine.test_two_cases import ENVELOPE, GATEWAY, _two_options
+    from two_cases import ENVELOPE, GATEWAY, two_options
     from costmodel import load_scenario_text, project
     from costmodel.workbook.writer import build_workbook
 
     path = tmp_path / "cases.xlsx"
-    path.write_bytes(build_workbook(project(load_scenario_text(_two_options(ENVELOPE) + GATEWAY))))
+    path.write_bytes(build_workbook(project(load_scenario_text(two_options(ENVELOPE) + GATEWAY))))
     formulas_in_file = formula_cells(path)
     # The economic case's row leaves the VAT row out of its sum; the gateway reads Compare's flags.
     assert any(text.startswith("=IF(SUM(Compare!") for text in formulas_in_file.values())

@@ -52,7 +52,7 @@ def test_every_calculated_cell_stores_its_value_so_previewers_and_pandas_read_it
     summary = pd.read_excel(built[IOW], sheet_name="Summary", header=5, nrows=4)
     projection = costmodel.project(costmodel.load_scenario(SCENARIOS / f"{IOW}.yaml"))
     expected = projection.summary
-    assert list(summary["Net present cost (NPC)"]) == pytest.approx(list(expected["npc"]), abs=0.01)
+    assert list(summary["Net present cost (NPC), economic case"]) == pytest.approx(list(expected["npc"]), abs=0.01)
     assert list(summary["Rank (1 = lowest NPC)"]) == list(expected["rank"])
     values = _book(built, values=True)
     formulas = formula_cells(built[IOW])
@@ -75,7 +75,7 @@ def test_an_input_on_inputs_drives_the_formula_that_names_it(built):
 
 def test_summary_shows_the_answer_first(built):
     values = _book(built, values=True)["Summary"]
-    assert values["A4"].value == "Lowest net present cost:"
+    assert values["A4"].value == "Lowest net present cost (economic case):"
     assert values["B4"].value == "Option 2: extend the Hampshire partnership (baseline)"
 
 
