@@ -322,6 +322,7 @@ def _one_off_groups(items, path: str, revenue: L.LineGroup, capital: L.LineGroup
             "amount": item.amount,
             "vat_share": item.vat_share,
             "optimism_bias_upper": bias.upper_bound if bias else fixed(0.0, "rate", "no optimism bias stated"),
+            "optimism_bias_lower": bias.lower_bound if bias else fixed(0.0, "rate", "no optimism bias stated"),
             "optimism_bias_mitigation": bias.mitigation if bias else fixed(0.0, "rate", "no optimism bias stated"),
         }
         choices = {"index": item.index}

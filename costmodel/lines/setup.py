@@ -14,6 +14,7 @@ from .formula import Const, Input, InputRow, Row, Series
 
 inputs(
     InputSpec("optimism_bias_upper", "Optimism bias: upper bound", "rate"),
+    InputSpec("optimism_bias_lower", "Optimism bias: lower bound (reached at full mitigation)", "rate"),
     InputSpec("optimism_bias_mitigation", "Optimism bias: mitigation", "rate"),
     InputSpec("share", "Share of the amount falling in each year", "rate"),
 )
@@ -29,8 +30,11 @@ def one_off_group(key: str, label: str, category: str, definition: str, bias_on:
                         full_year=Const(0))
     bias = LineFormula(
         "optimism_bias", "Optimism bias", category,
-        f"Green Book optimism bias on the {bias_on}: cost x upper bound x (1 - mitigation).",
-        Row("spend") * Input("optimism_bias_upper") * (1 - Input("optimism_bias_mitigation")))
+        f"Green Book optimism bias on the {bias_on}: cost x (upper bound - mitigation x (upper bound - lower "
+        "bound)); mitigation moves the uplift from the upper bound towards the lower.",
+        Row("spend") * (Input("optimism_bias_upper")
+                        - Input("optimism_bias_mitigation") * (Input("optimism_bias_upper")
+                                                               - Input("optimism_bias_lower"))))
     return LineGroup(key, label, (spend, bias, vat_on(Row("spend") + Row("optimism_bias"), Series("live"))))
 
 

@@ -327,9 +327,10 @@ def _setup_items(option):
 
 
 def _bias_words(bias) -> str:
-    upper, mitigation = bias.upper_bound.value, bias.mitigation.value
+    upper, lower, mitigation = bias.upper_bound.value, bias.lower_bound.value, bias.mitigation.value
     if mitigation:
-        return f"{upper:.0%} less {mitigation:.0%} mitigation"
+        towards = f" towards the {lower:.0%} lower bound" if lower else ""
+        return f"{bias.applied:.0%}: {upper:.0%} upper bound, {mitigation:.0%} mitigated{towards}"
     return f"{upper:.0%}, no mitigation"
 
 

@@ -1,7 +1,7 @@
 """Parameter sets: the figures of public standards that change with each Budget and Green Book.
 
 Employer NI rates and thresholds, the apprenticeship levy, the standard rate of VAT, the
-Green Book discount schedules and its optimism-bias upper bounds are shipped as dated, sourced data in `parameter_sets/*.json`,
+Green Book discount schedules and its optimism-bias bounds are shipped as dated, sourced data in `parameter_sets/*.json`,
 one file a set, named by the month it was made (`2026-12`). A set is never edited once
 released: a later Budget is a new set beside it. So a scenario that pins a set
 (`parameters: 2026-12`) is priced the same by every later release, and one that gives
@@ -67,12 +67,14 @@ class DiscountSchedule:
 
 @dataclass(frozen=True)
 class ProjectType:
-    """A project type of the Green Book's optimism-bias table, and its upper bound."""
+    """A project type of the Green Book's optimism-bias table, and its upper and lower bounds."""
 
     upper_bound: float
     #: What the bound is measured on: capital expenditure, or operating expenditure (outsourcing).
     of: str
     words: str
+    #: The bound that full mitigation reaches: what optimism bias remains once every risk is managed.
+    lower_bound: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,8 @@ class ParameterSet:
     def optimism_bias_words(self, name: str) -> str:
         """The source an upper bound taken by project type is shown with on the Inputs sheet."""
         kind = self.project_types[name]
-        return f"{self.optimism_bias_source} for {kind.words} ({kind.upper_bound:.0%} of {kind.of}; set {self.name})"
+        return (f"{self.optimism_bias_source} for {kind.words} ({kind.upper_bound:.0%} upper, {kind.lower_bound:.0%} "
+                f"lower, of {kind.of}; set {self.name})")
 
 
 @dataclass(frozen=True)
@@ -218,7 +221,11 @@ def read_set(text: str, name: str) -> ParameterSet:
         if not 0 < float(entry["upper_bound"]) <= 3 or entry["of"] not in ("capital expenditure", "operating expenditure"):
             raise ValueError(f"{name}: optimism_bias.project_types.{kind} is not an upper bound of capital or "
                              f"operating expenditure")
-        kinds[kind] = ProjectType(float(entry["upper_bound"]), entry["of"], entry["words"])
+        lower = float(entry.get("lower_bound", 0.0))
+        if not 0 <= lower <= float(entry["upper_bound"]):
+            raise ValueError(f"{name}: optimism_bias.project_types.{kind}: the lower bound must be from 0 to the "
+                             f"upper bound")
+        kinds[kind] = ProjectType(float(entry["upper_bound"]), entry["of"], entry["words"], lower)
     if not str(bias["source"]).strip():
         raise ValueError(f"{name}: optimism_bias has no source")
     return ParameterSet(name, published, str(raw["about"]), tables, sources, schedules, kinds, str(bias["source"]))

@@ -734,27 +734,47 @@ ProjectTypeName = Literal[tuple(latest().project_types)]
 
 
 class OptimismBias(Strict):
-    #: The upper bound as a rate, or taken from the scenario's parameter set by `project_type`.
+    """The Green Book's optimism bias: an uplift from the upper bound, which mitigation moves towards
+    the lower bound (Supplementary Green Book Guidance: Optimism Bias, Table 1)."""
+
+    #: The bounds as rates, or taken from the scenario's parameter set by `project_type`.
     upper_bound: Rate | None = None
+    #: With an upper bound stated as a rate, the lower bound (0% unless stated).
+    lower_bound: Rate | None = None
     project_type: ProjectTypeName | None = None
     mitigation: Rate = fixed(0.0, "rate")
     source: str | None = None
     note: str | None = None
 
-    _sane = _limits(upper_bound=(0.0, 3.0), mitigation=(0.0, 1.0))
+    _sane = _limits(upper_bound=(0.0, 3.0), lower_bound=(0.0, 3.0), mitigation=(0.0, 1.0))
 
     @model_validator(mode="after")
     def _one_bound(self):
         if (self.upper_bound is None) == (self.project_type is None):
             raise ValueError("give the upper bound as a rate (upper_bound: 41%) or the Green Book project type it "
                              "is for (project_type: outsourcing), one of the two")
+        if self.lower_bound is not None and self.project_type is not None:
+            raise ValueError("a project type brings its own lower bound; state lower_bound only with upper_bound")
+        if self.lower_bound is not None and self.lower_bound.value > self.upper_bound.value:
+            raise ValueError(f"the lower bound ({self.lower_bound.value:.0%}) is above the upper bound "
+                             f"({self.upper_bound.value:.0%})")
+        if self.lower_bound is None and self.upper_bound is not None:
+            self.lower_bound = fixed(0.0, "rate", "no lower bound stated: full mitigation removes the uplift")
         return self
 
     def take_bound(self, parameters: Parameters) -> None:
-        """The upper bound of the named project type, from the scenario's parameter set."""
+        """The bounds of the named project type, from the scenario's parameter set."""
         if self.project_type is not None:
             kind = parameters.set.project_types[self.project_type]
-            self.upper_bound = fixed(kind.upper_bound, "rate", parameters.set.optimism_bias_words(self.project_type))
+            words = parameters.set.optimism_bias_words(self.project_type)
+            self.upper_bound = fixed(kind.upper_bound, "rate", words)
+            self.lower_bound = fixed(kind.lower_bound, "rate", words)
+
+    @property
+    def applied(self) -> float:
+        """The uplift after mitigation: upper bound - mitigation x (upper bound - lower bound)."""
+        upper, lower = self.upper_bound.value, self.lower_bound.value
+        return upper - self.mitigation.value * (upper - lower)
 
 
 class _OneOffCost(Strict):

@@ -226,6 +226,40 @@ def test_a_pinned_scenario_keeps_its_project_types_bound_after_a_later_set_revis
     assert rows_of(unpinned, "trust", "optimism_bias")[0] == pytest.approx(110_000.0)
 
 
+def test_mitigation_moves_the_uplift_from_the_upper_bound_towards_the_lower():
+    # Supplementary Green Book guidance, Table 1: equipment and development, 200% upper and 10% lower
+    # (of capital expenditure). 80% mitigated: 200% - 80% x (200% - 10%) = 200% - 152% = 48%.
+    # £220,000 x 48% = £105,600.
+    projection = project_text(_setup_with_bias("{project_type: equipment_development, mitigation: 80%}"))
+    assert rows_of(projection, "trust", "optimism_bias") == pytest.approx([105_600.0, 0.0])
+    # Fully mitigated, the lower bound remains: £220,000 x 10% = £22,000.
+    full = project_text(_setup_with_bias("{project_type: equipment_development, mitigation: 100%}"))
+    assert rows_of(full, "trust", "optimism_bias") == pytest.approx([22_000.0, 0.0])
+    bias = load_scenario_text(_setup_with_bias("{project_type: equipment_development}")).options[1].setup[0]
+    assert (bias.optimism_bias.upper_bound.value, bias.optimism_bias.lower_bound.value) == (2.0, 0.10)
+
+
+def test_a_stated_lower_bound_is_used_and_none_stated_is_zero():
+    # 50% upper, 5% lower, half mitigated: 50% - 50% x (50% - 5%) = 27.5%; £220,000 x 27.5% = £60,500.
+    stated = project_text(_setup_with_bias("{upper_bound: 50%, lower_bound: 5%, mitigation: 50%}"))
+    assert rows_of(stated, "trust", "optimism_bias") == pytest.approx([60_500.0, 0.0])
+    # No lower bound: 50% x (1 - 50%) = 25%, £55,000, as before lower bounds were known.
+    unstated = project_text(_setup_with_bias("{upper_bound: 50%, mitigation: 50%}"))
+    assert rows_of(unstated, "trust", "optimism_bias") == pytest.approx([55_000.0, 0.0])
+
+
+@pytest.mark.parametrize("bias, words", [
+    ("{upper_bound: 10%, lower_bound: 20%}", "the lower bound (20%) is above the upper bound (10%)"),
+    ("{project_type: outsourcing, lower_bound: 5%}", "a project type brings its own lower bound"),
+])
+def test_a_lower_bound_that_cannot_be_used_is_refused_with_its_line(bias, words):
+    text = _setup_with_bias(bias)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario_text(text, "council.yaml")
+    [problem] = caught.value.problems
+    assert words in problem.message and problem.path == "options[1].setup[0].optimism_bias"
+
+
 @pytest.mark.parametrize("bias", ["{upper_bound: 41%, project_type: outsourcing}", "{mitigation: 20%}"])
 def test_optimism_bias_takes_a_rate_or_a_project_type_one_of_the_two(bias):
     text = _setup_with_bias(bias)
