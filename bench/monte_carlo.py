@@ -1,7 +1,14 @@
 """Monte Carlo: the vectorised engine against calling it once per draw, and its peak memory.
 
 Prints figures and ratios measured in this one run (these machines are shared and noisy, so
-only ratios measured together mean anything). Target: vectorised at least 50 times faster.
+only ratios measured together mean anything). Targets: vectorised at least 50 times faster than
+once per draw (a ceiling, not a floor); peak memory (traced) measured at 10,000, 100,000,
+1,000,000 and 2,000,000 draws, bounded with no cliff: no size above 100,000 draws peaks at more
+than twice what 100,000 draws do (a million is the last size that keeps every draw's totals; two
+million goes to two passes and histograms).
+
+Not yet here: a bare numpy kernel drawing the same inputs and doing the same arithmetic, the
+floor issue 21 asks the simulation to reach half the speed of.
 
     python bench/monte_carlo.py
     python bench/monte_carlo.py --json     # the figures as JSON on standard output
@@ -61,7 +68,12 @@ def measure() -> dict:
             "vectorised_seconds": vectorised, "per_draw_sample": PER_DRAW_SAMPLE, "per_draw_sample_seconds": sample,
             "per_draw_seconds": per_draw, "speed_up": per_draw / vectorised, "target": TARGET,
             "peak_mb_10k": peak_megabytes(scenario, 10_000), "peak_mb_100k": peak_megabytes(scenario, DRAWS),
-            "peak_mb_2m": peak_megabytes(scenario, 2_000_000)}
+            "peak_mb_1m": peak_megabytes(scenario, 1_000_000), "peak_mb_2m": peak_megabytes(scenario, 2_000_000)}
+
+
+def bounded(figures: dict) -> bool:
+    """No cliff: no size from 100,000 draws up peaks at more than twice 100,000 draws' peak."""
+    return max(figures["peak_mb_1m"], figures["peak_mb_2m"]) <= 2 * figures["peak_mb_100k"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     figures = measure()
     ratio = figures["speed_up"]
     if args.json:
-        print(json.dumps(figures | {"ok": ratio >= TARGET}, indent=2))
+        print(json.dumps(figures | {"bounded": bounded(figures), "ok": ratio >= TARGET and bounded(figures)}, indent=2))
         return 0
     small, large, huge = figures["peak_mb_10k"], figures["peak_mb_100k"], figures["peak_mb_2m"]
     print(f"Isle of Wight, {figures['inputs']} uncertain inputs, {figures['options']} options")
@@ -82,8 +94,10 @@ def main(argv: list[str] | None = None) -> int:
           f"{'met' if ratio >= TARGET else 'NOT MET'})")
     print(f"peak memory, 10,000 draws:           {small:8.1f} MB")
     print(f"peak memory, {DRAWS:,} draws:          {large:8.1f} MB  (each draw's totals kept: exact percentiles)")
-    print(f"peak memory, 2,000,000 draws:        {huge:8.1f} MB  (beyond a million, two passes and fine "
-          f"histograms: {huge / small:.1f}x the memory of 10,000 draws for 200x the draws)")
+    print(f"peak memory, 1,000,000 draws:        {figures['peak_mb_1m']:8.1f} MB  (the last size that keeps every draw)")
+    print(f"peak memory, 2,000,000 draws:        {huge:8.1f} MB  (beyond a million, two passes and fine histograms)")
+    print(f"memory: at most twice 100,000 draws' peak at every size above it: "
+          f"{'met' if bounded(figures) else 'NOT MET'}")
     return 0 if ratio >= TARGET else 1
 
 

@@ -4,7 +4,7 @@
     python bench/run_all.py --json results.json  # and every figure, as JSON, in a file
 
 Each benchmark runs in its own process (as a user runs it), prints its figures as JSON, and
-is judged here against the target issue 7 sets. Each ratio is measured within one run of one
+is judged here against the targets issues 7 and 21 set, each figure beside its floor. Each ratio is measured within one run of one
 benchmark, so a noisy shared machine moves both sides of it together. It takes about three
 minutes on a 2-core machine (target: under ten).
 """
@@ -53,29 +53,39 @@ def machine() -> dict:
 
 
 def judge(results: dict) -> list[tuple[str, str, str, bool]]:
-    """(benchmark, figure, target, met) rows."""
+    """(benchmark, figure beside its floor, target, met) rows."""
     rows = []
     startup = results["startup"]
-    rows.append(("1 start-up", f"work after imports / imports = {startup['ratio']:.2f} "
-                               f"({startup['work_s']:.2f} s / {startup['imports_s']:.2f} s; bare import "
-                               f"{startup['floor_s'] * 1000:.0f} ms; on one processor "
-                               f"{startup['ratio_one_processor']:.2f})", "<= 0.5", startup["ratio"] <= 0.5))
+    rows.append(("1 start-up", f"costmodel run {startup['run_s'] * 1000:.0f} ms = {startup['ratio']:.1f}x "
+                               f"python -c pass ({startup['pass_s'] * 1000:.0f} ms); importing its libraries alone "
+                               f"{startup['libraries_s'] * 1000:.0f} ms = {startup['ratio_libraries']:.1f}x",
+                 "<= 20x", startup["ratio"] <= 20))
+    rows.append(("1 start-up", f"the same, costmodel's modules without compiled bytecode: "
+                               f"{startup['run_uncompiled_s'] * 1000:.0f} ms = {startup['ratio_uncompiled']:.1f}x",
+                 "<= 20x", startup["ratio_uncompiled"] <= 20))
     engine = results["engine"]
     for growth, posts, earlier in zip(engine["time_growth"], engine["posts_growth"], engine["rows"]):
         rows.append(("2 engine scaling", f"{posts:.0f}x the posts from {earlier['posts']:,}: {growth:.1f}x the time",
                      f"<= {12 * posts / 10:.0f}x", growth <= 12 * posts / 10))
     for row in engine["rows"]:
         judged = row["posts"] >= 10_000
-        rows.append(("2 engine speed", f"{row['posts']:,} posts x 10 options x 30 years: {row['engine_seconds']:.3f} s, "
-                                       f"{row['speed_vs_kernel']:.2f} of bare numpy's speed, peak {row['peak_mb']:.0f} MB",
-                     ">= 0.33" if judged else "(not judged: fixed costs)",
-                     row["speed_vs_kernel"] >= 1 / 3 if judged else True))
+        rows.append(("2 engine speed", f"{row['posts']:,} posts x 10 options x 30 years: {row['engine_seconds']:.3f} s "
+                                       f"against the chunked kernel's {row['kernel_seconds']:.3f} s: "
+                                       f"{row['speed_vs_kernel']:.2f} of its speed (years-major kernel "
+                                       f"{row['kernel_years_major_seconds']:.3f} s: {row['speed_vs_years_major_kernel']:.2f}); "
+                                       f"peak {row['peak_mb']:.0f} MB",
+                     ">= 0.5" if judged else "(not judged: fixed costs)",
+                     row["speed_vs_kernel"] >= 0.5 if judged else True))
     workbook = results["workbook"]
     for row in workbook["rows"]:
-        rows.append(("3 workbook", f"{row['scenario']}: writing {row['costmodel_seconds']:.2f} s / plain XlsxWriter "
-                                   f"{row['plain_xlsxwriter_seconds']:.2f} s = {row['ratio']:.2f} "
-                                   f"({row['file_mb']:.2f} MB, peak {row['peak_mb']:.0f} MB; with analysis "
-                                   f"{row['ratio_with_analysis']:.2f})", "<= 2", row["ratio"] <= 2))
+        rows.append(("3 workbook", f"{row['scenario']}: writing {row['costmodel_seconds']:.2f} s against tuned plain "
+                                   f"XlsxWriter's {row['tuned_seconds']:.2f} s = {row['ratio']:.2f} (untuned "
+                                   f"{row['untuned_seconds']:.2f} s, constant_memory {row['constant_memory_seconds']:.2f} s)",
+                     "<= 1.2", row["ratio"] <= 1.2))
+        rows.append(("3 workbook memory", f"{row['scenario']}: peak {row['peak_mb']:.0f} MB against tuned "
+                                          f"{row['tuned_peak_mb']:.0f} MB and constant_memory "
+                                          f"{row['constant_memory_peak_mb']:.0f} MB ({row['file_mb']:.2f} MB file)",
+                     "reported", True))
     large = workbook["rows"][-1]
     opened = large.get("libreoffice_differ") == 0
     rows.append(("3 workbook", f"{large['scenario']} opened in LibreOffice: "
@@ -85,21 +95,27 @@ def judge(results: dict) -> list[tuple[str, str, str, bool]]:
                  "opens, 0 differ", opened))
     monte = results["monte_carlo"]
     rows.append(("4 Monte Carlo", f"{monte['draws']:,} draws vectorised {monte['vectorised_seconds']:.2f} s against "
-                                  f"{monte['per_draw_seconds']:.0f} s once per draw: {monte['speed_up']:.0f}x",
+                                  f"{monte['per_draw_seconds']:.0f} s once per draw: {monte['speed_up']:.0f}x (a ceiling)",
                  ">= 50x", monte["speed_up"] >= 50))
+    rows.append(("4 Monte Carlo", "against a bare numpy kernel drawing the same inputs: not measured yet",
+                 ">= 0.5", False))
     rows.append(("4 Monte Carlo", f"peak memory {monte['peak_mb_10k']:.0f} MB at 10,000 draws, "
-                                  f"{monte['peak_mb_100k']:.0f} MB at 100,000, {monte['peak_mb_2m']:.0f} MB at 2,000,000",
-                 "bounded", monte["peak_mb_2m"] <= 2 * monte["peak_mb_100k"]))
+                                  f"{monte['peak_mb_100k']:.0f} MB at 100,000, {monte['peak_mb_1m']:.0f} MB at "
+                                  f"1,000,000, {monte['peak_mb_2m']:.0f} MB at 2,000,000",
+                 "<= 2x 100,000's", monte["bounded"]))
     verify = results["verify"]
     for row in verify["rows"]:
-        rows.append(("5 verify", f"{row['scenario']}: {row['verify_seconds']:.2f} s / build {row['build_seconds']:.2f} s "
-                                 f"= {row['ratio']:.2f} (resaved, cell by cell: {row['ratio_resaved']:.2f})",
-                     "<= 3", row["ratio"] <= 3))
+        rows.append(("5 verify", f"{row['scenario']}, saved again by LibreOffice, {row['cells']:,} cells read: "
+                                 f"{row['verify_libreoffice_seconds']:.2f} s / build {row['build_seconds']:.2f} s = "
+                                 f"{row['ratio']:.2f} (untouched {row['ratio_untouched']:.2f}, recompressed "
+                                 f"{row['ratio_recompressed']:.2f})", "<= 2", row["ratio"] <= 2))
     jobs = results["jobs"]
-    rows.append(("batch --jobs", f"{jobs['scenarios']} scenarios: 1 job {jobs['serial_s']:.1f} s, {jobs['jobs']} jobs "
-                                 f"{jobs['parallel_s']:.1f} s: {jobs['speedup']:.2f}x on {jobs['cpu_count']} cores "
-                                 f"(two processes at once get {jobs['machine_capacity']:.2f}x here); same bytes: "
-                                 f"{jobs['identical_workbooks']}", "measured", jobs["identical_workbooks"]))
+    rows.append(("batch --jobs", f"{jobs['scenarios']} scenarios, median of {jobs['repeat']}: serial (no second "
+                                 f"process) {jobs['serial_s']:.1f} s, --jobs 1 {jobs['one_job_s']:.1f} s, --jobs "
+                                 f"{jobs['jobs']} {jobs['parallel_s']:.1f} s: {jobs['speedup']:.2f}x serial on "
+                                 f"{jobs['cpu_count']} cores (two processes at once get {jobs['machine_capacity']:.2f}x "
+                                 f"here); same bytes: {jobs['identical_workbooks']}", "measured",
+                 jobs["identical_workbooks"]))
     return rows
 
 
@@ -120,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
           f"Python {about['python']} ({about['system']})")
     width = max(len(figure) for _, figure, _, _ in rows)
     for benchmark, figure, target, met in rows:
-        print(f"{benchmark:<17} {figure:<{width}}  {target:<26} {'met' if met else 'NOT MET'}")
+        print(f"{benchmark:<18} {figure:<{width}}  {target:<26} {'met' if met else 'NOT MET'}")
     print(f"all benchmarks in {total / 60:.1f} minutes (target under 10): "
           f"{', '.join(f'{name} {s:.0f} s' for name, s in seconds.items())}")
     if args.json_path:

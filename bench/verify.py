@@ -1,4 +1,4 @@
-"""Verify: re-verifying a workbook against building it (target: at most 3 times).
+"""Verify: re-verifying a workbook an auditor was sent against building it (target: at most 2 times).
 
     python bench/verify.py            # the table
     python bench/verify.py --json     # the figures as JSON on standard output
@@ -8,13 +8,14 @@ For the shipped Worcestershire scenario and a synthetic 10,000-post establishmen
 
 - build: what `costmodel run` does to make the workbook: read the scenario, project it,
   write the workbook (in memory);
+- verify, resaved by LibreOffice: the auditor's real case, judged. The workbook opened and
+  saved again by LibreOffice (as a reviewer's copy comes back), so it has other bytes and every
+  cell is read from it and from the re-run, and compared. It must verify with no difference;
 - verify, untouched: `verify` on the workbook as written. It re-runs the embedded scenario
-  and, finding the very same bytes, has every cell by construction;
-- verify, resaved: the same parts recompressed, as a workbook opened and saved elsewhere
-  has other bytes: every cell is read from both and compared, the auditor's slow path.
+  and, finding the very same bytes, has every cell by construction (printed, not judged);
+- verify, recompressed: the same parts in a new archive, read cell by cell (printed).
 
-The target is for the untouched workbook, the case of a published workbook re-verified;
-the resaved one is printed beside it.
+Target (issue 21): verifying the resaved workbook takes at most 2 times its build.
 """
 
 from __future__ import annotations
@@ -31,13 +32,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from make_scenario import scenario_text  # noqa: E402
 from timing import best_of  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from libreoffice import libreoffice_convert  # noqa: E402
+
 from costmodel.audit.verify import verify  # noqa: E402
 from costmodel.engine.projection import project  # noqa: E402
 from costmodel.scenario.loader import load_scenario_text  # noqa: E402
 from costmodel.workbook.writer import build_workbook  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGET = 3.0
+TARGET = 2.0
 
 
 def recompressed(book: bytes) -> bytes:
@@ -55,16 +59,21 @@ def measure(name: str, text: str, file_name: str, runs: int, folder: Path) -> di
         return build_workbook(project(load_scenario_text(text, file_name)))
 
     build_seconds, book = best_of(runs, build)
-    untouched, resaved = folder / f"{name}.xlsx", folder / f"{name}-resaved.xlsx"
+    untouched, resaved = folder / f"{name}.xlsx", folder / f"{name}-recompressed.xlsx"
     untouched.write_bytes(book)
     resaved.write_bytes(recompressed(book))
+    # Saved by LibreOffice as it opens it (its default profile trusts the stored values, as a reader's does).
+    [by_libreoffice] = libreoffice_convert([untouched], "xlsx", folder / name, recalculate=False)
+    libreoffice_seconds, checked = best_of(runs, lambda: verify(by_libreoffice))
     verify_seconds, result = best_of(runs, lambda: verify(untouched))
     resaved_seconds, slow = best_of(runs, lambda: verify(resaved))
-    if not (result.ok and slow.ok):
-        raise SystemExit(f"{name}: the workbook did not verify")
-    return {"scenario": name, "cells": result.cells_compared, "build_seconds": build_seconds,
-            "verify_seconds": verify_seconds, "ratio": verify_seconds / build_seconds,
-            "verify_resaved_seconds": resaved_seconds, "ratio_resaved": resaved_seconds / build_seconds}
+    for case, outcome in (("as LibreOffice saved it", checked), ("untouched", result), ("recompressed", slow)):
+        if not outcome.ok:
+            raise SystemExit(f"{name}: the workbook {case} did not verify: {outcome.differences[:3]} {outcome.findings}")
+    return {"scenario": name, "cells": checked.cells_compared, "build_seconds": build_seconds,
+            "verify_libreoffice_seconds": libreoffice_seconds, "ratio": libreoffice_seconds / build_seconds,
+            "verify_untouched_seconds": verify_seconds, "ratio_untouched": verify_seconds / build_seconds,
+            "verify_recompressed_seconds": resaved_seconds, "ratio_recompressed": resaved_seconds / build_seconds}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,11 +92,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps({"rows": rows, "target": TARGET, "ok": ok}, indent=2))
         return 0
-    print(f"{'scenario':<26} {'cells':>9} {'build s':>8} {'verify s':>9} {'ratio':>6} {'resaved s':>10} {'ratio':>6}")
+    print(f"{'scenario':<26} {'cells':>9} {'build s':>8} {'LibreOffice-saved s':>19} {'ratio':>6} "
+          f"{'untouched s':>11} {'ratio':>6} {'recompressed s':>14} {'ratio':>6}")
     for row in rows:
-        print(f"{row['scenario']:<26} {row['cells']:>9,} {row['build_seconds']:>8.2f} {row['verify_seconds']:>9.2f} "
-              f"{row['ratio']:>6.2f} {row['verify_resaved_seconds']:>10.2f} {row['ratio_resaved']:>6.2f}")
-    print(f"verify: at most {TARGET:.0f}x the build: {'PASS' if ok else 'FAIL'}")
+        print(f"{row['scenario']:<26} {row['cells']:>9,} {row['build_seconds']:>8.2f} "
+              f"{row['verify_libreoffice_seconds']:>19.2f} {row['ratio']:>6.2f} {row['verify_untouched_seconds']:>11.2f} "
+              f"{row['ratio_untouched']:>6.2f} {row['verify_recompressed_seconds']:>14.2f} {row['ratio_recompressed']:>6.2f}")
+    print(f"verify of a workbook saved by LibreOffice: at most {TARGET:.0f}x the build: {'PASS' if ok else 'FAIL'}")
     return 0
 
 
