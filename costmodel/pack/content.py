@@ -150,7 +150,7 @@ def _answer(projection, ranked, names, simulation) -> list:
         rows.append([str(int(totals.measure("rank"))), result.option.name, money(totals.measure("npc")),
                      money(totals.measure("cash_total")), money(totals.measure("eac")), versus])
     blocks.append(Table(
-        "Table 1. The options ranked by net present cost",
+        "Table 1. The options ranked by net present cost (the economic case)",
         ["Rank", "Option", "Net present cost", "Cash total", "Equivalent annual cost", "NPC against the baseline"],
         rows, [0.06, 0.34, 0.15, 0.15, 0.15, 0.15], "llrrrr",
         note="Net present cost, the economic case: real terms, discounted, irrecoverable VAT left out as a "
@@ -195,9 +195,11 @@ def _envelope_sentence(ranked) -> str:
     for result in ranked:
         totals = result.totals
         first, gap = totals.measure("first_unaffordable_year"), totals.measure("envelope_gap_total")
-        where = f"above it from {first}" if first else "within it every year"
-        side = "over" if gap > 0 else "under"
-        parts.append(f"{result.option.name}: {where}, {millions(abs(gap))} {side} it over the whole period")
+        where = f"first above it in {first}" if first else "within it every year"
+        side = "more" if gap > 0 else "less"
+        # Under a million pounds, to the pound: "£0.0m more" would say nothing.
+        amount = millions(abs(gap)) if abs(gap) >= 1e6 else money(abs(gap))
+        parts.append(f"{result.option.name}: {where}; {amount} {side} than it over the whole period")
     return "Against the budget envelope by year: " + "; ".join(parts) + "."
 
 

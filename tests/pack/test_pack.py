@@ -239,3 +239,23 @@ def test_a_pack_costmodel_wrote_is_replaced_without_force(packs, write_scenario,
     target.write_bytes(packs["pdf"].read_bytes())
     assert _report(write_scenario(MINIMAL), "-o", target).exit_code == 0
     assert target.read_bytes() != packs["pdf"].read_bytes()
+
+
+def test_the_answer_sets_each_option_against_the_budget_envelope_by_year():
+    # The case of tests/engine/test_two_cases.py: the trust's £114,000 a year is first above the
+    # envelope in 2019/20 and £3,000 over it in all (-6,000 + 1,000 + 4,000 + 4,000); the council's
+    # £100,000 is within it every year, 20,000 + 13,000 + 10,000 + 10,000 = £53,000 under it.
+    from costmodel.pack.content import Paragraph, Table, pack_content
+    from costmodel.scenario.loader import load_scenario_text
+    from two_cases import ENVELOPE, two_options
+
+    with assemble(project(load_scenario_text(two_options(ENVELOPE))), simulate=False) as report:
+        blocks = pack_content(report, "costmodel report cases.yaml -o pack.pdf").blocks
+    sentence = next(b.text for b in blocks if isinstance(b, Paragraph) and "budget envelope" in b.text)
+    assert sentence == ("Against the budget envelope by year: A trust buys it: first above it in 2019/20; £3,000 "
+                        "more than it over the whole period; The council buys it: within it every year; £53,000 "
+                        "less than it over the whole period.")
+    cash = next(b for b in blocks if isinstance(b, Table) and "financial case" in b.title)
+    assert cash.header[-1] == "Budget envelope"
+    # £000: 120, 113, 110 and 110 carried forward; 453 in all.
+    assert [row[-1] for row in cash.rows] == ["120", "113", "110", "110", "453"]
