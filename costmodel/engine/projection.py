@@ -305,7 +305,6 @@ class Projection:
             } for check in self.checks],
         }
 
-
     def _economic_case(self, result: OptionResult, row) -> dict:
         """Value for money to the public sector: real terms, discounted, transfers left out; it ranks the options."""
         economic = result.totals.row("economic_pv")

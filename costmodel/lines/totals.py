@@ -226,7 +226,8 @@ BLOCK_TOTALS = _defined(
                  "cost the public sector nothing as a whole (Green Book: taxes treated consistently across "
                  "options).", AllRows("category_pv", frozenset(TRANSFERS))),
 )
-#: The rows the engine keeps of a block: a financial case's revenue and capital by year.
+#: The financial case's revenue and capital by year, for the JSON: the option sheet shows the same
+#: apart already, each capital category a row of its own in the cash block.
 FINANCIAL_ROWS = _defined(
     TotalFormula("capital_cash", "Of which capital (cash)", "The cash of the option's capital categories.",
                  OnlyRows("category_cash", frozenset(CAPITAL))),
