@@ -173,11 +173,16 @@ class Layout:
     BEST_OPTION = (3, 1)
 
     def _place_summary(self) -> None:
-        """Summary: a row an option in the table; below it, NPC by category, then the charts."""
+        """Summary: a row an option in the table, in rank order; below it, NPC by category (a column an
+        option, in the same order), then the charts."""
         options = self.projection.options
         first = self.SUMMARY_HEADINGS + 1
+        #: The options as the Summary lists them: by rank (1 = lowest net present cost), as the pack does.
+        self.ranked = sorted(options, key=lambda r: (r.totals.measure("rank"), r.option.name))
         #: option id -> its row of the Summary table
-        self.summary_rows = {result.option.id: first + i for i, result in enumerate(options)}
+        self.summary_rows = {result.option.id: first + i for i, result in enumerate(self.ranked)}
+        #: option id -> its column of the table of NPC by category
+        self.category_columns = {result.option.id: 1 + i for i, result in enumerate(self.ranked)}
         last = first + len(options) - 1
         self.best_option_cell = cell("Summary", *self.BEST_OPTION, True, True)
         #: NPC by category: the heading row, and the categories any option has, in the order a reader meets them
