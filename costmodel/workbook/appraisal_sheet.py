@@ -27,24 +27,28 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
     sheet.write_string(0, 0, "Options appraisal: long list, gateway criteria and weighted scores", s.title)
     sheet.write_string(1, 0, "The long list is cut to a shortlist by pass-or-fail gateways; the shortlist is scored "
                              "against weighted criteria. Weights and scores are on Inputs; the affordability gateway, "
-                             "every total, both rankings and the preferred option below are formulas.", s.subtitle)
+                             "every total, both rankings and the preferred option below are formulas.",
+                       s.subtitle_wrap)
     sheet.write_string(2, 0, "Fixed when costmodel ran: which options the matrix scores, and the switching values at "
                              "the foot. A budget changed on Inputs changes the Result column at once; run costmodel "
-                             "again to score a new shortlist.", s.note)
+                             "again to score a new shortlist.", s.note_wrap)
     first_gateway_col, result_col = 3, 3 + len(gateways)
     # Neither Excel nor LibreOffice sizes rows of wrapped text on opening, so rows are made tall
     # enough here for the longest text they hold, at the column's width in characters.
-    name_width, narrow, why_width = 60, 15, 70
+    # On paper the gateways run on across pages, each with the option's name repeated at its left; the
+    # sentences at the top and the sections' headings wrap in that column, so each page shows them whole.
+    name_width, narrow, why_width = 40, 15, 50
     sheet.set_column(0, 0, name_width)
-    sheet.set_column(1, 1, 26)
-    sheet.set_column(2, 2, 40)
+    sheet.set_column(1, 1, 22)
+    sheet.set_column(2, 2, 30)
+    sheet.repeat_columns(0, 0)
     sheet.set_column(first_gateway_col, result_col, narrow)
     sheet.set_column(result_col + 1, result_col + 1, why_width, s.wrap)
 
     # The long list and its gateways.
     row = 3
     sheet.write_string(row, 0, f"Long list: {len(appraised.long_list)} options, {len(gateways)} gateway criteria",
-                       s.section)
+                       s.section_wrap)
     row += 1
     headings = ["Option", "Category", "Costed as"] + [g.name for g in gateways] + ["Result", "Why it dropped out"]
     for col, text in enumerate(headings):
@@ -92,7 +96,7 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
     row += 3
     low, high = appraisal.scale.low.value, appraisal.scale.high.value
     sheet.write_string(row, 0, f"Scoring matrix: {len(scored)} shortlisted options, scored {low:g} to {high:g}",
-                       s.section)
+                       s.section_wrap)
     row += 1
     for col, text in enumerate(["Criterion", "Weight", ""] + [names[o.option] for o in scored]):
         sheet.write_string(row, col, text, s.heading_right if col else s.heading)
@@ -174,15 +178,16 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
                 x_title="Net present cost (£)", x={"num_format": "£#,##0"},
                 y={"min": low, "max": high, "num_format": "0"})
     chart.set_legend({"none": True})
-    chart.set_size({"width": 900, "height": 480})
-    # On a page of its own: 480 pixels are 24 rows of 20.
+    # Within the first page's columns (the sheet runs on across pages), and 21 rows of 20 pixels tall.
+    chart.set_size({"width": 680, "height": 420})
+    # On a page of its own.
     sheet.set_h_pagebreaks([row + 2, row + 29])
     sheet.insert_chart(row + 3, 0, chart)
 
     # How far each weight would have to move to change the preferred option.
     row += 29
     sheet.write_string(row, 0, "Switching values of the weights (results, not formulas: costmodel solves them "
-                               "exactly, each weight moving while the others scale to keep 100%)", s.section)
+                               "exactly, each weight moving while the others scale to keep 100%)", s.section_wrap)
     row += 1
     words_col = result_col + 1  # the wide column
     for col, text in ((0, "Criterion"), (1, "Weight now"), (2, "Changes below"), (3, "Changes above"),
@@ -202,7 +207,7 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
     # How far each judged score would have to move, where the scale allows it.
     row += 2
     sheet.write_string(row, 0, "Scores that could change the preferred option within the scale (results, "
-                               "not formulas)", s.section)
+                               "not formulas)", s.section_wrap)
     row += 1
     if not appraised.score_switches:
         sheet.write_string(row, 0, "None: no single score, moved anywhere on the scale, changes the preferred option.",

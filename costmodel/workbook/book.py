@@ -150,8 +150,8 @@ def _print_area_columns(area: str) -> tuple[int, int]:
 
 #: XlsxWriter's default column width (characters) and row height (points).
 DEFAULT_WIDTH, DEFAULT_HEIGHT = 8.43, 15.0
-#: A4 landscape less XlsxWriter's default margins (0.7 inch left and right, 0.75 top and bottom), in points.
-PAGE_WIDTH, PAGE_HEIGHT = 841.89 - 2 * 0.7 * 72, 595.28 - 2 * 0.75 * 72
+#: A4 landscape's width less XlsxWriter's default margins (0.7 inch left and right), in points.
+PAGE_WIDTH = 841.89 - 2 * 0.7 * 72
 #: No word prints smaller than 8 pt; this leaves room for rounding in the scale and the renderer.
 SMALLEST_PRINTED = 8.25
 #: A line of text, as a multiple of its size (Excel's 15 pt rows for 11 pt Calibri), and the space a

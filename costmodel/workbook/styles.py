@@ -55,7 +55,7 @@ class Styles:
         self.subtitle_wrap = workbook.add_format({"italic": True, "font_color": "#555555", "text_wrap": True,
                                                   "valign": "top"})
         self.input_text = workbook.add_format({"font_color": INPUT_FONT, "bg_color": INPUT_FILL, "border": 1,
-                                               "border_color": "#BFBFBF"})
+                                               "border_color": "#BFBFBF", "valign": "top"})
         self.good = workbook.add_format({"bold": True, "font_color": "#006100", "bg_color": "#C6EFCE"})
         self.bad = workbook.add_format({"bold": True, "font_color": "#9C0006", "bg_color": "#FFC7CE"})
         #: Words that need attention (a warning nobody has acknowledged).
