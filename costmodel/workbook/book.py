@@ -95,7 +95,7 @@ class FormulaSheet(Worksheet):
     def fit_rows_to_text(self) -> None:
         """Every row at least as tall as its wrapped text needs, in the font it prints in (neither Excel
         nor LibreOffice sizes a row on opening); heights the writer asked for are kept where taller."""
-        from ..printed.measure import wrap
+        from ..printed.measure import line_count
 
         needed: dict[int, float] = {}
         for row, col, text, fmt in self.texts:
@@ -103,7 +103,7 @@ class FormulaSheet(Worksheet):
                 continue
             size = float(fmt.font_size or 11)
             room = self.column_points(col, self.merged.get((row, col), col)) - CELL_PADDING
-            lines = len(wrap(text, room, size, bool(fmt.bold), "Courier" in (fmt.font_name or "")))
+            lines = line_count(text, room, size, bool(fmt.bold), "Courier" in (fmt.font_name or ""))
             needed[row] = max(needed.get(row, 0.0), lines * size * LINE_SPACING + 2)
         for row, height in needed.items():
             asked, cell_format, options = self.rows_asked.get(row, (None, None, None))
