@@ -43,7 +43,12 @@ def outcome(returncode: int, stderr: bytes) -> str:
                                        stderr.strip() == b"interrupted; no output was changed"):
         return "stopped by costmodel"
     frames = re.findall(r'File "([^"]+)"', stderr.decode(errors="replace"))
-    if b"KeyboardInterrupt" in stderr and not any(Path(frame).is_relative_to(ROOT / "costmodel") for frame in frames):
+    in_costmodel = any(Path(frame).is_relative_to(ROOT / "costmodel") for frame in frames)
+    if b"KeyboardInterrupt" in stderr and not in_costmodel:
+        return "stopped by Python, in its own start-up"
+    # Ctrl-C while the interpreter is still setting up its own standard streams ends it with a
+    # "Fatal Python error" naming a runtime state short of "initialized": no program has run yet.
+    if re.search(rb"^Python runtime state: (?!initialized$)", stderr, re.MULTILINE) and not in_costmodel:
         return "stopped by Python, in its own start-up"
     return f"exit {returncode}:\n{stderr.decode(errors='replace')}"
 
@@ -131,3 +136,22 @@ def test_a_program_using_costmodel_keeps_its_own_handlers():
               "signal.signal(signal.SIGINT, mine)\nat_work()\nprint(signal.getsignal(signal.SIGINT) is mine)\n")
     finished = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, timeout=PATIENCE)
     assert finished.stdout == b"True\n"
+
+
+#: What CPython 3.11 printed on this project's CI when Ctrl-C reached it while it set up sys.stdin.
+FATAL_IN_PYTHON_START_UP = b"""Fatal Python error: init_sys_streams: can't initialize sys standard streams
+Python runtime state: core initialized
+Traceback (most recent call last):
+  File "<frozen importlib._bootstrap>", line 980, in exec_module
+  File "<frozen io>", line 111, in <module>
+TypeError: expected a message argument
+"""
+
+
+def test_a_fatal_error_in_pythons_own_start_up_is_told_apart_from_one_in_costmodel():
+    assert outcome(1, FATAL_IN_PYTHON_START_UP) == "stopped by Python, in its own start-up"
+    # Once the runtime is initialized, a program may have run: the same text is then a failure...
+    assert outcome(1, FATAL_IN_PYTHON_START_UP.replace(b"core initialized", b"initialized")).startswith("exit 1")
+    # ... and so is any traceback that passes through costmodel's own code.
+    in_costmodel = FATAL_IN_PYTHON_START_UP.replace(b"<frozen io>", str(ROOT / "costmodel" / "cli.py").encode())
+    assert outcome(1, in_costmodel).startswith("exit 1")

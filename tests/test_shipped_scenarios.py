@@ -114,3 +114,60 @@ def test_worcestershire_carries_its_long_list_of_16_cut_to_5_and_scores_the_shor
     assert sum(c.weight.value for c in appraised.appraisal.criteria) == pytest.approx(1.0)
     assert {s.option for s in appraised.scored} == set(shortlisted)
     assert len(appraised.switches) == len(appraised.appraisal.criteria)
+
+
+def _county():
+    return costmodel.project(costmodel.load_scenario(SCENARIOS / "county-whole-service.yaml"))
+
+
+def _cash(projection, option: str, line: str, row: str = "cost") -> list[float]:
+    """A row of one line of an option, year by year (a working row, such as an uplift, as well as a cost)."""
+    [found] = [r for r in projection.option(option).rows if r.instance.id == line and r.formula.key == row]
+    return list(found.cash)
+
+
+def test_the_county_example_states_a_whole_service_at_the_scale_of_600_staff_and_50m():
+    """Seed 002: 'approximately 600 staff and services costing in the region of £50m'."""
+    projection = _county()
+    scenario = projection.scenario
+    staff = sum(post.count.value * post.fte.value for post in scenario.options[0].staffing)
+    # 1 + 6 + 14 + 38 + 60 + 200 + 18 + 100 + 45 + 100 x 0.9 = 572 full-time posts, with the council's
+    # children's homes' staff inside the weekly cost of a council home (not listed).
+    assert staff == pytest.approx(572)
+    assert [check.ok for check in projection.checks] == [True]
+    assert {placement.id for placement in scenario.placements} == {
+        "private-home", "council-home", "council-foster", "agency-foster", "supported-accommodation"}
+
+
+def test_the_county_examples_private_home_placements_worked_by_hand():
+    # 45 children at the Isle of Wight paper's £4,000 a week (para 37.26, 2015/16 prices), uplifted two
+    # years at 2% to 2017/18 prices (x 1.0404), for 52.14 weeks, in 2018/19 cash (general index 1.02):
+    # 45 x 4,000 = 180,000; x 1.0404 = 187,272; x 52.14 = 9,764,362.08; x 1.02 = £9,959,649.32.
+    cash = _cash(_county(), "in-house", "private-home")
+    assert cash[0] == pytest.approx(9_959_649.32, abs=0.01)
+
+
+def test_the_county_examples_contract_clause_is_capped_in_the_year_cpi_rises():
+    projection = _county()
+    uplift = _cash(projection, "commissioned", "provider-contract", "uplift")
+    price = _cash(projection, "commissioned", "provider-contract", "cost")
+    # From 2020/21 (year 2) at £28,500,000. Each April: 70% of the 2% pay award + 30% of CPI + 0.5%.
+    # 2021/22: 1.4% + 30% x 2% + 0.5% = 2.5%; 2022/23: 1.4% + 30% x 5% + 0.5% = 3.4%, held at the 3% cap;
+    # 2023/24: 1.4% + 30% x 3.5% + 0.5% = 2.95%, under the cap.
+    assert uplift[3:6] == pytest.approx([0.025, 0.03, 0.0295])
+    assert price[2:6] == pytest.approx([28_500_000, 28_500_000 * 1.025, 28_500_000 * 1.025 * 1.03,
+                                        28_500_000 * 1.025 * 1.03 * 1.0295])
+    assert price[5] == pytest.approx(30_976_496.81, abs=0.01)
+
+
+def test_the_county_examples_trust_is_cheapest_only_if_its_placements_plan_goes_far_enough():
+    """The trust's case rests on its placements plan: its switching value lies inside the plan's range."""
+    from costmodel.uncertainty.sensitivity import sensitivity
+
+    result = sensitivity(_county().scenario)
+    assert result.cheapest == "trust"
+    [switch] = [s for s in result.switches if s.input.path.endswith("placement_changes[0].change")]
+    # Below the switching value the in-house service is cheaper: a plan falling short of it loses the case.
+    [crossing] = switch.crossings
+    assert crossing.to_option == "in-house" and crossing.below
+    assert 0.0 < switch.value < 0.25

@@ -119,14 +119,15 @@ class DiffReport:
         }
 
 
-def read_source(path: str | Path, limits: Limits = DEFAULT) -> tuple[str, str]:
-    """(scenario text, name) from a scenario file or a costmodel workbook."""
+def read_source(path: str | Path, limits: Limits = DEFAULT) -> tuple[str, str, str | None]:
+    """(scenario text, name, the parameter set a workbook's Cover records) from a scenario file or a
+    costmodel workbook; None for the set of a scenario file, which is priced as it says."""
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from .reader import open_published
 
         published = open_published(path, limits)
-        return published.scenario_text, f"{path} (scenario {published.scenario_file})"
+        return published.scenario_text, f"{path} (scenario {published.scenario_file})", published.parameter_set
     try:
         raw = read_bounded(path, limits.scenario_bytes, "a scenario", refuse_nul=True)
     except TooLarge as exc:
@@ -134,17 +135,22 @@ def read_source(path: str | Path, limits: Limits = DEFAULT) -> tuple[str, str]:
     except OSError as exc:
         raise ScenarioError([Problem(str(path), None, "", f"cannot be read: {exc.strerror or exc}")]) from None
     try:
-        return decode(raw), str(path)
+        return decode(raw), str(path), None
     except ReadError as exc:
         raise ScenarioError([Problem(str(path), exc.line, "", exc.message)]) from None
 
 
 def diff(old_path: str | Path, new_path: str | Path, limits: Limits = DEFAULT) -> DiffReport:
-    old_text, old_name = read_source(old_path, limits)
-    new_text, new_name = read_source(new_path, limits)
-    # Each side loads as a scenario in its own right, with every problem reported if it does not.
+    from .reader import price_as_recorded
+
+    old_text, old_name, old_recorded = read_source(old_path, limits)
+    new_text, new_name, new_recorded = read_source(new_path, limits)
+    # Each side loads as a scenario in its own right, with every problem reported if it does not,
+    # and a workbook's is priced with the parameter set it was published with.
     old_scenario = load_scenario_text(old_text, old_name, limits)
     new_scenario = load_scenario_text(new_text, new_name, limits)
+    price_as_recorded(old_scenario, old_recorded, old_path)
+    price_as_recorded(new_scenario, new_recorded, new_path)
     check_work(old_scenario, limits)
     check_work(new_scenario, limits)
     old_data, _ = _plain_data(old_text, old_name)
@@ -183,12 +189,20 @@ def diff(old_path: str | Path, new_path: str | Path, limits: Limits = DEFAULT) -
     steps: list[Step] = []
     state = copy.deepcopy(old_data)
     before = _totals(old_projection)
+    parameters = new_scenario.priced_with
+    if old_scenario.priced_with.label != parameters.label and not any(c.path[0] == "parameters" for c in figure_changes):
+        # Priced with another parameter set though neither file says so (a workbook published with an
+        # older set, against a file priced with the latest): its own step, first, so that no change of
+        # the file is charged with it.
+        figure_changes.insert(0, Change(("parameters",), old_scenario.priced_with.label, parameters.label,
+                                        _line(new_data, new_lines, ("parameters",))))
     pending: list[Change] = []
     for index, change in enumerate(figure_changes):
-        _apply(state, change)
+        if change.path != ("parameters",):
+            _apply(state, change)
         pending.append(change)
         last = index == len(figure_changes) - 1
-        candidate = new_scenario if last else _try_scenario(state)
+        candidate = new_scenario if last else _try_scenario(state, parameters)
         if candidate is None:
             continue  # not valid on its own: apply it together with the next change
         after = _totals(project(candidate))
@@ -218,14 +232,19 @@ def _plain_data(text: str, name: str):
     return data, lines
 
 
-def _try_scenario(data) -> Scenario | None:
+def _try_scenario(data, parameters) -> Scenario | None:
+    """The scenario `data` states, priced with the new side's parameter set; None if it is not valid."""
     from pydantic import ValidationError
 
     try:
         scenario = Scenario.model_validate(copy.deepcopy(data))
     except ValidationError:
         return None
-    return None if settle(scenario) else scenario
+    if settle(scenario):
+        return None
+    if data.get("parameters") is None:
+        scenario.price_with(parameters)
+    return scenario
 
 
 def _leaves(node, path: tuple = (), items: dict | None = None) -> dict[tuple, object]:

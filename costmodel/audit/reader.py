@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..errors import CostmodelError
 from ..limits import DEFAULT, RAISE, Limits, TooLarge, read_bounded
+from ..scenario.parameters import SETS, from_label, resolve, unknown_set_message
 
 #: A costmodel workbook of a county with every post is tens of megabytes unpacked; far
 #: more than this is not one of ours, and may be built to exhaust memory (costmodel/limits.py).
@@ -378,3 +379,22 @@ def _number(value: float) -> str:
     if value in (float("inf"), float("-inf")):
         return "beyond the largest number a file can hold" if value > 0 else "below the smallest"
     return f"{value:,.0f}" if value == int(value) else f"{value:,}"
+
+
+def price_as_recorded(scenario, recorded: str | None, path) -> None:
+    """Price a scenario read from a workbook with the parameter set its Cover records, where the
+    scenario pins none: a later release, whose latest set is another, then gives the figures the
+    workbook was published with (verify re-runs it so; diff compares it so)."""
+    choice = scenario.parameters
+    if (choice is not None and choice.set is not None) or recorded is None:
+        return
+    try:
+        name, day = from_label(recorded)
+    except ValueError:
+        raise WorkbookError(f"{path}: its Cover's parameter set, {recorded!r}, is not one costmodel "
+                            f"writes (written 2026-12, or 2026-12 as known at 2017-11-09)") from None
+    if name not in SETS:
+        raise WorkbookError(f"{path}: was priced with parameter set {recorded}, which this costmodel "
+                            f"does not ship ({unknown_set_message(name)})")
+    # The day is the scenario's own (`as_known_at`), which the Cover's label repeats.
+    scenario.price_with(resolve(name, choice.as_known_at if choice is not None else day, pinned=False))

@@ -24,12 +24,12 @@ from ..report import WORKBOOK_DRAWS, workbook_draws
 from ..scenario.work import least_work_as_written, work_problem
 from ..uncertainty.sensitivity import sensitivity_draws
 from ..scenario.loader import load_scenario_text
-from ..scenario.parameters import SETS, from_label, resolve, unknown_set_message
 from ..scenario.problems import ScenarioError
 from ..workbook.writer import build_workbook
 from .package import (Package, PartError, compare_presentation, part_words, presentation_of,
                       sheet_outside_cells)
-from .reader import Cells, PublishedWorkbook, WorkbookError, count_cells, open_published, read_cells
+from .reader import (Cells, PublishedWorkbook, WorkbookError, count_cells, open_published, price_as_recorded,
+                     read_cells)
 
 #: Numbers agree to the penny: a workbook resaved by Excel or LibreOffice may store a value
 #: recalculated in another order, differing in its last binary digits.
@@ -167,18 +167,7 @@ def _price_as_published(scenario, published: PublishedWorkbook, result: Verifica
     """Re-run with the parameter set the Cover records where the scenario pins none, so that a later
     release, whose latest set is another, reproduces the workbook; and say which set that is."""
     recorded = published.parameter_set
-    choice = scenario.parameters
-    if (choice is None or choice.set is None) and recorded is not None:
-        try:
-            name, day = from_label(recorded)
-        except ValueError:
-            raise WorkbookError(f"{published.path}: its Cover's parameter set, {recorded!r}, is not one costmodel "
-                                f"writes (written 2026-12, or 2026-12 as known at 2017-11-09)") from None
-        if name not in SETS:
-            raise WorkbookError(f"{published.path}: was priced with parameter set {recorded}, which this costmodel "
-                                f"does not ship ({unknown_set_message(name)})")
-        # The day is the scenario's own (`as_known_at`), which the Cover's label repeats.
-        scenario.price_with(resolve(name, choice.as_known_at if choice is not None else day, pinned=False))
+    price_as_recorded(scenario, recorded, published.path)
     priced_with = scenario.priced_with
     result.parameter_set, result.parameter_set_pinned = priced_with.label, priced_with.pinned
     if recorded is None:

@@ -7,12 +7,17 @@ the same inputs on its Inputs sheet and the same formulas on the option sheet.
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..scenario.schema import OUT_OF_CARE, Activity, Figure, LineItem, Option, Placement, Scenario, fixed
+import numpy as np
+
+from ..scenario.schema import (BUILT_IN_INDICES, OUT_OF_CARE, Activity, Figure, IndexedContract, LineItem, Option,
+                               Placement, Scenario, fixed, ramp_by_year)
 from ..scenario.units import financial_year_label, month_label
 from .. import lines as L
+from ..lines.contracts import MIX_SLOTS, index_series
 from .timeline import rate_for_year
 
 YEAR = "financial year (starting April)"
@@ -124,22 +129,27 @@ def _activity(item: Activity, scenario: Scenario, holder: Activity | None = None
     return inputs, {"period": holder.period}
 
 
-def _kind_instances(kind: L.LineKind, items: list[LineItem], scenario: Scenario, path: str) -> list[LineInstance]:
-    """Each item of a kind of line: its years and period, its declared inputs, what it grows with."""
-    out = []
+def _kind_instances(kind: L.LineKind, items: list[LineItem], scenario: Scenario,
+                    path: str) -> tuple[list[LineInstance], list[LineInstance]]:
+    """Each item of a kind of line: its years and period, its declared inputs, what it grows with;
+    (those at their full amount from the start, those reaching it over a ramp)."""
+    plain, ramped = [], []
     for index, item in enumerate(items):
         inputs, choices = _activity(item, scenario)
         inputs.update((name, getattr(item, name)) for name in kind.inputs)
         if kind.index is not None:
             choices["index"] = item.index
+        ramp = getattr(item, "ramp", None)
+        rows = {"ramp": ramp_by_year(ramp, scenario.years)} if ramp is not None else {}
         line = getattr(item, kind.inputs[0]).line if kind.inputs else None
-        out.append(LineInstance(item.id, item.name, f"{path}.{kind.section}[{index}]", line,
-                                inputs, choices, source=item.source, note=item.note))
-    return out
+        (ramped if ramp is not None else plain).append(
+            LineInstance(item.id, item.name, f"{path}.{kind.section}[{index}]", line, inputs, choices, rows,
+                         source=item.source, note=item.note))
+    return plain, ramped
 
 
-def _staffing_groups(scenario: Scenario, option_index: int) -> tuple[GroupInstances | None, GroupInstances | None]:
-    """The posts of an option: those whose on-costs are computed, and those whose are stated."""
+def _staffing_groups(scenario: Scenario, option_index: int) -> tuple[GroupInstances | None, ...]:
+    """The posts of an option: those whose on-costs are computed, those stated as an amount, and as a rate."""
     option = scenario.options[option_index]
     owner = option_index
     if option.staffing_same_as is not None:
@@ -148,21 +158,59 @@ def _staffing_groups(scenario: Scenario, option_index: int) -> tuple[GroupInstan
     # A list in which any post starts or ends part-way through a year is costed month by month,
     # every post of it alike, so that a large one is one table with the same columns throughout.
     by_month = any(post.first_month is not None or post.last_month is not None for post in option.staffing)
-    computed, stated = [], []
+    # Likewise a list in which any post progresses up a scale: every post of it has a drift, a step and
+    # a top of its scale (none, none and its salary, for a post that stays where it is).
+    progression = any(post.pay_drift is not None or post.pay_step is not None for post in option.staffing)
+    computed, stated, rated = [], [], []
     for index, post in enumerate(option.staffing):
         inputs, choices = _activity(post, scenario)
         choices["months"] = "months" if by_month else "years"
+        choices["progression"] = "scale" if progression else "none"
         if by_month:
             inputs.update(_months(post, scenario, f"{path}.staffing[{index}]"))
         inputs.update(count=post.count, fte=post.fte, salary=post.salary, vacancy=post.vacancy,
                       agency_share=post.agency_share, agency_premium=post.agency_premium)
         if post.on_costs is not None:
             inputs["on_costs"] = post.on_costs
+        if post.on_cost_rate is not None:
+            inputs["on_cost_rate"] = post.on_cost_rate
         instance = LineInstance(post.id, post.title, f"{path}.staffing[{index}]", post.salary.line,
                                 inputs, choices, source=post.source, note=post.note)
-        (stated if post.on_costs is not None else computed).append(instance)
-    return (GroupInstances(L.POSTS, computed) if computed else None,
-            GroupInstances(L.POSTS_STATED, stated) if stated else None)
+        if progression:
+            inputs.update(_progression(post, scenario))
+            if not post.progresses:
+                instance.inputs_of["salary_max"] = (post.id, "salary")  # its top is its salary: one cell on Inputs
+        (stated if post.on_costs is not None else rated if post.on_cost_rate is not None else computed).append(instance)
+    # The choices every post of the list makes alike, gathered once for the group, not post by post.
+    alike = {("choice", "months", None): np.array(["months" if by_month else "years"]),
+             ("choice", "progression", None): np.array(["scale" if progression else "none"])}
+    return tuple(GroupInstances(group, posts, dict(alike)) if posts else None
+                 for group, posts in ((L.POSTS, computed), (L.POSTS_STATED, stated), (L.POSTS_RATE, rated)))
+
+
+def _progression(post, scenario: Scenario) -> dict[str, Figure]:
+    """A post's drift, step and top of its scale, for a list in which some post progresses."""
+    none = "no pay progression stated"
+    drift = post.pay_drift or fixed(0.0, "rate", none)
+    step = post.pay_step or fixed(0.0, "pounds", none)
+    if post.salary_max is not None:
+        top = post.salary_max
+    elif post.progresses:
+        # No top stated: one the salary cannot reach within the horizon, at the top of its range.
+        years = scenario.timeline.years
+        salary, growth = _highest(post.salary), _highest(drift)
+        top = fixed(salary * (1 + growth) ** years + _highest(step) * years, "pounds",
+                    "no top of the scale stated", "above what the salary can reach by the end of the horizon")
+    else:
+        top = post.salary  # the same figure (drawn with it in a simulation); shown once, as the salary
+    return {"pay_drift": drift, "pay_step": step, "salary_max": top}
+
+
+def _highest(figure: Figure) -> float:
+    """The top of a figure's range: its high, six standard deviations above it, or the figure."""
+    if figure.high is not None:
+        return figure.high
+    return figure.value + 6 * figure.sd if figure.sd is not None else figure.value
 
 
 def _months(post, scenario: Scenario, path: str) -> dict[str, Figure]:
@@ -205,18 +253,17 @@ def option_groups(scenario: Scenario, option_index: int, shared: dict | None = N
     key = ("staffing", id(option.staffing))
     if key not in shared:
         shared[key] = _staffing_groups(scenario, option_index)
-    computed, stated = shared[key]
+    computed, stated, rated = shared[key]
     if option.staffing_same_as is not None:
         # Another option's posts: the same people, employed here all along and transferring to this
         # option's employer at go-live, or (staffing_transfers: false) filled afresh from go-live.
         period = "whole_horizon" if option.staffing_transfers else "after_go_live"
-        computed, stated = (group.sharing(period) if group else None for group in (computed, stated))
+        computed, stated, rated = (group.sharing(period) if group else None for group in (computed, stated, rated))
     if computed:
         groups.append(computed)
         groups.append(GroupInstances(L.LEVY_ALLOWANCE, [
             LineInstance("_levy_allowance", "Apprenticeship levy allowance", f"{path}", None)]))
-    if stated:
-        groups.append(stated)
+    groups += [group for group in (stated, rated) if group]
 
     partnership = option.partnership
     if partnership is not None:
@@ -244,21 +291,15 @@ def option_groups(scenario: Scenario, option_index: int, shared: dict | None = N
 
     groups += _kind_groups(option, "option", scenario, path)
 
+    contracts = [_contract_instance(scenario, contract, f"{path}.indexed_contracts[{index}]")
+                 for index, contract in enumerate(option.indexed_contracts)]
+    if contracts:
+        groups.append(GroupInstances(L.INDEXED_CONTRACTS, contracts))
+
     groups += _placement_groups(scenario, option, path)
 
-    setup = []
-    for index, item in enumerate(option.setup):
-        bias = item.optimism_bias
-        inputs = {
-            "amount": item.amount,
-            "vat_share": item.vat_share,
-            "optimism_bias_upper": bias.upper_bound if bias else fixed(0.0, "rate", "no optimism bias stated"),
-            "optimism_bias_mitigation": bias.mitigation if bias else fixed(0.0, "rate", "no optimism bias stated"),
-        }
-        setup.append(LineInstance(item.id, item.name, f"{path}.setup[{index}]", item.amount.line, inputs,
-                                  {"index": item.index}, {"share": item.shares()},
-                                  source=item.source, note=item.note))
-    groups.append(GroupInstances(L.SETUP, setup))
+    groups += _one_off_groups(option.setup, f"{path}.setup", L.SETUP, L.SETUP_CAPITAL)
+    groups += _one_off_groups(option.exit_costs, f"{path}.exit_costs", L.EXIT_COSTS, L.EXIT_CAPITAL)
 
     risk = option.failure_risk
     if risk is not None:
@@ -272,10 +313,40 @@ def option_groups(scenario: Scenario, option_index: int, shared: dict | None = N
     return [group for group in groups if group.instances]
 
 
+def _one_off_groups(items, path: str, revenue: L.LineGroup, capital: L.LineGroup) -> list[GroupInstances]:
+    """One-off costs by the years they fall in: the revenue ones, then the capital ones (a category apart)."""
+    by_treatment: dict[bool, list[LineInstance]] = {False: [], True: []}
+    for index, item in enumerate(items):
+        bias = item.optimism_bias
+        inputs = {
+            "amount": item.amount,
+            "vat_share": item.vat_share,
+            "optimism_bias_upper": bias.upper_bound if bias else fixed(0.0, "rate", "no optimism bias stated"),
+            "optimism_bias_mitigation": bias.mitigation if bias else fixed(0.0, "rate", "no optimism bias stated"),
+        }
+        choices = {"index": item.index}
+        kind = getattr(item, "kind", None)
+        if kind is not None:
+            choices["exit_kind"] = kind
+        # The Inputs sheet says an item is capital; a set-up item that says nothing is revenue, as always.
+        if item.capital or kind is not None:
+            choices["treatment"] = "capital" if item.capital else "revenue"
+        by_treatment[item.capital].append(LineInstance(item.id, item.name, f"{path}[{index}]", item.amount.line,
+                                                       inputs, choices, {"share": item.shares()},
+                                                       source=item.source, note=item.note))
+    return [GroupInstances(revenue, by_treatment[False]), GroupInstances(capital, by_treatment[True])]
+
+
 def _kind_groups(holder, under: str, scenario: Scenario, path: str, after_setup: bool = False) -> list[GroupInstances]:
     """The kinds of line written under an option or its partnership, in the order they are declared."""
-    return [GroupInstances(kind.group, _kind_instances(kind, getattr(holder, kind.section), scenario, path))
-            for kind in L.KINDS.values() if kind.under == under and kind.after_setup == after_setup]
+    out = []
+    for kind in L.KINDS.values():
+        if kind.under == under and kind.after_setup == after_setup:
+            plain, ramped = _kind_instances(kind, getattr(holder, kind.section), scenario, path)
+            out.append(GroupInstances(kind.group, plain))
+            if ramped:
+                out.append(GroupInstances(kind.ramped_group, ramped))
+    return out
 
 
 #: The assumptions each index grows with, and its name in a reader's words.
@@ -371,3 +442,77 @@ def _placement_groups(scenario: Scenario, option: Option, path: str) -> list[Gro
                                     inputs, choices, rows, source=change.source, note=change.note,
                                     inputs_of=inputs_of, unused=source.unused))
     return [GroupInstances(L.PLACEMENTS, list(placements.values())), GroupInstances(L.PLACEMENT_CHANGES, changes)]
+
+
+# --------------------------------------------------------------------------- contracts with indexation clauses
+
+def _contract_instance(scenario: Scenario, contract: IndexedContract, path: str) -> LineInstance:
+    """A contract's inputs: its price and term, its clause (the indices it mixes, margin, cap, floor), its end."""
+    first = contract.first_year if contract.first_year is not None else scenario.timeline.first_year
+    uplift = contract.uplift
+    first_uplift = contract.first_uplift if contract.first_uplift is not None else first + 1
+    months_before = (contract.uplift_month - 4) % 12
+    month = _dt.date(2000, contract.uplift_month, 1).strftime("%B")
+    inputs = {
+        "first_year": _year(first, "the term, as stated" if contract.first_year is not None
+                            else "default: the first year"),
+        "last_year": _year(contract.last_year, "the term's last year, as stated (a break taken ends it sooner)"),
+        "price": contract.price,
+        "price_to_base": price_uplift(scenario, "general", first),
+    }
+    unused = set()
+    choices = {"period": contract.period, "limits": uplift.limits(),
+               "break": "stated" if contract.break_ is not None else "none"}
+    mixed = list(uplift.indices().items())
+    for slot in range(1, MIX_SLOTS + 1):
+        weight, choice = f"index_weight_{slot}", f"index_{slot}"
+        if slot <= len(mixed):
+            name, figure = mixed[slot - 1]
+            words = BUILT_IN_INDICES.get(name) or _index_words(scenario, name)
+            inputs[weight] = figure.model_copy(update={"note": f"index {slot}: {words}"})
+            choices[choice] = index_series(name)
+        else:
+            inputs[weight] = fixed(0.0, "rate", "not used: the clause names fewer indices")
+            choices[choice] = "none"
+            unused.add(weight)
+    inputs.update({
+        "uplift_margin": _stated(uplift.fixed, uplift.margin) or fixed(0.0, "rate", "no margin stated"),
+        "uplift_floor": _stated(uplift.floor) or fixed(0.0, "rate", "not used: no floor stated"),
+        "uplift_cap": _stated(uplift.cap) or fixed(0.0, "rate", "not used: no cap stated"),
+        "first_uplift_year": _year(first_uplift, "stated: first_uplift" if contract.first_uplift is not None
+                                   else "default: the year after the first year"),
+        "uplift_month_offset": fixed(float(months_before), "months",
+                                     f"stated: uplift_month: {month}" if "uplift_month" in contract.model_fields_set
+                                     else "default: April, the start of the year",
+                                     f"the uplift applies from {month}: {months_before} months of each year at the "
+                                     f"price before it"),
+        "vat_share": contract.vat_share,
+    })
+    if uplift.floor is None:
+        unused.add("uplift_floor")
+    if uplift.cap is None:
+        unused.add("uplift_cap")
+    terms = contract.break_
+    if terms is not None:
+        inputs.update(break_year=_year(terms.year, "stated: the break"), break_cost=terms.cost,
+                      break_taken=fixed(1.0 if terms.exercised else 0.0, "flag",
+                                        f"stated: break exercised: {str(terms.exercised).lower()}",
+                                        "this option takes the break" if terms.exercised
+                                        else "this option runs the whole term"))
+    else:
+        inputs.update(break_year=_year(contract.last_year, "no break: the term's last year"),
+                      break_cost=fixed(0.0, "pounds", "no break"), break_taken=fixed(0.0, "flag", "no break"))
+        unused |= {"break_year", "break_cost", "break_taken"}
+    inputs["reprocurement_cost"] = contract.reprocurement_cost
+    return LineInstance(contract.id, contract.name, path, contract.price.line, inputs, choices,
+                        source=contract.source, note=contract.note, unused=frozenset(unused))
+
+
+def _stated(*figures: Figure | None) -> Figure | None:
+    """The first of these the scenario states."""
+    return next((figure for figure in figures if figure is not None), None)
+
+
+def _index_words(scenario: Scenario, name: str) -> str:
+    index = scenario.assumptions.indices[name]
+    return f"{index.name} (assumptions.indices.{name})" if index.name else f"assumptions.indices.{name}"

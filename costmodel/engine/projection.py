@@ -19,6 +19,7 @@ from ..scale import without_cycle_collection
 from ..scenario.schema import Figure, Option, PublishedFigure, Scenario
 from ..scenario.units import financial_year_label
 from ..lines import TOTALLED, LineFormula, LineGroup
+from ..lines.formula import Before, BinOp
 from ..lines.totals import PUBLISHED
 from .instances import GroupInstances, LineInstance, option_groups, option_inputs
 from .timeline import Timeline, build_timeline
@@ -395,6 +396,8 @@ class _GroupEnv:
         self.draws = draws
         self.rows: dict[str, np.ndarray] = {}
         self._drawn: dict[str, np.ndarray] = {}
+        #: Choices (Pick) already worked out for this slice, by node: the same node in several rows is one array.
+        self.memo: dict[int, np.ndarray] = {}
 
     def _column(self, key: tuple, build) -> np.ndarray:
         """An input gathered over every instance of the group, once; this slice of it."""
@@ -435,8 +438,20 @@ class _GroupEnv:
         group = self.group
         # Options sharing a list share its columns; one running it in another period keys its own.
         key = ("choice", name, group.period if name == "period" else None)
-        return self._column(key, lambda instances: np.array([group.choice_of(instance, name)
-                                                             for instance in instances]))
+        columns = group.columns
+        if key not in columns:
+            if group.period is not None and name == "period":
+                chosen = np.array([group.period])
+            else:
+                chosen = np.array([group.choice_of(instance, name) for instance in group.instances])
+                if chosen.size and (chosen == chosen[0]).all():
+                    # Every instance chose alike (every post of a list is costed by months, or without
+                    # pay progression): one value stands for them all, and Pick takes its one branch
+                    # without comparing a column of them in every slice.
+                    chosen = chosen[:1]
+            columns[key] = chosen
+        chosen = columns[key]
+        return chosen if chosen.size == 1 else chosen[self.span]
 
     def series(self, name):
         return self.timeline.series[name]
@@ -450,13 +465,52 @@ class _GroupEnv:
     def prev(self, name):
         raise KeyError(f"Prev({name}) is only for timeline rows")
 
+    def before(self, name):
+        """This slice's row `name` one column later: the first column takes the row's opening value."""
+        values = self.rows[name]
+        out = np.empty(values.shape)
+        out[..., 0] = _opening(self.group.group, name)
+        out[..., 1:] = values[..., :-1]
+        return out
+
+    def chosen_series(self, name):
+        """The series each instance chose by `name` (the index its uplift follows), zeros where it chose none."""
+        chosen = self.choice(name)
+        out = 0.0
+        for series in sorted({str(value) for value in chosen} - {"none"}):
+            mask = (chosen == series).astype(float).reshape(-1, 1)
+            out = out + mask * self.timeline.series[series]
+        return np.asarray(out, dtype=float)
+
     def evaluate(self, formula: LineFormula) -> np.ndarray:
         """One row for this slice, at whatever shape broadcasting gives (the caller fills the full one)."""
         use_full_year = self.reference and formula.full_year is not None
         expression = formula.full_year if use_full_year else formula.formula
-        values = np.asarray(expression.evaluate(self), dtype=float)
+        step = None if use_full_year else _recurrence(formula.key, expression)
+        if step is not None:
+            # A row that is its own previous column times a step (a price factor compounding its
+            # uplifts): every column's step at once, then their running product from the opening value.
+            steps = np.asarray(step.evaluate(self), dtype=float)
+            values = _opening(self.group.group, formula.key) * np.cumprod(steps, axis=-1)
+        else:
+            values = np.asarray(expression.evaluate(self), dtype=float)
         self.rows[formula.key] = values
         return values
+
+
+def _recurrence(key: str, expression) -> object | None:
+    """The step, where `expression` is Before(key) x step: the row's previous column times something else."""
+    if (isinstance(expression, BinOp) and expression.op == "*" and isinstance(expression.left, Before)
+            and expression.left.name == key and ("before", key) not in expression.right.names()):
+        return expression.right
+    if any(kind == "before" and name == key for kind, name in expression.names()):
+        raise ValueError(f"row {key!r} refers to its own previous column other than as Before({key}) x a step")
+    return None
+
+
+def _opening(group: LineGroup, key: str) -> float:
+    """The value a row takes in the column before the first year: its full-year value, a constant."""
+    return next(row.full_year.value for row in group.rows if row.key == key)
 
 
 def _evaluate_option(scenario: Scenario, index: int, shared: dict) -> OptionResult:

@@ -14,6 +14,7 @@ import numpy as np
 from ..scenario.units import financial_year_of
 from ..scenario.schema import Figure, Option, Scenario, YearlyRates
 from ..lines import TIMELINE_OPENING, TIMELINE_ROWS
+from ..lines.contracts import index_series
 from ..lines.formula import Prev
 
 
@@ -93,6 +94,9 @@ def build_timeline(scenario: Scenario, option: Option, reference: bool = False,
         "ni_rate": np.array([rate_for_year(ni_rate, y) for y in years]),
         "ni_threshold": np.array([rate_for_year(ni_threshold, y) for y in years]),
     }
+    # The scenario's named indices, which a contract's uplift clause may follow (lines/contracts.py).
+    for name, rates in scenario.assumptions.indices.items():
+        series[index_series(name)] = yearly(rates, years, sampled)
     series["discount_rate"] = discount_rates(scenario, year - inputs["horizon_first_year"])
     if draws is None:
         series = {name: values.reshape(1, -1) for name, values in series.items()}

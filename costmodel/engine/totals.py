@@ -11,7 +11,7 @@ from functools import cached_property
 
 import numpy as np
 
-from ..lines import CATEGORIES
+from ..lines import CATEGORIES, POST_GROUPS
 from ..lines.totals import BLOCK_TOTALS, CATEGORY_ROWS, COMPARE_ROWS, SUMMARY
 
 
@@ -149,7 +149,7 @@ class Selection:
         for group in result.results:
             ids = [instance.id for instance in group.instances.instances]
             if wanted:
-                if group.group.key not in ("posts", "posts_stated") or not wanted & set(ids):
+                if group.group.key not in POST_GROUPS or not wanted & set(ids):
                     continue
                 chosen = np.array([instance_id in wanted for instance_id in ids])
             elif check.line is not None:

@@ -14,9 +14,11 @@ imports anything of costmodel's but this package: it is the bottom of the pipeli
     partnership  a partner council's charge, on full cost recovery
     kinds        how a kind of line an option lists is declared, and every one declared
     amounts      sections of annual amounts (contract, non-pay, savings, ...)
-    setup        one-off set-up and transition costs, with optimism bias
+    setup        one-off set-up and transition costs, with optimism bias; capital apart from revenue
+    exits        exit and break costs: notice periods, unwinding, re-procurement, redundancy, pension strain
     risk         the expected cost of failure
     placements   placements of looked-after children (demand shared by the options), and an option's change
+    contracts    contracts with indexation clauses: a price in cash uplifted by its own clause, a term, a break
 """
 
 from __future__ import annotations
@@ -24,14 +26,17 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from . import amounts, partnership, placements, risk, setup, staffing, timeline  # noqa: F401 - each declares its lines
+from . import amounts, contracts, exits, partnership, placements, risk, setup, staffing, timeline  # noqa: F401 - each declares its lines
 from .categories import CATEGORIES
+from .contracts import INDEXED_CONTRACTS
 from .declare import INPUTS, InputSpec, LineFormula, LineGroup
+from .formula import Const
 from .partnership import PARTNER_POSTS, PARTNERSHIP_OVERHEADS
 from .placements import PLACEMENT_CHANGES, PLACEMENTS
 from .risk import FAILURE_RISK
-from .setup import SETUP
-from .staffing import LEVY_ALLOWANCE, POSTS, POSTS_STATED
+from .exits import EXIT_CAPITAL, EXIT_COSTS, EXIT_KINDS
+from .setup import SETUP, SETUP_CAPITAL
+from .staffing import LEVY_ALLOWANCE, POST_GROUPS, POSTS, POSTS_RATE, POSTS_STATED
 from .timeline import TIMELINE_OPENING, TIMELINE_ROWS, YEAR_INPUTS
 
 #: The modules of the language and the registries; every other module of this package declares lines.
@@ -44,8 +49,10 @@ for _module in sorted(pkgutil.iter_modules(__path__), key=lambda module: module.
 from .kinds import KINDS, LineKind  # noqa: E402 - filled by the modules loaded above
 
 #: Every group of rows a line can have.
-GROUPS: tuple[LineGroup, ...] = (POSTS, POSTS_STATED, LEVY_ALLOWANCE, PARTNER_POSTS, PARTNERSHIP_OVERHEADS, SETUP,
-                                 FAILURE_RISK, PLACEMENTS, PLACEMENT_CHANGES, *(kind.group for kind in KINDS.values()))
+GROUPS: tuple[LineGroup, ...] = (POSTS, POSTS_STATED, POSTS_RATE, LEVY_ALLOWANCE, PARTNER_POSTS, PARTNERSHIP_OVERHEADS,
+                                 SETUP, SETUP_CAPITAL, EXIT_COSTS, EXIT_CAPITAL, FAILURE_RISK, PLACEMENTS,
+                                 PLACEMENT_CHANGES, INDEXED_CONTRACTS, *(kind.group for kind in KINDS.values()),
+                                 *(kind.ramped_group for kind in KINDS.values() if kind.ramped_group is not None))
 
 #: Row keys some line adds up over all instances of its option (Total("...")).
 TOTALLED = frozenset(name for group in GROUPS for formula in group.rows
@@ -61,6 +68,16 @@ def _check_declarations() -> None:
                 for kind, name in (expression.names() if expression is not None else ()):
                     if kind in ("input", "input_row") and name not in INPUTS:
                         raise ValueError(f"{group.key}.{row.key} names input {name!r}, which no line declares")
+            for kind, name in (row.full_year.names() if row.full_year is not None else ()):
+                if kind == "before":
+                    raise ValueError(f"{group.key}.{row.key}: a full-year formula cannot name Before({name})")
+            for kind, name in row.formula.names():
+                if kind == "before":
+                    # The first year's column takes the row's full-year column as its previous one: a number.
+                    target = next((other for other in group.rows if other.key == name), None)
+                    if target is None or not isinstance(target.full_year, Const):
+                        raise ValueError(f"{group.key}.{row.key} names Before({name}), which needs a row of its "
+                                         f"group with a constant full-year value")
             if row.category is not None and row.category not in CATEGORIES:
                 raise ValueError(f"{group.key}.{row.key} is in category {row.category!r}, which is not declared")
 
@@ -68,6 +85,6 @@ def _check_declarations() -> None:
 _check_declarations()
 
 __all__ = ["CATEGORIES", "GROUPS", "INPUTS", "KINDS", "TIMELINE_OPENING", "TIMELINE_ROWS", "TOTALLED",
-           "YEAR_INPUTS", "LineKind", "InputSpec", "LineFormula", "LineGroup", "FAILURE_RISK", "LEVY_ALLOWANCE",
+           "YEAR_INPUTS", "LineKind", "InputSpec", "LineFormula", "LineGroup", "FAILURE_RISK", "INDEXED_CONTRACTS", "LEVY_ALLOWANCE",
            "PARTNER_POSTS", "PARTNERSHIP_OVERHEADS", "PLACEMENTS", "PLACEMENT_CHANGES", "POSTS", "POSTS_STATED",
-           "SETUP"]
+           "POSTS_RATE", "POST_GROUPS", "SETUP", "SETUP_CAPITAL", "EXIT_COSTS", "EXIT_CAPITAL", "EXIT_KINDS"]

@@ -2,7 +2,9 @@
 
 Each is a kind of line (`kinds.py`) whose items state an amount a year and the share of it that
 carries VAT, and are costed by the same two rows: the amount, and the VAT on it that the body
-delivering the service cannot recover.
+delivering the service cannot recover. An item may reach its full-year amount over a ramp
+(`ramp: {2018/19: 25%, 2019/20: 75%, 2020/21: 100%}`); its amount stays the full-year figure, so
+a range on it is a range on the full-year effect.
 """
 
 from __future__ import annotations
@@ -19,10 +21,14 @@ _AMOUNT = "annual amount (price-base prices, net of VAT) x index x share of the 
 def amount_kind(section: str, label: str, category: str, definition: str, sign: int = 1, vat: bool = True,
                 **terms) -> LineKind:
     """Declare a section of annual amounts: a cost (or, with sign -1, a saving or income) a year."""
+    def rows_of(amount, definition):
+        cost = LineFormula("cost", label, category, definition, amount if sign > 0 else -amount)
+        return (cost, vat_on(Row("cost"), PAID_AFTER_GO_LIVE)) if vat else (cost,)
+
     amount = Input("amount") * INDEX * Row("active")
-    cost = LineFormula("cost", label, category, definition, amount if sign > 0 else -amount)
-    rows = (cost, vat_on(Row("cost"), PAID_AFTER_GO_LIVE)) if vat else (cost,)
-    return line_kind(section, label, rows, ("amount", "vat_share"), **terms)
+    ramped = rows_of(amount * Row("ramp"), definition.rstrip(".") + ", x the share of the full-year effect reached.")
+    return line_kind(section, label, rows_of(amount, definition), ("amount", "vat_share"), ramped_rows=ramped,
+                     **terms)
 
 
 SERVICE_CHARGES = amount_kind("service_charges", "Partnership: fixed service charges", "partnership_charge",

@@ -19,6 +19,10 @@ CATEGORIES: dict[str, str] = {
     "irrecoverable_vat": "Irrecoverable VAT",
     "corporate_and_client": "Corporate services, client-side and stranded costs",
     "setup_and_transition": "Set-up and transition (with optimism bias)",
+    # One-off capital costs, and the costs of ending an arrangement: each apart (lines/setup.py, lines/exits.py).
+    "setup_capital": "Set-up and transition: capital (with optimism bias)",
+    "exit_costs": "Exit and break costs",
+    "exit_capital": "Exit and break costs: capital",
     "failure_risk": "Failure risk (expected value)",
     "savings_and_income": "Savings and income",
 }

@@ -13,6 +13,10 @@ Names in a tree are resolved by whoever evaluates or renders it:
 - `Row("pay")`: another row of the same instance (this post's pay);
 - `Total("apprenticeship_levy")`: that row summed over every instance in the option;
 - `Prev("general_index")`: this row's value in the previous column (for indices);
+- `Before("price_factor")`: this instance's row in the previous column (a contract's price factor
+  compounding from year to year); in the first year's column, the row's full-year value;
+- `ChosenSeries("index_1")`: the timeline series an instance names by a choice (the index a
+  contract's uplift follows, one of the scenario's named indices);
 - `Pick("period", {...})`: a branch chosen per instance by a stated choice;
 - `Power(base, exponent)`: growth compounded over years, `(1+g)^n` in Excel.
 
@@ -41,6 +45,8 @@ class Env(Protocol):
     def row(self, name: str) -> np.ndarray: ...
     def total(self, name: str) -> np.ndarray: ...
     def prev(self, name: str) -> np.ndarray: ...
+    def before(self, name: str) -> np.ndarray: ...
+    def chosen_series(self, name: str) -> np.ndarray: ...
 
 
 class RenderContext(Protocol):
@@ -53,6 +59,8 @@ class RenderContext(Protocol):
     def row(self, name: str) -> str: ...
     def total(self, name: str) -> str: ...
     def prev(self, name: str) -> str: ...
+    def before(self, name: str) -> str: ...
+    def chosen_series(self, name: str) -> str: ...
 
 
 class Expr(ABC):
@@ -145,6 +153,56 @@ class Total(Named):
 
 class Prev(Named):
     kind = "prev"
+
+
+class Before(Named):
+    """This instance's row `name` in the previous column. The row it names has a constant full-year
+    value (the full-year column, which is the column before the first year's), its opening value."""
+
+    kind = "before"
+
+
+class ChosenSeries(Named):
+    """The timeline series (a row by year on Inputs) an instance names by its choice `name`; 0 for "none"."""
+
+    kind = "chosen_series"
+
+
+@dataclass(frozen=True, eq=False)
+class IndexMix(Expr):
+    """A weighted mix of series each instance chooses: weight_1 x series_1 + weight_2 x series_2 + ...
+
+    Slot k weighs `ChosenSeries(f"{choice}_{k}")` by `Input(f"{weight}_{k}")`. Rendered, only the
+    slots an instance uses appear (a single index reads `$D$40*Inputs!K12`), as a Pick shows only
+    its chosen branch; an instance using none (a fixed uplift) reads 0.
+    """
+
+    choice: str
+    weight: str
+    slots: int
+    precedence = 1
+
+    def _slots(self):
+        return [(f"{self.choice}_{k}", f"{self.weight}_{k}") for k in range(1, self.slots + 1)]
+
+    def evaluate(self, env):
+        total = 0.0
+        for choice, weight in self._slots():
+            used = (env.choice(choice) != "none").astype(float).reshape(-1, 1)
+            if used.any():
+                total = total + env.input(weight) * used * env.chosen_series(choice)
+        return total
+
+    def render(self, ctx):
+        parts = [f"{ctx.input(weight)}*{ctx.chosen_series(choice)}" for choice, weight in self._slots()
+                 if ctx.choice(choice) != "none"]
+        return "+".join(parts) if parts else "0"
+
+    def names(self):
+        out = set()
+        for choice, weight in self._slots():
+            out |= {("choice", choice), ("input", weight), ("chosen_series", choice)}
+        return out
 
 
 _PRECEDENCE = {"=": 0, ">=": 0, "<=": 0, ">": 0, "<": 0, "+": 1, "-": 1, "*": 2, "/": 2}
@@ -283,7 +341,9 @@ class _Extreme(Expr):
         # element by element with 1/0 flags instead: (a>b)*a+(a<=b)*b for MAX.
         if isinstance(self.left, Const) and self.left.value == 0:
             return f"(({right}){self.keep}0)*({right})"
-        return f"(({left}){self.keep}({right}))*({left})+(({left}){self.other}({right}))*({right})"
+        # Bracketed whole: a sum of two products, where MIN(...) was one term (a post's salary up to the
+        # top of its scale is a factor of its pay).
+        return f"((({left}){self.keep}({right}))*({left})+(({left}){self.other}({right}))*({right}))"
 
     def names(self):
         return self.left.names() | self.right.names()
@@ -313,6 +373,16 @@ class Pick(Expr):
     branches: dict = field(default_factory=dict)
 
     def evaluate(self, env):
+        # A branch that several rows name (a post's salary, with its pay progression, in pay, NI,
+        # pension and VAT) is worked out once for the instances an evaluator holds, where it keeps a memo.
+        memo = getattr(env, "memo", None)
+        if memo is None:
+            return self._evaluate(env)
+        if id(self) not in memo:
+            memo[id(self)] = self._evaluate(env)
+        return memo[id(self)]
+
+    def _evaluate(self, env):
         chosen = env.choice(self.choice)
         present = [key for key in self.branches if (chosen == key).any()]
         if len(present) == 1:

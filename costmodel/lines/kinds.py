@@ -14,6 +14,16 @@ from dataclasses import dataclass, field
 
 from .activity import ACTIVE
 from .declare import INPUTS, LineFormula, LineGroup
+from .formula import Const, InputRow
+
+#: The share of an item's full-year effect reached in each year, from its ramp on Inputs: a saving
+#: that builds up as a service is remodelled (25%, 75%, 100%). The full-year column shows the full effect.
+RAMP = LineFormula(
+    "ramp", "Share of the full-year effect reached", None,
+    "The share of the full-year effect reached in each year, as the item's ramp states it: nothing before "
+    "the first year stated, the last share carried forward.",
+    InputRow("ramp"), full_year=Const(1), unit="share",
+)
 
 
 @dataclass(frozen=True)
@@ -32,10 +42,19 @@ class LineKind:
     under: str = "option"
     #: Costed after the set-up and the failure risk (savings and income), rather than before them.
     after_setup: bool = False
+    #: The rows of an item that reaches its full-year effect over a ramp (`ramp:`), after the share of
+    #: the year running and the share of the full-year effect reached; None where items take no ramp.
+    ramped_rows: tuple[LineFormula, ...] | None = None
     group: LineGroup = field(init=False, compare=False)
+    #: The group of the items that state a ramp (the others keep the rows they always had).
+    ramped_group: LineGroup | None = field(init=False, compare=False)
 
     def __post_init__(self):
         object.__setattr__(self, "group", LineGroup(self.section, self.label, (ACTIVE, *self.rows)))
+        ramped = None if self.ramped_rows is None else LineGroup(
+            f"{self.section}_ramped", f"{self.label}: reaching the full-year effect over a ramp",
+            (ACTIVE, RAMP, *self.ramped_rows))
+        object.__setattr__(self, "ramped_group", ramped)
 
     def default_of(self, name: str) -> tuple[float | None, str | None]:
         """An item's value of `name` where it states none, and its source; (None, None) if it must state it."""

@@ -1,5 +1,9 @@
 """Staffing: posts, their pay, agency cover and employer on-costs, by who employs them in each year.
 
+On-costs are computed (NI, pension and levy), or taken from a source: an amount per post
+(`on_costs`) or a rate of pay (`on_cost_rate`). Pay progression (incremental drift up a scale, apart
+from pay awards) moves a post's salary year by year, to the top of its scale.
+
 Employer on-costs follow the employer: the council until go-live, and from go-live, in a company
 or trust, the new body (staff transfer under TUPE), with its own pension rate, levy allowance
 and VAT position.
@@ -9,7 +13,7 @@ from __future__ import annotations
 
 from .activity import ACTIVE, PERIOD_SHARE
 from .declare import InputSpec, LineFormula, LineGroup, inputs
-from .formula import Const, Input, Max, Min, Pick, Row, Series, Total
+from .formula import Const, Input, Max, Min, Pick, Power, Row, Series, Total
 
 inputs(
     InputSpec("count", "Number of posts", "posts"),
@@ -19,6 +23,10 @@ inputs(
     InputSpec("agency_share", "Share covered by agency staff", "rate"),
     InputSpec("agency_premium", "Agency premium over salary", "rate"),
     InputSpec("on_costs", "On-costs as stated, per full-time post", "£ a year"),
+    InputSpec("on_cost_rate", "On-costs as a stated rate of pay", "rate"),
+    InputSpec("pay_drift", "Pay progression: drift a year (compounding)", "rate"),
+    InputSpec("pay_step", "Pay progression: step a year up the scale", "£ a year"),
+    InputSpec("salary_max", "Top of the scale, full-time, at price-base prices", "£ a year"),
     InputSpec("first_month_offset", "Months of its first year before it starts", "months"),
     InputSpec("last_month_count", "Months it runs in its last year", "months"),
     InputSpec("council_pension_rate", "Employer pension rate: the council's", "rate"),
@@ -75,8 +83,21 @@ EMPLOYED = LineFormula(
     unit="share",
 )
 
+#: Whole years from a post's first year: how far up its scale it has moved.
+_YEARS_IN_POST = Max(Const(0), Series("year") - Input("first_year"))
+
+#: The full-time salary at price-base prices in each year. With pay progression (every post of a
+#: list that has any, alike: the Staffing sheet adds a list up with one formula), the stated salary
+#: grown by its drift and its steps for each year in post, up to the top of its scale; pay awards
+#: then move the whole scale (the pay index). A list with none is costed exactly as without.
+SALARY = Pick("progression", {
+    "none": Input("salary"),
+    "scale": Min(Input("salary") * Power(1 + Input("pay_drift"), _YEARS_IN_POST) + Input("pay_step") * _YEARS_IN_POST,
+                 Input("salary_max")),
+})
+
 #: A post's salary bill for its share of the year, before anything is taken off for vacancy.
-_SALARIES = Input("count") * Input("fte") * Input("salary") * Series("pay_index")
+_SALARIES = Input("count") * Input("fte") * SALARY * Series("pay_index")
 
 PAY = LineFormula(
     "pay", "Pay", "pay",
@@ -97,7 +118,7 @@ EMPLOYER_NI = LineFormula(
     "x (1 - agency share)) x share of the year x NI rate x the greater of 0 and (FTE x salary x pay index "
     "- threshold). Agency workers are employed by the agency.",
     Input("count") * (1 - Input("vacancy")) * (1 - Input("agency_share")) * Row("in_post")
-    * Series("ni_rate") * Max(Const(0), Input("fte") * Input("salary") * Series("pay_index")
+    * Series("ni_rate") * Max(Const(0), Input("fte") * SALARY * Series("pay_index")
                               - Series("ni_threshold")),
 )
 
@@ -147,10 +168,21 @@ STATED_ON_COSTS = LineFormula(
     * (1 - Input("vacancy")) * (1 - Input("agency_share")),
 )
 
+RATE_ON_COSTS = LineFormula(
+    "rate_on_costs", "On-costs at a stated rate", "stated_on_costs",
+    "On-costs taken from a source as a rate of pay instead of being computed: pay x (1 - agency share) x "
+    "on-cost rate (on employees' pay after vacancy, as stated on-costs are).",
+    Row("pay") * (1 - Input("agency_share")) * Input("on_cost_rate"),
+)
+
 POSTS = LineGroup("posts", "Staffing", (IN_POST, EMPLOYED, PAY, AGENCY_PREMIUM, EMPLOYER_NI, PENSION,
                                         APPRENTICESHIP_LEVY, LEVY_BY_EMPLOYER, AGENCY_VAT))
 POSTS_STATED = LineGroup("posts_stated", "Staffing (on-costs as stated)",
                          (IN_POST, EMPLOYED, PAY, AGENCY_PREMIUM, STATED_ON_COSTS, AGENCY_VAT))
+POSTS_RATE = LineGroup("posts_rate", "Staffing (on-costs as a rate of pay)",
+                       (IN_POST, EMPLOYED, PAY, AGENCY_PREMIUM, RATE_ON_COSTS, AGENCY_VAT))
+#: The groups a post is costed in, by how its on-costs are found: computed, an amount, a rate.
+POST_GROUPS = (POSTS.key, POSTS_STATED.key, POSTS_RATE.key)
 
 LEVY_ALLOWANCE = LineGroup("levy_allowance", "Apprenticeship levy allowance", (
     LineFormula(

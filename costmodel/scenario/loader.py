@@ -17,7 +17,8 @@ from pydantic import BaseModel, ValidationError
 from . import schema
 from .problems import Problem, ScenarioError, format_path
 from .ranges import correlation_matrix, ranged_figures, ranged_inputs
-from .schema import LINE_SECTIONS, OUT_OF_CARE, PARTNERSHIP_SECTIONS, Figure, Option, Scenario, slugify
+from .schema import (LINE_SECTIONS, ONE_OFF_SECTIONS, OUT_OF_CARE, PARTNERSHIP_SECTIONS, Figure, Option, Scenario,
+                     slugify)
 from ..limits import LARGE, RAISE, Limits, TooLarge, megabytes, read_bounded
 from ..scale import without_cycle_collection
 from .text import text_problems
@@ -293,13 +294,18 @@ def _attach_lines(node: object, loc: tuple, lines: Lines) -> None:
             # A section's single ranged rate, written as {central: ..., low: ..., high: ...}.
             node.line = lines[loc[:-1]]
             node.path = format_path(loc)
+        elif loc and loc[-1] == "fixed" and loc[:-1] in lines and isinstance(loc[-2], str) and loc[-2] == "uplift":
+            # A contract's fixed uplift, written bare (uplift: 3%): the figure is the key as written.
+            node.line = lines[loc[:-1]]
+            node.path = format_path(loc[:-1])
         return
     if isinstance(node, BaseModel):
         if isinstance(node, schema.Post):
             node.month_lines.update({key: lines[loc + (key,)] for key in ("first_month", "last_month")
                                      if loc + (key,) in lines})
-        for field in type(node).model_fields:
-            _attach_lines(getattr(node, field), loc + (field,), lines)
+        for field, info in type(node).model_fields.items():
+            # As the file spells the key: a Python word (`break`) has its field under an alias.
+            _attach_lines(getattr(node, field), loc + (info.alias or field,), lines)
     elif isinstance(node, list):
         for index, item in enumerate(node):
             _attach_lines(item, loc + (index,), lines)
@@ -345,6 +351,7 @@ def cross_check(scenario: Scenario) -> list[tuple[tuple, str]]:
         out.extend(_check_rates(scenario, first, last))
 
     out.extend(_check_placements(scenario, first, last, horizon))
+    out.extend(_check_contracts(scenario, first))
 
     option_by_id = {option.id: option for option in options}
     for index, check in enumerate(scenario.published_figures):
@@ -456,8 +463,9 @@ def _check_draws(scenario: Scenario):
                                          "and scores are fixed); give a single value")
             continue
         if figure.drawn_as == "normal" and figure.value - 3 * figure.sd < 0 and not (
-                figure.path or "").startswith(("assumptions.general_inflation", "assumptions.pay_awards")):
-            # Costs, counts and shares cannot be negative; inflation and pay awards can.
+                (figure.path or "").startswith(("assumptions.general_inflation", "assumptions.pay_awards",
+                                                "assumptions.indices")) or ".uplift." in (figure.path or "")):
+            # Costs, counts and shares cannot be negative; inflation, pay awards, indices and uplifts can.
             yield (loc_of(figure.path), "a normal distribution this wide would draw values below zero (central "
                                          "less 3 standard deviations); narrow it, or use lognormal, or low and high")
         if figure.draw is None:
@@ -607,12 +615,16 @@ def _check_option(option: Option, loc: tuple, first: int, last: int, horizon: st
                                            f"give one of them an id")
             seen.setdefault(item.id, section)
             for key in ("first_year", "last_year", "year"):
+                if section == "indexed_contracts" and key == "last_year":
+                    continue  # a contract's term may run past the horizon (_check_contracts)
                 yield from _in_horizon(getattr(item, key, None), item_loc + (key,), first, last, horizon)
             for key in ("first_month", "last_month"):
                 month = getattr(item, key, None)
                 if month is not None and not first <= financial_year_of(*month) <= last:
                     yield item_loc + (key,), f"{month_label(*month)} is outside the horizon ({horizon})"
-            if section == "setup":
+            for year in getattr(item, "ramp", None) or {}:
+                yield from _in_horizon(year, item_loc + ("ramp", financial_year_label(year)), first, last, horizon)
+            if section in ONE_OFF_SECTIONS:
                 for index_in_list, year in enumerate(item.years or []):
                     yield from _in_horizon(year, item_loc + ("years", index_in_list), first, last, horizon)
                 for year in (item.profile or {}):
@@ -670,6 +682,55 @@ def _check_placements(scenario: Scenario, first: int, last: int, horizon: str):
                 yield from _in_horizon(year, loc + ("ramp", financial_year_label(year)), first, last, horizon)
 
 
+def _check_contracts(scenario: Scenario, first: int):
+    """The named indices, and each contract's term, uplifts, break and the indices its clause names."""
+    indices = scenario.assumptions.indices
+    for name in indices:
+        if name in schema.BUILT_IN_INDICES or name == "none":
+            why = schema.BUILT_IN_INDICES.get(name, "no index")
+            yield ("assumptions", "indices", name), (f"'{name}' is {why}, always there by that name; give this "
+                                                     f"index another name")
+        else:
+            yield from _index_table(indices[name].value, ("assumptions", "indices", name), first)
+    known = list(schema.BUILT_IN_INDICES) + [name for name in indices if name not in schema.BUILT_IN_INDICES]
+    for index, option in enumerate(scenario.options):
+        for number, contract in enumerate(option.indexed_contracts):
+            loc = ("options", index, "indexed_contracts", number)
+            starts = contract.first_year if contract.first_year is not None else first
+            term = f"{financial_year_label(starts)} to {financial_year_label(contract.last_year)}"
+            if contract.first_year is None and contract.last_year < first:
+                yield loc + ("last_year",), (f"the term ends ({financial_year_label(contract.last_year)}) before the "
+                                             f"horizon begins ({financial_year_label(first)})")
+                continue
+            if contract.first_uplift is not None and not starts <= contract.first_uplift <= contract.last_year:
+                yield loc + ("first_uplift",), (f"{financial_year_label(contract.first_uplift)} is outside the term "
+                                                f"({term})")
+            if contract.break_ is not None and not starts <= contract.break_.year < contract.last_year:
+                yield loc + ("break", "year"), (f"the break ({financial_year_label(contract.break_.year)}) must fall "
+                                                f"within the term ({term}), before its last year, which is its end")
+            uplift = contract.uplift
+            if uplift.index is not None and uplift.index not in known:
+                yield loc + ("uplift", "index"), _no_index(uplift.index, known)
+            for name in uplift.mix or {}:
+                if name not in known:
+                    yield loc + ("uplift", "mix", name), _no_index(name, known)
+
+
+def _no_index(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if close:
+        return f"no index '{name}'; did you mean '{close[0]}'?"
+    return (f"no index '{name}': a clause follows pay, general, or an index whose rates by year are given under "
+            f"assumptions.indices (given: {', '.join(known[2:]) or 'none'})")
+
+
+def _index_table(value, loc: tuple, first: int):
+    """A named index's table by year gives a rate from the horizon's first year (an uplift can apply then)."""
+    if isinstance(value, dict) and min(value) > first:
+        yield loc + ("value",), (f"the table starts at {financial_year_label(min(value))}; it must give a rate from "
+                                 f"{financial_year_label(first)}, the first year of the horizon")
+
+
 def _check_rates(scenario: Scenario, first: int, last: int):
     assumptions = scenario.assumptions
     needed_from = min(first, scenario.timeline.price_base)
@@ -710,17 +771,23 @@ def _check_published(check, loc: tuple, option_by_id: dict, first: int, last: in
 
         if check.category not in CATEGORIES:
             yield loc + ("category",), _no_such("category", check.category, list(CATEGORIES))
-        elif check.category == "setup_and_transition" and check.basis == "full_year":
-            yield loc + ("basis",), ("set-up and transition costs are one-off and have no full-year figure; "
-                                     "check them with basis: horizon or a year")
+        elif check.category in ONE_OFF_CATEGORIES and check.basis == "full_year":
+            yield loc + ("basis",), (f"{ONE_OFF_CATEGORIES[check.category]} costs are one-off and have no "
+                                     f"full-year figure; check them with basis: horizon or a year")
     if check.line is not None:
         # The scenario's placements are lines of every option; an option's changes to them, of its own.
         line_ids = _line_ids(option) + list(placements) + [change.id for change in option.placement_changes]
         if check.line not in line_ids:
             yield loc + ("line",), _no_such("line", check.line, line_ids, f" in option '{option.id}'")
-        elif check.basis == "full_year" and check.line in {item.id for item in option.setup}:
-            yield loc + ("basis",), ("set-up and transition costs are one-off and have no full-year figure; "
-                                     "check them with basis: horizon or a year")
+        elif check.basis == "full_year" and check.line in {item.id for item in option.setup + option.exit_costs}:
+            what = "set-up and transition" if check.line in {item.id for item in option.setup} else "exit and break"
+            yield loc + ("basis",), (f"{what} costs are one-off and have no full-year figure; "
+                                     f"check them with basis: horizon or a year")
+
+
+#: The categories of one-off costs, which have no full-year figure.
+ONE_OFF_CATEGORIES = {"setup_and_transition": "set-up and transition", "setup_capital": "capital set-up",
+                      "exit_costs": "exit and break", "exit_capital": "capital exit and break"}
 
 
 def _line_ids(option: Option) -> list[str]:

@@ -60,7 +60,9 @@ class RangedInput:
 def ranged_figures(scenario: Scenario) -> list[RangedInput]:
     """Every figure the scenario gives a range or distribution, one by one, in the order of the file."""
     found: list[RangedInput] = []
-    _walk(scenario, found, label=None, option=None, field=None)
+    # Posts another option employs too (staffing_same_as) are one figure for all of those options.
+    shared = {option.staffing_same_as for option in scenario.options if option.staffing_same_as is not None}
+    _walk(scenario, found, label=None, option=None, field=None, shared_staffing=shared)
     return sorted(found, key=lambda r: r.figure.line or 0)
 
 
@@ -80,7 +82,14 @@ def ranged_inputs(scenario: Scenario) -> list[RangedInput]:
     return out
 
 
-def _walk(node, found, label, option, field) -> None:
+#: How an input of posts several options employ is named: not by the one option that lists them.
+SHARED_POSTS = "every option employing these posts"
+
+#: Sections of a line named by the line they belong to: a contract's uplift clause and its break.
+_NAMED_WITH_THEIR_LINE = ("Uplift", "ContractBreak")
+
+
+def _walk(node, found, label, option, field, shared_staffing=frozenset()) -> None:
     if isinstance(node, Figure):
         if node.has_range and node.line is not None:
             words = (field or "value").replace("_", " ")
@@ -100,6 +109,8 @@ def _walk(node, found, label, option, field) -> None:
             here_option, name = node.name, None
         if isinstance(name, str):
             here_label = name
+        elif label and type(node).__name__ in _NAMED_WITH_THEIR_LINE:
+            here_label = f"{label} {field.rstrip('_')}"  # "Provider contract uplift: margin"
         elif field and type(node).__name__ not in ("Option", "Scenario", "Assumptions"):
             # A section with no name of its own (the failure risk) is named by its key.
             here_label = field.replace("_", " ").capitalize()
@@ -108,15 +119,16 @@ def _walk(node, found, label, option, field) -> None:
         for key in type(node).model_fields:
             if key == "staffing" and getattr(node, "staffing_same_as", None) is not None:
                 continue  # the posts of the option named, found there: one figure, one input
-            _walk(getattr(node, key), found, here_label, here_option, key)
+            owner = SHARED_POSTS if key == "staffing" and getattr(node, "id", None) in shared_staffing else here_option
+            _walk(getattr(node, key), found, here_label, owner, key, shared_staffing)
     elif isinstance(node, list):
         for item in node:
-            _walk(item, found, label, option, field)
+            _walk(item, found, label, option, field, shared_staffing)
     elif isinstance(node, dict):
         for key, item in node.items():
             # A rate in a table by year is named by its year: "Pay awards 2019/20".
             year = f"{key}/{(key + 1) % 100:02d}" if isinstance(key, int) and key > 1900 else str(key)
-            _walk(item, found, label, option, year)
+            _walk(item, found, label, option, year, shared_staffing)
 
 
 # --------------------------------------------------------------------------- distributions

@@ -29,7 +29,8 @@ from pydantic import (
     model_validator,
 )
 
-from ..lines import INPUTS, KINDS
+from ..lines import EXIT_KINDS, INPUTS, KINDS
+from ..lines.contracts import MIX_SLOTS
 from ..lines.placements import LIMITS, WEEKS_A_YEAR
 from .unit_costs import UNIT_COSTS, UnitCost
 from . import defaults
@@ -41,6 +42,7 @@ from .units import (
     parse_amount,
     parse_financial_year,
     parse_month,
+    parse_month_of_year,
     parse_number,
     parse_rate,
 )
@@ -346,6 +348,30 @@ class YearlyRates(Strict):
         return value
 
 
+# ---- named index series (issue 17: contracts with indexation clauses)
+
+#: Indices every scenario has by these names, whatever it states: its pay awards and general inflation.
+BUILT_IN_INDICES = {"pay": "the pay awards (assumptions.pay_awards)",
+                    "general": "general inflation, the GDP deflator (assumptions.general_inflation)"}
+
+
+class IndexSeries(YearlyRates):
+    """A named index a contract's uplift can follow (CPI, RPI, a pay series): a rate for every year,
+    one rate or a table by year carried forward, as `general_inflation` is written."""
+
+    #: What it is, in words, for the Inputs sheet: "Consumer prices index (CPI)".
+    name: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare(cls, raw: object) -> object:
+        if isinstance(raw, dict) and "name" in raw:
+            rest = {key: value for key, value in raw.items() if key != "name"}
+            read = YearlyRates._bare.__func__(cls, rest)
+            return {**read, "name": raw["name"]} if isinstance(read, dict) else read
+        return YearlyRates._bare.__func__(cls, raw)
+
+
 class EmployerNI(Strict):
     rates: dict[FinancialYear, Rate] = Field(default_factory=dict)
     thresholds: dict[FinancialYear, Amount] = Field(default_factory=dict)
@@ -413,6 +439,8 @@ class Assumptions(Strict):
     apprenticeship_levy: ApprenticeshipLevy = Field(default_factory=ApprenticeshipLevy)
     vat_rate: Rate = fixed(defaults.VAT_RATE, "rate", defaults.VAT_SOURCE)
     discounting: Discounting = Field(default_factory=Discounting)
+    #: Named index series a contract's uplift can follow, by year; `pay` and `general` are always there.
+    indices: dict[Slug, IndexSeries] = Field(default_factory=dict)
 
     @field_validator("pension_rate")
     @classmethod
@@ -478,8 +506,48 @@ class Post(Activity):
     #: Stated annual on-costs per full-time post at price-base prices, used
     #: instead of computing NI, pension and levy where a paper gives the figure.
     on_costs: Amount | None = None
+    # -- issue 17: on-costs as a rate, and pay progression (lines/staffing.py) --
+    #: On-costs as a rate of pay, where a paper gives one (28%), instead of computing them.
+    on_cost_rate: Rate | None = None
+    #: Pay progression apart from pay awards: a drift a year (compounding), or a step up the scale a
+    #: year in pounds, from the post's first year, up to the top of its scale where one is given.
+    pay_drift: Rate | None = None
+    pay_step: Amount | None = None
+    salary_max: Amount | None = None
     source: str | None = None
     note: str | None = None
+
+    @field_validator("on_cost_rate")
+    @classmethod
+    def _one_basis(cls, rate, info):
+        if rate is not None and info.data.get("on_costs") is not None:
+            raise ValueError("give on_costs (an amount per post) or on_cost_rate (a rate of pay), not both")
+        return rate
+
+    @field_validator("pay_step")
+    @classmethod
+    def _one_progression(cls, step, info):
+        if step is not None and info.data.get("pay_drift") is not None:
+            raise ValueError("give pay_drift (a rate a year) or pay_step (pounds a year up the scale), not both")
+        return step
+
+    @field_validator("salary_max")
+    @classmethod
+    def _top_of_scale(cls, top, info):
+        if top is None:
+            return top
+        if info.data.get("pay_drift") is None and info.data.get("pay_step") is None:
+            raise ValueError("salary_max is the top of a scale a post progresses up; give pay_drift or pay_step too")
+        salary = info.data.get("salary")
+        if salary is not None and top.value < salary.value:
+            raise ValueError(f"the top of the scale ({in_unit(top.value, 'pounds')}) is below the salary "
+                             f"({in_unit(salary.value, 'pounds')})")
+        return top
+
+    @property
+    def progresses(self) -> bool:
+        """Whether the post moves up a scale year by year (pay_drift or pay_step)."""
+        return self.pay_drift is not None or self.pay_step is not None
 
     @model_validator(mode="after")
     def _months(self):
@@ -520,7 +588,35 @@ class Post(Activity):
         agency_premium=(0.0, 5.0),
         vacancy=(0.0, 1.0),
         on_costs=(0.0, 1_000_000.0),
+        on_cost_rate=(0.0, 1.0, " (on-costs as a share of pay)"),
+        pay_drift=(0.0, 0.2, " (drift a year up a scale)"),
+        pay_step=(0.0, 100_000.0, "; a step is pounds a year"),
+        salary_max=(0.0, 1_000_000.0, "; check the figure"),
     )
+
+
+def _ramp_shares(ramp, what: str = "the change"):
+    """A ramp's checks: some years, each share between 0 and 100% and stated without a range."""
+    if ramp is None:
+        return ramp
+    if not ramp:
+        raise ValueError("the ramp is empty: give the share of the full effect reached each year, "
+                         "such as {2018/19: 50%, 2020/21: 100%}")
+    for figure in ramp.values():
+        _bounded(figure, "ramp share", 0.0, 1.0)
+        if figure.has_range:
+            raise ValueError(f"the ramp's shares cannot take a range; give {what} its range instead")
+    return ramp
+
+
+def ramp_by_year(ramp: dict, years: list[int]) -> dict[int, float]:
+    """The share of the full effect in each year: nothing before the first stated, the last carried forward."""
+    out, share = {}, 0.0
+    for year in years:
+        if year in ramp:
+            share = ramp[year].value
+        out[year] = share
+    return out
 
 
 class LineItem(Activity):
@@ -547,10 +643,15 @@ def _item_model(kind) -> type[LineItem]:
             limits[name] = spec.limits
     if kind.index is not None:
         fields["index"] = (IndexName, kind.index)
+    validators = {"_sane": _limits(**limits)} if limits else {}
+    if kind.ramped_rows is not None:
+        # The share of the full-year effect reached each year; the amount stays the full-year figure.
+        fields["ramp"] = (dict[FinancialYear, Rate] | None, None)
+        validators["_ramp"] = field_validator("ramp")(lambda cls, ramp: _ramp_shares(ramp, "the amount"))
     fields.update(source=(str | None, None), note=(str | None, None))
     name = "".join(part.capitalize() for part in kind.section.split("_")) + "Line"
     return create_model(name, __base__=LineItem, __doc__=f"An item of {kind.section}: {kind.label.lower()}.",
-                        __validators__={"_sane": _limits(**limits)} if limits else None, **fields)
+                        __validators__=validators or None, **fields)
 
 
 #: The schema of each kind of line's items, by the section an option lists them under.
@@ -625,7 +726,9 @@ class OptimismBias(Strict):
             self.upper_bound = fixed(kind.upper_bound, "rate", parameters.set.optimism_bias_words(self.project_type))
 
 
-class SetupItem(Strict):
+class _OneOffCost(Strict):
+    """A one-off cost falling in stated years: a set-up cost, or an exit or break cost."""
+
     id: Slug | None = None
     name: Text
     amount: Amount
@@ -635,6 +738,8 @@ class SetupItem(Strict):
     index: IndexName = "general"
     vat_share: Rate = fixed(0.0, "rate")
     optimism_bias: OptimismBias | None = None
+    #: A capital cost (a new system, a building), shown apart from revenue; every total counts both.
+    capital: StrictBool = False
     source: str | None = None
     note: str | None = None
 
@@ -673,6 +778,22 @@ class SetupItem(Strict):
         if self.years is not None:
             return {year: 1.0 / len(self.years) for year in self.years}
         return {year: figure.value for year, figure in (self.profile or {}).items()}
+
+
+class SetupItem(_OneOffCost):
+    """A one-off set-up or transition cost."""
+
+
+# -- issue 17: exit and break costs (lines/exits.py) --
+
+#: The kinds of exit or break cost, as lines/exits.py words them for the Inputs sheet.
+ExitKind = Literal[tuple(EXIT_KINDS)]
+
+
+class ExitCost(_OneOffCost):
+    """A one-off cost of ending an arrangement, in the years it falls: its kind names what it is for."""
+
+    kind: ExitKind
 
 
 class FailureRisk(Activity):
@@ -798,23 +919,158 @@ class PlacementChange(Strict):
     @field_validator("ramp")
     @classmethod
     def _ramp(cls, ramp):
-        if not ramp:
-            raise ValueError("the ramp is empty: give the share of the full effect reached each year, "
-                             "such as {2018/19: 50%, 2020/21: 100%}")
-        for figure in ramp.values():
-            _bounded(figure, "ramp share", 0.0, 1.0)
-            if figure.has_range:
-                raise ValueError("the ramp's shares cannot take a range; give the change its range instead")
-        return ramp
+        return _ramp_shares(ramp)
 
     def shares(self, years: list[int]) -> dict[int, float]:
         """The share of the full effect in each year: nothing before the first stated, the last carried forward."""
-        out, share = {}, 0.0
-        for year in years:
-            if year in self.ramp:
-                share = self.ramp[year].value
-            out[year] = share
-        return out
+        return ramp_by_year(self.ramp, years)
+
+
+# ---- contracts with indexation clauses (issue 17; costmodel/lines/contracts.py)
+
+#: Keys that make a mapping one figure (a fixed uplift with a range) rather than a clause.
+_RANGE_KEYS = ("value", "central", "low", "high", "distribution", "sd", "draw")
+
+
+def _month_of_year(raw: object) -> int:
+    try:
+        return parse_month_of_year(raw)
+    except UnitError as exc:
+        raise ValueError(str(exc)) from None
+
+
+MonthOfYear = Annotated[int, BeforeValidator(_month_of_year)]
+
+
+class Uplift(Strict):
+    """A contract's uplift clause: a fixed rate a year (`uplift: 3%`); or an index, or a weighted mix of
+    indices, plus a margin, held above a floor and within a cap."""
+
+    fixed: Rate | None = None
+    index: Slug | None = None
+    #: Index name -> its weight in the uplift: {pay: 70%, cpi: 30%}; the weights add up to 100%.
+    mix: dict[Slug, Rate] | None = None
+    margin: Rate | None = None
+    # The floor is read before the cap, so that a cap below it is reported at the cap's line.
+    floor: Rate | None = None
+    cap: Rate | None = None
+    source: str | None = None
+    note: str | None = None
+
+    _sane = _limits(fixed=(-0.5, 1.0), margin=(-0.5, 0.5), floor=(-0.5, 1.0), cap=(-0.5, 1.0))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare(cls, raw: object) -> object:
+        if not isinstance(raw, dict) or any(key in raw for key in _RANGE_KEYS):
+            return {"fixed": raw}
+        return raw
+
+    @field_validator("mix")
+    @classmethod
+    def _mix(cls, mix):
+        if mix is None:
+            return mix
+        if not 1 <= len(mix) <= MIX_SLOTS:
+            raise ValueError(f"a mix names 1 to {MIX_SLOTS} indices; this names {len(mix)}")
+        for figure in mix.values():
+            _bounded(figure, "weight", 0.0, 1.0)
+            if figure.has_range:
+                raise ValueError("a mix's weights cannot take a range (drawn apart, they would not add up to "
+                                 "100%); give the margin or the index its range instead")
+        total = sum(figure.value for figure in mix.values())
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"the mix's weights add up to {total * 100:g}%, not 100%")
+        return mix
+
+    @field_validator("cap")
+    @classmethod
+    def _cap_above_floor(cls, cap, info):
+        floor = info.data.get("floor")
+        if cap is not None and floor is not None:
+            highest_floor = floor.high if floor.high is not None else floor.value
+            lowest_cap = cap.low if cap.low is not None else cap.value
+            if lowest_cap < highest_floor:
+                ranged = cap.low is not None or floor.high is not None
+                raise ValueError(f"the cap ({in_unit(lowest_cap, 'rate')}{' at its low' if cap.low is not None else ''}) "
+                                 f"is below the floor ({in_unit(highest_floor, 'rate')}"
+                                 f"{' at its high' if floor.high is not None else ''})"
+                                 + ("; their ranges must not overlap" if ranged else ""))
+        return cap
+
+    @model_validator(mode="after")
+    def _one_way(self):
+        given = [key for key in ("fixed", "index", "mix") if getattr(self, key) is not None]
+        if len(given) != 1:
+            raise ValueError("give the uplift as a fixed rate (uplift: 3%), an index (index: cpi) or a weighted mix "
+                             "(mix: {pay: 70%, cpi: 30%}), one of the three")
+        if self.fixed is not None:
+            extra = [key for key in ("margin", "floor", "cap") if getattr(self, key) is not None]
+            if extra:
+                raise ValueError(f"a fixed uplift has no {' or '.join(extra)}; these go with an index or a mix")
+        return self
+
+    def indices(self) -> dict[str, Figure]:
+        """Index name -> its weight: one index at 100%, the mix as written, none for a fixed uplift."""
+        if self.index is not None:
+            return {self.index: fixed(1.0, "rate", "a single index: all of the uplift follows it")}
+        return dict(self.mix or {})
+
+    def limits(self) -> str:
+        """Which of a cap and a floor the clause has (the formula it is given follows)."""
+        return {(True, True): "cap_and_floor", (True, False): "cap", (False, True): "floor",
+                (False, False): "none"}[(self.cap is not None, self.floor is not None)]
+
+
+class ContractBreak(Strict):
+    """A break point: the last year the contract runs if the option takes the break, and its cost."""
+
+    year: FinancialYear
+    #: Whether this option takes the break (true) or runs the whole term (false).
+    exercised: StrictBool
+    #: At price-base prices, grown with the general index to the break year.
+    cost: Amount = fixed(0.0, "pounds", "no break cost stated")
+    source: str | None = None
+    note: str | None = None
+
+    _sane = _limits(cost=(0.0, MAX_AMOUNT))
+
+
+class IndexedContract(Strict):
+    """A contract with an indexation clause: its price in cash at its start, its term, its uplift, a break, re-procurement."""
+
+    id: Slug | None = None
+    name: Text
+    #: The contract sum a year in cash at the contract's start (its first year, before any uplift), net of VAT.
+    price: Amount
+    #: The term: first year (the horizon's first where not stated) to last year (which may run past the horizon).
+    first_year: FinancialYear | None = None
+    last_year: FinancialYear
+    period: Period = "after_go_live"
+    uplift: Uplift
+    #: The month of each year from which that year's uplift applies: `October` costs the year 6/12 at the old price.
+    uplift_month: MonthOfYear = 4
+    #: The first year an uplift applies; the year after the first year where not stated.
+    first_uplift: FinancialYear | None = None
+    vat_share: Rate = fixed(0.0, "rate")
+    break_: ContractBreak | None = Field(default=None, alias="break")
+    #: At price-base prices, grown with the general index to the contract's last year.
+    reprocurement_cost: Amount = fixed(0.0, "pounds", "no re-procurement cost stated")
+    source: str | None = None
+    note: str | None = None
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, hide_input_in_errors=True)
+
+    _sane = _limits(price=(0.0, MAX_AMOUNT, "; the price is pounds a year"), vat_share=(0.0, 1.0),
+                    reprocurement_cost=(0.0, MAX_AMOUNT))
+
+    @field_validator("last_year")
+    @classmethod
+    def _term(cls, last_year, info):
+        first_year = info.data.get("first_year")
+        if first_year is not None and last_year < first_year:
+            raise ValueError("last_year is before first_year")
+        return last_year
 
 
 class VatTreatment(Strict):
@@ -900,13 +1156,19 @@ class _OptionTerms(Strict):
 #: order the sections are costed: the sections of annual amounts (declared in costmodel/lines),
 #: set-up, failure risk, then savings and income.
 Option = create_model("Option", __base__=_OptionTerms, __doc__="One way of delivering the service.",
-                      **_sections("option"), setup=(list[SetupItem], Field(default_factory=list)),
+                      **_sections("option"),
+                      indexed_contracts=(list[IndexedContract], Field(default_factory=list)),
+                      setup=(list[SetupItem], Field(default_factory=list)),
+                      exit_costs=(list[ExitCost], Field(default_factory=list)),
                       failure_risk=(FailureRisk | None, None),
                       placement_changes=(list[PlacementChange], Field(default_factory=list)),
                       **_sections("option", after_setup=True))
 
+#: An option's sections of one-off costs, falling in stated years (year, years or profile).
+ONE_OFF_SECTIONS = ("setup", "exit_costs")
 #: An option's sections of lines with ids, in the order they are costed; and its partnership's.
-LINE_SECTIONS = tuple(_sections("option")) + ("setup",) + tuple(_sections("option", after_setup=True))
+LINE_SECTIONS = (tuple(_sections("option")) + ("indexed_contracts",) + ONE_OFF_SECTIONS
+                 + tuple(_sections("option", after_setup=True)))
 PARTNERSHIP_SECTIONS = ("partner_posts",) + tuple(_sections("partnership"))
 
 
@@ -1112,7 +1374,7 @@ class Scenario(Strict):
         self._priced_with = parameters
         self.assumptions.take_defaults(parameters)
         for option in self.options:
-            for item in option.setup:
+            for item in option.setup + option.exit_costs:
                 if item.optimism_bias is not None:
                     item.optimism_bias.take_bound(parameters)
 

@@ -13,6 +13,11 @@ Nor may a line hold `x005F_`: Excel writes `_x005F_` for an underscore that woul
 start one of its escapes, and a reader of the workbook (openpyxl, which `verify` uses) drops
 every `x005F_` it finds, so the line read back would not be the line written.
 
+Nor may the file hold a control of bidirectional text (U+202A to U+202E, U+2066 to U+2069),
+raw or escaped, in a value or a comment: it makes text show in another order than it is
+stored, so a councillor reading the workbook, or an auditor reading the file, would see other
+words or figures than costmodel reads (the "Trojan Source" trick).
+
 Such text is refused at its line and field, before anything is written.
 """
 
@@ -34,6 +39,12 @@ ONE_LINE = frozenset({"name", "title", "authority", "author"})
 _NOT_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SPOKEN = {"\t": "a tab", "\n": "a line break"}
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_BIDI_NAMES = {"\u202a": "a left-to-right embedding", "\u202b": "a right-to-left embedding",
+               "\u202c": "a pop of directional formatting", "\u202d": "a left-to-right override",
+               "\u202e": "a right-to-left override", "\u2066": "a left-to-right isolate",
+               "\u2067": "a right-to-left isolate", "\u2068": "a first-strong isolate",
+               "\u2069": "a pop of directional isolate"}
 
 
 def text_problems(data: object, text: str, lines: Lines, file: str) -> list[Problem]:
@@ -41,7 +52,10 @@ def text_problems(data: object, text: str, lines: Lines, file: str) -> list[Prob
     on, and every line of `text` that the Scenario sheet could not give back whole, each at its
     line and field."""
     problems = [Problem(file, line_of(lines, loc), format_path(loc), message) for loc, message in _walk(data, ())]
-    problems += _line_problems(text, lines, file)
+    # A raw bidirectional control in a value is that value's problem, told once; in a comment, the line's.
+    told = {problem.line for problem in problems if "bidirectional" in problem.message}
+    problems += [problem for problem in _line_problems(text, lines, file)
+                 if not (problem.line in told and "bidirectional" in problem.message)]
     return problems
 
 
@@ -68,11 +82,21 @@ def _walk(node: object, loc: tuple):
                 yield from _walk(value, loc + (index,))
 
 
+def _bidi(value: str) -> str | None:
+    found = _BIDI.search(value)
+    if found is None:
+        return None
+    character = found.group()
+    return (f"holds U+{ord(character):04X}, {_BIDI_NAMES[character]} (character {found.start() + 1}), a control of "
+            "bidirectional text that shows it in another order than it is stored, so a reader would see other words "
+            "than costmodel reads; remove it")
+
+
 def _wrong(value: str, one_line: bool, what: str = "a name or title") -> str | None:
     """Why this text cannot be kept as it is, in words; None if it can."""
     found = (_NOT_ONE_LINE if one_line else _NOT_TEXT).search(value)
     if found is None:
-        return None
+        return _bidi(value)
     character, at = found.group(), found.start() + 1
     if character in _SPOKEN:
         return f"holds {_SPOKEN[character]} (character {at}); {what} is one line of text"
@@ -93,6 +117,9 @@ def _line_problems(text: str, lines: Lines, file: str) -> list[Problem]:
             found.append((number, f"the line is {len(line.encode('utf-16-le')) // 2:,} characters long; a workbook "
                                   f"cell holds at most {CELL_CHARACTERS:,}, so the Scenario sheet could not carry it "
                                   "for verify: break it over several lines"))
+        bidi = _bidi(line)
+        if bidi:
+            found.append((number, f"the line {bidi}"))
         escape = line.find(EXCEL_UNDERSCORE)
         if escape >= 0:
             found.append((number, f"the line holds {EXCEL_UNDERSCORE} (character {escape + 1}), which a workbook's "

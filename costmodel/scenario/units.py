@@ -233,6 +233,16 @@ def _month(raw: object) -> tuple[int, int]:
     raise UnitError(f"expected a month such as 2018-06 or June 2018, got {_describe(raw)}")
 
 
+def parse_month_of_year(raw: object) -> int:
+    """`October` or `Oct` -> 10: a month that recurs every year (when a contract's uplift applies)."""
+    if isinstance(raw, str):
+        name = raw.strip().lower()
+        for full, number in _MONTHS.items():
+            if len(name) >= 3 and full.startswith(name):
+                return number
+    raise UnitError(f"expected the name of a month, such as October, got {_describe(raw)}")
+
+
 def financial_year_of(year: int, month: int) -> int:
     """The financial year (by the calendar year its April falls in) that a month belongs to."""
     return year if month >= 4 else year - 1

@@ -186,7 +186,9 @@ def decode(raw: bytes) -> str:
 def read_yaml(text: str) -> Reading:
     """Parse YAML text into dicts, lists and scalars, a map from path to line, and the mistakes
     that did not stop the reading (amounts split by a comma inside { })."""
-    if CParser is not None and not any(mark in text for mark in _LIBYAML_LINE_BREAKS):
+    if any(mark in text for mark in _LIBYAML_LINE_BREAKS):
+        _refuse_separator_in_a_comment(text)
+    elif CParser is not None:
         try:
             return _read_fast(text)
         except (_Unusual, YAMLError, ValueError):
@@ -509,6 +511,31 @@ def _read_error(exc: MarkedYAMLError, text: str) -> ReadError:
         line = exc.context_mark.line + 1
         problem = MISSING_COLON
     return ReadError(line, f"not valid YAML: {problem}")
+
+
+_LINE_SEPARATORS = re.compile("[\u2028\u2029\x85]")
+_SEPARATOR_NAMES = {"\u2028": "a line separator", "\u2029": "a paragraph separator", "\x85": "a next-line character"}
+
+
+def _refuse_separator_in_a_comment(text: str) -> None:
+    """A line separator in a comment, refused at its line before the file is parsed.
+
+    YAML ends a comment at U+2028 (YAML 1.1's rule, which ruamel keeps) though an editor shows no
+    break there, so the rest of the comment would be read as YAML: at best a parser's error that
+    says nothing of why, at worst a key (`# was 5% <U+2028> vacancy: 50%`) that nobody sees.
+    In a value a separator is only text, and is kept.
+    """
+    for number, text_of_line in enumerate(text.split("\n"), start=1):
+        if not any(mark in text_of_line for mark in _LIBYAML_LINE_BREAKS):
+            continue
+        comment = re.search(r"(?:^|[ \t])#", text_of_line)
+        for at, character in enumerate(text_of_line, start=1):
+            if character in _SEPARATOR_NAMES and comment is not None and at > comment.end():
+                raise ReadError(number, f"this line holds U+{ord(character):04X}, {_SEPARATOR_NAMES[character]} "
+                                        f"(character {at}), in a comment, often pasted in from a word processor: YAML "
+                                        "ends the comment there, though an editor shows no break, and would read the "
+                                        "rest as YAML; replace it with a space",
+                                _path_on(_LINE_SEPARATORS.sub(" ", text), number))
 
 
 def _duplicate_message(text: str) -> str:

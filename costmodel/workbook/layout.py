@@ -19,7 +19,8 @@ from functools import lru_cache
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name
 
 from ..engine.instances import GroupInstances, LineInstance
-from ..lines import CATEGORIES, INPUTS, TIMELINE_ROWS, TOTALLED, YEAR_INPUTS, LineFormula
+from ..lines import CATEGORIES, EXIT_KINDS, INPUTS, POST_GROUPS, TIMELINE_ROWS, TOTALLED, YEAR_INPUTS, LineFormula
+from ..lines.contracts import index_series
 from ..lines.totals import AGAINST_THE_BASELINE, COMPARE_ROWS
 from ..engine.projection import OptionResult, Projection
 
@@ -46,13 +47,20 @@ _CHOICE_WORDS = {
     "period": ("Runs", {"after_go_live": "after go-live", "before_go_live": "before go-live",
                         "whole_horizon": "the whole horizon"}),
     "index": ("Grows with", {"general": "the general price index", "pay": "the pay index", "none": "nothing (flat cash)"}),
+    "exit_kind": ("Kind of exit or break cost", EXIT_KINDS),
+    "treatment": ("Capital or revenue", {"capital": "capital", "revenue": "revenue"}),
+}
+#: What the Inputs sheet says of a choice, where it is not which timeline row the line's formulas use.
+CHOICE_NOTES = {
+    "exit_kind": "set in the scenario: what the cost is for",
+    "treatment": "set in the scenario: capital is costed in a category of its own; every total counts both",
 }
 
 SCENARIO_WIDE = ("horizon_first_year", "price_base_year", "vat_rate", "levy_rate", "levy_allowance")
 OPTION_WIDE = ("go_live_year", "go_live_month_offset", "employer_changes", "council_pension_rate", "pension_rate",
                "own_levy_allowance", "irrecoverable_share")
 #: The choices a line makes that a reader is shown on Inputs (a list counted in months shows its months).
-SHOWN_CHOICES = ("period", "index")
+SHOWN_CHOICES = ("period", "index", "exit_kind", "treatment")
 
 
 def cell(sheet: str | None, row: int, col: int, row_abs: bool = False, col_abs: bool = False) -> str:
@@ -251,7 +259,7 @@ class Layout:
             if not uses_staffing_sheet(len(result.option.staffing)):
                 continue
             for group in result.groups:
-                if group.group.key not in ("posts", "posts_stated"):
+                if group.group.key not in POST_GROUPS:
                     continue
                 # Options employing the same posts (staffing_same_as) share the list's one table.
                 table = self.staffing_tables.get(id(group.instances))
@@ -290,6 +298,10 @@ class Layout:
         row += 2  # gap; section heading: assumptions by year (with its own year headings)
         for name in YEAR_INPUTS:
             self.year_inputs[name] = row
+            row += 1
+        # The scenario's named indices, which contracts' uplift clauses follow, below the assumptions by year.
+        for name in self.scenario.assumptions.indices:
+            self.year_inputs[index_series(name)] = row
             row += 1
         self.options_start_row = row + 1
         row = self.options_start_row
@@ -447,6 +459,14 @@ class CellContext:
     def prev(self, name):
         return _reference(None, self.option.timeline_rows[name], self._previous_column())
 
+    def before(self, name):
+        # In the first year's column, the column before is the full-year one, which holds the row's opening value.
+        return _reference(None, self.option.rows[(self.group, name, self.instance.id)], self._previous_column())
+
+    def chosen_series(self, name):
+        chosen = self.choice(name)
+        return "0" if chosen == "none" else self.series(chosen)
+
 
 class YearsContext(CellContext):
     """A formula rendered once for every year column of its row, its column letters left as markers.
@@ -495,8 +515,9 @@ ST_ID, ST_TITLE, ST_PERIOD, ST_FIRST_INPUT = range(4)
 PERIODS = ("after_go_live", "before_go_live", "whole_horizon")
 
 #: The order a reader looks for a post's inputs in: what it is, then when it runs.
-STAFFING_COLUMNS = ("count", "fte", "salary", "vacancy", "agency_share", "agency_premium", "on_costs",
-                    "first_year", "first_month_offset", "last_year", "last_month_count")
+STAFFING_COLUMNS = ("count", "fte", "salary", "pay_drift", "pay_step", "salary_max", "vacancy", "agency_share",
+                    "agency_premium", "on_costs", "on_cost_rate", "first_year", "first_month_offset", "last_year",
+                    "last_month_count")
 
 
 @dataclass

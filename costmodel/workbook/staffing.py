@@ -53,7 +53,7 @@ class StaffingContext:
         group = self.table.group
         if self.post is not None:
             return group.choice_of(group.instances[self.post], name)
-        if name == "months":
+        if name in ("months", "progression"):
             return group.instances[0].choices[name]  # the same for every post of a list
         if name != "period":
             raise KeyError(f"a staffing formula chooses by {name!r}, which the Staffing sheet does not hold")

@@ -16,6 +16,7 @@ import numpy as np
 from .. import __version__
 from ..engine.totals import RowValues
 from ..lines import CATEGORIES, TIMELINE_ROWS
+from ..lines.contracts import index_series
 from ..lines.totals import BLOCK_TOTALS, CATEGORY_ROWS, COMPARE_ROWS, OVER_THE_HORIZON, PUBLISHED, SUMMARY
 from ..engine.projection import Projection
 from ..engine.timeline import discount_rates, ni_tables, rate_for_year, yearly
@@ -23,6 +24,7 @@ from ..scenario.defaults import DISCOUNT_WORDS
 from ..scenario.schema import EMPLOYER_WORDS
 from ..scenario.units import financial_year_label, month_label
 from .layout import (
+    CHOICE_NOTES,
     COL_CATEGORY,
     COL_FIRST_YEAR,
     COL_FULL_YEAR,
@@ -246,6 +248,20 @@ class WorkbookWriter:
                 kind = "input" if stated is None or year in stated else "fixed"
                 sheet.write_number(row, layout.input_year_col(year), float(value), s.number(unit, kind))
 
+        for name, index in assumptions.indices.items():
+            # A named index a contract's uplift follows: its rates by year, stated (yellow) or carried forward.
+            row = layout.year_inputs[index_series(name)]
+            sheet.write_string(row, IN_GROUP, "All options", s.text)
+            write_text(sheet, row, IN_LINE, f"Index: {name}", s.text)
+            write_text(sheet, row, IN_NAME, f"{index.name}: rate a year" if index.name else "Index rate a year", s.text)
+            sheet.write_string(row, IN_UNIT, "rate", s.text)
+            write_text(sheet, row, IN_SOURCE, index.source or "", s.wrap)
+            write_text(sheet, row, IN_NOTE, index.note or "", s.wrap)
+            stated = set(index.value) if isinstance(index.value, dict) else None
+            for year, value in zip(years, yearly(index, years)):
+                kind = "input" if stated is None or year in stated else "fixed"
+                sheet.write_number(row, layout.input_year_col(year), float(value), s.number("rate", kind))
+
         for option_id, option_layout in layout.options.items():
             self._option_inputs(sheet, option_layout)
 
@@ -369,8 +385,9 @@ class WorkbookWriter:
                     label, words = choice_words(choice, group.choice_of(instance, choice))
                     sheet.write_string(top + offset, IN_NAME, label, s.text)
                     sheet.write_string(top + offset, IN_VALUE, words, s.fixed_text)
-                    sheet.write_string(top + offset, IN_NOTE, "set in the scenario: it decides which timeline row "
-                                                              "this line's formulas use", s.fixed_text)
+                    sheet.write_string(top + offset, IN_NOTE, CHOICE_NOTES.get(
+                        choice, "set in the scenario: it decides which timeline row this line's formulas use"),
+                        s.fixed_text)
                 for input_name in instance.own_inputs:
                     figure = instance.inputs[input_name]
                     self._input_row(sheet, option.instance_inputs[(instance.id, input_name)], name, instance.label,

@@ -83,3 +83,25 @@ def test_a_workbook_of_a_set_this_release_does_not_ship_is_refused_in_one_line(t
         verify(book)
     assert "was priced with parameter set 2027-04, which this costmodel does not ship" in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_diff_prices_an_unpinned_workbook_with_its_recorded_set_and_shows_the_change_of_set_as_its_own_step(
+        tmp_path, monkeypatch):
+    from costmodel.audit.diff import diff
+
+    book = _book(tmp_path, _one_post())
+    scenario = tmp_path / "council.yaml"
+    scenario.write_text(_one_post(), encoding="utf-8")
+    monkeypatch.setitem(parameters.SETS, "2027-04", _future_set())
+    report = diff(book, scenario)
+    # The same file on both sides; only the set differs: 2026-12 as published, 2027-04 the latest now.
+    [step] = report.steps
+    assert [str(change) for change in step.changes] == ["parameters: 2026-12 -> 2027-04"]
+    # By hand, one social worker on £40,000, 2025/26 to 2028/29, no inflation:
+    # levy 1% instead of 0.5% in every year: 4 x 40,000 x 0.5% = £800;
+    # NI in 2027/28 and 2028/29, 17% above £6,000 instead of 15% above £5,000:
+    # 2 x (34,000 x 17% - 35,000 x 15%) = 2 x (5,780 - 5,250) = £1,060. In all, £1,860.
+    assert step.cash["team"] == pytest.approx(1_860, abs=0.01)
+    assert report.old_totals["team"][0] + 1_860 == pytest.approx(report.new_totals["team"][0], abs=0.01)
+    # The workbook against itself: the same set, so nothing moved.
+    assert diff(book, book).steps == []

@@ -112,6 +112,16 @@ SETUP = """\
         amount: 250,000
 {when}"""
 
+# An exit cost for the trust option, appended after line 33: `exit_costs:` is line 34, the item starts
+# on line 35, its `kind` is line 36 and its `year` line 38; `extra` lines follow from line 39.
+EXIT = """\
+    exit_costs:
+      - name: Notice of ending the partnership
+        kind: {kind}
+        amount: 325,000
+        year: 2019/20
+{extra}"""
+
 # A published figure checking that set-up line for a full year: appended after SETUP
 # (lines 34 to 37), so `published_figures:` is line 38 and its `basis` line 42.
 SETUP_CHECK = """\
@@ -169,6 +179,34 @@ placements:
 def with_placements(old: str = "", new: str = "") -> Callable[[str], str]:
     """The scenario with the placements above appended, `old` replaced by `new` in them."""
     return lambda text: text + (PLACEMENTS.replace(old, new, 1) if old else PLACEMENTS)
+
+
+# Contracts with indexation clauses: a named index inserted after line 15 (lines 16 and 17), and the
+# trust's contract appended after what was line 33 (now 35): `price:` is line 38, `uplift:` line 40
+# and `break:` line 41.
+INDICES = """\
+  indices:
+    cpi: {value: {2018/19: 2%, 2019/20: 3%}, source: OBR (illustrative)}
+"""
+CONTRACT = """\
+    indexed_contracts:
+      - name: Provider contract
+        price: 1,000,000
+        last_year: 2022/23
+        uplift: {index: cpi, margin: 0.5%, floor: 0%, cap: 4%}
+        break: {year: 2020/21, exercised: true}
+"""
+
+
+def with_contract(old: str = "", new: str = "") -> Callable[[str], str]:
+    """The scenario with the index and the contract above, `old` replaced by `new` in the contract."""
+
+    def edit(text: str) -> str:
+        lines = text.splitlines(keepends=True)
+        return "".join(lines[:15]) + INDICES + "".join(lines[15:]) + (CONTRACT.replace(old, new, 1) if old
+                                                                       else CONTRACT)
+
+    return edit
 
 
 def with_appraisal(old: str = "", new: str = "") -> Callable[[str], str]:
@@ -238,6 +276,16 @@ CASES = [
         3, "metadata.title", "the control character U+001B (character 8)", at="title:"),
     Bad("carriage-return-in-a-post-title", replace("title: Social worker", 'title: "Social\\rworker"'),
         23, "options[0].staffing[0].title", "the control character U+000D (character 7)", at="title:"),
+    # "Trojan Source": a right-to-left override shows "Trust 000,05£" as "Trust £50,000" and the like.
+    Bad("bidi-override-escaped-in-a-name", replace("name: In-house", 'name: "In\\u202Ehouse"'),
+        18, "options[0].name", "U+202E, a right-to-left override (character 3), a control of bidirectional text",
+        at="name:"),
+    Bad("bidi-isolate-raw-in-a-post-title", replace("title: Social worker", "title: Social\u2067 worker"),
+        23, "options[0].staffing[0].title", "U+2067, a right-to-left isolate (character 7)", at="title:"),
+    # In a comment it reaches the Scenario sheet, which an auditor reads as the file.
+    # `  author: costmodel tests  # ` is 29 characters, so the override is character 30.
+    Bad("bidi-override-raw-in-a-comment", replace("author: costmodel tests", "author: costmodel tests  # \u202e"),
+        5, "metadata.author", "the line holds U+202E, a right-to-left override (character 30)", at="author:"),
     Bad("tab-in-a-name", replace("name: Trust", 'name: "Tr\\tust"'),
         27, "options[1].name", "a tab (character 3); a name or title is one line", at="name:"),
     Bad("line-break-in-a-name", replace("name: Trust", 'name: "Tr\\nust"'),
@@ -462,6 +510,47 @@ CASES = [
         36, "options[1].placement_changes[0].form", "unknown key 'form'; did you mean 'from'?", at="form:"),
     Bad("placement-change-ramp-outside-the-horizon", with_placements("{2018/19: 100%}", "{2030/31: 100%}"),
         39, "options[1].placement_changes[0].ramp.2030/31", "outside the horizon", at="ramp:"),
+    # ---- the lines a budget has (issue 17): pay progression, on-costs as a rate, ramps, exit costs
+    Bad("post-on-costs-two-ways", replace("salary: 35,000", "salary: 35,000\n        on_costs: 9,000\n"
+                                          "        on_cost_rate: 28%"),
+        27, "options[0].staffing[0].on_cost_rate", "give on_costs (an amount per post) or on_cost_rate",
+        at="on_cost_rate: 28%"),
+    Bad("post-top-of-scale-below-its-salary", replace("salary: 35,000", "salary: 35,000\n        pay_drift: 2%\n"
+                                                      "        salary_max: 30,000"),
+        27, "options[0].staffing[0].salary_max", "the top of the scale (£30,000) is below the salary (£35,000)",
+        at="salary_max: 30,000"),
+    Bad("post-bare-pay-drift", replace("salary: 35,000", "salary: 35,000\n        pay_drift: 2"),
+        26, "options[0].staffing[0].pay_drift", "write 2% if you meant 2 per cent", at="pay_drift: 2"),
+    Bad("ramp-share-above-100pc", insert_after(33, "        ramp: {2018/19: 50%, 2019/20: 150%}\n"),
+        34, "options[1].non_pay[0].ramp", "ramp share 150% is outside 0% to 100%", at="ramp:"),
+    Bad("exit-cost-unknown-kind", insert_after(33, EXIT.format(kind="notce_period", extra="")),
+        36, "options[1].exit_costs[0].kind", "'notice_period'", at="notce_period"),
+    Bad("exit-cost-year-outside-the-horizon", insert_after(33, EXIT.format(kind="notice_period", extra="")
+                                                           .replace("2019/20", "2030/31")),
+        38, "options[1].exit_costs[0].year", "2030/31 is outside the horizon", at="year: 2030/31"),
+    Bad("exit-cost-misspelt-capital", insert_after(33, EXIT.format(kind="notice_period", extra="        capitel: true\n")),
+        39, "options[1].exit_costs[0].capitel", "did you mean 'capital'?", at="capitel"),
+    Bad("exit-cost-capital-not-a-flag", insert_after(33, EXIT.format(kind="notice_period", extra="        capital: yes\n")),
+        39, "options[1].exit_costs[0].capital", "expected true or false", at="capital: yes"),
+    Bad("exit-cost-without-a-kind", insert_after(33, EXIT.format(kind="notice_period", extra="")
+                                                 .replace("        kind: notice_period\n", "")),
+        35, "options[1].exit_costs[0].kind", "required key is missing", at="- name: Notice"),
+    # ---- contracts with indexation clauses
+    Bad("contract-cap-below-the-floor", with_contract("cap: 4%", "cap: -1%"),
+        40, "options[1].indexed_contracts[0].uplift.cap", "the cap (-1%) is below the floor (0%)", at="cap: -1%"),
+    Bad("contract-mix-not-adding-to-100", with_contract("index: cpi, margin", "mix: {pay: 70%, cpi: 20%}, margin"),
+        40, "options[1].indexed_contracts[0].uplift.mix", "add up to 90%, not 100%", at="mix:"),
+    Bad("contract-index-not-given", with_contract("index: cpi", "index: rpi"),
+        40, "options[1].indexed_contracts[0].uplift.index", "no index 'rpi'", at="index: rpi"),
+    Bad("contract-index-misspelt", with_contract("index: cpi", "index: cpl"),
+        40, "options[1].indexed_contracts[0].uplift.index", "did you mean 'cpi'?", at="index: cpl"),
+    Bad("contract-break-outside-the-term", with_contract("year: 2020/21", "year: 2024/25"),
+        41, "options[1].indexed_contracts[0].break.year", "must fall within the term (2018/19 to 2022/23)",
+        at="year: 2024/25"),
+    Bad("contract-bare-margin", with_contract("margin: 0.5%", "margin: 2"),
+        40, "options[1].indexed_contracts[0].uplift.margin", "write 2% if you meant 2 per cent", at="margin: 2"),
+    Bad("contract-break-not-saying-whether-taken", with_contract(", exercised: true", ""),
+        41, "options[1].indexed_contracts[0].break.exercised", "required key is missing", at="break:"),
     Bad("only-one-option", delete_lines(26, 33), 16, "options", "at least two options", at="options:"),
     Bad("unknown-option-family", replace("family: trust", "family: charity"),
         28, "options[1].family", "'community_interest_company'", at="charity"),

@@ -235,3 +235,23 @@ def test_a_control_character_is_named_at_its_line_and_field_in_one_line(characte
         assert (caught.value.line, caught.value.path) == (4, ("b", 1, "d")), reader
         assert f"the control character U+{ord(character):04X}" in caught.value.message
         assert "\n" not in caught.value.message
+
+
+@pytest.mark.parametrize("separator, name", [("\u2028", "a line separator"), ("\u2029", "a paragraph separator")])
+def test_a_line_separator_in_a_comment_is_named_at_its_line_not_left_to_the_parsers_words(separator, name):
+    # YAML ends a comment at U+2028 though an editor shows no break, so "two" is read as YAML.
+    # `  author: x  # one` is 2 + 9 + 4 + 3 = 18 characters, so the separator is character 19.
+    text = f"metadata:\n  author: x  # one{separator}two\n  title: y\n"
+    with pytest.raises(ReadError) as raised:
+        read_yaml(text)
+    assert raised.value.line == 2
+    assert f"U+{ord(separator):04X}, {name} (character 19)" in str(raised.value)
+    assert "replace it with a space" in str(raised.value)
+
+
+def test_a_key_hidden_after_a_line_separator_in_a_comment_is_refused_not_read():
+    # Parsed, `vacancy: 50%` would be a key no editor shows: the comment appears to run to the line's end.
+    text = "post:\n  salary: 30000\n  vacancy: 5%  # was 4%\u2028  vacancy2: 50%\n"
+    with pytest.raises(ReadError) as raised:
+        read_yaml(text)
+    assert raised.value.line == 3 and "in a comment" in str(raised.value)

@@ -267,3 +267,24 @@ def test_beyond_a_million_draws_memory_is_fixed_and_the_figures_agree_with_exact
                 # within a few of the 200,000 bands of the whole range, far under a thousandth of the spread
                 assert b.summary()[measure][p] == pytest.approx(a.summary()[measure][p], abs=spread / 1000)
         assert np.array_equal(a.chart_counts, b.chart_counts)
+
+
+def test_a_ranged_figure_of_posts_another_option_employs_is_named_for_both_not_the_one_listing_them():
+    """A trust employing the council's posts (staffing_same_as) moves with their salary too: one input."""
+    text = make_scenario("""\
+- id: base
+  name: In-house
+  family: in_house
+  baseline: true
+  staffing: [{id: sw, title: Social worker, salary: {value: "30,000", low: "28,000", high: "33,000"}}]
+- id: trust
+  name: Trust
+  family: trust
+  staffing_same_as: base
+- id: other
+  name: Other
+  family: in_house
+  staffing: [{id: sw, title: Social worker, salary: {value: "30,000", low: "28,000", high: "33,000"}}]
+""", years=1, price_base="2018/19")
+    labels = [ranged.label for ranged in ranged_inputs(costmodel.load_scenario_text(text))]
+    assert labels == ["Social worker: salary (every option employing these posts)", "Social worker: salary (Other)"]

@@ -14,7 +14,7 @@ from costmodel.workbook.writer import build_workbook
 from conftest import SCENARIOS
 from libreoffice import RECALCULATE_ON_LOAD, libreoffice_convert, soffice  # noqa: F401 (the workbook tests' names)
 
-WORKED_EXAMPLES = ["isle-of-wight-2017", "worcestershire-2017"]
+WORKED_EXAMPLES = ["isle-of-wight-2017", "worcestershire-2017", "county-whole-service"]
 
 
 @pytest.fixture(scope="session")

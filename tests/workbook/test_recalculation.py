@@ -136,6 +136,21 @@ def test_every_cost_family_and_an_empty_option_recalculate_to_the_stored_values(
     assert not differ, "\n".join(differ[:20])
 
 
+def _both_engines_agree(path, tmp_path) -> None:
+    """Every formula cell of the workbook at `path`, recalculated by the formulas package and by
+    LibreOffice, agrees with the value costmodel stored beside it."""
+    formulas_in_file = formula_cells(path)
+    stored = stored_values(path)
+    for engine, recalculated in (("formulas", recalculated_by_formulas(path)),
+                                 ("LibreOffice", stored_values(libreoffice_convert([path], "xlsx", tmp_path / "lo")[0]))):
+        # The formulas package names sheets in capitals.
+        key = (lambda sheet, ref: (sheet.upper(), ref)) if engine == "formulas" else (lambda sheet, ref: (sheet, ref))
+        differ = [f"{sheet}!{ref} {text}: stored {stored[(sheet, ref)]!r}, {engine} {recalculated.get(key(sheet, ref))!r}"
+                  for (sheet, ref), text in formulas_in_file.items()
+                  if not agrees(stored[(sheet, ref)], recalculated.get(key(sheet, ref), "not recalculated"))]
+        assert not differ, "\n".join(differ[:20])
+
+
 PLACEMENTS = """\
 placements:
   - {id: residential, name: Private children's home, children: 12, unit_cost: iow-2017-private-childrens-home}
@@ -177,14 +192,122 @@ def test_placements_and_changes_to_them_recalculate_to_the_stored_values(tmp_pat
         make_scenario(PLACEMENT_OPTIONS, years=4, published=PLACEMENT_CHECKS) + PLACEMENTS))))
     formulas_in_file = formula_cells(path)
     assert any("^" in text for text in formulas_in_file.values())  # growth compounded in the formula
-    stored = stored_values(path)
-    for engine, recalculated in (("formulas", {(sheet, ref): value for (sheet, ref), value
-                                               in recalculated_by_formulas(path).items()}),
-                                 ("LibreOffice", stored_values(libreoffice_convert([path], "xlsx", tmp_path / "lo")[0]))):
-        differ = [f"{sheet}!{ref} {text}: stored {stored[(sheet, ref)]!r}, {engine} "
-                  f"{recalculated.get((sheet.upper() if engine == 'formulas' else sheet, ref))!r}"
-                  for (sheet, ref), text in formulas_in_file.items()
-                  if not agrees(stored[(sheet, ref)],
-                                recalculated.get((sheet.upper() if engine == "formulas" else sheet, ref),
-                                                 "not recalculated"))]
-        assert not differ, "\n".join(differ[:20])
+    _both_engines_agree(path, tmp_path)
+
+
+CONTRACT_INDICES = """\
+general_inflation: 2%
+pay_awards: {value: {2018/19: 1%, 2019/20: 2.5%, 2020/21: 3%}}
+pension_rate: 20%
+indices:
+  cpi: {name: Consumer prices index, value: {2018/19: 2.4%, 2019/20: 4.5%, 2020/21: -0.5%, 2021/22: 2%}, source: illustrative}
+  rpi: 3.1%
+"""
+
+CONTRACT_OPTIONS = """\
+- id: base
+  name: Services as now
+  family: in_house
+  baseline: true
+  indexed_contracts:
+    - {id: fixed, name: A fixed 3% uplift running past the horizon, price: "400,000", last_year: 2026/27, uplift: 3%, reprocurement_cost: "50,000"}
+- id: commission
+  name: Commissioned from a provider
+  family: commissioned
+  go_live: 2018-10
+  indexed_contracts:
+    - {id: provider, name: "Provider (CPI + 0.5%, capped and floored)", price: "2,000,000", last_year: 2024/25, uplift: {index: cpi, margin: {central: 0.5%, low: 0%, high: 1%}, floor: 0%, cap: 4%}, uplift_month: October, break: {year: 2020/21, cost: "250,000", exercised: true}, reprocurement_cost: "120,000", vat_share: 20%}
+    - {id: mixed, name: "Mixed clause (70% pay, 20% CPI, 10% RPI)", price: "600,000", first_year: 2019/20, last_year: 2021/22, uplift: {mix: {pay: 70%, cpi: 20%, rpi: 10%}, cap: 3.5%}, reprocurement_cost: "30,000"}
+    - {id: kept, name: A break not taken, price: "300,000", last_year: 2021/22, period: whole_horizon, uplift: {index: general, floor: 1%}, break: {year: 2019/20, cost: "90,000", exercised: false}, first_uplift: 2018/19}
+- id: trust
+  name: A trust buying back from the council
+  family: trust
+  indexed_contracts:
+    - {id: buy-back, name: Buy-back contract, price: "800,000", last_year: 2021/22, uplift: {index: pay, margin: -0.25%}, uplift_month: January, vat_share: 100%}
+"""
+
+#: By hand: the provider's price in 2019/20. CPI 4.5% + 0.5% = 5% is capped at 4%; from October, half the year at
+#: the old price: £2,000,000 x (6/12 x 1 + 6/12 x 1.04) = £2,040,000.
+CONTRACT_CHECKS = """\
+- {name: "The provider in 2019/20, the cap binding from October", option: commission, line: provider, year: 2019/20, amount: "2,040,000"}
+"""
+
+
+def test_contracts_with_indexation_clauses_recalculate_to_the_stored_values(tmp_path):
+    """A fixed uplift, an index with a margin, cap and floor, a mix of three, a pay index, October and January
+    uplifts, a break taken and one not, a term past the horizon, a part-year go-live, VAT both ways."""
+    from conftest import make_scenario
+    from costmodel import load_scenario_text, project
+    from costmodel.workbook.writer import build_workbook
+
+    projection = project(load_scenario_text(make_scenario(CONTRACT_OPTIONS, years=4, assumptions=CONTRACT_INDICES,
+                                                          published=CONTRACT_CHECKS)))
+    [check] = projection.checks
+    assert check.ok and check.computed == pytest.approx(2_040_000.0)
+    path = tmp_path / "contracts.xlsx"
+    path.write_bytes(build_workbook(projection))
+    formulas_in_file = formula_cells(path)
+    assert any("MIN(MAX(" in text for text in formulas_in_file.values())  # the cap and floor, live
+    _both_engines_agree(path, tmp_path)
+    master = openpyxl.load_workbook(path, data_only=True)["Cover"]
+    assert any(row[1].value == "every model check passes" for row in master.iter_rows(max_col=2))
+
+
+#: Every line issue 17 added, on option sheets (the Staffing sheet's are in test_staffing_sheet.py):
+#: ramps on several kinds, pay drift and steps to the top of a scale, on-costs at a rate, capital
+#: set-up and exit costs, an exit cost with optimism bias, a trust recovering no VAT on them.
+BUDGET_LINES = """\
+- id: base
+  name: As now
+  family: in_house
+  baseline: true
+  staffing:
+    - {id: sw, title: Social worker, count: 10, salary: "30,000", pay_drift: 2%, salary_max: "31,000"}
+    - {id: fsw, title: Family support worker, count: 4, salary: "25,000", pay_step: "1,000", salary_max: "27,500", first_year: 2019/20}
+    - {id: tm, title: Team manager, salary: "45,000", vacancy: 10%}
+    - {id: paper, title: Post costed as the paper did, salary: "40,000", on_cost_rate: 28%, agency_share: 25%, agency_premium: 50%}
+- id: trust
+  name: A trust, then brought back
+  family: trust
+  go_live: 2019-01
+  staffing:
+    - {id: sw, title: Social worker, count: 10, salary: "30,000", pay_drift: 2%}
+    - {id: lead, title: Practice lead, salary: "50,000", on_cost_rate: 30%, first_month: 2019-10}
+  non_pay:
+    - {id: system, name: New system running costs, amount: "60,000", vat_share: 100%, ramp: {2018/19: 50%, 2019/20: 100%}}
+  savings:
+    - {id: edge, name: Edge of care, amount: {central: "400,000", low: "250,000", high: "500,000"}, ramp: {2018/19: 25%, 2019/20: 75%, 2020/21: 100%}}
+  grants:
+    - {id: dfe, name: DfE improvement grant, amount: "200,000", last_year: 2019/20, ramp: {2018/19: 100%, 2019/20: 50%}}
+  setup:
+    - {id: build, name: Case management system, amount: "500,000", year: 2018/19, capital: true, vat_share: 100%, optimism_bias: {upper_bound: 20%, mitigation: 25%}}
+    - {id: programme, name: Programme team, amount: "100,000", years: [2018/19, 2019/20]}
+  exit_costs:
+    - {id: notice, name: Notice of ending the partnership, kind: notice_period, amount: "325,000", year: 2018/19, index: none, optimism_bias: {upper_bound: 10%, mitigation: 0%}}
+    - {id: redundancy, name: Redundancy, kind: redundancy, amount: "250,000", year: 2020/21, vat_share: 0%}
+    - {id: strain, name: Pension strain, kind: pension_strain, amount: "120,000", profile: {2020/21: 50%, 2021/22: 50%}, index: pay}
+    - {id: fit-out, name: Fitting out a building, kind: company_unwinding, amount: "80,000", year: 2021/22, capital: true, vat_share: 50%}
+"""
+
+#: By hand: the ramped saving at its full effect, -£400,000 (full year); the capital set-up with its
+#: optimism bias, £500,000 x 1.02 (2018/19 from the 2017/18 price base) x (1 + 20% x (1 - 25%)) = £586,500.
+BUDGET_CHECKS = """\
+- {name: The saving at its full effect, option: trust, line: edge, basis: full_year, amount: "-400,000"}
+- {name: Capital set-up with its optimism bias, option: trust, category: setup_capital, year: 2018/19, amount: "586,500"}
+"""
+
+
+def test_the_lines_a_budget_has_recalculate_to_the_stored_values(tmp_path):
+    from conftest import make_scenario
+    from costmodel import load_scenario_text, project
+    from costmodel.workbook.writer import build_workbook
+
+    path = tmp_path / "budget.xlsx"
+    projection = project(load_scenario_text(make_scenario(BUDGET_LINES, years=4, published=BUDGET_CHECKS)))
+    assert all(check.ok for check in projection.checks)
+    path.write_bytes(build_workbook(projection))
+    formulas_in_file = formula_cells(path)
+    assert any("MIN(" in text and "^" in text for text in formulas_in_file.values())  # pay up a scale
+    _both_engines_agree(path, tmp_path)
+    master = openpyxl.load_workbook(path, data_only=True)["Cover"]
+    assert any(row[1].value == "every model check passes" for row in master.iter_rows(max_col=2))

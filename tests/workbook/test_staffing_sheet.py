@@ -25,12 +25,14 @@ from costmodel.workbook.writer import build_workbook
 PERIODS = ["after_go_live", "before_go_live", "whole_horizon"]
 
 
-def _posts(count: int, prefix: str, periods=PERIODS, months: bool = False) -> str:
+def _posts(count: int, prefix: str, periods=PERIODS, months: bool = False, progression: bool = False) -> str:
     """`count` posts varied in every input the staffing lines use.
 
     Every seventh is part-time on £7,000, below the 2018/19 NI threshold (£8,424), so the
     element-by-element MAX in the SUMPRODUCT matters; every eleventh has stated on-costs.
-    With `months`, some posts start or end part-way through a year.
+    With `months`, some posts start or end part-way through a year. With `progression`, some
+    drift up a scale (to a top that binds within the horizon), some step up one, and some have
+    on-costs at a stated rate, so the element-by-element MIN and the power matter too.
     """
     lines = []
     for n in range(count):
@@ -41,6 +43,12 @@ def _posts(count: int, prefix: str, periods=PERIODS, months: bool = False) -> st
             fields += ["agency_share: 25%", "agency_premium: 60%"]
         if n % 11 == 0:
             fields.append(f"on_costs: {6000 + 10 * n}")
+        elif progression and n % 8 == 3:
+            fields.append("on_cost_rate: 30%")
+        if progression and n % 9 == 0:
+            fields += ["pay_drift: 3%", f"salary_max: {(7000 if n % 7 == 0 else 20000 + 150 * n) + 1000}"]
+        elif progression and n % 10 == 1:
+            fields.append("pay_step: 400")
         if n % 13 == 0:
             fields += ["first_year: 2019/20", "last_year: 2020/21"]
         elif months and n % 17 == 5:
@@ -69,7 +77,7 @@ SCENARIO = make_scenario(f"""\
   family: partnership
   go_live: 2019-10
   staffing:
-{_posts(STAFFING_SHEET_FROM + 5, "b")}
+{_posts(STAFFING_SHEET_FROM + 5, "b", progression=True)}
 - id: small
   name: Small
   family: trust
@@ -107,9 +115,12 @@ def test_large_staffing_lists_are_on_staffing_sheets_and_small_ones_on_the_optio
     # their own group: 109 in the computed group, in one row a line.
     assert "109 posts running the whole horizon (listed on Staffing)" in items
     # The partner's own list keeps each post's period: of its 105 posts, n % 3 == 0 run after go-live
-    # (35), less the 4 with stated on-costs among them (0, 33, 66, 99): 31.
+    # (35), less the 4 with stated on-costs among them (0, 33, 66, 99) and the 4 with on-costs at a
+    # stated rate (n % 8 == 3 and n % 3 == 0: n % 24 == 3, so 3, 27, 51, 75; 99 states its on-costs): 27.
     partner = [c.value for c in workbook["partner"]["B"] if isinstance(c.value, str)]
-    assert "31 posts running after go-live (listed on Staffing 2)" in partner
+    assert "27 posts running after go-live (listed on Staffing 2)" in partner
+    lines = [c.value for c in workbook["partner"]["A"] if isinstance(c.value, str)]
+    assert "Staffing (on-costs as a rate of pay)" in lines and "On-costs at a stated rate" in lines
     # The small option keeps a row per post, its inputs on Inputs.
     assert "Director" in [c.value for c in workbook["small"]["B"]]
     cover = " ".join(str(c.value) for row in workbook["Cover"].iter_rows() for c in row if c.value)
