@@ -24,7 +24,7 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
     names = appraised.names
     inputs = {key: cell("Inputs", row, IN_VALUE, True, True) for key, row in layout.appraisal_rows.items()}
     gateways = appraisal.gateways
-    sheet.write_string(0, 0, "Options appraisal: long list, gateway criteria and weighted scores", s.title)
+    sheet.write_string(0, 0, "Options appraisal: long list, gateway criteria and weighted scores", s.title_wrap)
     sheet.write_string(1, 0, "The long list is cut to a shortlist by pass-or-fail gateways; the shortlist is scored "
                              "against weighted criteria. Weights and scores are on Inputs; the affordability gateway, "
                              "every total, both rankings and the preferred option below are formulas.",

@@ -64,6 +64,8 @@ class FormulaSheet(Worksheet):
         self.texts: list[tuple[int, int, str, object]] = []
         self.merged: dict[tuple[int, int], int] = {}
         self.rows_asked: dict[int, tuple] = {}
+        #: Runs of rows grouped in the outline and hidden (first, last): see `collapse`.
+        self.collapsed: list[tuple[int, int]] = []
 
     def set_column(self, first_col, last_col, width=None, cell_format=None, options=None):
         for col in range(first_col, last_col + 1):
@@ -87,6 +89,27 @@ class FormulaSheet(Worksheet):
             self.texts.append((row, col, value, cell_format))
         return super()._write_formula(row, col, formula, cell_format, value)
 
+    def collapse(self, first: int, last: int) -> None:
+        """Rows first to last grouped in Excel's outline and hidden, the + that shows them on the row above.
+
+        They stay in the workbook as they are, every formula live and every value stored, and read as any
+        row does on screen once shown; hidden rows do not print, so the default print is the rows around
+        them (a sheet's totals, an assumption stated, not the working an analyst opens)."""
+        if last >= first:
+            self.collapsed.append((first, last))
+            self.outline_settings(True, False, True, False)  # the + above each group, by the row it belongs to
+
+    def collapse_each(self, rows) -> None:
+        """Each run of consecutive rows among `rows` collapsed (`collapse`), under its own +."""
+        run: list[int] = []
+        for row in sorted(set(rows)):
+            if run and row != run[-1] + 1:
+                self.collapse(run[0], run[-1])
+                run = []
+            run.append(row)
+        if run:
+            self.collapse(run[0], run[-1])
+
     def column_points(self, first: int, last: int | None = None) -> float:
         """How wide columns first to last print, in points at 100%."""
         return sum(printed_width(self.widths.get(col, DEFAULT_WIDTH))
@@ -105,10 +128,22 @@ class FormulaSheet(Worksheet):
             room = self.column_points(col, self.merged.get((row, col), col)) - CELL_PADDING
             lines = line_count(text, room, size, bool(fmt.bold), "Courier" in (fmt.font_name or ""))
             needed[row] = max(needed.get(row, 0.0), lines * size * LINE_SPACING + 2)
-        for row, height in needed.items():
+        hidden = {row for first, last in self.collapsed for row in range(first, last + 1)}
+        for row in sorted(set(needed) | hidden):
             asked, cell_format, options = self.rows_asked.get(row, (None, None, None))
-            if height > (asked or DEFAULT_HEIGHT):
-                super().set_row(row, round(height, 1), cell_format, options)
+            height = needed.get(row, 0.0)
+            if row in hidden:
+                options = {**(options or {}), "level": 1, "hidden": True}
+            elif height <= (asked or DEFAULT_HEIGHT):
+                continue
+            super().set_row(row, round(height, 1) if height > (asked or DEFAULT_HEIGHT) else asked, cell_format,
+                            options)
+        for first, _ in self.collapsed:
+            if first - 1 not in hidden:  # the row with the +, marked as its group's closed
+                asked, cell_format, options = self.rows_asked.get(first - 1, (None, None, None))
+                height = needed.get(first - 1, 0.0)
+                super().set_row(first - 1, round(height, 1) if height > (asked or DEFAULT_HEIGHT) else asked,
+                                cell_format, {**(options or {}), "collapsed": True})
 
     def smallest_text(self) -> float:
         """The size of the sheet's smallest text, in points (figures are in the default 11 pt)."""

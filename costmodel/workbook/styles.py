@@ -27,6 +27,8 @@ class Styles:
         self.workbook = workbook
         self._cache: dict[tuple, object] = {}
         self.title = workbook.add_format({"bold": True, "font_size": 14})
+        #: A title in the row titles a sheet repeats on each page across: wrapped there, so each page shows it whole.
+        self.title_wrap = workbook.add_format({"bold": True, "font_size": 14, "text_wrap": True, "valign": "top"})
         self.subtitle = workbook.add_format({"italic": True, "font_color": "#555555"})
         self.heading = workbook.add_format({"bold": True, "bg_color": HEAD_FILL, "bottom": 1, "text_wrap": True,
                                             "valign": "top"})

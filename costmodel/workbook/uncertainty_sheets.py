@@ -89,7 +89,14 @@ def sensitivity_sheet(workbook, styles: Styles, result, name: str = "Sensitivity
             sheet.set_h_pagebreaks([row + 1, row + 3 + height // 20 + 1])
             sheet.insert_chart(row + 2, 0, chart)  # a row below the break, so that none of it shows above
             row += height // 20 + 4
-    # Each option's own tornado data: its inputs ranked by how far they move its net present cost.
+    # Each option's own tornado data: its inputs ranked by how far they move its net present cost. On paper
+    # the answer is the switching values and the gap above; these tables, an input a row for every option,
+    # are grouped and hidden under the + on this row.
+    row += 1
+    sheet.merge_range(row, 0, row, 8, "", s.note_wrap)
+    sheet.write_string(row, 0, "Below, grouped and hidden so that they do not print: each option's net present cost "
+                               "with each input at its low and its high. The + at the left shows them.", s.note_wrap)
+    first_hidden = row + 1
     for option in names:
         row += 1
         sheet.merge_range(row, 0, row, 8, "", s.section_wrap)
@@ -105,6 +112,7 @@ def sensitivity_sheet(workbook, styles: Styles, result, name: str = "Sensitivity
             sheet.write_number(row, 2, swing.npc[option][1], money)
             sheet.write_number(row, 3, swing.swing(option), money)
             row += 1
+    sheet.collapse(first_hidden, row - 1)
 
 
 def risk_sheet(workbook, styles: Styles, simulation, name: str = "Risk", sheet=None) -> None:

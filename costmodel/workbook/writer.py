@@ -25,6 +25,7 @@ from ..scenario.schema import EMPLOYER_WORDS
 from ..scenario.units import financial_year_label, month_label
 from .layout import (
     CHOICE_NOTES,
+    CHOICE_PHRASES,
     COL_CATEGORY,
     COL_FIRST_YEAR,
     COL_FULL_YEAR,
@@ -85,6 +86,10 @@ SHEET_PURPOSES = [
     ("Checks", "Every published figure against the arithmetic, and the model's own checks, with a master check."),
     ("Scenario", "The scenario file itself, so this workbook alone is enough to re-run it."),
 ]
+
+
+#: How the source of a figure nobody stated begins: a default, or an input the line's formula does not use.
+UNSTATED = ("default", "not used")
 
 
 class WorkbookWriter:
@@ -163,6 +168,8 @@ class WorkbookWriter:
 
     def _inputs(self, sheet) -> None:
         s, layout, scenario = self.styles, self.layout, self.scenario
+        #: Rows of defaults nobody stated, and of the choices a line's formulas follow, grouped and hidden.
+        self.inputs_to_collapse: set[int] = set()
         # Column A names each row's option, for sorting and filtering; on paper the option's heading says
         # it, so the printed sheet starts at column B, and so do its headings.
         sheet.write_string(0, IN_LINE, "Inputs and assumptions", s.title)
@@ -184,13 +191,16 @@ class WorkbookWriter:
         sheet.repeat_rows(4)
         sheet.repeat_columns(IN_LINE, IN_NAME)
         sheet.set_column(IN_GROUP, IN_GROUP, 22)
-        sheet.set_column(IN_LINE, IN_LINE, 24)
-        sheet.set_column(IN_NAME, IN_NAME, 28)
-        sheet.set_column(IN_VALUE, IN_VALUE, 13)
+        # The widths add up to a page across at the scale that keeps 11 pt text at 8 pt; the note, the
+        # longest text, has the most of them, so that its rows are not many lines tall.
+        sheet.set_column(IN_LINE, IN_LINE, 22)
+        sheet.set_column(IN_NAME, IN_NAME, 26)
+        sheet.set_column(IN_VALUE, IN_VALUE, 12)
         sheet.set_column(IN_UNIT, IN_UNIT, 7)
-        sheet.set_column(IN_SOURCE, IN_NOTE, 22, s.wrap)
-        sheet.set_column(IN_SCENARIO_LINE, IN_SCENARIO_LINE, 8)
-        sheet.set_column(IN_SCENARIO_LINE + 1, IN_SCENARIO_LINE + 1, 10)
+        sheet.set_column(IN_SOURCE, IN_SOURCE, 20, s.wrap)
+        sheet.set_column(IN_NOTE, IN_NOTE, 32, s.wrap)
+        sheet.set_column(IN_SCENARIO_LINE, IN_SCENARIO_LINE, 6)
+        sheet.set_column(IN_SCENARIO_LINE + 1, IN_SCENARIO_LINE + 1, 9)
         sheet.set_column(layout.input_year_col(layout.input_years[0]), layout.input_year_col(layout.input_years[-1]), 10)
 
         timeline = scenario.timeline
@@ -284,8 +294,10 @@ class WorkbookWriter:
             sheet.write_string(layout.published_start_row, IN_SCENARIO_LINE + 1, "Tolerance (±)", s.heading)
         if scenario.appraisal is not None:
             self._appraisal_inputs(sheet, scenario.appraisal)
-        # On paper, every row written, from the line to the tolerance: the years, mostly empty cells, left out.
+        # On paper, every row written, from the line to the tolerance: the years, mostly empty cells, left out;
+        # and the assumptions log is what the scenario states, each default a + away.
         sheet.print_area(0, IN_LINE, sheet.dim_rowmax, IN_SCENARIO_LINE + 1)
+        sheet.collapse_each(self.inputs_to_collapse)
 
     def _appraisal_inputs(self, sheet, appraisal) -> None:
         """The appraisal's scale, budget envelopes, weights and scores: inputs like any other."""
@@ -322,7 +334,11 @@ class WorkbookWriter:
         sheet.write_number(row, IN_VALUE, float(value), s.number(unit, kind if written else "fixed"))
         sheet.write_string(row, IN_UNIT, unit, s.text)
         if figure is not None:
-            source = figure.source or ("" if written else "default")
+            # A line's first and last year are stated (in the line or its section) where no default is named.
+            stated_year = name in ("first_year", "last_year") and figure.source is None
+            source = figure.source or ("" if written else "stated in the scenario" if stated_year else "default")
+            if not written and not stated_year and not (figure.note or note) and source.startswith(UNSTATED):
+                self.inputs_to_collapse.add(row)  # a default nobody stated: there on screen, not on paper
             write_text(sheet, row, IN_SOURCE, source, s.wrap)
             write_text(sheet, row, IN_NOTE, figure.note or note or "", s.wrap)
             if figure.line:
@@ -376,7 +392,12 @@ class WorkbookWriter:
                 shown = [choice for choice in SHOWN_CHOICES if choice in instance.choices]
                 top = min(rows) - 1 - len(shown)
                 write_text(sheet, top, IN_LINE, instance.label, s.bold)
-                sheet.write_string(top, IN_NAME, group.group.label, s.note)
+                # What it runs in and grows with, in words on the line's own row: on paper its rows below
+                # (the values its formulas read) are grouped away with the defaults.
+                said = ", ".join(CHOICE_PHRASES[choice].format(choice_words(choice, group.choice_of(instance, choice))[1])
+                                 for choice in shown)
+                sheet.write_string(top, IN_NAME, f"{group.group.label}: {said}" if said else group.group.label,
+                                   s.note_wrap)
                 write_text(sheet, top, IN_SOURCE, instance.source, s.wrap)
                 write_text(sheet, top, IN_NOTE, instance.note, s.wrap)
                 if instance.line:
@@ -388,6 +409,7 @@ class WorkbookWriter:
                     sheet.write_string(top + offset, IN_NOTE, CHOICE_NOTES.get(
                         choice, "set in the scenario: it decides which timeline row this line's formulas use"),
                         s.fixed_text)
+                    self.inputs_to_collapse.add(top + offset)
                 for input_name in instance.own_inputs:
                     figure = instance.inputs[input_name]
                     self._input_row(sheet, option.instance_inputs[(instance.id, input_name)], name, instance.label,
@@ -463,7 +485,8 @@ class WorkbookWriter:
         years = self.projection.years
         last_col = layout.last_year_col
         base_label = financial_year_label(self.scenario.timeline.price_base)
-        write_text(sheet, 0, 0, result.option.name, s.title)
+        sheet.merge_range(0, COL_LINE, 0, COL_ITEM, "", s.title_wrap)  # whole on every page across
+        write_text(sheet, 0, 0, result.option.name, s.title_wrap)
         family = result.option.family.replace("_", " ")
         gl = f"; goes live {month_label(*result.option.go_live)}" if result.option.go_live else ""
         write_text(sheet, 1, 0, f"Family: {family}{'; the baseline' if result.option.baseline else ''}{gl}", s.subtitle)
@@ -554,6 +577,16 @@ class WorkbookWriter:
                     continue
                 for index, instance in enumerate(group.instances):
                     self._line_row(sheet, option, group, formula, instance, cash[index], float(full_year[index]))
+
+        # On paper the sheet is its timeline and its totals; each line's own rows are the working an analyst
+        # opens, grouped under the + on this row (a scenario's many posts printed hundreds of pages).
+        first, last = option.lines_rows
+        if last >= first:
+            sheet.merge_range(first - 1, COL_LINE, first - 1, COL_ITEM, "", s.note_wrap)
+            sheet.write_string(first - 1, COL_LINE, f"Line by line: each line's definition and rows ({last - first + 1:,} "
+                                                    "rows), grouped and hidden, so the sheet prints its totals. "
+                                                    "The + at the left shows them.", s.note_wrap)
+            sheet.collapse(first, last)
 
         self._category_blocks(sheet, option)
 
@@ -654,17 +687,19 @@ class WorkbookWriter:
     def _compare(self, sheet) -> None:
         s, layout = self.styles, self.layout
         years = self.projection.years
-        sheet.write_string(0, 0, "Compare: each option year by year, against the baseline", s.title)
+        sheet.merge_range(0, 0, 0, 1, "", s.title_wrap)
+        sheet.write_string(0, 0, "Compare: each option year by year, against the baseline", s.title_wrap)
         sheet.merge_range(1, 0, 1, 1, "", s.subtitle_wrap)  # over the row titles every page repeats
         sheet.write_string(1, 0, "Cash, in pounds; costs positive. The break-even year is the first year from "
                                  "which an option's cumulative cost stays at or below the baseline's.", s.subtitle_wrap)
-        headings = ["Measure", "Option", "", "", "Total", ""]
+        # Column A is a margin for the blocks' headings: a heading in it would wrap a letter a line.
+        headings = ["", "Option", "", "", "Total", ""]
         for col, text in enumerate(headings):
             sheet.write_string(HEADER_ROW, col, text, s.heading_right if col >= COL_TOTAL else s.heading)
         self._year_headers(sheet, HEADER_ROW, COL_FIRST_YEAR, years, s.heading_right)
         sheet.freeze_panes(HEADER_ROW + 1, COL_FIRST_YEAR)
-        # Each block's heading runs on from column A over the empty cells beside it; the option names wrap
-        # in B; both are repeated at the left of each page the years run on to.
+        # Each block's heading is over columns A and B; the option names wrap in B; both are repeated at the
+        # left of each page the years run on to.
         sheet.set_column(0, 0, 3)
         sheet.set_column(1, 1, 36)
         sheet.set_column(2, 3, 2)
@@ -678,7 +713,9 @@ class WorkbookWriter:
         baseline = next(r for r in results if r.option.baseline).option.id
         for block, total in COMPARE_ROWS.items():
             first = min(rows[block] for rows in self.compare_rows.values() if block in rows)
-            sheet.write_string(first - 1, 0, total.label, s.section)
+            # Whole over the row titles on every page the years run on to, wrapped where it is longer.
+            sheet.merge_range(first - 1, 0, first - 1, 1, "", s.section_wrap)
+            sheet.write_string(first - 1, 0, total.label, s.section_wrap)
         for result in results:
             option_id = result.option.id
             for block, row in self.compare_rows[option_id].items():
@@ -818,7 +855,8 @@ class WorkbookWriter:
         sheet.write_string(0, 0, "Checks", s.title)
         sheet.write_string(1, 0, "Published figures are checked against the arithmetic (a figure that differs is "
                                  "a finding about the paper, reported, not a fault in the model). Model checks "
-                                 "must all pass.", s.subtitle_wrap)
+                                 "must all pass: each option's are grouped under the + above the master check, "
+                                 "which passes only where every one does.", s.subtitle_wrap)
         headings = ["Published figure", "Option", "What is computed", "As published", "Computed", "Difference",
                     "Tolerance (±)", "Agrees", "Source", "Note"]
         start = layout.checks_headings
@@ -910,6 +948,8 @@ class WorkbookWriter:
                 row += 1
         master = layout.master_check_row
         self._flag_colours(sheet, first_model, master - 2, 7)
+        # On paper the master check stands for them; each check is a + away, and fails show in the master.
+        sheet.collapse(first_model, master - 1)
         sheet.write_string(master, 0, "Master check: every model check passes", s.bold)
         self.formula(sheet, master, 1, f"MIN({cell(None, first_model, 7)}:{cell(None, master - 2, 7)})", 1,
                       s.number("passes"))

@@ -149,9 +149,9 @@ def test_flags_print_as_yes_or_no(pages, name):
     sheets = _sheets(pages[name])
 
     def label(page):
-        """The row's label, "The option's employer operates (1 yes, 0 no)", by its words "operates (1"."""
+        """The row's label, "The option's employer operates", by its words "employer operates"."""
         return next((w for w in page if w.text == "operates" and any(
-            v.text == "(1" and abs(v.y0 - w.y0) < 1 and v.x0 > w.x0 for v in page)), None)
+            v.text == "employer" and abs(v.y0 - w.y0) < 1 and v.x0 < w.x0 for v in page)), None)
 
     option_pages = [page for found in sheets.values() for page in found if label(page) is not None]
     assert len(option_pages) >= len(WORKED_EXAMPLES)
@@ -161,7 +161,7 @@ def test_flags_print_as_yes_or_no(pages, name):
         first_line = min(w.y0 for w in page if abs(w.x0 - label_word.x0) < 200 and abs(w.y0 - label_word.y0) < 13
                          and w.text in ("The", "option's", "operates"))
         line = [w for w in page if abs(w.y0 - first_line) < 1]
-        words_of_label = {"The", "option's", "employer", "operates", "(1", "yes,", "0", "no)", "flag"}
+        words_of_label = {"The", "option's", "employer", "operates", "flag"}
         right_of_label = max(w.x1 for w in line if w.text in words_of_label)
         figures = [w.text for w in line if w.x0 > right_of_label]
         assert figures and set(figures) <= {"Yes", "No"}, (page[0].page, figures)
@@ -175,3 +175,59 @@ def test_no_internal_key_reaches_the_page(pages, name):
             assert key not in printed, key
     # The categories' own names do reach it.
     assert "Irrecoverable" in printed and "Set-up" in printed
+
+
+def test_no_flag_convention_reaches_the_page(pages):
+    for name in WORKED_EXAMPLES:
+        printed = " ".join(w.text for page in pages[name] for w in page)
+        assert "(1 yes, 0 no)" not in printed and "first_year" not in printed, name
+
+
+def _option_sheets(name: str) -> list[str]:
+    from costmodel.workbook.layout import sheet_names
+
+    return list(sheet_names(project(load_scenario(SCENARIOS / f"{name}.yaml", limits(False)))).values())
+
+
+@pytest.mark.parametrize("name", WORKED_EXAMPLES)
+def test_each_lines_rows_are_grouped_and_hidden_and_keep_their_formulas(built, name):
+    """On an option sheet every row from the first line group's heading to the last line's row is in the
+    outline at level 1 and hidden, under a visible row that says so; the totals below are not."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(built[name])
+    for sheet_name in _option_sheets(name):
+        sheet = book[sheet_name]
+        note = next(row for row in range(1, sheet.max_row + 1)
+                    if str(sheet.cell(row, 1).value or "").startswith("Line by line"))
+        block = next(row for row in range(1, sheet.max_row + 1) if sheet.cell(row, 1).value == "Cost by category (cash)")
+        total = next(row for row in range(1, sheet.max_row + 1) if sheet.cell(row, 2).value == "Total cost (cash)")
+        hidden = [row for row in range(1, sheet.max_row + 1) if sheet.row_dimensions[row].hidden]
+        # Every row from below the note to the one before the cash block's gap is hidden, at level 1.
+        assert hidden == list(range(note + 1, block - 1))
+        assert all(sheet.row_dimensions[row].outline_level == 1 for row in hidden)
+        assert not sheet.row_dimensions[note].hidden and not sheet.row_dimensions[total].hidden
+        assert f"({len(hidden):,} rows)" in sheet.cell(note, 1).value
+        # The hidden rows are the calculation itself: the cash totals add up formulas that are in them.
+        assert sum(str(sheet.cell(row, 8).value).startswith("=") for row in hidden) > len(hidden) // 3
+
+
+@pytest.mark.parametrize("name", WORKED_EXAMPLES)
+def test_the_default_print_is_the_totals_not_the_working(built, pages, name):
+    """What is hidden does not print; what stays prints on every option sheet."""
+    import openpyxl
+
+    sheets = _sheets(pages[name])
+    for sheet_name in _option_sheets(name):
+        printed = " ".join(w.text for page in sheets[sheet_name] for w in page)
+        assert "Total cost (cash)" in printed and "Net present cost" in printed
+        # A line's definition (lines/activity.py, the first block of nearly every line) is in the hidden rows.
+        assert "The share of each year in which this line runs" not in printed
+    # Each sheet but the assumptions log prints on a dozen pages at most. The log prints every figure the
+    # scenario states, with its source and note in full (several lines, some of them), so its length is
+    # the scenario's: a page holds at least ten of its rows, the defaults nobody stated grouped away.
+    too_long = {sheet: len(found) for sheet, found in sheets.items() if sheet != "Inputs" and len(found) > 12}
+    assert not too_long, too_long
+    inputs = openpyxl.load_workbook(built[name])["Inputs"]
+    shown = sum(not inputs.row_dimensions[row].hidden for row in range(1, inputs.max_row + 1))
+    assert shown < inputs.max_row and len(sheets["Inputs"]) <= shown / 10, (shown, len(sheets["Inputs"]))
