@@ -126,7 +126,9 @@ class FormulaSheet(Worksheet):
                 continue
             size = float(fmt.font_size or 11)
             room = self.column_points(col, self.merged.get((row, col), col)) - CELL_PADDING
-            lines = line_count(text, room, size, bool(fmt.bold), "Courier" in (fmt.font_name or ""))
+            # A text's closing line break (a folded YAML note has one) shows no words: nothing to make room for.
+            mono = "Courier" in (fmt.font_name or "")
+            lines = line_count(text.rstrip("\n") or text, room, size, bool(fmt.bold), mono)
             needed[row] = max(needed.get(row, 0.0), lines * size * LINE_SPACING + 2)
         hidden = {row for first, last in self.collapsed for row in range(first, last + 1)}
         for row in sorted(set(needed) | hidden):

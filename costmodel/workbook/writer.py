@@ -198,8 +198,8 @@ class WorkbookWriter:
         sheet.set_column(IN_VALUE, IN_VALUE, 12)
         sheet.set_column(IN_UNIT, IN_UNIT, 7)
         sheet.set_column(IN_SOURCE, IN_SOURCE, 20, s.wrap)
-        sheet.set_column(IN_NOTE, IN_NOTE, 32, s.wrap)
-        sheet.set_column(IN_SCENARIO_LINE, IN_SCENARIO_LINE, 6)
+        sheet.set_column(IN_NOTE, IN_NOTE, 30, s.wrap)
+        sheet.set_column(IN_SCENARIO_LINE, IN_SCENARIO_LINE, 8)
         sheet.set_column(IN_SCENARIO_LINE + 1, IN_SCENARIO_LINE + 1, 9)
         sheet.set_column(layout.input_year_col(layout.input_years[0]), layout.input_year_col(layout.input_years[-1]), 10)
 
