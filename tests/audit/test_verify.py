@@ -267,7 +267,7 @@ def _lo_cell(parts, sheet, ref) -> str:
 
 def test_real_edits_to_a_libreoffice_resave_are_still_named(resaved_by_libreoffice, tmp_path):
     salary, pay = _salary_cell(REFERENCE), _pay_formula_cell(REFERENCE)
-    label = "A5"  # Compare!A5, a heading
+    label = "B5"  # Compare!B5, the heading over the options' names
     assert openpyxl.load_workbook(REFERENCE)["Compare"][label].value
     edits = {
         "typed over": ("Inputs", salary, lambda xml: re.sub(r"<v>140000</v>", "<v>150000</v>", xml)),
