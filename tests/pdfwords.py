@@ -59,20 +59,35 @@ def words(pdf: Path) -> list[list[Word]]:
     return pages
 
 
+def page_sizes(pdf: Path) -> list[tuple[float, float]]:
+    """Each page's width and height, in points."""
+    out = subprocess.run([poppler("pdftotext"), "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    return [(float(width), float(height)) for width, height, _ in _PAGE.findall(out)]
+
+
 def page_count(pdf: Path) -> int:
     out = subprocess.run([poppler("pdfinfo"), str(pdf)], capture_output=True, text=True, check=True).stdout
     return int(re.search(r"^Pages:\s+(\d+)", out, re.M).group(1))
 
 
-def overlapping(page: list[Word]) -> list[tuple[Word, Word]]:
-    """Every pair of words on a page whose boxes overlap (sorted by left edge, so not every pair is compared)."""
+def overlapping(page: list[Word], between_lines: float = 0.0) -> list[tuple[Word, Word]]:
+    """Every pair of words on a page whose boxes overlap (sorted by left edge, so not every pair is compared).
+
+    `between_lines`: the share of a box's height that words on successive lines may share. A box runs from
+    the font's ascent to its descent (1.165 sizes for DejaVu Sans); LibreOffice sets the lines of a cell's
+    wrapped text 1.06 sizes apart, so the descent of one line's box meets the ascent of the next's by a
+    tenth of its height, where no letter reaches. Words on one line, or text run into other text, share
+    far more than that."""
     found = []
     ordered = sorted(page, key=lambda w: w.x0)
     for i, a in enumerate(ordered):
         for b in ordered[i + 1:]:
             if b.x0 >= a.x1 - TOUCH:
                 break
-            if min(a.y1, b.y1) - max(a.y0, b.y0) > TOUCH and min(a.x1, b.x1) - max(a.x0, b.x0) > TOUCH:
+            shared = min(a.y1, b.y1) - max(a.y0, b.y0)
+            if shared > max(TOUCH, between_lines * min(a.height, b.height)) and \
+                    min(a.x1, b.x1) - max(a.x0, b.x0) > TOUCH:
                 found.append((a, b))
     return found
 

@@ -23,7 +23,7 @@ LAYERS = {
     "scenario": 2,
     "engine": 3,
     "appraisal": 4, "uncertainty": 4, "review": 4,
-    "report": 5,
+    "report": 5, "printed": 5,
     "workbook": 6, "pack": 6,
     "audit": 7, "text": 7,
     "batch": 8,

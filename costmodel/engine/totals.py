@@ -185,7 +185,7 @@ class Selection:
         elif check.posts is not None:
             what = "posts " + ", ".join(check.posts)
         elif check.category is not None:
-            what = "category " + check.category
+            what = CATEGORIES[check.category]  # by its name, as the sheets name it
         elif check.line is not None:
             what = "line " + check.line
         else:

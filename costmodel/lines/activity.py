@@ -22,7 +22,7 @@ PERIOD_SHARE = Pick("period", {"after_go_live": Series("live"), "before_go_live"
 
 ACTIVE = LineFormula(
     "active", "Share of the year running", None,
-    "The share of each year in which this line runs: its years (first_year to last_year), and the part "
+    "The share of each year in which this line runs: its years (its first year to its last year), and the part "
     "of the year after go-live, before go-live, or the whole year, as stated.",
     PERIOD_SHARE
     * Series("year").at_least(Input("first_year"))

@@ -44,7 +44,7 @@ inputs(
     InputSpec("first_uplift_year", "First year an uplift applies (year beginning April)", "year"),
     InputSpec("uplift_month_offset", "Months of each year before its uplift applies", "months"),
     InputSpec("break_year", "Break: last year it runs if the break is taken", "year"),
-    InputSpec("break_taken", "Break taken (1 yes, 0 no)", "flag"),
+    InputSpec("break_taken", "Break taken", "flag"),
     InputSpec("break_cost", "Break cost, at price-base prices", "£"),
     InputSpec("reprocurement_cost", "Re-procurement cost at the end, at price-base prices", "£"),
 )

@@ -31,7 +31,7 @@ inputs(
     InputSpec("last_month_count", "Months it runs in its last year", "months"),
     InputSpec("council_pension_rate", "Employer pension rate: the council's", "rate"),
     InputSpec("pension_rate", "Employer pension rate: the option's employer's", "rate"),
-    InputSpec("own_levy_allowance", "Employer has its own levy allowance (1 yes, 0 no)", "flag"),
+    InputSpec("own_levy_allowance", "Employer has its own levy allowance", "flag"),
     InputSpec("levy_rate", "Apprenticeship levy rate", "rate"),
     InputSpec("levy_allowance", "Apprenticeship levy allowance a year", "£"),
 )
@@ -57,7 +57,7 @@ _IN_POST = Pick("months", {
 IN_POST = LineFormula(
     "in_post", "Share of the year the post exists", None,
     "The share of each year the post exists: its period (after go-live, before it, or the whole year) in "
-    "its years (first_year to last_year); where a post starts or ends part-way through a year, the months "
+    "its years (its first year to its last year); where a post starts or ends part-way through a year, the months "
     "of its period from its start to its end.",
     _IN_POST, full_year=PERIOD_SHARE, unit="share",
 )

@@ -17,7 +17,7 @@ inputs(
     InputSpec("price_base_year", "Price base year (prices are stated at this year's prices)", "year"),
     InputSpec("go_live_year", "Go-live: financial year (beginning April)", "year"),
     InputSpec("go_live_month_offset", "Go-live: months of that year before go-live", "months"),
-    InputSpec("employer_changes", "Staff change employer at go-live (1 yes, 0 no)", "flag"),
+    InputSpec("employer_changes", "Staff change employer at go-live", "flag"),
 )
 
 #: Rows by year on Inputs, from the assumptions: the timeline series a formula names.
@@ -40,7 +40,7 @@ TIMELINE_ROWS = (
                 unit="share"),
     LineFormula("pre_live", "Share of the year before go-live", None, "1 - share of the year live.",
                 1 - Series("live"), unit="share"),
-    LineFormula("employer_operates", "The option's employer operates (1 yes, 0 no)", None,
+    LineFormula("employer_operates", "The option's employer operates", None,
                 "1 in a year in which the option's employer employs staff: every year where the council "
                 "employs them throughout; from the go-live year where the staff change employer at go-live.",
                 1 - Input("employer_changes") * Series("live").equals(0), unit="flag"),

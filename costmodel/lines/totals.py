@@ -255,10 +255,10 @@ COMPARE_ROWS = _defined(
     TotalFormula("present_value_difference", "Difference from the baseline (present value)",
                  "The option's present value less the baseline's.",
                  Row("present_value") - Baseline(Row("present_value"))),
-    TotalFormula("at_or_below", "Cumulative cost at or below the baseline's (1 yes, 0 no)",
+    TotalFormula("at_or_below", "Cumulative cost at or below the baseline's",
                  "1 where the cumulative difference is less than a penny.",
                  Row("cumulative_difference").below(PENNY) * 1, unit="flag"),
-    TotalFormula("stays", "Stays at or below from this year on (1 yes, 0 no)",
+    TotalFormula("stays", "Stays at or below from this year on",
                  "1 where the cumulative cost is at or below the baseline's in this year and every year after.",
                  ToTheEnd(Row("at_or_below")), unit="flag"),
 )

@@ -1,19 +1,19 @@
 """The pack's charts, drawn with matplotlib into a box on a page (the PDF) or on a figure of their own (Word).
 
-Colours are Okabe and Ito's palette, which stays distinct for the commonest kinds of colour
-blindness; each series also has its own marker, line style or hatching, so a greyscale printer
-keeps them apart. Lines are labelled at their ends rather than in a legend. Every word is at
-least 8 pt, and labels that would land on each other are moved apart.
+Colours are the palette every chart of costmodel's shares (printed/palette.py: Okabe and Ito's,
+which stays distinct for the commonest kinds of colour blindness); each series also has its own
+marker, line style or hatching, so a greyscale printer keeps them apart. Lines are labelled at
+their ends rather than in a legend. Every word is at least 8 pt, and labels that would land on
+each other are moved apart.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .measure import wrap
+from ..printed.measure import wrap
+from ..printed.palette import FILLS, PALETTE, colour, fill
 
-#: Okabe & Ito (2008), "Color Universal Design": in the order that keeps neighbours far apart in grey.
-PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 LINE_STYLES = ["-", "--", "-.", ":"]
 HATCHES = ["", "////", "....", "xxxx", "\\\\\\\\", "oo", "++", "--"]
@@ -24,21 +24,9 @@ LINE = TEXT * SPACING
 GRID = "#BBBBBB"
 
 
-def colour(index: int) -> str:
-    return PALETTE[index % len(PALETTE)]
-
-
 def hatch(index: int) -> str:
     # The second time round the palette, a colour comes back with a hatching it did not have.
     return HATCHES[(index + index // len(PALETTE)) % len(HATCHES)]
-
-
-#: For areas (bars, stacks): black would hide its hatching and outweigh the rest, so it is left out.
-FILLS = [c for c in PALETTE if c != "#000000"]
-
-
-def fill(index: int) -> str:
-    return FILLS[index % len(FILLS)]
 
 
 def fill_hatch(index: int) -> str:

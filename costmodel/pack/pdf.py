@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from ..files import SIGNATURE
 from .content import Chart, Heading, Pack, Paragraph, Table
-from .measure import text_width, wrap
+from ..printed.measure import text_width, wrap
 
 #: A4 in points, and the margins a council's print room expects (2 cm).
 PAGE_WIDTH, PAGE_HEIGHT = 595.28, 841.89

@@ -11,9 +11,9 @@ from __future__ import annotations
 from xlsxwriter.utility import xl_col_to_name
 
 from ..appraisal.evaluate import CATEGORY_WORDS, Appraised, cost_score
-from .book import chart_text
+from ..printed.palette import colour
+from .book import CHART_TEXT, chart_fonts, chart_text
 from .layout import COL_TOTAL, IN_VALUE, cell
-from .styles import wrapped_height
 
 SHEET = "Appraisal"
 
@@ -24,32 +24,35 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
     names = appraised.names
     inputs = {key: cell("Inputs", row, IN_VALUE, True, True) for key, row in layout.appraisal_rows.items()}
     gateways = appraisal.gateways
-    sheet.write_string(0, 0, "Options appraisal: long list, gateway criteria and weighted scores", s.title)
+    sheet.write_string(0, 0, "Options appraisal: long list, gateway criteria and weighted scores", s.title_wrap)
     sheet.write_string(1, 0, "The long list is cut to a shortlist by pass-or-fail gateways; the shortlist is scored "
                              "against weighted criteria. Weights and scores are on Inputs; the affordability gateway, "
-                             "every total, both rankings and the preferred option below are formulas.", s.subtitle)
+                             "every total, both rankings and the preferred option below are formulas.",
+                       s.subtitle_wrap)
     sheet.write_string(2, 0, "Fixed when costmodel ran: which options the matrix scores, and the switching values at "
                              "the foot. A budget changed on Inputs changes the Result column at once; run costmodel "
-                             "again to score a new shortlist.", s.note)
+                             "again to score a new shortlist.", s.note_wrap)
     first_gateway_col, result_col = 3, 3 + len(gateways)
     # Neither Excel nor LibreOffice sizes rows of wrapped text on opening, so rows are made tall
     # enough here for the longest text they hold, at the column's width in characters.
-    name_width, narrow, why_width = 60, 15, 70
+    # On paper the gateways run on across pages, each with the option's name repeated at its left; the
+    # sentences at the top and the sections' headings wrap in that column, so each page shows them whole.
+    name_width, narrow, why_width = 40, 15, 50
     sheet.set_column(0, 0, name_width)
-    sheet.set_column(1, 1, 26)
-    sheet.set_column(2, 2, 40)
+    sheet.set_column(1, 1, 22)
+    sheet.set_column(2, 2, 30)
+    sheet.repeat_columns(0, 0)
     sheet.set_column(first_gateway_col, result_col, narrow)
     sheet.set_column(result_col + 1, result_col + 1, why_width, s.wrap)
 
     # The long list and its gateways.
     row = 3
     sheet.write_string(row, 0, f"Long list: {len(appraised.long_list)} options, {len(gateways)} gateway criteria",
-                       s.section)
+                       s.section_wrap)
     row += 1
     headings = ["Option", "Category", "Costed as"] + [g.name for g in gateways] + ["Result", "Why it dropped out"]
     for col, text in enumerate(headings):
         sheet.write_string(row, col, text, s.heading)
-    sheet.set_row(row, max(wrapped_height(g.name, narrow - 2) for g in gateways) if gateways else 15)
     for outcome in appraised.long_list:
         row += 1
         entry = outcome.entry
@@ -88,7 +91,6 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
             sheet.write_string(row, result_col, verdict, s.bold)
         if outcome.dropped_because:
             sheet.write_string(row, result_col + 1, outcome.dropped_because, s.wrap)
-            sheet.set_row(row, wrapped_height(outcome.dropped_because, why_width - 4))
 
     scored = appraised.scored
     if appraised.no_shortlist:
@@ -100,12 +102,11 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
     row += 3
     low, high = appraisal.scale.low.value, appraisal.scale.high.value
     sheet.write_string(row, 0, f"Scoring matrix: {len(scored)} shortlisted options, scored {low:g} to {high:g}",
-                       s.section)
+                       s.section_wrap)
     row += 1
     for col, text in enumerate(["Criterion", "Weight", ""] + [names[o.option] for o in scored]):
         sheet.write_string(row, col, text, s.heading_right if col else s.heading)
     option_names = row
-    sheet.set_row(row, max(wrapped_height(names[o.option], narrow - 2) for o in scored))
     first_col = 3
     cols = [first_col + i for i in range(len(scored))]
     first_criterion = row + 1
@@ -146,12 +147,12 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
         # As costmodel ranks: a tie in score goes to the lower NPC.
         writer.formula(sheet, rank_row, col,
                         f"1+SUMPRODUCT(({totals}>{this})*1)+SUMPRODUCT(({totals}={this})*({npcs}<{its_npc}))",
-                        option.rank_by_score, s.number("flag"))
+                        option.rank_by_score, s.number("count"))
         totals_layout = layout.options[option.option]
         writer.formula(sheet, npc_row, col, cell(totals_layout.sheet, totals_layout.economic_total_row, COL_TOTAL),
                         option.npc, s.number("£"))
         writer.formula(sheet, npc_rank_row, col, f"1+SUMPRODUCT(({npcs}<{its_npc})*1)",
-                        option.rank_by_npc, s.number("flag"))
+                        option.rank_by_npc, s.number("count"))
     preferred, cheapest = appraised.preferred, appraised.cheapest
     row = npc_rank_row + 2
     # The names of the options ranked first, looked up from the live ranks: a weight or score typed
@@ -165,23 +166,34 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
         writer.formula(sheet, at, 1, f"INDEX({shortlist},MATCH(1,{ranks},0))", names[option.option], style)
 
     # Value for money: score against cost, one point an option.
+    # Each point is labelled with its option's name, so the chart reads on paper without a legend.
     chart = writer.workbook.add_chart({"type": "scatter"})
-    for col, option in zip(cols, scored):
+    by_cost = sorted(range(len(scored)), key=lambda i: scored[i].npc)
+    for index, (col, option) in enumerate(zip(cols, scored)):
+        shade = colour(index)
         chart.add_series({"name": chart_text(names[option.option], SHEET, option_names, col),
                           "categories": [SHEET, npc_row, col, npc_row, col],
                           "values": [SHEET, total_row, col, total_row, col],
-                          "marker": {"type": "circle", "size": 9}})
-    chart.set_title({"name": "Value for money: weighted score against net present cost"})
-    chart.set_x_axis({"name": "Net present cost (£)", "num_format": "£#,##0"})
-    chart.set_y_axis({"name": f"Weighted score ({low:g} to {high:g})", "min": low, "max": high})
-    chart.set_legend({"position": "right"})
-    chart.set_size({"width": 760, "height": 400})
+                          "marker": {"type": "circle", "size": 9, "fill": {"color": shade},
+                                     "border": {"color": shade}},
+                          # Above and below by turns along the cost axis, so that neighbours' names part.
+                          "data_labels": {"series_name": True,
+                                          "position": ("above", "below")[by_cost.index(index) % 2],
+                                          "font": {"size": CHART_TEXT}}})
+    chart_fonts(chart, f"Value for money: weighted score ({low:g} to {high:g}) against net present cost",
+                x_title="Net present cost (£)", x={"num_format": "£#,##0"},
+                y={"min": low, "max": high, "num_format": "0"})
+    chart.set_legend({"none": True})
+    # Within the first page's columns (the sheet runs on across pages), and 21 rows of 20 pixels tall.
+    chart.set_size({"width": 680, "height": 420})
+    # On a page of its own.
+    sheet.set_h_pagebreaks([row + 2, row + 29])
     sheet.insert_chart(row + 3, 0, chart)
 
     # How far each weight would have to move to change the preferred option.
-    row += 25
+    row += 29
     sheet.write_string(row, 0, "Switching values of the weights (results, not formulas: costmodel solves them "
-                               "exactly, each weight moving while the others scale to keep 100%)", s.section)
+                               "exactly, each weight moving while the others scale to keep 100%)", s.section_wrap)
     row += 1
     words_col = result_col + 1  # the wide column
     for col, text in ((0, "Criterion"), (1, "Weight now"), (2, "Changes below"), (3, "Changes above"),
@@ -197,12 +209,11 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
             else:
                 sheet.write_number(row, col, found[0], s.number("rate", "fixed"))
         sheet.write_string(row, words_col, appraised.in_words(switch), s.wrap)
-        sheet.set_row(row, wrapped_height(appraised.in_words(switch), why_width - 4))
 
     # How far each judged score would have to move, where the scale allows it.
     row += 2
     sheet.write_string(row, 0, "Scores that could change the preferred option within the scale (results, "
-                               "not formulas)", s.section)
+                               "not formulas)", s.section_wrap)
     row += 1
     if not appraised.score_switches:
         sheet.write_string(row, 0, "None: no single score, moved anywhere on the scale, changes the preferred option.",
@@ -216,4 +227,3 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
         sheet.write_number(row, 1, switch.score, s.number("points", "fixed"))
         sheet.write_number(row, 2, switch.at, s.number("points", "fixed"))
         sheet.write_string(row, words_col, appraised.score_in_words(switch), s.wrap)
-        sheet.set_row(row, wrapped_height(appraised.score_in_words(switch), why_width - 4))

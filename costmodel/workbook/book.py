@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import math
 import re
 
 import numpy as np
@@ -55,6 +56,145 @@ class FormulaSheet(Worksheet):
             formula = formula[:-1]
         return formula
 
+    # What the sheet's print set-up is worked out from: each column's width, each piece of text and
+    # its format, merged cells, and the heights the writer asked for.
+    def __init__(self):
+        super().__init__()
+        self.widths: dict[int, float] = {}
+        self.texts: list[tuple[int, int, str, object]] = []
+        self.merged: dict[tuple[int, int], int] = {}
+        self.rows_asked: dict[int, tuple] = {}
+        #: Runs of rows grouped in the outline and hidden (first, last): see `collapse`.
+        self.collapsed: list[tuple[int, int]] = []
+
+    def set_column(self, first_col, last_col, width=None, cell_format=None, options=None):
+        for col in range(first_col, last_col + 1):
+            self.widths[col] = DEFAULT_WIDTH if width is None else width
+        return super().set_column(first_col, last_col, width, cell_format, options)
+
+    def set_row(self, row, height=None, cell_format=None, options=None):
+        self.rows_asked[row] = (height, cell_format, options)
+        return super().set_row(row, height, cell_format, options)
+
+    def merge_range(self, first_row, first_col, last_row, last_col, data, cell_format=None):
+        self.merged[(first_row, first_col)] = last_col
+        return super().merge_range(first_row, first_col, last_row, last_col, data, cell_format)
+
+    def _write_string(self, row, col, string, cell_format=None):
+        self.texts.append((row, col, string, cell_format))
+        return super()._write_string(row, col, string, cell_format)
+
+    def _write_formula(self, row, col, formula, cell_format=None, value=0):
+        if isinstance(value, str):  # a formula that shows text (a name looked up) wraps as text does
+            self.texts.append((row, col, value, cell_format))
+        return super()._write_formula(row, col, formula, cell_format, value)
+
+    def collapse(self, first: int, last: int) -> None:
+        """Rows first to last grouped in Excel's outline and hidden, the + that shows them on the row above.
+
+        They stay in the workbook as they are, every formula live and every value stored, and read as any
+        row does on screen once shown; hidden rows do not print, so the default print is the rows around
+        them (a sheet's totals, an assumption stated, not the working an analyst opens)."""
+        if last >= first:
+            self.collapsed.append((first, last))
+            self.outline_settings(True, False, True, False)  # the + above each group, by the row it belongs to
+
+    def collapse_each(self, rows) -> None:
+        """Each run of consecutive rows among `rows` collapsed (`collapse`), under its own +."""
+        run: list[int] = []
+        for row in sorted(set(rows)):
+            if run and row != run[-1] + 1:
+                self.collapse(run[0], run[-1])
+                run = []
+            run.append(row)
+        if run:
+            self.collapse(run[0], run[-1])
+
+    def column_points(self, first: int, last: int | None = None) -> float:
+        """How wide columns first to last print, in points at 100%."""
+        return sum(printed_width(self.widths.get(col, DEFAULT_WIDTH))
+                   for col in range(first, (first if last is None else last) + 1))
+
+    def fit_rows_to_text(self) -> None:
+        """Every row at least as tall as its wrapped text needs, in the font it prints in (neither Excel
+        nor LibreOffice sizes a row on opening); heights the writer asked for are kept where taller."""
+        from ..printed.measure import line_count
+
+        needed: dict[int, float] = {}
+        for row, col, text, fmt in self.texts:
+            if fmt is None or not fmt.text_wrap or not text:
+                continue
+            size = float(fmt.font_size or 11)
+            room = self.column_points(col, self.merged.get((row, col), col)) - CELL_PADDING
+            # A text's closing line break (a folded YAML note has one) shows no words: nothing to make room for.
+            mono = "Courier" in (fmt.font_name or "")
+            lines = line_count(text.rstrip("\n") or text, room, size, bool(fmt.bold), mono)
+            needed[row] = max(needed.get(row, 0.0), lines * size * LINE_SPACING + 2)
+        hidden = {row for first, last in self.collapsed for row in range(first, last + 1)}
+        for row in sorted(set(needed) | hidden):
+            asked, cell_format, options = self.rows_asked.get(row, (None, None, None))
+            height = needed.get(row, 0.0)
+            if row in hidden:
+                options = {**(options or {}), "level": 1, "hidden": True}
+            elif height <= (asked or DEFAULT_HEIGHT):
+                continue
+            super().set_row(row, round(height, 1) if height > (asked or DEFAULT_HEIGHT) else asked, cell_format,
+                            options)
+        for first, _ in self.collapsed:
+            if first - 1 not in hidden:  # the row with the +, marked as its group's closed
+                asked, cell_format, options = self.rows_asked.get(first - 1, (None, None, None))
+                height = needed.get(first - 1, 0.0)
+                super().set_row(first - 1, round(height, 1) if height > (asked or DEFAULT_HEIGHT) else asked,
+                                cell_format, {**(options or {}), "collapsed": True})
+
+    def smallest_text(self) -> float:
+        """The size of the sheet's smallest text, in points (figures are in the default 11 pt)."""
+        return min([float(fmt.font_size or 11) for _, _, _, fmt in self.texts if fmt is not None] + [11.0])
+
+    def set_up_printing(self) -> None:
+        """A page wide where the sheet fits at a scale that keeps its smallest text at SMALLEST_PRINTED or
+        larger; else at that scale, across as many pages as it needs, row by row (its writer repeats its
+        row titles on each)."""
+        self.fit_rows_to_text()
+        least = SMALLEST_PRINTED / self.smallest_text()
+        used = self.dim_colmax if self.dim_colmax is not None else 0
+        wide = self.column_points(0, used)
+        if self.print_area_range:
+            first, last = _print_area_columns(self.print_area_range)
+            wide = self.column_points(first, last)
+        if wide * least <= PAGE_WIDTH:
+            self.fit_to_pages(1, 0)
+        else:
+            self.set_print_scale(math.ceil(least * 100))
+            self.print_across()
+
+
+def printed_width(characters: float) -> float:
+    """The printed width in points of a column `characters` wide: LibreOffice sets it at 7 points a
+    character (DejaVu Sans's digits at 11 pt) and 5 more; Excel, in Calibri, narrower. A page laid
+    out to LibreOffice's width fits in both."""
+    return 7.0 * characters + 5.0
+
+
+def _print_area_columns(area: str) -> tuple[int, int]:
+    from xlsxwriter.utility import xl_cell_to_rowcol
+
+    first, _, last = area.rpartition("!")[2].replace("$", "").partition(":")
+    if first.isalpha():  # whole columns, B:T
+        first, last = f"{first}1", f"{last or first}1"
+    return xl_cell_to_rowcol(first)[1], xl_cell_to_rowcol(last or first)[1]
+
+
+#: XlsxWriter's default column width (characters) and row height (points).
+DEFAULT_WIDTH, DEFAULT_HEIGHT = 8.43, 15.0
+#: A4 landscape's width less XlsxWriter's default margins (0.7 inch left and right), in points.
+PAGE_WIDTH = 841.89 - 2 * 0.7 * 72
+#: No word prints smaller than 8 pt; this leaves room for rounding in the scale and the renderer.
+SMALLEST_PRINTED = 8.25
+#: A line of text, as a multiple of its size (Excel's 15 pt rows for 11 pt Calibri), and the space a
+#: cell keeps either side of its text, in points.
+LINE_SPACING, CELL_PADDING = 15.0 / 11.0, 6.0
+
 
 
 class Book:
@@ -66,18 +206,17 @@ class Book:
         self.workbook.worksheet_class = FormulaSheet
         self.workbook.set_properties({**properties, "created": created, "comments": f"{SIGNATURE} {__version__}"})
 
-    def close(self, a4: bool = False, footer: str | None = None, one_page=()) -> bytes:
-        """Every sheet printed landscape, a page wide (`one_page`: a page in all); on A4 with a footer where
-        asked. The workbook's bytes."""
+    def close(self, a4: bool = False, footer: str | None = None) -> bytes:
+        """Every sheet printed landscape, on A4 with a footer where asked, a page wide where its text stays
+        readable (8 pt or more) and across pages where it would not; rows as tall as their wrapped text.
+        The workbook's bytes."""
         for sheet in self.workbook.worksheets():
             sheet.set_landscape()
             if a4:
                 sheet.set_paper(9)
-            sheet.fit_to_pages(1, 0)
             if footer is not None:
                 sheet.set_footer(footer)
-        for sheet in one_page:
-            sheet.fit_to_pages(1, 1)
+            sheet.set_up_printing()
         self.workbook.close()
         return self._buffer.getvalue()
 
@@ -102,6 +241,49 @@ def write_text(sheet, row: int, col: int, value, fmt) -> None:
     """Scenario text is always text: a name starting with '=' stays a name."""
     if value:
         sheet.write_string(row, col, str(value), fmt)
+
+
+#: The size of a chart's words: at the smallest print scale (SMALLEST_PRINTED / 11) they print at 8 pt or more.
+CHART_TEXT = 11
+#: A line an option: its colour from the palette the pack's charts use, and a marker and dash of its own,
+#: so a greyscale printer keeps the lines apart too.
+_MARKERS = ("circle", "square", "triangle", "diamond", "x", "plus", "star")
+_DASHES = ("solid", "dash", "dash_dot", "round_dot")
+
+
+def line_style(index: int) -> dict:
+    """The options XlsxWriter takes for the index-th line of a chart (options in rank order)."""
+    from ..printed.palette import colour
+
+    shade = colour(index)
+    return {"line": {"color": shade, "width": 2, "dash_type": _DASHES[index % len(_DASHES)]},
+            "marker": {"type": _MARKERS[index % len(_MARKERS)], "size": 6, "fill": {"color": shade},
+                       "border": {"color": shade}}}
+
+
+#: The second time round the palette's fills, an area comes back hatched, as in the pack.
+_HATCHES = ("wide_upward_diagonal", "small_grid", "wide_downward_diagonal", "dotted_grid")
+
+
+def area_style(index: int) -> dict:
+    """The options XlsxWriter takes for the index-th area of a chart (categories in the order a reader meets them)."""
+    from ..printed.palette import FILLS, fill
+
+    if index < len(FILLS):
+        return {"fill": {"color": fill(index)}}
+    return {"pattern": {"pattern": _HATCHES[(index // len(FILLS) - 1) % len(_HATCHES)], "fg_color": fill(index),
+                        "bg_color": "#FFFFFF"}}
+
+
+def chart_fonts(chart, title, y_title: str | None = None, x_title: str | None = None, **axes) -> None:
+    """A chart's title and axes, every word at CHART_TEXT points (XlsxWriter's own 10 pt would print under
+    8 pt at the scale a wide sheet prints at). `axes`: more options for the x axis and the y axis."""
+    font = {"size": CHART_TEXT}
+    chart.set_title({"name": title, "name_font": {"size": CHART_TEXT + 1, "bold": True}})
+    chart.set_x_axis({"num_font": font, "name_font": font, **({"name": x_title} if x_title else {}),
+                      **axes.get("x", {})})
+    chart.set_y_axis({"num_font": font, "name_font": font, "num_format": "£#,##0",
+                      **({"name": y_title} if y_title else {}), **axes.get("y", {})})
 
 
 def chart_text(text: str, sheet: str, row: int, col: int) -> str | list:

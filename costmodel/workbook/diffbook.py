@@ -5,7 +5,7 @@ bar per change."""
 from __future__ import annotations
 
 from .book import Book, chart_text
-from .styles import MONEY, Styles, wrapped_height
+from .styles import MONEY, Styles
 
 
 def build_diff_workbook(report) -> bytes:
@@ -108,7 +108,6 @@ def _outcome_sheet(book, s, report) -> None:
             for change in part.changes:
                 sheet.write_string(row, 0, change.topic, s.text)
                 sheet.merge_range(row, 1, row, 7, change.words, s.wrap)
-                sheet.set_row(row, wrapped_height(change.words, 90))
                 row += 1
         if part.name == "appraisal":
             row = _standings(sheet, s, report.outcome, row)

@@ -59,6 +59,8 @@ CHOICE_NOTES = {
 SCENARIO_WIDE = ("horizon_first_year", "price_base_year", "vat_rate", "levy_rate", "levy_allowance")
 OPTION_WIDE = ("go_live_year", "go_live_month_offset", "employer_changes", "council_pension_rate", "pension_rate",
                "own_levy_allowance", "irrecoverable_share")
+#: A choice as the words on its line's row of Inputs say it.
+CHOICE_PHRASES = {"period": "runs {}", "index": "grows with {}", "exit_kind": "for {}", "treatment": "{}"}
 #: The choices a line makes that a reader is shown on Inputs (a list counted in months shows its months).
 SHOWN_CHOICES = ("period", "index", "exit_kind", "treatment")
 
@@ -127,6 +129,8 @@ class OptionLayout:
     #: formula key -> (first row, last row) of the block holding that key's rows, for Total()
     blocks: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
     cost_rows: tuple[int, int] = (0, 0)
+    #: Every line group's rows, from the first group's heading to the last line's row (empty: none)
+    lines_rows: tuple[int, int] = (0, -1)
     last_row: int = 0
     category_rows: dict[str, int] = field(default_factory=dict)
     total_row: int = 0
@@ -195,11 +199,16 @@ class Layout:
     BEST_OPTION = (3, 1)
 
     def _place_summary(self) -> None:
-        """Summary: a row an option in the table; below it, NPC by category, then the charts."""
+        """Summary: a row an option in the table, in rank order; below it, NPC by category (a column an
+        option, in the same order), then the charts."""
         options = self.projection.options
         first = self.SUMMARY_HEADINGS + 1
+        #: The options as the Summary lists them: by rank (1 = lowest net present cost), as the pack does.
+        self.ranked = sorted(options, key=lambda r: (r.totals.measure("rank"), r.option.name))
         #: option id -> its row of the Summary table
-        self.summary_rows = {result.option.id: first + i for i, result in enumerate(options)}
+        self.summary_rows = {result.option.id: first + i for i, result in enumerate(self.ranked)}
+        #: option id -> its column of the table of NPC by category
+        self.category_columns = {result.option.id: 1 + i for i, result in enumerate(self.ranked)}
         last = first + len(options) - 1
         self.best_option_cell = cell("Summary", *self.BEST_OPTION, True, True)
         #: NPC by category: the heading row, and the categories any option has, in the order a reader meets them
@@ -402,6 +411,7 @@ class Layout:
                     row += 1
                 layout.blocks[(group.group.key, formula.key)] = (start, row - 1)
         layout.cost_rows = (first_cost_row if first_cost_row is not None else row, row - 1)
+        layout.lines_rows = (layout.employer_row + 2, row - 1)
         present = [c for c in CATEGORIES
                    if any(formula.category == c for group in result.results for formula in group.cost_formulas)]
         for block, target, total in (("cash", layout.category_rows, "total_row"),

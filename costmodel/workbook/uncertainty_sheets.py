@@ -6,6 +6,8 @@ and each says so at the top.
 
 from __future__ import annotations
 
+from ..printed.palette import colour
+from .book import CHART_TEXT, chart_fonts
 from .styles import MONEY, Styles
 
 RESULTS_NOT_FORMULAS = ("These are results computed by costmodel from many runs of the model, not live formulas: "
@@ -21,8 +23,11 @@ def sensitivity_sheet(workbook, styles: Styles, result, name: str = "Sensitivity
     sheet = sheet if sheet is not None else workbook.add_worksheet(name)
     s = styles
     money = workbook.add_format({"num_format": MONEY})
-    sheet.set_column(0, 0, 70)
-    sheet.set_column(1, 12, 16)
+    # A page wide at a readable scale (book.py): the inputs' names wrap in A, the sentences over A to F.
+    sheet.set_column(0, 0, 40)
+    sheet.set_column(1, 5, 13)
+    sheet.set_column(6, 6, 2)
+    sheet.set_column(7, 8, 13)
     sheet.write_string(0, 0, "Sensitivity and switching values", s.title)
     sheet.write_string(1, 0, RESULTS_NOT_FORMULAS, s.subtitle)
     names = result.names
@@ -34,13 +39,14 @@ def sensitivity_sheet(workbook, styles: Styles, result, name: str = "Sensitivity
     row += 1
     for switch in result.switches:
         words = result.in_words(switch)
+        sheet.merge_range(row, 0, row, 5, "", s.wrap)
         sheet.write_string(row, 0, words, s.wrap)
-        sheet.set_row(row, 15.0 * (len(words) // 75 + 1))
         row += 1
     row += 1
     if runner is not None:
+        sheet.merge_range(row, 0, row, 8, "", s.section_wrap)
         sheet.write_string(row, 0, f"The gap between {names[runner]} and {names[cheapest]} (net present cost), "
-                                   "each input from low to high, largest swing first", s.section)
+                                   "each input from low to high, largest swing first", s.section_wrap)
         row += 1
         headings = ["Input", "Low", "High", "Gap at low", "Gap at high", "Swing"]
         for col, text in enumerate(headings):
@@ -66,22 +72,36 @@ def sensitivity_sheet(workbook, styles: Styles, result, name: str = "Sensitivity
         sheet.write_string(first - 1, 8, "Change at high", s.heading_right)
         if last >= first:
             chart = workbook.add_chart({"type": "bar"})
-            for col, label, colour in ((7, "Input at low", "#4F81BD"), (8, "Input at high", "#C0504D")):
+            # The pack's tornado colours: the palette's first for an input at its low, its second at its high.
+            for index, (col, label) in enumerate(((7, "Input at low"), (8, "Input at high"))):
                 chart.add_series({"name": label, "categories": [name, first, 0, last, 0],
-                                  "values": [name, first, col, last, col], "fill": {"color": colour},
+                                  "values": [name, first, col, last, col], "fill": {"color": colour(index)},
                                   "overlap": 100, "gap": 40})
-            chart.set_title({"name": "Tornado: what moves the gap most"})
-            chart.set_x_axis({"num_format": "£#,##0", "name": f"Change in the gap from £{central_gap:,.0f}"})
-            chart.set_y_axis({"reverse": True})
-            chart.set_legend({"position": "bottom"})
-            chart.set_size({"width": 900, "height": max(300, 28 * (last - first + 1) + 120)})
-            sheet.insert_chart(row + 1, 0, chart)
-            row += max(16, (last - first + 1) * 2 + 8)
-    # Each option's own tornado data: its inputs ranked by how far they move its net present cost.
+            # XlsxWriter's x axis of a bar chart is the pounds, across; its y axis the inputs.
+            chart_fonts(chart, "Tornado: what moves the gap most",
+                        x={"num_format": "£#,##0", "name": f"Change in the gap from £{central_gap:,.0f}",
+                           "num_font": {"size": CHART_TEXT, "rotation": 0}},
+                        y={"reverse": True, "num_format": "General", "label_position": "low"})
+            chart.set_legend({"position": "bottom", "font": {"size": CHART_TEXT}})
+            # A page at most, and a page of its own, so that no page break cuts through it.
+            height = min(560, max(300, 28 * (last - first + 1) + 120))
+            chart.set_size({"width": 900, "height": height})
+            sheet.set_h_pagebreaks([row + 1, row + 3 + height // 20 + 1])
+            sheet.insert_chart(row + 2, 0, chart)  # a row below the break, so that none of it shows above
+            row += height // 20 + 4
+    # Each option's own tornado data: its inputs ranked by how far they move its net present cost. On paper
+    # the answer is the switching values and the gap above; these tables, an input a row for every option,
+    # are grouped and hidden under the + on this row.
+    row += 1
+    sheet.merge_range(row, 0, row, 8, "", s.note_wrap)
+    sheet.write_string(row, 0, "Below, grouped and hidden so that they do not print: each option's net present cost "
+                               "with each input at its low and its high. The + at the left shows them.", s.note_wrap)
+    first_hidden = row + 1
     for option in names:
         row += 1
+        sheet.merge_range(row, 0, row, 8, "", s.section_wrap)
         sheet.write_string(row, 0, f"{names[option]}: its net present cost (economic case) with each input at its "
-                                   "low and its high, largest swing first", s.section)
+                                   "low and its high, largest swing first", s.section_wrap)
         row += 1
         for col, text in enumerate(["Input", "NPC at low", "NPC at high", "Swing"]):
             sheet.write_string(row, col, text, s.heading if col == 0 else s.heading_right)
@@ -92,6 +112,7 @@ def sensitivity_sheet(workbook, styles: Styles, result, name: str = "Sensitivity
             sheet.write_number(row, 2, swing.npc[option][1], money)
             sheet.write_number(row, 3, swing.swing(option), money)
             row += 1
+    sheet.collapse(first_hidden, row - 1)
 
 
 def risk_sheet(workbook, styles: Styles, simulation, name: str = "Risk", sheet=None) -> None:
@@ -100,8 +121,10 @@ def risk_sheet(workbook, styles: Styles, simulation, name: str = "Risk", sheet=N
     s = styles
     money = workbook.add_format({"num_format": MONEY})
     percent = workbook.add_format({"num_format": "0.0%"})
-    sheet.set_column(0, 0, 52)
-    sheet.set_column(1, 12, 15)
+    # A page wide at a readable scale (book.py): the names wrap in A, the sums of money fit in 12.
+    sheet.set_column(0, 0, 28)
+    sheet.set_column(1, 8, 12)
+    sheet.set_column(9, 12, 10)
     sheet.write_string(0, 0, "Risk: Monte Carlo simulation", s.title)
     sheet.write_string(1, 0, RESULTS_NOT_FORMULAS, s.subtitle)
     sheet.write_string(2, 0, f"{simulation.draws:,} draws, seed {simulation.seed}: every uncertain input drawn "
@@ -129,8 +152,7 @@ def risk_sheet(workbook, styles: Styles, simulation, name: str = "Risk", sheet=N
     row += 1
     sheet.write_string(row, 0, "Band (NPC from)", s.heading)
     for j, outcome in enumerate(simulation.outcomes):
-        sheet.write_string(row, 1 + j, outcome.name[:40], s.heading_right)
-    sheet.set_row(row, 45)
+        sheet.write_string(row, 1 + j, outcome.name, s.heading_right)
     row += 1
     first = row
     counts = [o.chart_counts for o in simulation.outcomes]
@@ -142,14 +164,14 @@ def risk_sheet(workbook, styles: Styles, simulation, name: str = "Risk", sheet=N
     chart = workbook.add_chart({"type": "column"})
     for j, outcome in enumerate(simulation.outcomes):
         chart.add_series({"name": [name, first - 1, 1 + j], "categories": [name, first, 0, row - 1, 0],
-                          "values": [name, first, 1 + j, row - 1, 1 + j], "gap": 20})
-    chart.set_title({"name": "Net present cost across the draws"})
-    chart.set_x_axis({"num_format": "£#,##0", "num_font": {"rotation": -45}})
-    chart.set_y_axis({"name": "draws"})
-    chart.set_legend({"position": "bottom"})
+                          "values": [name, first, 1 + j, row - 1, 1 + j], "gap": 20, "fill": {"color": colour(j)}})
+    chart_fonts(chart, "Net present cost across the draws (draws in each band)",
+                x={"num_format": "£#,##0", "num_font": {"rotation": -45, "size": CHART_TEXT}}, y={"num_format": "0"})
+    chart.set_legend({"position": "bottom", "font": {"size": CHART_TEXT}})
     chart.set_size({"width": 900, "height": 380})
-    sheet.insert_chart(row + 1, 0, chart)
-    row += 22
+    sheet.set_h_pagebreaks([row + 1, row + 23])  # the chart on a page of its own
+    sheet.insert_chart(row + 2, 0, chart)
+    row += 23
     sheet.write_string(row, 0, "The uncertain inputs", s.section)
     row += 1
     for col, text in enumerate(["Input", "Distribution", "Central", "Low", "High", "Standard deviation"]):

@@ -26,6 +26,7 @@ from ..scenario.schema import EMPLOYER_WORDS
 from ..scenario.units import financial_year_label, month_label
 from .layout import (
     CHOICE_NOTES,
+    CHOICE_PHRASES,
     COL_CATEGORY,
     COL_FIRST_YEAR,
     COL_FULL_YEAR,
@@ -54,14 +55,18 @@ from .layout import (
     cell,
     choice_words,
 )
-from .book import Book, footer_of, write_formula, write_text
-from .styles import MONEY, Styles, wrapped_height
+from .book import CHART_TEXT, Book, area_style, chart_fonts, footer_of, line_style, write_formula, write_text
+from .styles import MONEY, Styles
 from .totals import CheckTotals, CompareTotals, OptionSheetTotals, SummaryTotals
 
 #: The Cover's label of the parameter set the workbook was priced with, which `verify` reads back.
 PARAMETER_SET = "Parameter set"
 #: The heading of the run record on the Cover, written with --manifest.
 RUN_RECORD = "Run record"
+
+#: The Summary's charts, a page each: their size in pixels, and the rows each is given.
+CHART_SIZE = {"width": 1000, "height": 560}
+CHART_ROWS = 40
 
 SHEET_PURPOSES = [
     ("Cover", "What this workbook is, how to read it, the master check, and how to re-run it."),
@@ -82,6 +87,10 @@ SHEET_PURPOSES = [
     ("Checks", "Every published figure against the arithmetic, and the model's own checks, with a master check."),
     ("Scenario", "The scenario file itself, so this workbook alone is enough to re-run it."),
 ]
+
+
+#: How the source of a figure nobody stated begins: a default, or an input the line's formula does not use.
+UNSTATED = ("default", "not used")
 
 
 class WorkbookWriter:
@@ -145,9 +154,7 @@ class WorkbookWriter:
             sensitivity_sheet(workbook, self.styles, self.report.sensitivity, sheet=uncertain["Sensitivity"])
             risk_sheet(workbook, self.styles, self.report.simulation, sheet=uncertain["Risk"])
         sheets["Cover"].activate()
-        return book.close(a4=True, footer=footer_of(self.scenario.metadata.id),
-                          # The cover is one page in a committee pack, and so is the answer.
-                          one_page=(sheets["Cover"], sheets["Summary"]))
+        return book.close(a4=True, footer=footer_of(self.scenario.metadata.id))
 
     # ------------------------------------------------------------------ helpers
 
@@ -162,13 +169,20 @@ class WorkbookWriter:
 
     def _inputs(self, sheet) -> None:
         s, layout, scenario = self.styles, self.layout, self.scenario
-        sheet.write_string(0, 0, "Inputs and assumptions", s.title)
-        sheet.write_string(1, 0, "Every number the calculation uses, with its unit, source and note. "
-                                 "The scenario line says where it is written in the scenario file.", s.subtitle)
-        sheet.write_string(2, 0, "Key:", s.bold)
-        sheet.write_string(2, 1, "an input (typed in, from the scenario)", s.input_text)
-        sheet.write_string(2, 2, "a calculation (a formula)", s.text)
-        sheet.write_string(2, 3, "a default, or derived from the scenario", s.fixed_text)
+        #: Rows of defaults nobody stated, and of the choices a line's formulas follow, grouped and hidden.
+        self.inputs_to_collapse: set[int] = set()
+        # Column A names each row's option, for sorting and filtering; on paper the option's heading says
+        # it, so the printed sheet starts at column B, and so do its headings.
+        sheet.write_string(0, IN_LINE, "Inputs and assumptions", s.title)
+        sheet.merge_range(1, IN_LINE, 1, IN_SCENARIO_LINE, "", s.subtitle_wrap)
+        sheet.write_string(1, IN_LINE, "Every number the calculation uses, with its unit, source and note. "
+                                       "The scenario line says where it is written in the scenario file. On paper, "
+                                       "the assumptions log: values by year are in columns J on, and the indices "
+                                       "they give print on each option sheet.", s.subtitle_wrap)
+        sheet.write_string(2, IN_LINE, "Key:", s.bold)
+        sheet.write_string(2, IN_NAME, "an input (typed in, from the scenario)", s.input_text)
+        sheet.write_string(2, IN_SOURCE, "a calculation (a formula)", s.text)
+        sheet.write_string(2, IN_NOTE, "a default, or derived from the scenario", s.fixed_text)
         headings = ["Option", "Line", "Input", "Value", "Unit", "Source", "Note", "Scenario line"]
         for col, text in enumerate(headings):
             sheet.write_string(4, col, text, s.heading_right if col == IN_VALUE else s.heading)
@@ -176,19 +190,24 @@ class WorkbookWriter:
                            s.heading_right)
         sheet.freeze_panes(5, 3)
         sheet.repeat_rows(4)
+        sheet.repeat_columns(IN_LINE, IN_NAME)
         sheet.set_column(IN_GROUP, IN_GROUP, 22)
-        sheet.set_column(IN_LINE, IN_LINE, 34)
-        sheet.set_column(IN_NAME, IN_NAME, 44)
-        sheet.set_column(IN_VALUE, IN_VALUE, 14)
-        sheet.set_column(IN_UNIT, IN_UNIT, 9)
-        sheet.set_column(IN_SOURCE, IN_NOTE, 32, s.wrap)
-        sheet.set_column(IN_SCENARIO_LINE, IN_SCENARIO_LINE, 9)
+        # The widths add up to a page across at the scale that keeps 11 pt text at 8 pt; the note, the
+        # longest text, has the most of them, so that its rows are not many lines tall.
+        sheet.set_column(IN_LINE, IN_LINE, 22)
+        sheet.set_column(IN_NAME, IN_NAME, 26)
+        sheet.set_column(IN_VALUE, IN_VALUE, 12)
+        sheet.set_column(IN_UNIT, IN_UNIT, 7)
+        sheet.set_column(IN_SOURCE, IN_SOURCE, 20, s.wrap)
+        sheet.set_column(IN_NOTE, IN_NOTE, 30, s.wrap)
+        sheet.set_column(IN_SCENARIO_LINE, IN_SCENARIO_LINE, 8)
+        sheet.set_column(IN_SCENARIO_LINE + 1, IN_SCENARIO_LINE + 1, 9)
         sheet.set_column(layout.input_year_col(layout.input_years[0]), layout.input_year_col(layout.input_years[-1]), 10)
 
         timeline = scenario.timeline
         shared = self.projection.options[0].inputs
         first_row = layout.scenario_inputs[SCENARIO_WIDE[0]]
-        sheet.write_string(first_row - 1, 0, "Timeline and shared assumptions", s.section)
+        sheet.write_string(first_row - 1, IN_LINE, "Timeline and shared assumptions", s.section)
         figures = {
             "horizon_first_year": (timeline.first_year, f"{financial_year_label(timeline.first_year)}; "
                                    f"{timeline.years} years to {financial_year_label(self.projection.years[-1])}", None),
@@ -203,7 +222,7 @@ class WorkbookWriter:
             self._input_row(sheet, layout.scenario_inputs[name], "All options", "", name, value, figure, note=note)
 
         first = layout.year_inputs[next(iter(YEAR_INPUTS))]
-        sheet.write_string(first - 1, 0, "Assumptions by year", s.section)
+        sheet.write_string(first - 1, IN_LINE, "Assumptions by year", s.section)
         assumptions = scenario.assumptions
         ni_rate, ni_threshold = ni_tables(scenario)
         years = layout.input_years
@@ -261,7 +280,8 @@ class WorkbookWriter:
             self._option_inputs(sheet, option_layout)
 
         if scenario.published_figures:
-            sheet.write_string(layout.published_start_row, 0, "Published figures to check (see Checks)", s.section)
+            sheet.write_string(layout.published_start_row, IN_LINE, "Published figures to check (see Checks)",
+                               s.section)
             for index, check in enumerate(scenario.published_figures):
                 row = layout.published_rows[index]
                 sheet.write_string(row, IN_GROUP, "Published figure", s.text)
@@ -278,6 +298,10 @@ class WorkbookWriter:
             sheet.write_string(layout.published_start_row, IN_SCENARIO_LINE + 1, "Tolerance (±)", s.heading)
         if scenario.appraisal is not None:
             self._appraisal_inputs(sheet, scenario.appraisal)
+        # On paper, every row written, from the line to the tolerance: the years, mostly empty cells, left out;
+        # and the assumptions log is what the scenario states, each default a + away.
+        sheet.print_area(0, IN_LINE, sheet.dim_rowmax, IN_SCENARIO_LINE + 1)
+        sheet.collapse_each(self.inputs_to_collapse)
 
     def _envelope_inputs(self, sheet, envelope) -> None:
         """The budget envelope by year: stated years yellow, later ones the last stated figure carried forward."""
@@ -302,7 +326,7 @@ class WorkbookWriter:
     def _appraisal_inputs(self, sheet, appraisal) -> None:
         """The appraisal's scale, budget envelopes, weights and scores: inputs like any other."""
         s, rows = self.styles, self.layout.appraisal_rows
-        sheet.write_string(self.layout.appraisal_start_row, 0, "Options appraisal (see Appraisal)", s.section)
+        sheet.write_string(self.layout.appraisal_start_row, IN_LINE, "Options appraisal (see Appraisal)", s.section)
         group = "Appraisal"
         self._input_row(sheet, rows[("scale", "low")], group, "Scoring scale", "scale_low",
                         appraisal.scale.low.value, appraisal.scale.low, note=appraisal.scale.note)
@@ -334,7 +358,11 @@ class WorkbookWriter:
         sheet.write_number(row, IN_VALUE, float(value), s.number(unit, kind if written else "fixed"))
         sheet.write_string(row, IN_UNIT, unit, s.text)
         if figure is not None:
-            source = figure.source or ("" if written else "default")
+            # A line's first and last year are stated (in the line or its section) where no default is named.
+            stated_year = name in ("first_year", "last_year") and figure.source is None
+            source = figure.source or ("" if written else "stated in the scenario" if stated_year else "default")
+            if not written and not stated_year and not (figure.note or note) and source.startswith(UNSTATED):
+                self.inputs_to_collapse.add(row)  # a default nobody stated: there on screen, not on paper
             write_text(sheet, row, IN_SOURCE, source, s.wrap)
             write_text(sheet, row, IN_NOTE, figure.note or note or "", s.wrap)
             if figure.line:
@@ -348,7 +376,7 @@ class WorkbookWriter:
         result = option.result
         name = result.option.name
         heading_row = option.option_inputs[OPTION_WIDE[0]] - 1
-        write_text(sheet, heading_row, 0, f"Option: {name}", s.section)
+        write_text(sheet, heading_row, IN_LINE, f"Option: {name}", s.section)
         from ..engine.timeline import go_live
 
         gl_year, gl_offset = go_live(result.option, self.scenario.timeline.first_year)
@@ -388,7 +416,12 @@ class WorkbookWriter:
                 shown = [choice for choice in SHOWN_CHOICES if choice in instance.choices]
                 top = min(rows) - 1 - len(shown)
                 write_text(sheet, top, IN_LINE, instance.label, s.bold)
-                sheet.write_string(top, IN_NAME, group.group.label, s.note)
+                # What it runs in and grows with, in words on the line's own row: on paper its rows below
+                # (the values its formulas read) are grouped away with the defaults.
+                said = ", ".join(CHOICE_PHRASES[choice].format(choice_words(choice, group.choice_of(instance, choice))[1])
+                                 for choice in shown)
+                sheet.write_string(top, IN_NAME, f"{group.group.label}: {said}" if said else group.group.label,
+                                   s.note_wrap)
                 write_text(sheet, top, IN_SOURCE, instance.source, s.wrap)
                 write_text(sheet, top, IN_NOTE, instance.note, s.wrap)
                 if instance.line:
@@ -400,6 +433,7 @@ class WorkbookWriter:
                     sheet.write_string(top + offset, IN_NOTE, CHOICE_NOTES.get(
                         choice, "set in the scenario: it decides which timeline row this line's formulas use"),
                         s.fixed_text)
+                    self.inputs_to_collapse.add(top + offset)
                 for input_name in instance.own_inputs:
                     figure = instance.inputs[input_name]
                     self._input_row(sheet, option.instance_inputs[(instance.id, input_name)], name, instance.label,
@@ -475,26 +509,29 @@ class WorkbookWriter:
         years = self.projection.years
         last_col = layout.last_year_col
         base_label = financial_year_label(self.scenario.timeline.price_base)
-        write_text(sheet, 0, 0, result.option.name, s.title)
+        sheet.merge_range(0, COL_LINE, 0, COL_ITEM, "", s.title_wrap)  # whole on every page across
+        write_text(sheet, 0, 0, result.option.name, s.title_wrap)
         family = result.option.family.replace("_", " ")
         gl = f"; goes live {month_label(*result.option.go_live)}" if result.option.go_live else ""
         write_text(sheet, 1, 0, f"Family: {family}{'; the baseline' if result.option.baseline else ''}{gl}", s.subtitle)
+        # Over the row titles, which every page repeats, so that it is whole on each.
+        sheet.merge_range(2, COL_LINE, 2, COL_ITEM, "", s.subtitle_wrap)
         sheet.write_string(2, 0, "Pounds in cash unless a block says otherwise; costs positive, savings negative. "
                                  "Each row has one formula across its years, referring to Inputs; the "
                                  f"full-year column is a full year once the option is live, at {base_label} "
-                                 "prices.", s.subtitle)
+                                 "prices.", s.subtitle_wrap)
         headings = ["Line", "Item", "Category", "Unit", "Total over the horizon",
                     f"Full year once live ({base_label} prices)"]
         for col, text in enumerate(headings):
             sheet.write_string(HEADER_ROW, col, text, s.heading_right if col >= COL_TOTAL else s.heading)
         self._year_headers(sheet, HEADER_ROW, COL_FIRST_YEAR, years, s.heading_right)
-        sheet.set_row(HEADER_ROW, 30, None)
         sheet.freeze_panes(HEADER_ROW + 1, COL_FIRST_YEAR)
-        sheet.set_column(COL_LINE, COL_LINE, 34)
-        sheet.set_column(COL_ITEM, COL_ITEM, 44)
-        sheet.set_column(COL_CATEGORY, COL_CATEGORY, 20)
-        sheet.set_column(COL_UNIT, COL_UNIT, 7)
-        sheet.set_column(COL_TOTAL, COL_FULL_YEAR, 16)
+        # On paper the years run on across pages, each with the line and item repeated at its left.
+        sheet.set_column(COL_LINE, COL_LINE, 24)
+        sheet.set_column(COL_ITEM, COL_ITEM, 34)
+        sheet.set_column(COL_CATEGORY, COL_CATEGORY, 22)
+        sheet.set_column(COL_UNIT, COL_UNIT, 6)
+        sheet.set_column(COL_TOTAL, COL_FULL_YEAR, 15)
         sheet.set_column(COL_FIRST_YEAR, last_col, 13)
         sheet.repeat_rows(HEADER_ROW)
         sheet.repeat_columns(COL_LINE, COL_ITEM)
@@ -537,8 +574,6 @@ class WorkbookWriter:
         write_text(sheet, option.employer_row, COL_FULL_YEAR, EMPLOYER_WORDS[who.family], s.fixed_wrap)
         for t, words in enumerate(by_year):
             write_text(sheet, option.employer_row, layout.year_col(t), words, s.fixed_wrap)
-        if any("then" in words for words in by_year) or named:
-            sheet.set_row(option.employer_row, 36)  # room for "the council to September, then the trust"
 
         # Each line group: a heading, then a block per row kind, one row per instance (or per period,
         # for posts on the Staffing sheet).
@@ -555,7 +590,7 @@ class WorkbookWriter:
                     continue
                 head = block[0] - 1
                 sheet.write_string(head, COL_LINE, formula.label, s.bold)
-                sheet.write_string(head, COL_ITEM, formula.definition, s.note)
+                sheet.write_string(head, COL_ITEM, formula.definition, s.note_wrap)
                 cash, full_year = computed.cash[formula.key], computed.full_year[formula.key]
                 if table is not None:
                     periods = np.array([group.choice_of(instance, "period") for instance in group.instances])
@@ -566,6 +601,16 @@ class WorkbookWriter:
                     continue
                 for index, instance in enumerate(group.instances):
                     self._line_row(sheet, option, group, formula, instance, cash[index], float(full_year[index]))
+
+        # On paper the sheet is its timeline and its totals; each line's own rows are the working an analyst
+        # opens, grouped under the + on this row (a scenario's many posts printed hundreds of pages).
+        first, last = option.lines_rows
+        if last >= first:
+            sheet.merge_range(first - 1, COL_LINE, first - 1, COL_ITEM, "", s.note_wrap)
+            sheet.write_string(first - 1, COL_LINE, f"Line by line: each line's definition and rows ({last - first + 1:,} "
+                                                    "rows), grouped and hidden, so the sheet prints its totals. "
+                                                    "The + at the left shows them.", s.note_wrap)
+            sheet.collapse(first, last)
 
         self._category_blocks(sheet, option)
 
@@ -597,7 +642,8 @@ class WorkbookWriter:
     def _calculated_row(self, sheet, row, formula, cash, full_year_value, full_year_text, year_text) -> None:
         s, layout = self.styles, self.layout
         if formula.category:
-            sheet.write_string(row, COL_CATEGORY, formula.category, s.text)
+            # By its name, as the category blocks below name it: their SUMIFs match this column to theirs.
+            sheet.write_string(row, COL_CATEGORY, CATEGORIES[formula.category], s.text)
         unit = "£" if formula.unit == "£" else formula.unit
         sheet.write_string(row, COL_UNIT, unit, s.text)
         fmt = s.number(unit)
@@ -632,7 +678,7 @@ class WorkbookWriter:
             sheet.write_string(min(rows.values()) - 1, COL_LINE, title, s.section)
             for category, row in rows.items():
                 sheet.write_string(row, COL_ITEM, CATEGORIES[category], s.text)
-                sheet.write_string(row, COL_CATEGORY, category, s.text)
+                sheet.write_string(row, COL_CATEGORY, CATEGORIES[category], s.text)
                 sheet.write_string(row, COL_UNIT, "£", s.text)
                 values = totals.of(category)
                 self._block_row(sheet, option, row, CATEGORY_ROWS[key], values, category, s.number("£"))
@@ -674,28 +720,36 @@ class WorkbookWriter:
     def _compare(self, sheet) -> None:
         s, layout = self.styles, self.layout
         years = self.projection.years
-        sheet.write_string(0, 0, "Compare: each option year by year, against the baseline", s.title)
+        sheet.merge_range(0, 0, 0, 1, "", s.title_wrap)
+        sheet.write_string(0, 0, "Compare: each option year by year, against the baseline", s.title_wrap)
+        sheet.merge_range(1, 0, 1, 1, "", s.subtitle_wrap)  # over the row titles every page repeats
         sheet.write_string(1, 0, "Cash, in pounds; costs positive. The break-even year is the first year from "
-                                 "which an option's cumulative cost stays at or below the baseline's.", s.subtitle)
-        headings = ["Measure", "Option", "", "", "Total", ""]
+                                 "which an option's cumulative cost stays at or below the baseline's.", s.subtitle_wrap)
+        # Column A is a margin for the blocks' headings: a heading in it would wrap a letter a line.
+        headings = ["", "Option", "", "", "Total", ""]
         for col, text in enumerate(headings):
             sheet.write_string(HEADER_ROW, col, text, s.heading_right if col >= COL_TOTAL else s.heading)
         self._year_headers(sheet, HEADER_ROW, COL_FIRST_YEAR, years, s.heading_right)
         sheet.freeze_panes(HEADER_ROW + 1, COL_FIRST_YEAR)
-        sheet.set_column(0, 0, 40)
-        sheet.set_column(1, 1, 48)
+        # Each block's heading is over columns A and B; the option names wrap in B; both are repeated at the
+        # left of each page the years run on to.
+        sheet.set_column(0, 0, 3)
+        sheet.set_column(1, 1, 36)
         sheet.set_column(2, 3, 2)
-        sheet.set_column(COL_TOTAL, COL_TOTAL, 16)
+        sheet.set_column(COL_TOTAL, COL_TOTAL, 15)
         sheet.set_column(COL_FULL_YEAR, COL_FULL_YEAR, 2)
         sheet.set_column(COL_FIRST_YEAR, layout.last_year_col, 13)
         sheet.repeat_rows(HEADER_ROW)
+        sheet.repeat_columns(0, 1)
 
         results = self.projection.options
         baseline = next(r for r in results if r.option.baseline).option.id
         blocks = layout.compare_blocks
         for block, total in blocks.items():
             first = min(rows[block] for rows in self.compare_rows.values() if block in rows)
-            sheet.write_string(first - 1, 0, total.label, s.section)
+            # Whole over the row titles on every page the years run on to, wrapped where it is longer.
+            sheet.merge_range(first - 1, 0, first - 1, 1, "", s.section_wrap)
+            sheet.write_string(first - 1, 0, total.label, s.section_wrap)
         if layout.envelope_row is not None:
             self._envelope_row(sheet, layout.envelope_row)
         for result in results:
@@ -729,7 +783,7 @@ class WorkbookWriter:
     def _summary(self, sheet) -> None:
         s, layout, projection = self.styles, self.layout, self.projection
         summary = projection.summary.set_index("option")
-        results = projection.options
+        results = layout.ranked  # lowest net present cost first
         baseline = next(r for r in results if r.option.baseline)
         sheet.write_string(0, 0, f"{self.scenario.metadata.title}", s.title)
         write_text(sheet, 1, 0, f"{self.scenario.metadata.authority}. {len(projection.years)} years from "
@@ -746,13 +800,15 @@ class WorkbookWriter:
         table_row = layout.SUMMARY_HEADINGS
         for col, text in enumerate(columns):
             sheet.write_string(table_row, col, text, s.heading_right if 2 <= col <= 6 else s.heading)
+        # Which figure is which case, over the table's width so that it wraps within the page.
+        sheet.merge_range(2, 0, 2, len(columns) - 1, "", s.subtitle_wrap)
         sheet.write_string(2, 0, "Economic case (value for money, ranks the options): real terms, discounted, "
                                  "irrecoverable VAT left out as a transfer to the Exchequer. Financial case (the "
-                                 "council's budget): cash, VAT included, not discounted.", s.note)
-        sheet.set_row(table_row, 45, s.wrap)
-        sheet.set_column(0, 0, 52)
-        sheet.set_column(1, 1, 22)
-        sheet.set_column(2, len(columns) - 1, 17)
+                                 "council's budget): cash, VAT included, not discounted.", s.subtitle_wrap)
+        # A page wide at a scale that keeps every word at 8 pt or more (book.py): names wrap, figures fit.
+        sheet.set_column(0, 0, 30)
+        sheet.set_column(1, 1, 12)
+        sheet.set_column(2, len(columns) - 1, 13)
         first, last = min(self.summary_rows.values()), max(self.summary_rows.values())
         for result in results:
             option_id = result.option.id
@@ -774,7 +830,7 @@ class WorkbookWriter:
                 self.formula(sheet, row, 7, SUMMARY["break_even_year"].formula.render(here),
                               totals.measure("break_even_year") or "none", s.centred)
             self.formula(sheet, row, 8, SUMMARY["rank"].formula.render(here), int(totals.measure("rank")),
-                          s.number("flag"))
+                          s.number("count"))
             if envelope:
                 self.formula(sheet, row, 9, AFFORDABILITY["first_unaffordable_year"].formula.render(here),
                              totals.measure("first_unaffordable_year") or "none", s.centred)
@@ -783,20 +839,21 @@ class WorkbookWriter:
         ranks = f"{cell(None, first, 8, True, True)}:{cell(None, last, 8, True, True)}"
         sheet.write_string(3, 0, "Lowest net present cost (economic case):", s.bold)
         best_name = best["name"] + (" (baseline)" if best["baseline"] else "")
-        self.formula(sheet, *layout.BEST_OPTION, f"INDEX({names},MATCH(1,{ranks},0))", best_name, s.bold)
+        self.formula(sheet, *layout.BEST_OPTION, f"INDEX({names},MATCH(1,{ranks},0))", best_name, s.bold_line)
 
         # Cost by category, NPC, option by option.
         present, cat_row = layout.category_table, layout.category_table_row
         sheet.write_string(cat_row - 1, 0, "Present value by category (the economic case leaves out transfers)",
                            s.section)
         sheet.write_string(cat_row, 0, "Category", s.heading)
-        for j, result in enumerate(results):
-            write_text(sheet, cat_row, 1 + j, result.option.name, s.heading_right)
-        sheet.set_row(cat_row, 60, s.wrap)
+        columns = layout.category_columns
+        for result in results:
+            write_text(sheet, cat_row, columns[result.option.id], result.option.name, s.heading_right)
         for i, category in enumerate(present):
             row = cat_row + 1 + i
             sheet.write_string(row, 0, CATEGORIES[category], s.text)
-            for j, result in enumerate(results):
+            for result in results:
+                j = columns[result.option.id] - 1
                 ol = layout.options[result.option.id]
                 value = float(result.totals.of(category).row("category_pv").sum())
                 first_pv = min(ol.pv_rows.values(), default=ol.pv_total_row)
@@ -809,7 +866,8 @@ class WorkbookWriter:
         sheet.write_string(total_row, 0, BLOCK_TOTALS["total_pv"].label, s.bold)
         sheet.write_string(total_row + 1, 0, BLOCK_TOTALS["economic_pv"].label, s.bold)
         transfers = [cat_row + 1 + i for i, category in enumerate(present) if category in TRANSFERS]
-        for j, result in enumerate(results):
+        for result in results:
+            j = columns[result.option.id] - 1
             npc, transfers_pv = result.totals.measure("npc"), result.totals.measure("transfers_pv")
             every = cell(None, total_row, 1 + j)
             self.formula(sheet, total_row, 1 + j,
@@ -820,38 +878,48 @@ class WorkbookWriter:
         self._charts(sheet, layout.charts_row)
 
     def _charts(self, sheet, row: int) -> None:
-        layout, results = self.layout, self.projection.options
+        """The charts, each on a page of its own below the tables: a line an option (in rank order, in the
+        pack's colours), and the net present cost of each option by category."""
+        layout, results = self.layout, self.layout.ranked
         years_ref = ["Compare", HEADER_ROW, layout.year_col(0), HEADER_ROW, layout.last_year_col]
-        for title, block, y_title, at in (("Annual cost by option (cash)", "annual", "£ a year", (row, 0)),
-                                          ("Cumulative cost by option (cash)", "cumulative", "£", (row, 3))):
+        breaks = []
+        # Units in the title: a turned axis title is hard to read on paper.
+        for title, block in (("Annual cost by option (cash, £ a year)", "annual"),
+                             ("Cumulative cost by option (cash, £)", "cumulative")):
             chart = self.workbook.add_chart({"type": "line"})
-            for result in results:
+            for index, result in enumerate(results):
                 r = self.compare_rows[result.option.id][block]
                 chart.add_series({"name": ["Compare", r, 1], "categories": years_ref,
-                                  "values": ["Compare", r, layout.year_col(0), r, layout.last_year_col]})
+                                  "values": ["Compare", r, layout.year_col(0), r, layout.last_year_col],
+                                  **line_style(index)})
             if block == "annual" and layout.envelope_row is not None:
                 # Each option's cash against the budget envelope it must fit within: a dashed black line.
                 r = layout.envelope_row
                 chart.add_series({"name": ["Compare", r, 1], "categories": years_ref,
                                   "values": ["Compare", r, layout.year_col(0), r, layout.last_year_col],
                                   "line": {"color": "black", "dash_type": "dash", "width": 2}})
-            chart.set_title({"name": title})
-            chart.set_y_axis({"name": y_title, "num_format": "£#,##0"})
-            chart.set_legend({"position": "bottom"})
-            chart.set_size({"width": 620, "height": 360})
-            sheet.insert_chart(at[0], at[1], chart)
+            chart_fonts(chart, title)
+            chart.set_legend({"position": "right", "font": {"size": CHART_TEXT}})
+            chart.set_size(CHART_SIZE)
+            breaks.append(row)
+            sheet.insert_chart(row + 1, 0, chart)  # a row below the break, so no edge of it shows above
+            row += CHART_ROWS
         cat_row, present = self.layout.category_table_row, self.layout.category_table
-        chart = self.workbook.add_chart({"type": "column", "subtype": "stacked"})
+        # Bars across, as in the pack: the options' names have the room of the left-hand axis.
+        chart = self.workbook.add_chart({"type": "bar", "subtype": "stacked"})
         for i, category in enumerate(present):
             r = cat_row + 1 + i
             chart.add_series({"name": ["Summary", r, 0], "categories": ["Summary", cat_row, 1, cat_row, len(results)],
-                              "values": ["Summary", r, 1, r, len(results)]})
-        chart.set_title({"name": "Net present cost by category"})
-        chart.set_x_axis({"num_font": {"rotation": 0}})
-        chart.set_y_axis({"name": "£", "num_format": "£#,##0"})
-        chart.set_legend({"position": "right"})
-        chart.set_size({"width": 900, "height": 420})
-        sheet.insert_chart(row + 19, 0, chart)
+                              "values": ["Summary", r, 1, r, len(results)],
+                              **area_style(i), "border": {"color": "#FFFFFF", "width": 0.5}})
+        # XlsxWriter's x axis of a bar chart is the pounds, across; its y axis the options, first ranked at the top.
+        chart_fonts(chart, "Net present cost by category (£)", x={"num_format": "£#,##0"},
+                    y={"reverse": True, "num_format": "General"})
+        chart.set_legend({"position": "right", "font": {"size": CHART_TEXT}})
+        chart.set_size(CHART_SIZE)
+        breaks.append(row)
+        sheet.insert_chart(row + 1, 0, chart)
+        sheet.set_h_pagebreaks(breaks)
 
     # ------------------------------------------------------------------ Checks
 
@@ -860,19 +928,21 @@ class WorkbookWriter:
         sheet.write_string(0, 0, "Checks", s.title)
         sheet.write_string(1, 0, "Published figures are checked against the arithmetic (a figure that differs is "
                                  "a finding about the paper, reported, not a fault in the model). Model checks "
-                                 "must all pass. A result is 1 (agrees, passes) or 0 (differs, fails).", s.subtitle)
+                                 "must all pass: each option's are grouped under the + above the master check, "
+                                 "which passes only where every one does.", s.subtitle_wrap)
         headings = ["Published figure", "Option", "What is computed", "As published", "Computed", "Difference",
                     "Tolerance (±)", "Agrees", "Source", "Note"]
         start = layout.checks_headings
         for col, text in enumerate(headings):
             sheet.write_string(start, col, text, s.heading_right if 3 <= col <= 7 else s.heading)
         sheet.repeat_rows(start)
-        sheet.set_column(0, 0, 46)
-        sheet.set_column(1, 1, 14)
-        sheet.set_column(2, 2, 44)
-        sheet.set_column(3, 6, 15)
+        sheet.set_column(0, 0, 30)
+        sheet.set_column(1, 1, 16)
+        sheet.set_column(2, 2, 24)
+        sheet.set_column(3, 6, 14)
         sheet.set_column(7, 7, 9)
-        sheet.set_column(8, 9, 40)
+        sheet.set_column(8, 9, 30)
+        sheet.repeat_columns(0, 0)
         pence, agrees = s.number("pence"), s.number("agrees")
         row = start + 1
         checks = projection.checks
@@ -881,7 +951,7 @@ class WorkbookWriter:
             ol = layout.options[check.option]
             inputs_row = layout.published_rows[index]
             write_text(sheet, row, 0, check.name, s.wrap)
-            sheet.write_string(row, 1, check.option, s.text)
+            write_text(sheet, row, 1, ol.result.option.name, s.text)
             write_text(sheet, row, 2, check.what, s.wrap)
             self.formula(sheet, row, 3, cell("Inputs", inputs_row, IN_VALUE, True, True), check.expected, pence)
             self.formula(sheet, row, 4, self._computed_formula(spec, ol), check.computed, pence)
@@ -892,16 +962,14 @@ class WorkbookWriter:
             self.formula(sheet, row, 7, PUBLISHED["agrees"].formula.render(here), int(check.ok), agrees)
             write_text(sheet, row, 8, check.source or "", s.wrap)
             write_text(sheet, row, 9, check.note or "", s.wrap)
-            longest = max(len(check.note or ""), len(check.source or "")) // 40 + 1
-            sheet.set_row(row, 15.0 * max(1, longest, len(check.name) // 46 + 1))
             row += 1
         if checks:
             self._flag_colours(sheet, first_check, row - 1, 7)
             agree_range = f"{cell(None, first_check, 7)}:{cell(None, row - 1, 7)}"
             sheet.write_string(row + 1, 0, "Published figures that agree:", s.bold)
-            self.formula(sheet, row + 1, 1, f"SUM({agree_range})", sum(c.ok for c in checks), s.number("flag"))
+            self.formula(sheet, row + 1, 1, f"SUM({agree_range})", sum(c.ok for c in checks), s.number("count"))
             sheet.write_string(row + 1, 2, "of", s.text)
-            self.formula(sheet, row + 1, 3, f"ROWS({agree_range})", len(checks), s.number("flag"))
+            self.formula(sheet, row + 1, 3, f"ROWS({agree_range})", len(checks), s.number("count"))
             row += 3
         else:
             sheet.write_string(row, 0, "The scenario states no published figures.", s.note)
@@ -940,16 +1008,17 @@ class WorkbookWriter:
                 ("Compare's annual costs add up to the cash total",
                  f"SUM({cell('Compare', annual, years[0])}:{cell(None, annual, years[1])})", total, cash_total),
                 ("Summary's present value by category adds up to the present value of every cost",
-                 cell("Summary", layout.category_total_row, 1 + j), pv_total, every_cost_pv),
+                 cell("Summary", layout.category_total_row, layout.category_columns[result.option.id]), pv_total,
+                 every_cost_pv),
                 ("Summary's net present cost is the option sheet's, transfers left out",
-                 cell("Summary", layout.category_total_row + 1, 1 + j), economic, npc),
+                 cell("Summary", layout.category_total_row + 1, layout.category_columns[result.option.id]), economic,
+                 npc),
                 ("Equivalent annual cost x the sum of the discount factors is the net present cost",
                  f"{cell('Summary', summary_row, 4)}*SUM({df_range})", economic, npc),
             ]
             for label, one_way, other_way, value in checks_here:
                 sheet.write_string(row, 0, label, s.wrap)
-                sheet.set_row(row, 30)
-                sheet.write_string(row, 1, result.option.id, s.text)
+                write_text(sheet, row, 1, result.option.name, s.text)
                 self.formula(sheet, row, 3, one_way, value, pence)
                 self.formula(sheet, row, 4, other_way, value, pence)
                 self.formula(sheet, row, 5, f"{cell(None, row, 4)}-{cell(None, row, 3)}", 0.0, pence)
@@ -958,7 +1027,9 @@ class WorkbookWriter:
                 row += 1
         master = layout.master_check_row
         self._flag_colours(sheet, first_model, master - 2, 7)
-        sheet.write_string(master, 0, "Master check: every model check passes (1) or not (0)", s.bold)
+        # On paper the master check stands for them; each check is a + away, and fails show in the master.
+        sheet.collapse(first_model, master - 1)
+        sheet.write_string(master, 0, "Master check: every model check passes", s.bold)
         self.formula(sheet, master, 1, f"MIN({cell(None, first_model, 7)}:{cell(None, master - 2, 7)})", 1,
                       s.number("passes"))
         self._flag_colours(sheet, master, master, 1)
@@ -983,12 +1054,11 @@ class WorkbookWriter:
             write_text(sheet, row, 0, f"{warning.code}: {CODES[warning.code]}", s.wrap)
             if warning.line:
                 sheet.write_string(row, 1, f"line {warning.line}", s.text)  # at the top, by its warning
-            said = f"{warning.path}: {warning.message}" if warning.path else warning.message
+            # The scenario line beside it says where; the key's path is the terminal's (`costmodel check`).
+            said = warning.message
             sheet.merge_range(row, 2, row, 7, "", s.wrap)
             sheet.write_string(row, 2, said, s.wrap)
             write_text(sheet, row, 8, warning.acknowledged or "not acknowledged", s.wrap if warning.acknowledged else s.bad_text)
-            sheet.set_row(row, max(wrapped_height(said, 110), wrapped_height(warning.acknowledged or "", 38),
-                                   wrapped_height(CODES[warning.code], 44)))
             row += 1
 
     def _flag_colours(self, sheet, first_row: int, last_row: int, col: int) -> None:
@@ -1070,9 +1140,14 @@ class WorkbookWriter:
         sheet.write_string(3, 1, "Text", s.heading)
         sheet.repeat_rows(3)
         sheet.set_column(0, 0, 6)
-        sheet.set_column(1, 1, 120)
-        mono = self.workbook.add_format({"font_name": "Courier New", "font_size": 9})
-        for i, line in enumerate((self.scenario.source_text or "").split("\n"), start=1):
+        sheet.set_column(1, 1, 110)
+        mono = self.workbook.add_format({"font_name": "Courier New", "font_size": 10})
+        lines = (self.scenario.source_text or "").split("\n")
+        # The file is for re-running, not for reading on paper: the default print is this sheet's heading.
+        sheet.write_string(2, 0, f"The {len(lines):,} lines below are left out of the printed workbook; "
+                                 "print them from the file, or select them and print the selection.", s.note)
+        sheet.print_area(0, 0, 3, 1)
+        for i, line in enumerate(lines, start=1):
             sheet.write_number(3 + i, 0, i, s.number("year"))
             if line:
                 sheet.write_string(3 + i, 1, line, mono)
@@ -1094,7 +1169,6 @@ class WorkbookWriter:
         if meta.description:
             sheet.write_string(row, 0, "Description", s.bold)
             write_text(sheet, row, 1, meta.description.strip(), s.wrap)
-            sheet.set_row(row, wrapped_height(meta.description, 120))
             row += 1
         row += 1
         sheet.write_string(row, 0, "Lowest net present cost", s.bold)
@@ -1177,7 +1251,6 @@ class WorkbookWriter:
             sheet.write_string(row, 0, label, s.bold)
             if label == "Its figures":
                 write_text(sheet, row, 1, value, s.wrap)
-                sheet.set_row(row, wrapped_height(value, 120))
             else:
                 write_text(sheet, row, 1, value, s.text)
             row += 1
@@ -1196,7 +1269,6 @@ class WorkbookWriter:
         for label, text in pairs:
             sheet.write_string(row, 0, label, self.styles.bold)
             sheet.write_string(row, 1, text, self.styles.wrap)
-            sheet.set_row(row, wrapped_height(text, 120))
             row += 1
         return row
 

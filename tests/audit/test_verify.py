@@ -19,6 +19,7 @@ from costmodel.audit.verify import verify
 from costmodel.cli import cli
 from costmodel.text import render_verification
 from costmodel.workbook.writer import build_workbook
+from costmodel.lines.categories import CATEGORIES
 
 IOW = SCENARIOS / "isle-of-wight-2017.yaml"
 
@@ -62,7 +63,7 @@ def _salary_cell(path) -> str:
 def _pay_formula_cell(path) -> str:
     return _find(path, "in-house", lambda c: isinstance(c.value, str) and c.value.startswith("=")
                  and c.column == 8 and "Inputs!" in c.value and c.offset(0, -6).value == "Director of Children's Services"
-                 and c.offset(0, -5).value == "pay")
+                 and c.offset(0, -5).value == CATEGORIES["pay"])
 
 
 def test_an_untouched_workbook_verifies(published):
@@ -266,7 +267,7 @@ def _lo_cell(parts, sheet, ref) -> str:
 
 def test_real_edits_to_a_libreoffice_resave_are_still_named(resaved_by_libreoffice, tmp_path):
     salary, pay = _salary_cell(REFERENCE), _pay_formula_cell(REFERENCE)
-    label = "A5"  # Compare!A5, a heading
+    label = "B5"  # Compare!B5, the heading over the options' names
     assert openpyxl.load_workbook(REFERENCE)["Compare"][label].value
     edits = {
         "typed over": ("Inputs", salary, lambda xml: re.sub(r"<v>140000</v>", "<v>150000</v>", xml)),

@@ -13,6 +13,7 @@ import pytest
 
 import costmodel
 from conftest import EMPTY_BASELINE, make_scenario, project_text, rows_of
+from costmodel.lines.categories import CATEGORIES
 
 SAME_BASE = {"first_year": "2018/19", "price_base": "2018/19"}
 
@@ -166,11 +167,12 @@ def test_employer_ni_and_pension_follow_the_progressed_salary():
 def test_a_list_without_progression_renders_the_formulas_it_always_had():
     plain = project_text(scenario(PROGRESSION.split("    - id: step")[0].replace(
         "      pay_drift: 2%\n      salary_max: 31,000\n", "")))
+    # The category column names the category as the sheet's totals do (lines/categories.py).
     pay = next(row for row in sheet_rows(plain, "keep") if row[0] is None and row[1] == "Social worker"
-               and row[2] == "pay")
+               and row[2] == CATEGORIES["pay"])
     assert "MIN" not in str(pay[7]) and "^" not in str(pay[7])
     drifting = project_text(scenario(PROGRESSION))
-    pay = next(row for row in sheet_rows(drifting, "keep") if row[1] == "Social worker" and row[2] == "pay")
+    pay = next(row for row in sheet_rows(drifting, "keep") if row[1] == "Social worker" and row[2] == CATEGORIES["pay"])
     assert "MIN(" in pay[8] and ")^(" in pay[8]
 
 
@@ -317,7 +319,8 @@ def test_the_workbook_shows_capital_and_exit_costs_apart_and_names_each_kind_on_
                     "Exit and break costs: capital"):
         assert heading in headings
     categories = {row[2] for row in sheet if row[2]}
-    assert {"setup_capital", "exit_costs", "exit_capital", "setup_and_transition"} <= categories
+    assert {CATEGORIES[key] for key in ("setup_capital", "exit_costs", "exit_capital", "setup_and_transition")} \
+        <= categories
     inputs = sheet_rows(projection, "Inputs")
     said = [(row[2], row[3]) for row in inputs if row[2] in ("Kind of exit or break cost", "Capital or revenue")]
     assert ("Kind of exit or break cost", "redundancy") in said

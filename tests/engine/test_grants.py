@@ -5,6 +5,7 @@ import json
 import pytest
 
 import costmodel
+from costmodel.lines.categories import CATEGORIES
 from conftest import EMPTY_BASELINE, make_scenario, project_text, rows_of
 
 GRANT = """\
@@ -59,7 +60,7 @@ def test_the_workbook_shows_the_grants_rows_inputs_and_category():
                                                                                          years=3)))))
     sheet = [[cell.value for cell in row] for row in book["improve"].iter_rows()]
     assert ["Grants and income"] == [row[0] for row in sheet if row[0] == "Grants and income"][:1]
-    assert any(row[2] == "grants_and_income" and row[1] == "DfE improvement grant" for row in sheet)
+    assert any(row[2] == CATEGORIES["grants_and_income"] and row[1] == "DfE improvement grant" for row in sheet)
     inputs = [[cell.value for cell in row] for row in book["Inputs"].iter_rows()]
     assert any(row[1] == "DfE improvement grant" and row[2] == "Amount at price-base prices, net of VAT"
                and row[3] == 500_000 for row in inputs)

@@ -6,6 +6,7 @@ import openpyxl
 import pytest
 
 import costmodel
+from costmodel.lines.categories import CATEGORIES
 from conftest import EMPTY_BASELINE, make_scenario, project_text, rows_of
 
 TRUST = """\
@@ -136,7 +137,7 @@ def test_the_workbook_shows_the_placement_rows_and_its_inputs_with_the_uplift():
     sheet = [[cell.value for cell in row] for row in book["trust"].iter_rows()]
     labels = [row[0] for row in sheet]
     assert "Placements" in labels
-    assert any(row[2] == "placements" and row[1] == "Private children's home" for row in sheet)
+    assert any(row[2] == CATEGORIES["placements"] and row[1] == "Private children's home" for row in sheet)
     inputs = [[cell.value for cell in row] for row in book["Inputs"].iter_rows()]
     uplift = [row for row in inputs if row[1] == "Private children's home"
               and row[2] == "Uplift from the unit cost's price year to the price base"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from costmodel.pack.charts import spread
 from costmodel.pack.content import Table
-from costmodel.pack.measure import text_width, wrap
+from costmodel.printed.measure import text_width, wrap
 from costmodel.pack.pdf import PAD, TEXT_WIDTH, fitted_widths
 
 
