@@ -127,9 +127,11 @@ def risk_sheet(workbook, styles: Styles, simulation, name: str = "Risk", sheet=N
     sheet.set_column(9, 12, 10)
     sheet.write_string(0, 0, "Risk: Monte Carlo simulation", s.title)
     sheet.write_string(1, 0, RESULTS_NOT_FORMULAS, s.subtitle)
+    # Wrapped over the table's width, so that it neither runs off the page nor widens what prints.
+    sheet.merge_range(2, 0, 2, 9, "", s.note_wrap)
     sheet.write_string(2, 0, f"{simulation.draws:,} draws, seed {simulation.seed}: every uncertain input drawn "
                              "together from its distribution, every option projected for each draw. NPC is the "
-                             "economic case (VAT left out as a transfer); cash the financial case.", s.note)
+                             "economic case (VAT left out as a transfer); cash the financial case.", s.note_wrap)
     row = 4
     headings = ["Option", "NPC mean", "NPC P10", "NPC P50", "NPC P90", "Cash mean", "Cash P10", "Cash P50",
                 "Cash P90", "Probability cheapest"]

@@ -770,7 +770,8 @@ class WorkbookWriter:
         """Compare's row of the budget envelope by year, from Inputs: what the gaps below are measured from."""
         s, layout = self.styles, self.layout
         envelope = self.scenario.assumptions.budget_envelope
-        sheet.write_string(row - 1, 0, "Budget envelope (cash), from Inputs", s.section)
+        sheet.merge_range(row - 1, 0, row - 1, 1, "", s.section_wrap)
+        sheet.write_string(row - 1, 0, "Budget envelope (cash), from Inputs", s.section_wrap)
         sheet.write_string(row, 1, "Budget envelope", s.text)
         inputs_row = layout.year_inputs["budget_envelope"]
         for t, year in enumerate(self.projection.years):
@@ -805,10 +806,13 @@ class WorkbookWriter:
         sheet.write_string(2, 0, "Economic case (value for money, ranks the options): real terms, discounted, "
                                  "irrecoverable VAT left out as a transfer to the Exchequer. Financial case (the "
                                  "council's budget): cash, VAT included, not discounted.", s.subtitle_wrap)
-        # A page wide at a scale that keeps every word at 8 pt or more (book.py): names wrap, figures fit.
-        sheet.set_column(0, 0, 30)
-        sheet.set_column(1, 1, 12)
-        sheet.set_column(2, len(columns) - 1, 13)
+        # A page wide at a scale that keeps every word at 8 pt or more (book.py): names wrap, figures fit;
+        # with the budget envelope's column too, the names wrap sooner to leave it room (column B is also
+        # the first option's in the table by category below, so it keeps its width).
+        name_width, family_width, figure_width = (22, 12, 12.5) if envelope else (30, 12, 13)
+        sheet.set_column(0, 0, name_width)
+        sheet.set_column(1, 1, family_width)
+        sheet.set_column(2, len(columns) - 1, figure_width)
         first, last = min(self.summary_rows.values()), max(self.summary_rows.values())
         for result in results:
             option_id = result.option.id
