@@ -175,7 +175,7 @@ def test_the_workbook_renders_to_pdf_with_the_answer_after_the_cover(built, tmp_
     assert "Master check" in text[1] and "every model check passes" in text[1]
     assert "Lowest net present cost" in text[1] and "Option 2: extend the Hampshire partnership" in text[1]
     # The Cover runs to a second page at a readable size; the Summary follows it.
-    assert "Lowest net present cost:" in text[3] and "Option 2: extend the Hampshire partnership" in text[3]
+    assert "Lowest net present cost" in text[3] and "Option 2: extend the Hampshire partnership" in text[3]
     subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "3", "-l", "3", str(pdf), str(tmp_path / "summary")],
                    check=True)
     png = next(tmp_path.glob("summary*.png"))
