@@ -198,6 +198,13 @@ Rate = Annotated[Figure, BeforeValidator(_figure_reader("rate", parse_rate))]
 Number = Annotated[Figure, BeforeValidator(_figure_reader("number", parse_number))]
 
 
+def _each_bounded(table: dict, name: str, low: float, high: float) -> dict:
+    """A table by year whose every figure must lie within the limits."""
+    for figure in table.values():
+        _bounded(figure, name, low, high)
+    return table
+
+
 def fixed(value: float, unit: str, source: str | None = None, note: str | None = None) -> Figure:
     """A figure the scenario did not state: a default, with where it comes from."""
     return Figure(value=value, unit=unit, source=source, note=note)
@@ -392,9 +399,7 @@ class BudgetEnvelope(Strict):
     @field_validator("by_year")
     @classmethod
     def _amounts(cls, value):
-        for figure in value.values():
-            _bounded(figure, "budget envelope", 0.0, 1e12)
-        return value
+        return _each_bounded(value, "budget envelope", 0.0, 1e12)
 
     def for_year(self, year: int) -> float:
         """The envelope of a year: the figure stated for it, or the last one stated before it."""
@@ -410,16 +415,12 @@ class EmployerNI(Strict):
     @field_validator("rates")
     @classmethod
     def _rates(cls, value):
-        for figure in value.values():
-            _bounded(figure, "employer NI rate", 0.0, 0.5)
-        return value
+        return _each_bounded(value, "employer NI rate", 0.0, 0.5)
 
     @field_validator("thresholds")
     @classmethod
     def _thresholds(cls, value):
-        for figure in value.values():
-            _bounded(figure, "threshold", 0.0, 1_000_000.0)
-        return value
+        return _each_bounded(value, "threshold", 0.0, 1_000_000.0)
 
 
 class ApprenticeshipLevy(Strict):
