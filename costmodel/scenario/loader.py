@@ -11,6 +11,7 @@ import os
 import re
 import typing
 from collections.abc import Callable
+from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
@@ -21,6 +22,8 @@ from .schema import (LINE_SECTIONS, ONE_OFF_SECTIONS, OUT_OF_CARE, PARTNERSHIP_S
                      slugify)
 from ..limits import LARGE, RAISE, Limits, TooLarge, megabytes, read_bounded
 from ..scale import without_cycle_collection
+from .establishment import Establishment, EstablishmentFile, FileProblem, read_establishment
+from .posts import build_posts
 from .text import text_problems
 from .units import financial_year_label, financial_year_of, month_label
 from .yamlread import Lines, ReadError, decode, line_of, read_yaml
@@ -51,18 +54,22 @@ BeforeChecking = Callable[[object], None]
 
 
 def load_scenario_text(text: str, name: str = "<scenario>", limits: Limits | None = None,
-                       before_checking: BeforeChecking | None = None) -> Scenario:
-    return load_scenario_bytes(text.encode("utf-8"), name, limits, before_checking)
+                       before_checking: BeforeChecking | None = None, folder: str | os.PathLike | None = None
+                       ) -> Scenario:
+    return load_scenario_bytes(text.encode("utf-8"), name, limits, before_checking, folder)
 
 
 def load_scenario_bytes(raw: bytes, name: str, limits: Limits | None = None,
-                        before_checking: BeforeChecking | None = None) -> Scenario:
+                        before_checking: BeforeChecking | None = None, folder: str | os.PathLike | None = None
+                        ) -> Scenario:
+    """A scenario from its bytes. An establishment file it names (staffing_from) is read from `folder`,
+    by default the folder of the file `name`s."""
     if limits is not None:
         problem = size_problem(raw, limits)
         if problem is not None:
             raise ScenarioError([Problem(name, 1, "", problem)])
     with without_cycle_collection():
-        return _load(raw, name, before_checking)
+        return _load(raw, name, before_checking, folder, limits or LARGE)
 
 
 def size_problem(raw: bytes, limits: Limits) -> str | None:
@@ -76,7 +83,8 @@ def size_problem(raw: bytes, limits: Limits) -> str | None:
     return None
 
 
-def _load(raw: bytes, name: str, before_checking: BeforeChecking | None = None) -> Scenario:
+def _load(raw: bytes, name: str, before_checking: BeforeChecking | None = None,
+          folder: str | os.PathLike | None = None, limits: Limits = LARGE) -> Scenario:
     try:
         text = decode(raw)
         data, lines, reading_problems = read_yaml(text)
@@ -89,25 +97,43 @@ def _load(raw: bytes, name: str, before_checking: BeforeChecking | None = None) 
         before_checking(data)
     # Mistakes the reader noted and read past (an amount split by its commas in { }), reported with the rest.
     problems = [Problem(name, line_of(lines, loc), format_path(loc), message) for loc, message in reading_problems]
-    unfit = text_problems(data, text, lines, name)
+    # The posts are read a column at a time (posts.py), apart from the rest of the file.
+    folder = Path(os.path.dirname(name) if folder is None else folder)
+    taken, file_problems = _take_posts(data, name, lines, folder, limits)
+    unfit = text_problems(data, text, lines, name) + file_problems
     fill_ids(data)
+    built = {index: _build(index, rows, found, name, lines) for index, (rows, found) in taken.items()}
+    # The posts' problems are the schema's, found apart: with them, as with any the schema finds, the
+    # whole-file checks that need no validated model are made too.
+    refused = [problem for _, post_problems in built.values() for problem in post_problems]
+    # A figure whose amount was split by its commas is explained once, by the reader's note, not again
+    # as 'expected a rate' for the amount it was meant to be.
+    explained = {problem.path for problem in problems}
+    problems += [problem for problem in refused if problem.path not in explained]
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        # A figure whose amount was split by its commas is explained once, by the reader's note, not again
-        # as 'expected a rate' for the amount it was meant to be.
-        explained = {problem.path for problem in problems}
         problems += [problem for problem in _schema_problems(exc, name, lines) if problem.path not in explained]
+        refused = True
+    if refused:
         reported = {problem.path for problem in problems}
         # Every problem in the file at once: the whole-file checks too, where the schema has not said them.
         problems += [Problem(name, line_of(lines, loc), format_path(loc), message)
                      for loc, message in _raw_problems(data) if format_path(loc) not in reported]
         raise ScenarioError(problems + unfit) from None
     _attach_lines(scenario, (), lines)
-    problems += unfit + [Problem(name, line_of(lines, loc), format_path(loc), message)
-                         for loc, message in settle(scenario)]
+    establishments = []
+    for index, (posts, _) in built.items():
+        scenario.options[index].staffing = posts
+        found = taken[index][1]
+        if found is not None:
+            establishments.append(EstablishmentFile(scenario.options[index].id, scenario.options[index].staffing_from.file,
+                                                    found.sha256, len(posts)))
+    found_in = {index: found for index, (_, found) in taken.items() if found is not None}
+    problems += unfit + [_placed(loc, message, name, lines, found_in) for loc, message in settle(scenario)]
     if problems:
         raise ScenarioError(problems)
+    scenario._establishments = establishments
     scenario._source_path = name
     scenario._source_text = text
     # The lines of the file's sections, for messages about a whole section (the model review); not
@@ -118,6 +144,90 @@ def _load(raw: bytes, name: str, before_checking: BeforeChecking | None = None) 
 
 #: How many keys deep a section's line is kept once the file is loaded (options[1].staffing is three).
 SECTION_DEPTH = 4
+
+
+# --------------------------------------------------------------------------- posts
+
+def _take_posts(data: dict, name: str, lines: Lines, folder: Path, limits: Limits):
+    """Each option's posts, taken out of the data to be read a column at a time: those the scenario
+    lists, and those of an establishment file it names (staffing_from), read now.
+
+    Returns {option index: (rows, the Establishment read or None)} and the problems of the files."""
+    taken: dict[int, tuple[list, Establishment | None]] = {}
+    problems: list[Problem] = []
+    options = data.get("options")
+    for index, option in enumerate(options if isinstance(options, list) else []):
+        if not isinstance(option, dict):
+            continue
+        if "staffing_from" not in option:
+            if isinstance(option.get("staffing"), list):
+                taken[index] = (option["staffing"], None)
+                option["staffing"] = []
+            continue
+        loc = ("options", index, "staffing_from")
+        here = (line_of(lines, loc), format_path(loc))
+        for other, words in (("staffing", "list the posts under staffing"),
+                             ("staffing_same_as", "name another option's with staffing_same_as")):
+            if other in option:
+                problems.append(Problem(name, *here, f"{words} or read them from a file with staffing_from, not both"))
+        try:
+            spec = schema.StaffingFrom.model_validate(schema._file_or_mapping(option["staffing_from"]))
+        except ValidationError:
+            continue  # the schema says what is wrong with it, at its place
+        if "staffing" in option or "staffing_same_as" in option:
+            continue
+        try:
+            found = read_establishment(spec, folder, os.path.dirname(name), limits)
+        except FileProblem as exc:
+            if exc.line is not None:
+                shown = os.path.normpath(os.path.join(os.path.dirname(name), spec.file))
+                problems.append(Problem(shown, exc.line, "", exc.message))
+            else:
+                problems.append(Problem(name, *here, exc.message))
+            continue
+        problems += [Problem(found.shown, line, column, message) for line, column, message in found.problems]
+        if not found.problems:
+            taken[index] = (found.rows, found)
+    return taken, problems
+
+
+def _build(index: int, rows: list, found: Establishment | None, name: str, lines: Lines):
+    """An option's posts (posts.py), and every problem with them at its place: the scenario's line, or
+    the establishment file's line and column."""
+    prefix = ("options", index, "staffing")
+    if found is None:
+        where = f"options[{index}].staffing"
+        built = build_posts(rows, lambda j, key: lines.get(prefix + (j, key)) or lines.get(prefix + (j,)),
+                            lambda j, key: f"{where}[{j}].{key}")
+        problems = [problem for j, exc in built.refused for problem in _schema_problems(exc, name, lines, prefix + (j,))]
+        problems += [Problem(name, line_of(lines, prefix + (j,) + loc), format_path(prefix + (j,) + loc), message)
+                     for j, loc, message in built.text]
+        for j in built.by_schema:
+            if built.posts[j] is not None:
+                _attach_lines(built.posts[j], prefix + (j,), lines)
+        return built.posts, problems
+    built = build_posts(rows, None, None)
+    problems = []
+    for j, exc in built.refused:
+        for error in exc.errors(include_url=False, include_input=False):
+            loc = _clean_loc(error["loc"])
+            message = ("the cell is empty, and every post has one" if error["type"] == "missing"
+                       else _message(error, prefix + (j,) + loc))
+            problems.append(Problem(found.shown, found.lines[j], found.column(loc[0] if loc else None, j), message))
+    problems += [Problem(found.shown, found.lines[j], found.column(loc[0] if loc else None, j), message)
+                 for j, loc, message in built.text]
+    return built.posts, sorted(set(problems))
+
+
+def _placed(loc: tuple, message: str, name: str, lines: Lines, found_in: dict) -> Problem:
+    """A problem of the whole scenario at its place: for a post read from an establishment file, the
+    file's line and column."""
+    if len(loc) > 3 and loc[0] == "options" and loc[1] in found_in and loc[2] == "staffing" \
+            and isinstance(loc[3], int):
+        found = found_in[loc[1]]
+        return Problem(found.shown, found.lines[loc[3]], found.column(loc[4] if len(loc) > 4 else None, loc[3]),
+                       message)
+    return Problem(name, line_of(lines, loc), format_path(loc), message)
 
 
 # --------------------------------------------------------------------------- ids
@@ -170,8 +280,9 @@ _TYPE_WORDS = {
 }
 
 
-def _schema_problems(exc: ValidationError, name: str, lines: Lines) -> list[Problem]:
-    errors = [(_clean_loc(e["loc"]), e) for e in exc.errors(include_url=False, include_input=False)]
+def _schema_problems(exc: ValidationError, name: str, lines: Lines, prefix: tuple = ()) -> list[Problem]:
+    """The schema's errors in words, each at its line; `prefix` is where the model validated is in the file."""
+    errors = [(prefix + _clean_loc(e["loc"]), e) for e in exc.errors(include_url=False, include_input=False)]
     # A misspelt key (salry) is also a missing one (salary); its "did you mean" says both, once.
     misspelt = set()
     for loc, error in errors:

@@ -490,6 +490,23 @@ class Activity(Strict):
         return last_year
 
 
+#: Each figure of a post: its limits (low, high[, why]). One definition, held by the schema (Post) and by
+#: the establishment's fast path (posts.py), which must accept exactly what the schema accepts.
+POST_LIMITS = {
+    "count": (0.0, 100_000.0),
+    "fte": (0.0, 1.0, " (FTE is the share of a full-time post)"),
+    "salary": (0.0, 1_000_000.0, "; check the figure"),
+    "agency_share": (0.0, 1.0),
+    "agency_premium": (0.0, 5.0),
+    "vacancy": (0.0, 1.0),
+    "on_costs": (0.0, 1_000_000.0),
+    "on_cost_rate": (0.0, 1.0, " (on-costs as a share of pay)"),
+    "pay_drift": (0.0, 0.2, " (drift a year up a scale)"),
+    "pay_step": (0.0, 100_000.0, "; a step is pounds a year"),
+    "salary_max": (0.0, 1_000_000.0, "; check the figure"),
+}
+
+
 class Post(Activity):
     id: Slug | None = None
     title: Text
@@ -580,19 +597,7 @@ class Post(Activity):
             return financial_year_of(*self.last_month), (self.last_month[1] - 4) % 12 + 1
         return (self.last_year, 12) if self.last_year is not None else None
 
-    _sane = _limits(
-        count=(0.0, 100_000.0),
-        fte=(0.0, 1.0, " (FTE is the share of a full-time post)"),
-        salary=(0.0, 1_000_000.0, "; check the figure"),
-        agency_share=(0.0, 1.0),
-        agency_premium=(0.0, 5.0),
-        vacancy=(0.0, 1.0),
-        on_costs=(0.0, 1_000_000.0),
-        on_cost_rate=(0.0, 1.0, " (on-costs as a share of pay)"),
-        pay_drift=(0.0, 0.2, " (drift a year up a scale)"),
-        pay_step=(0.0, 100_000.0, "; a step is pounds a year"),
-        salary_max=(0.0, 1_000_000.0, "; check the figure"),
-    )
+    _sane = _limits(**POST_LIMITS)
 
 
 def _ramp_shares(ramp, what: str = "the change"):
@@ -1089,6 +1094,39 @@ class LevyAllowance(Strict):
     reason: Text
 
 
+def _file_or_mapping(raw: object) -> object:
+    # `staffing_from: establishment.csv` is the file alone, its columns headed as the posts' keys.
+    return {"file": raw} if isinstance(raw, str) else raw
+
+
+class StaffingFrom(Strict):
+    """An option's posts read from a CSV or .xlsx file, one post a row (docs/scenario-format.md)."""
+
+    #: The file, relative to the scenario file's folder.
+    file: Text
+    #: In an .xlsx workbook, the sheet holding the posts; without it, the first sheet.
+    sheet: Text | None = None
+    #: A post's key -> the heading of the column that holds it, where the file's headings are not the keys.
+    columns: dict[str, Text] = Field(default_factory=dict)
+    #: Headings of columns that hold nothing costmodel reads (an employee number, a cost centre).
+    ignore: list[Text] = Field(default_factory=list)
+
+    @field_validator("file")
+    @classmethod
+    def _kind(cls, file):
+        if not file.lower().endswith((".csv", ".xlsx")):
+            raise ValueError("an establishment file is a .csv or an .xlsx workbook; save it as one of those")
+        return file
+
+    @field_validator("columns")
+    @classmethod
+    def _keys(cls, columns):
+        for key in columns:
+            if key not in Post.model_fields:
+                raise ValueError(unknown_key_message(key, list(Post.model_fields)))
+        return columns
+
+
 class _OptionTerms(Strict):
     id: Slug
     name: Text
@@ -1113,6 +1151,9 @@ class _OptionTerms(Strict):
     #: fills them afresh from go-live.
     staffing_same_as: Slug | None = None
     staffing_transfers: StrictBool = True
+    #: The posts read from a file (a county's establishment, exported from its HR system) instead of
+    #: listed under `staffing`; the loader reads them into `staffing`, by the same rules.
+    staffing_from: Annotated[StaffingFrom, BeforeValidator(_file_or_mapping)] | None = None
     partnership: Partnership | None = None
 
     @field_validator("pension_rate")
@@ -1361,6 +1402,8 @@ class Scenario(Strict):
     _source_path: str | None = PrivateAttr(default=None)
     _source_text: str | None = PrivateAttr(default=None)
     _source_lines: dict | None = PrivateAttr(default=None)
+    #: The establishment files its options' posts were read from (staffing_from), for the fingerprint.
+    _establishments: list = PrivateAttr(default_factory=list)
     _priced_with: Parameters | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
@@ -1390,6 +1433,11 @@ class Scenario(Strict):
     def source_lines(self) -> dict:
         """(key, index, ...) -> line in the file, for the sections (up to four keys deep)."""
         return self._source_lines or {}
+
+    @property
+    def establishments(self) -> list:
+        """The establishment files (establishment.EstablishmentFile) its posts were read from, if any."""
+        return self._establishments
 
     @property
     def source_path(self) -> str | None:

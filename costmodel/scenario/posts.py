@@ -1,0 +1,217 @@
+"""A list of posts -> `Post`s, column by column: a county's establishment in a second, not a minute.
+
+A post the schema would accept as written, plain figures and text, is checked here by the schema's
+own parts (its figure readers, its limits, its slug and its text rules), each distinct value once
+for the whole list (a county's 100,000 posts have a few hundred distinct counts, FTEs and rates),
+and the `Post` is made directly. Any other post (a figure with a range or a source, pay progression,
+months, a mistake of any kind) goes through the schema in full, so every problem is the schema's own
+message, at its own place. Both ways give the same post; tests/scenario/test_posts.py holds them to it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+
+from .schema import POST_LIMITS, Figure, Post, _figure_reader, _fy, slugify
+from .text import ONE_LINE, _walk as _walk_text, _wrong
+from .units import parse_amount, parse_number, parse_rate
+
+#: The figures of a post read here, each with its reader: the schema's Amount, Rate and Number are these.
+_FIGURES = {
+    "count": _figure_reader("number", parse_number),
+    "fte": _figure_reader("number", parse_number),
+    "salary": _figure_reader("pounds", parse_amount),
+    "agency_share": _figure_reader("rate", parse_rate),
+    "agency_premium": _figure_reader("rate", parse_rate),
+    "vacancy": _figure_reader("rate", parse_rate),
+    "on_costs": _figure_reader("pounds", parse_amount),
+    "on_cost_rate": _figure_reader("rate", parse_rate),
+}
+#: Every key a post may have that this path reads; a post with any other goes through the schema.
+_TEXT = ("id", "title", "source", "note")
+FAST_KEYS = frozenset(_FIGURES) | frozenset(_TEXT) | {"first_year", "last_year", "period"}
+_PERIODS = frozenset(("after_go_live", "before_go_live", "whole_horizon"))
+_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+_TITLE_MOST = next(m.max_length for m in Post.model_fields["title"].metadata if hasattr(m, "max_length"))
+#: A character that text.py may refuse: only text holding one is looked at closely.
+_SUSPECT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+#: Keys of a Post's figures that may be absent, and the default each then takes.
+_DEFAULTED = ("count", "fte", "agency_share", "agency_premium", "vacancy")
+_FIELDS = tuple(Post.model_fields)
+_FIGURE_FIELDS = tuple(Figure.model_fields)
+_set = object.__setattr__
+
+
+@dataclass
+class Built:
+    """What a list of posts came to: the posts (None where one failed), and each failure."""
+
+    posts: list
+    #: (index of the post, the schema's error): the loader puts each in words, at its place.
+    refused: list[tuple[int, ValidationError]] = field(default_factory=list)
+    #: (index, where in the post (a path of keys), message): text a workbook could not hold (text.py's rules).
+    text: list[tuple[int, object, str]] = field(default_factory=list)
+    #: Indices of the posts made by the schema in full: only they can have a figure with a range.
+    by_schema: list[int] = field(default_factory=list)
+
+
+def _figure(values: dict, fields_set: set) -> Figure:
+    figure = object.__new__(Figure)
+    _set(figure, "__dict__", values)
+    _set(figure, "__pydantic_fields_set__", fields_set)
+    _set(figure, "__pydantic_extra__", None)
+    _set(figure, "__pydantic_private__", None)
+    return figure
+
+
+class _Values:
+    """Each distinct value of a key read once: (type, value) -> what it reads as, or None if refused."""
+
+    def __init__(self):
+        self.seen: dict = {}
+
+    def figure(self, key: str, raw: object):
+        if not isinstance(raw, (int, float, str)) or isinstance(raw, bool):
+            return None  # a figure written as a mapping (with a source or a range): the schema reads it
+        cache_key = (key, type(raw), raw)
+        try:
+            return self.seen[cache_key]
+        except KeyError:
+            pass
+        read = None
+        try:
+            values = _FIGURES[key](raw)
+        except (ValueError, TypeError):
+            values = None
+        if values is not None:
+            low, high = POST_LIMITS[key][:2]
+            value = values["value"]
+            if isinstance(value, float) and low <= value <= high:
+                read = (value, values["unit"], values["precision"])
+        self.seen[cache_key] = read
+        return read
+
+    def year(self, raw: object):
+        if not isinstance(raw, (int, str)) or isinstance(raw, bool):
+            return None
+        cache_key = ("year", type(raw), raw)
+        try:
+            return self.seen[cache_key]
+        except KeyError:
+            pass
+        read = None
+        if raw is not None:
+            try:
+                read = _fy(raw)
+            except (ValueError, TypeError):
+                read = None
+        self.seen[cache_key] = read
+        return read
+
+
+def build_posts(rows: list, line_of: Callable[[int, str | None], int | None] | None,
+                path_of: Callable[[int, str], str] | None) -> Built:
+    """Each row (a post as a mapping of its keys) -> a `Post`, made directly or by the schema.
+
+    `line_of(index, key)` is the line a figure was written on (None: not in the scenario file, as for
+    posts read from an establishment file) and `path_of(index, key)` its path; the schema's posts are
+    given theirs by the loader."""
+    values = _Values()
+    defaults = {key: Post.model_fields[key].default.model_copy(deep=True) for key in _DEFAULTED}
+    built = Built([None] * len(rows))
+    keys_checked: set = set()
+    for index, row in enumerate(rows):
+        if not isinstance(row, dict):
+            if isinstance(row, str) and _wrong(row, one_line=False):
+                built.text.append((index, (), _wrong(row, one_line=False)))
+            built.by_schema.append(index)
+            _by_schema(built, index, row)
+            continue
+        for key, value in row.items():
+            if key not in keys_checked:
+                if isinstance(key, str):
+                    wrong = _wrong(key, one_line=True, what="a key")
+                    if wrong:
+                        built.text.append((index, (key,), "the key " + wrong))
+                        continue
+                keys_checked.add(key)
+            if isinstance(value, str):
+                if _SUSPECT.search(value) is not None:
+                    wrong = _wrong(value, one_line=key in ONE_LINE)
+                    if wrong:
+                        built.text.append((index, (key,), wrong))
+            elif isinstance(value, (dict, list)):
+                built.text += [(index, loc, message) for loc, message in _walk_text(value, (key,))]
+        if "id" not in row and isinstance(row.get("title"), str):
+            row["id"] = slugify(row["title"])
+        post = _direct(row, index, values, defaults, line_of, path_of)
+        if post is None:
+            built.by_schema.append(index)
+            _by_schema(built, index, row)
+        else:
+            built.posts[index] = post
+    return built
+
+
+def _by_schema(built: Built, index: int, row: object) -> None:
+    try:
+        built.posts[index] = Post.model_validate(row)
+    except ValidationError as exc:
+        built.refused.append((index, exc))
+
+
+def _direct(row: dict, index: int, values: _Values, defaults: dict, line_of, path_of) -> Post | None:
+    """The post the schema would make of `row`, or None where the schema must look at it itself."""
+    if not FAST_KEYS.issuperset(row):
+        return None
+    title, post_id = row.get("title"), row.get("id")
+    if not isinstance(title, str) or not 1 <= len(title) <= _TITLE_MOST:
+        return None
+    if not isinstance(post_id, str) or _SLUG.fullmatch(post_id) is None:
+        return None
+    source, note = row.get("source"), row.get("note")
+    if not (source is None or isinstance(source, str)) or not (note is None or isinstance(note, str)):
+        return None
+    period = row.get("period", "after_go_live")
+    if not isinstance(period, str) or period not in _PERIODS:
+        return None
+    first_year = last_year = None
+    if "first_year" in row:
+        first_year = values.year(row["first_year"])
+        if first_year is None:
+            return None
+    if "last_year" in row:
+        last_year = values.year(row["last_year"])
+        if last_year is None or (first_year is not None and last_year < first_year):
+            return None
+    if "salary" not in row or ("on_costs" in row and "on_cost_rate" in row):
+        return None
+    fields = {"first_year": first_year, "last_year": last_year, "period": period, "id": post_id, "title": title,
+              "first_month": None, "last_month": None}
+    for key in ("count", "fte", "salary", "agency_share", "agency_premium", "vacancy", "on_costs", "on_cost_rate"):
+        if key not in row:
+            fields[key] = defaults.get(key)
+            continue
+        read = values.figure(key, row[key])
+        if read is None:
+            return None
+        line = line_of(index, key) if line_of is not None else None
+        figure_values = {"value": read[0], "unit": read[1], "low": None, "high": None, "distribution": None,
+                         "sd": None, "draw": None, "source": None, "note": None, "precision": read[2],
+                         "line": line, "path": None}
+        if line is not None:
+            figure_values["path"] = path_of(index, key)
+            fields[key] = _figure(figure_values, {"value", "unit", "precision", "line", "path"})
+        else:
+            fields[key] = _figure(figure_values, {"value", "unit", "precision"})
+    fields.update(pay_drift=None, pay_step=None, salary_max=None, source=source, note=note)
+    post = object.__new__(Post)
+    _set(post, "__dict__", fields)
+    _set(post, "__pydantic_fields_set__", set(row))
+    _set(post, "__pydantic_extra__", None)
+    _set(post, "__pydantic_private__", {"_month_lines": {}})
+    return post
