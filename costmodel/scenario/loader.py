@@ -197,8 +197,12 @@ def _build(index: int, rows: list, found: Establishment | None, name: str, lines
     prefix = ("options", index, "staffing")
     if found is None:
         where = f"options[{index}].staffing"
-        built = build_posts(rows, lambda j, key: lines.get(prefix + (j, key)) or lines.get(prefix + (j,)),
-                            lambda j, key: f"{where}[{j}].{key}")
+        item_lines = [lines.get(prefix + (j,)) for j in range(len(rows))]
+        # A post written over several lines has a line for each key; one written on one line in { }
+        # (as a large list is) has its keys on the item's line, which the reader keeps alone.
+        keyed = {loc[3:]: line for loc, line in lines.items()
+                 if len(loc) == 5 and loc[2] == "staffing" and loc[:3] == prefix}
+        built = build_posts(rows, item_lines, keyed, where)
         problems = [problem for j, exc in built.refused for problem in _schema_problems(exc, name, lines, prefix + (j,))]
         problems += [Problem(name, line_of(lines, prefix + (j,) + loc), format_path(prefix + (j,) + loc), message)
                      for j, loc, message in built.text]
@@ -206,7 +210,7 @@ def _build(index: int, rows: list, found: Establishment | None, name: str, lines
             if built.posts[j] is not None:
                 _attach_lines(built.posts[j], prefix + (j,), lines)
         return built.posts, problems
-    built = build_posts(rows, None, None)
+    built = build_posts(rows)
     problems = []
     for j, exc in built.refused:
         for error in exc.errors(include_url=False, include_input=False):
@@ -454,8 +458,9 @@ def cross_check(scenario: Scenario) -> list[tuple[tuple, str]]:
 
     options = scenario.options
     out.extend(_option_set_problems([option.id for option in options], [option.baseline for option in options]))
+    ids_of: dict[int, dict] = {}  # the ids of a list of posts several options employ, gathered once
     for index, option in enumerate(options):
-        out.extend(_check_option(option, ("options", index), first, last, horizon))
+        out.extend(_check_option(option, ("options", index), first, last, horizon, ids_of))
 
     if timeline.price_base in (first - 1, first):
         # With a wrong price base, the rates it would need are a knock-on, not a problem of their own.
@@ -626,6 +631,7 @@ def _staffing_reference_problems(scenario: Scenario):
     """`staffing_same_as` names another option that lists its own posts."""
     by_id = {option.id: option for option in scenario.options}
     by_index = {option.id: index for index, option in enumerate(scenario.options)}
+    before_go_live: dict[str, bool] = {}  # whether a list has a post only before go-live, found once a list
     for index, option in enumerate(scenario.options):
         target_id = option.staffing_same_as
         if target_id is None:
@@ -651,7 +657,9 @@ def _staffing_reference_problems(scenario: Scenario):
             yield loc, (f"option '{target_id}' goes live part-way ({month_label(*target.go_live)}), so its posts are "
                         f"not employed all along and cannot transfer here at go-live; list this option's posts, "
                         f"or say staffing_transfers: false to fill the same posts from this option's go-live")
-        else:
+        elif target_id in before_go_live and not before_go_live[target_id]:
+            continue
+        elif before_go_live.setdefault(target_id, any(post.period == "before_go_live" for post in target.staffing)):
             for post_index, post in enumerate(target.staffing):
                 if post.period == "before_go_live":
                     yield (("options", by_index[target_id], "staffing", post_index, "period"),
@@ -709,31 +717,47 @@ def _in_horizon(year: int | None, loc: tuple, first: int, last: int, horizon: st
         yield loc, f"{financial_year_label(year)} is outside the horizon ({horizon})"
 
 
-def _check_option(option: Option, loc: tuple, first: int, last: int, horizon: str):
+def _check_option(option: Option, loc: tuple, first: int, last: int, horizon: str, ids_of: dict | None = None):
     if option.go_live is not None:
         if financial_year_of(*option.go_live) > last:
             yield loc + ("go_live",), f"go-live is after the horizon ends ({financial_year_label(last)})"
     seen: dict[str, str] = {}
     for section in ("staffing",) + LINE_SECTIONS:
         shared = section == "staffing" and option.staffing_same_as is not None
-        for index, item in enumerate(getattr(option, section)):
-            item_loc = loc + (section, index)
-            if shared:
-                seen.setdefault(item.id, section)  # checked where listed; only its ids can clash here
-                continue
+        items = getattr(option, section)
+        if shared:
+            # Checked where listed; only its ids can clash here (its posts' ids are all there is so far).
+            if ids_of is None or id(items) not in ids_of:
+                ids = dict.fromkeys([item.id for item in items], section)
+                if ids_of is None:
+                    seen = ids
+                    continue
+                ids_of[id(items)] = ids
+            seen = dict(ids_of[id(items)])
+            continue
+        if not items:
+            continue
+        # The keys this section's items have, found once for the section: a county lists 100,000 posts.
+        fields = type(items[0]).model_fields
+        years = [key for key in ("first_year", "last_year", "year") if key in fields
+                 and not (section == "indexed_contracts" and key == "last_year")]  # a contract's term may run
+        months = [key for key in ("first_month", "last_month") if key in fields]  # past the horizon
+        ramps = "ramp" in fields
+        for index, item in enumerate(items):
             if item.id in seen:
-                yield item_loc + ("id",), (f"id '{item.id}' is used twice in this option (also in {seen[item.id]}); "
-                                           f"give one of them an id")
+                yield loc + (section, index, "id"), (f"id '{item.id}' is used twice in this option (also in "
+                                                     f"{seen[item.id]}); give one of them an id")
             seen.setdefault(item.id, section)
-            for key in ("first_year", "last_year", "year"):
-                if section == "indexed_contracts" and key == "last_year":
-                    continue  # a contract's term may run past the horizon (_check_contracts)
-                yield from _in_horizon(getattr(item, key, None), item_loc + (key,), first, last, horizon)
-            for key in ("first_month", "last_month"):
-                month = getattr(item, key, None)
+            for key in years:
+                year = getattr(item, key)
+                if year is not None and not first <= year <= last:
+                    yield from _in_horizon(year, loc + (section, index, key), first, last, horizon)
+            for key in months:
+                month = getattr(item, key)
                 if month is not None and not first <= financial_year_of(*month) <= last:
-                    yield item_loc + (key,), f"{month_label(*month)} is outside the horizon ({horizon})"
-            for year in getattr(item, "ramp", None) or {}:
+                    yield loc + (section, index, key), f"{month_label(*month)} is outside the horizon ({horizon})"
+            item_loc = loc + (section, index)
+            for year in (item.ramp or {}) if ramps else ():
                 yield from _in_horizon(year, item_loc + ("ramp", financial_year_label(year)), first, last, horizon)
             if section in ONE_OFF_SECTIONS:
                 for index_in_list, year in enumerate(item.years or []):

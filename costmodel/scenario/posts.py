@@ -11,7 +11,6 @@ message, at its own place. Both ways give the same post; tests/scenario/test_pos
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
@@ -19,6 +18,7 @@ from pydantic import ValidationError
 from .schema import POST_LIMITS, Figure, Post, _figure_reader, _fy, slugify
 from .text import ONE_LINE, _walk as _walk_text, _wrong
 from .units import parse_amount, parse_number, parse_rate
+from .yamlread import OneLineItem
 
 #: The figures of a post read here, each with its reader: the schema's Amount, Rate and Number are these.
 _FIGURES = {
@@ -46,6 +46,16 @@ _FIGURE_FIELDS = tuple(Figure.model_fields)
 _set = object.__setattr__
 
 
+class PostList(list):
+    """An option's posts, knowing which the schema made in full: only those can give a figure a range,
+    so a walk looking for ranges (ranges.py) looks at them alone, not at a county's every post."""
+
+    by_schema: tuple[int, ...] = ()
+
+    def ranged_candidates(self) -> list:
+        return [self[index] for index in self.by_schema if index < len(self)]
+
+
 @dataclass
 class Built:
     """What a list of posts came to: the posts (None where one failed), and each failure."""
@@ -59,17 +69,15 @@ class Built:
     by_schema: list[int] = field(default_factory=list)
 
 
-def _figure(values: dict, fields_set: set) -> Figure:
-    figure = object.__new__(Figure)
-    _set(figure, "__dict__", values)
-    _set(figure, "__pydantic_fields_set__", fields_set)
-    _set(figure, "__pydantic_extra__", None)
-    _set(figure, "__pydantic_private__", None)
-    return figure
+#: A figure read here, before its line and path: every other field as the schema leaves it.
+_FIGURE_BLANK = {"value": 0.0, "unit": "", "low": None, "high": None, "distribution": None, "sd": None, "draw": None,
+                 "source": None, "note": None, "precision": None, "line": None, "path": None}
+_WRITTEN = frozenset(("value", "unit", "precision"))
+_PLACED = frozenset(("value", "unit", "precision", "line", "path"))
 
 
 class _Values:
-    """Each distinct value of a key read once: (type, value) -> what it reads as, or None if refused."""
+    """Each distinct value of a key read once: (key, type, value) -> the figure's fields, or None if refused."""
 
     def __init__(self):
         self.seen: dict = {}
@@ -77,11 +85,6 @@ class _Values:
     def figure(self, key: str, raw: object):
         if not isinstance(raw, (int, float, str)) or isinstance(raw, bool):
             return None  # a figure written as a mapping (with a source or a range): the schema reads it
-        cache_key = (key, type(raw), raw)
-        try:
-            return self.seen[cache_key]
-        except KeyError:
-            pass
         read = None
         try:
             values = _FIGURES[key](raw)
@@ -91,8 +94,8 @@ class _Values:
             low, high = POST_LIMITS[key][:2]
             value = values["value"]
             if isinstance(value, float) and low <= value <= high:
-                read = (value, values["unit"], values["precision"])
-        self.seen[cache_key] = read
+                read = dict(_FIGURE_BLANK, value=value, unit=values["unit"], precision=values["precision"])
+        self.seen[(key, type(raw), raw)] = read
         return read
 
     def year(self, raw: object):
@@ -104,22 +107,22 @@ class _Values:
         except KeyError:
             pass
         read = None
-        if raw is not None:
-            try:
-                read = _fy(raw)
-            except (ValueError, TypeError):
-                read = None
+        try:
+            read = _fy(raw)
+        except (ValueError, TypeError):
+            read = None
         self.seen[cache_key] = read
         return read
 
 
-def build_posts(rows: list, line_of: Callable[[int, str | None], int | None] | None,
-                path_of: Callable[[int, str], str] | None) -> Built:
+def build_posts(rows: list, item_lines: list | None = None, key_lines: dict | None = None,
+                where: str | None = None) -> Built:
     """Each row (a post as a mapping of its keys) -> a `Post`, made directly or by the schema.
 
-    `line_of(index, key)` is the line a figure was written on (None: not in the scenario file, as for
-    posts read from an establishment file) and `path_of(index, key)` its path; the schema's posts are
-    given theirs by the loader."""
+    `item_lines` are the lines each post was written on in the scenario (None for posts read from an
+    establishment file, whose figures have no line of the scenario), `key_lines` the lines of posts
+    whose keys are on lines of their own ({(index, key): line}), and `where` the list's path; the
+    schema's posts are given theirs by the loader."""
     values = _Values()
     defaults = {key: Post.model_fields[key].default.model_copy(deep=True) for key in _DEFAULTED}
     built = Built([None] * len(rows))
@@ -131,7 +134,7 @@ def build_posts(rows: list, line_of: Callable[[int, str | None], int | None] | N
             built.by_schema.append(index)
             _by_schema(built, index, row)
             continue
-        for key, value in row.items():
+        for key, value in row.items() if type(row) is not OneLineItem else ():
             if key not in keys_checked:
                 if isinstance(key, str):
                     wrong = _wrong(key, one_line=True, what="a key")
@@ -139,7 +142,7 @@ def build_posts(rows: list, line_of: Callable[[int, str | None], int | None] | N
                         built.text.append((index, (key,), "the key " + wrong))
                         continue
                 keys_checked.add(key)
-            if isinstance(value, str):
+            if type(value) is str:
                 if _SUSPECT.search(value) is not None:
                     wrong = _wrong(value, one_line=key in ONE_LINE)
                     if wrong:
@@ -148,12 +151,15 @@ def build_posts(rows: list, line_of: Callable[[int, str | None], int | None] | N
                 built.text += [(index, loc, message) for loc, message in _walk_text(value, (key,))]
         if "id" not in row and isinstance(row.get("title"), str):
             row["id"] = slugify(row["title"])
-        post = _direct(row, index, values, defaults, line_of, path_of)
+        line = item_lines[index] if item_lines is not None else None
+        post = _direct(row, index, values, defaults, line, key_lines, where)
         if post is None:
             built.by_schema.append(index)
             _by_schema(built, index, row)
         else:
             built.posts[index] = post
+    built.posts = PostList(built.posts)
+    built.posts.by_schema = tuple(built.by_schema)
     return built
 
 
@@ -164,51 +170,66 @@ def _by_schema(built: Built, index: int, row: object) -> None:
         built.refused.append((index, exc))
 
 
-def _direct(row: dict, index: int, values: _Values, defaults: dict, line_of, path_of) -> Post | None:
+#: A post made here before its own fields: every field as the schema leaves one not written.
+_POST_BLANK = {key: None for key in _FIELDS} | {"period": "after_go_live"}
+_FIGURE_KEYS = ("count", "fte", "salary", "agency_share", "agency_premium", "vacancy", "on_costs", "on_cost_rate")
+
+
+def _direct(row: dict, index: int, values: _Values, defaults: dict, line: int | None, key_lines: dict | None,
+            where: str | None) -> Post | None:
     """The post the schema would make of `row`, or None where the schema must look at it itself."""
-    if not FAST_KEYS.issuperset(row):
+    if not FAST_KEYS.issuperset(row) or "salary" not in row or ("on_costs" in row and "on_cost_rate" in row):
         return None
     title, post_id = row.get("title"), row.get("id")
-    if not isinstance(title, str) or not 1 <= len(title) <= _TITLE_MOST:
+    if type(title) is not str or not 1 <= len(title) <= _TITLE_MOST:
         return None
-    if not isinstance(post_id, str) or _SLUG.fullmatch(post_id) is None:
+    if type(post_id) is not str or _SLUG.fullmatch(post_id) is None:
         return None
-    source, note = row.get("source"), row.get("note")
-    if not (source is None or isinstance(source, str)) or not (note is None or isinstance(note, str)):
-        return None
-    period = row.get("period", "after_go_live")
-    if not isinstance(period, str) or period not in _PERIODS:
-        return None
-    first_year = last_year = None
+    fields = dict(_POST_BLANK, **defaults)
+    fields["id"], fields["title"] = post_id, title
+    for key in ("source", "note"):
+        if key in row:
+            text = row[key]
+            if not (text is None or type(text) is str):
+                return None
+            fields[key] = text
+    if "period" in row:
+        period = row["period"]
+        if type(period) is not str or period not in _PERIODS:
+            return None
+        fields["period"] = period
     if "first_year" in row:
-        first_year = values.year(row["first_year"])
+        first_year = fields["first_year"] = values.year(row["first_year"])
         if first_year is None:
             return None
     if "last_year" in row:
-        last_year = values.year(row["last_year"])
-        if last_year is None or (first_year is not None and last_year < first_year):
+        last_year = fields["last_year"] = values.year(row["last_year"])
+        if last_year is None or (fields["first_year"] is not None and last_year < fields["first_year"]):
             return None
-    if "salary" not in row or ("on_costs" in row and "on_cost_rate" in row):
-        return None
-    fields = {"first_year": first_year, "last_year": last_year, "period": period, "id": post_id, "title": title,
-              "first_month": None, "last_month": None}
-    for key in ("count", "fte", "salary", "agency_share", "agency_premium", "vacancy", "on_costs", "on_cost_rate"):
+    seen = values.seen
+    for key in _FIGURE_KEYS:
         if key not in row:
-            fields[key] = defaults.get(key)
             continue
-        read = values.figure(key, row[key])
+        raw = row[key]
+        try:
+            read = seen[(key, type(raw), raw)]
+        except (KeyError, TypeError):
+            read = values.figure(key, raw)
         if read is None:
             return None
-        line = line_of(index, key) if line_of is not None else None
-        figure_values = {"value": read[0], "unit": read[1], "low": None, "high": None, "distribution": None,
-                         "sd": None, "draw": None, "source": None, "note": None, "precision": read[2],
-                         "line": line, "path": None}
-        if line is not None:
-            figure_values["path"] = path_of(index, key)
-            fields[key] = _figure(figure_values, {"value", "unit", "precision", "line", "path"})
+        figure = object.__new__(Figure)
+        if line is None:
+            _set(figure, "__dict__", read.copy())
+            _set(figure, "__pydantic_fields_set__", set(_WRITTEN))
         else:
-            fields[key] = _figure(figure_values, {"value", "unit", "precision"})
-    fields.update(pay_drift=None, pay_step=None, salary_max=None, source=source, note=note)
+            placed = read.copy()
+            placed["line"] = key_lines.get((index, key), line) if key_lines else line
+            placed["path"] = f"{where}[{index}].{key}"
+            _set(figure, "__dict__", placed)
+            _set(figure, "__pydantic_fields_set__", set(_PLACED))
+        _set(figure, "__pydantic_extra__", None)
+        _set(figure, "__pydantic_private__", None)
+        fields[key] = figure
     post = object.__new__(Post)
     _set(post, "__dict__", fields)
     _set(post, "__pydantic_fields_set__", set(row))
