@@ -24,6 +24,7 @@ import csv
 import difflib
 import hashlib
 import io
+import operator
 import os
 import re
 import zipfile
@@ -33,6 +34,11 @@ from pathlib import Path
 from ..limits import RAISE, Limits, TooLarge, megabytes, read_bounded
 from .schema import Post, StaffingFrom, slugify
 from .text import CELL_CHARACTERS
+from .yamlread import PlainRow
+
+#: Any character text.py might refuse in a value, looked for in a whole CSV file at once (line breaks
+#: aside, which end its rows).
+_REFUSED_TEXT = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
 
 #: The keys a column can hold: a post's, as the scenario writes them.
 KEYS = tuple(Post.model_fields)
@@ -163,11 +169,15 @@ def _csv_table(raw: bytes, shown: str, limits: Limits):
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise FileProblem(f"is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as 'CSV UTF-8'", line) from None
+    text = text.replace("\r\n", "\n")  # a Windows export's line endings
+    # Text a workbook could not hold is looked for in the whole file at once; a line break inside a quoted
+    # cell is the one such character that is not, so a file holding one has each row looked at.
+    clean = _REFUSED_TEXT.search(text) is None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     line = 1
     try:
         for cells in reader:
-            yield line, cells
+            yield line, cells, clean and reader.line_num == line
             line = reader.line_num + 1
     except csv.Error as exc:
         raise FileProblem(f"cannot be read as CSV ({exc})", reader.line_num) from None
@@ -179,7 +189,6 @@ def _xlsx_table(raw: bytes, spec: StaffingFrom, shown: str, limits: Limits):
     import warnings
 
     import openpyxl
-    from openpyxl.utils.cell import get_column_letter
 
     try:
         with warnings.catch_warnings():
@@ -206,7 +215,7 @@ def _xlsx_table(raw: bytes, spec: StaffingFrom, shown: str, limits: Limits):
                                           f"({str(cell.value)[:60]}); costmodel reads values, so paste the sheet as "
                                           f"values (Paste Special, Values) and save it", number)
                     cells.append(cell.value)
-                yield number, cells
+                yield number, cells, False
         except FileProblem:
             raise
         except Exception as exc:  # read-only sheets are parsed as they are read: malformed XML is found here
@@ -241,6 +250,15 @@ def _check_zip(raw: bytes, shown: str, limits: Limits) -> None:
         raise FileProblem(f"{shown}: is a zip archive but not an Excel workbook")
 
 
+def get_column_letter(number: int) -> str:
+    """1 -> A, 27 -> AA: a column as a spreadsheet names it (without importing openpyxl for a CSV)."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def _normal(heading: str) -> str:
     """A heading as a key: `Agency share`, `agency-share` and `AGENCY_SHARE` are agency_share."""
     return re.sub(r"[\s\-]+", "_", heading.strip().lower())
@@ -253,7 +271,7 @@ def _rows_of(table, spec: StaffingFrom, found: Establishment, letters: bool) -> 
     ignored = {heading.strip() for heading in spec.ignore}
     rows = iter(table)
     try:
-        heading_line, headings = next(rows)
+        heading_line, headings, _ = next(rows)
     except StopIteration:
         raise FileProblem(f"{found.shown}: is empty; its first row holds the headings, and each row below a post")
     headings = ["" if cell is None else str(cell).strip() for cell in headings]
@@ -261,8 +279,6 @@ def _rows_of(table, spec: StaffingFrom, found: Establishment, letters: bool) -> 
         headings.pop()  # a spreadsheet's empty columns to the right
     if len(headings) > MOST_COLUMNS:
         raise FileProblem(f"{found.shown}: has {len(headings):,} columns; an establishment file has far fewer")
-    from openpyxl.utils.cell import get_column_letter
-
     keys: list[str | None] = []
     seen: dict[str, str] = {}
     for position, heading in enumerate(headings):
@@ -304,17 +320,27 @@ def _rows_of(table, spec: StaffingFrom, found: Establishment, letters: bool) -> 
     found.has_ids = "id" in found.headings
     width = len(keys)
     wanted = [(position, key) for position, key in enumerate(keys) if key is not None]
-    for line, cells in rows:
+    wanted_keys = [key for _, key in wanted]
+    pick = operator.itemgetter(*[position for position, _ in wanted]) if len(wanted) > 1 else \
+        (lambda cells: [cells[wanted[0][0]]] if wanted else [])
+    for line, cells, clean in rows:
         if len(cells) > width and any(cell not in (None, "") for cell in cells[width:]):
             found.problems.append((line, "", f"this row has {len(cells)} cells but the headings only "
                                              f"{width}; a cell beyond the last heading is refused"))
             continue
-        row = {}
+        if clean and len(cells) == width and max(map(len, cells), default=0) <= CELL_CHARACTERS:
+            # A CSV row of text checked with the whole file: its cells, stripped, the empty ones left out.
+            row = PlainRow({key: cell for key, cell in zip(wanted_keys, map(str.strip, pick(cells))) if cell})
+            if not row and not any(cells):
+                continue
+            _identify(row, line, found)
+            continue
+        row = PlainRow() if clean else {}
         for position, key in wanted:
             if position >= len(cells):
                 break
             cell = cells[position]
-            if isinstance(cell, str):
+            if type(cell) is str:
                 if len(cell) > CELL_CHARACTERS:
                     found.problems.append((line, found.headings[key], f"the cell holds {len(cell):,} characters; "
                                                                       f"a cell holds at most {CELL_CHARACTERS:,}"))
@@ -326,9 +352,14 @@ def _rows_of(table, spec: StaffingFrom, found: Establishment, letters: bool) -> 
             row[key] = cell
         if not row and not any(cell not in (None, "") for cell in cells):
             continue  # an empty row (an export's last lines)
-        if not found.has_ids and isinstance(row.get("title"), str):
-            # An establishment lists many posts of one title: each is told apart by its line.
-            suffix = f"-{line}"
-            row["id"] = slugify(row["title"])[: 64 - len(suffix)].rstrip("-") + suffix
-        found.rows.append(row)
-        found.lines.append(line)
+        _identify(row, line, found)
+
+
+def _identify(row: dict, line: int, found: Establishment) -> None:
+    """Keep a row, with an id where the file gives none: an establishment lists many posts of one
+    title, each told apart by its line."""
+    if not found.has_ids and isinstance(row.get("title"), str):
+        suffix = f"-{line}"
+        row["id"] = slugify(row["title"])[: 64 - len(suffix)].rstrip("-") + suffix
+    found.rows.append(row)
+    found.lines.append(line)

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from .schema import POST_LIMITS, Figure, Post, _figure_reader, _fy, slugify
 from .text import ONE_LINE, _walk as _walk_text, _wrong
 from .units import parse_amount, parse_number, parse_rate
-from .yamlread import OneLineItem
+from .yamlread import PlainRow
 
 #: The figures of a post read here, each with its reader: the schema's Amount, Rate and Number are these.
 _FIGURES = {
@@ -124,7 +124,8 @@ def build_posts(rows: list, item_lines: list | None = None, key_lines: dict | No
     whose keys are on lines of their own ({(index, key): line}), and `where` the list's path; the
     schema's posts are given theirs by the loader."""
     values = _Values()
-    defaults = {key: Post.model_fields[key].default.model_copy(deep=True) for key in _DEFAULTED}
+    # A figure not written is the schema's default, one for every post of the list (never changed once made).
+    blank = _POST_BLANK | {key: Post.model_fields[key].default.model_copy(deep=True) for key in _DEFAULTED}
     built = Built([None] * len(rows))
     keys_checked: set = set()
     for index, row in enumerate(rows):
@@ -134,7 +135,7 @@ def build_posts(rows: list, item_lines: list | None = None, key_lines: dict | No
             built.by_schema.append(index)
             _by_schema(built, index, row)
             continue
-        for key, value in row.items() if type(row) is not OneLineItem else ():
+        for key, value in row.items() if type(row) is not PlainRow else ():
             if key not in keys_checked:
                 if isinstance(key, str):
                     wrong = _wrong(key, one_line=True, what="a key")
@@ -152,7 +153,7 @@ def build_posts(rows: list, item_lines: list | None = None, key_lines: dict | No
         if "id" not in row and isinstance(row.get("title"), str):
             row["id"] = slugify(row["title"])
         line = item_lines[index] if item_lines is not None else None
-        post = _direct(row, index, values, defaults, line, key_lines, where)
+        post = _direct(row, index, values, blank, line, key_lines, where)
         if post is None:
             built.by_schema.append(index)
             _by_schema(built, index, row)
@@ -175,7 +176,7 @@ _POST_BLANK = {key: None for key in _FIELDS} | {"period": "after_go_live"}
 _FIGURE_KEYS = ("count", "fte", "salary", "agency_share", "agency_premium", "vacancy", "on_costs", "on_cost_rate")
 
 
-def _direct(row: dict, index: int, values: _Values, defaults: dict, line: int | None, key_lines: dict | None,
+def _direct(row: dict, index: int, values: _Values, blank: dict, line: int | None, key_lines: dict | None,
             where: str | None) -> Post | None:
     """The post the schema would make of `row`, or None where the schema must look at it itself."""
     if not FAST_KEYS.issuperset(row) or "salary" not in row or ("on_costs" in row and "on_cost_rate" in row):
@@ -185,7 +186,7 @@ def _direct(row: dict, index: int, values: _Values, defaults: dict, line: int | 
         return None
     if type(post_id) is not str or _SLUG.fullmatch(post_id) is None:
         return None
-    fields = dict(_POST_BLANK, **defaults)
+    fields = blank.copy()
     fields["id"], fields["title"] = post_id, title
     for key in ("source", "note"):
         if key in row:

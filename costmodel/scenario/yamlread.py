@@ -379,9 +379,10 @@ _RUN_MARK = "\ue000"
 _ITEM_LINE_ENOUGH = "staffing"
 
 
-class OneLineItem(dict):
-    """A list item read from one line of plain keys and values (`_one_line_items`): text of letters,
-    digits and a few marks, so nothing in it is text that text.py would refuse."""
+class PlainRow(dict):
+    """A mapping whose text is known to hold nothing text.py refuses: a list item read from one line of
+    plain keys and values (`_one_line_items`: letters, digits and a few marks), or a row of an
+    establishment file whose whole text was checked at once."""
 
 
 class _Run(NamedTuple):
@@ -423,7 +424,7 @@ def _one_line_items(text: str) -> tuple[str, list[_Run]] | None:
             # Each entry is `key: value`, neither holding ':' or ',' (the pattern says so).
             pairs = [entry.split(": ") for entry in match[2].split(", ")]
             try:
-                row = OneLineItem({key: resolved[value] if value in resolved else resolve(value)
+                row = PlainRow({key: resolved[value] if value in resolved else resolve(value)
                                    for key, value in pairs})
             except _Unusual:
                 row = None
