@@ -48,6 +48,51 @@ def load_scenario(path: str | os.PathLike, limits: Limits | None = None) -> Scen
     return load_scenario_bytes(raw, name, limits)
 
 
+def peek_id(path: str | os.PathLike, limits: Limits | None = None) -> str | None:
+    """A scenario's metadata id, read from the file's events up to it and no further (metadata comes
+    first in a scenario); None for a file that does not give one plainly so (it is loaded to say why)."""
+    from .yamlread import CParser
+
+    if CParser is None:
+        return None
+    try:
+        raw = read_bounded(path, (limits or LARGE).scenario_bytes, "a scenario", refuse_nul=True)
+        if limits is not None and size_problem(raw, limits) is not None:
+            return None
+        parser = CParser(decode(raw))
+        open_: list[list] = []  # each collection open: [a mapping?, a key comes next?, its key now]
+        while True:
+            event = parser.get_event()
+            kind = type(event).__name__
+            if kind in ("ScalarEvent", "MappingStartEvent", "SequenceStartEvent"):
+                if open_ and open_[-1][0]:
+                    frame = open_[-1]
+                    if frame[1]:
+                        if kind != "ScalarEvent":
+                            return None
+                        frame[1], frame[2] = False, event.value
+                        continue
+                    frame[1] = True  # this is the key's value; a key comes next
+                if kind == "ScalarEvent":
+                    if len(open_) == 2 and open_[0][0] and open_[1][0] and open_[0][2] == "metadata" \
+                            and open_[1][2] == "id":
+                        # A slug is text whatever YAML makes of other scalars; anything else, the loader says.
+                        value = event.value
+                        plain = re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", value) and not value.isdigit() \
+                            and value not in ("null", "true", "false") and event.tag is None
+                        return value if plain else None
+                else:
+                    open_.append([kind == "MappingStartEvent", True, None])
+            elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+                open_.pop()
+                if not open_:
+                    return None
+            elif event is None or kind in ("StreamEndEvent", "AliasEvent"):
+                return None
+    except Exception:  # anything unusual in the file: the loader reads it, and says what is wrong
+        return None
+
+
 #: Called with a file's data as read, before any of it is checked (which for a county's establishment
 #: takes longer than reading it): for a limit a caller can judge from the data alone. It raises to refuse.
 BeforeChecking = Callable[[object], None]
