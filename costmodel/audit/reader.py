@@ -70,6 +70,15 @@ class PublishedWorkbook:
         return fingerprint_of(self.scenario_text, self.tool_version, self.establishments)
 
 
+def establishment_folder(published: PublishedWorkbook) -> Path:
+    """Where the establishment files of a workbook's scenario are looked for: the folder of the scenario
+    file the Cover names (as the command that wrote it was run), or else the workbook's own folder."""
+    recorded = Path(published.scenario_file).parent
+    if all((recorded / found.file).is_file() for found in published.establishments):
+        return recorded
+    return Path(published.path).parent
+
+
 def fingerprint_of(text: str, version: str, establishments=()) -> str:
     """A scenario's fingerprint as projection.fingerprint makes it, from its text, the version and the
     establishment files recorded beside it."""

@@ -28,8 +28,8 @@ from ..scenario.problems import ScenarioError
 from ..workbook.writer import build_workbook
 from .package import (Package, PartError, compare_presentation, part_words, presentation_of,
                       sheet_outside_cells)
-from .reader import (Cells, PublishedWorkbook, WorkbookError, count_cells, open_published, price_as_recorded,
-                     read_cells)
+from .reader import (Cells, PublishedWorkbook, WorkbookError, count_cells, establishment_folder, open_published,
+                     price_as_recorded, read_cells)
 
 #: Numbers agree to the penny: a workbook resaved by Excel or LibreOffice may store a value
 #: recalculated in another order, differing in its last binary digits.
@@ -170,15 +170,6 @@ def verify(path: str | Path, limits: Limits = DEFAULT) -> Verification:
             raise WorkbookError(f"{path}: is damaged ({exc})") from None
     _in_order(result, rerun.sheets + published.cells.sheets)
     return result
-
-
-def establishment_folder(published: PublishedWorkbook) -> Path:
-    """Where the establishment files of a workbook's scenario are looked for: the folder of the scenario
-    file the Cover names (as the command that wrote it was run), or else the workbook's own folder."""
-    recorded = Path(published.scenario_file).parent
-    if all((recorded / found.file).is_file() for found in published.establishments):
-        return recorded
-    return Path(published.path).parent
 
 
 def _same_establishments(published: PublishedWorkbook, read: list, result: Verification) -> None:

@@ -15,7 +15,6 @@ import re
 import zipfile
 from pathlib import Path
 
-import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -64,12 +63,6 @@ def _csv(rows=POSTS, headings="id,title,count,fte,salary,vacancy,first_year") ->
 
 def _from_file(spec: str = "establishment.csv") -> str:
     return MINIMAL.replace(LISTED, f"    staffing_from: {spec}\n")
-
-
-def _totals(scenario) -> list[np.ndarray]:
-    projection = project(scenario)
-    return [result.total_by_year if hasattr(result, "total_by_year") else None for result in projection.options] \
-        + [projection.summary["npc"].to_numpy()]
 
 
 def _write_xlsx(path: Path, rows: list[list]) -> None:
@@ -419,3 +412,27 @@ def test_one_line_posts_inside_a_block_of_text_stay_text():
     text = MINIMAL.replace("  status: draft\n", "  status: draft\n  description: |\n" + posts)
     reading = read_yaml(text)
     assert reading.data["metadata"]["description"] == posts.replace("    - ", "- ")
+
+
+def test_diff_sees_a_post_the_file_changed_and_refuses_a_workbook_whose_file_has_changed(tmp_path):
+    from costmodel.audit.diff import diff
+
+    (tmp_path / "establishment.csv").write_text(_csv(), encoding="utf-8")
+    path = tmp_path / "scenario.yaml"
+    path.write_text(_from_file(), encoding="utf-8")
+    book = tmp_path / "book.xlsx"
+    assert CliRunner().invoke(cli, ["run", str(path), "-o", str(book)]).exit_code == 0
+    new = tmp_path / "new"
+    new.mkdir()
+    (new / "scenario.yaml").write_text(_from_file(), encoding="utf-8")
+    rows = [list(row) for row in POSTS]
+    rows[2][4] = "22000"  # the admin post: 21,000 -> 22,000
+    (new / "establishment.csv").write_text(_csv(rows), encoding="utf-8")
+    report = diff(book, new / "scenario.yaml")
+    assert [(step.changes[0].where, step.changes[0].old, step.changes[0].new) for step in report.steps] == \
+        [("options[in-house].staffing[admin].salary", "21000", "22000")]
+    (tmp_path / "establishment.csv").write_text(_csv(rows), encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        diff(book, new / "scenario.yaml")
+    assert "were read from establishment.csv" in caught.value.lines()[0]
+    assert "which has changed since it was made" in caught.value.lines()[0]
