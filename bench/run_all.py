@@ -95,6 +95,11 @@ def judge(results: dict) -> list[tuple[str, str, str, bool]]:
         rows.append(("5 verify", f"{row['scenario']}: {row['verify_seconds']:.2f} s / build {row['build_seconds']:.2f} s "
                                  f"= {row['ratio']:.2f} (resaved, cell by cell: {row['ratio_resaved']:.2f})",
                      "<= 3", row["ratio"] <= 3))
+    load = results["load"]
+    for name, words in (("yaml", "listed in the YAML"), ("csv", "from establishment.csv")):
+        rows.append(("load", f"{load['posts']:,} posts {words}: loading {load[f'{name}_load_s']:.2f} s / projecting "
+                             f"{load[f'{name}_project_s']:.2f} s = {load[f'{name}_ratio']:.2f} (peak "
+                             f"{load['peak_mb']:.0f} MB)", "<= 1.0", load[f"{name}_ratio"] <= 1.0))
     jobs = results["jobs"]
     rows.append(("batch --jobs", f"{jobs['scenarios']} scenarios: 1 job {jobs['serial_s']:.1f} s, {jobs['jobs']} jobs "
                                  f"{jobs['parallel_s']:.1f} s: {jobs['speedup']:.2f}x on {jobs['cpu_count']} cores "
@@ -110,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     results, seconds = {}, {}
     for name, script in (("startup", "startup.py"), ("engine", "engine.py"), ("workbook", "workbook.py"),
-                         ("monte_carlo", "monte_carlo.py"), ("verify", "verify.py"), ("jobs", "jobs.py")):
+                         ("monte_carlo", "monte_carlo.py"), ("verify", "verify.py"), ("load", "load.py"),
+                         ("jobs", "jobs.py")):
         print(f"running bench/{script} ...", file=sys.stderr, flush=True)
         results[name], seconds[name] = run(script)
     total = time.perf_counter() - started

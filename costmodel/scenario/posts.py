@@ -81,6 +81,8 @@ class _Values:
 
     def __init__(self):
         self.seen: dict = {}
+        #: The figure made of each value read (by the id of what it read as), where a figure has no line.
+        self.shared: dict = {}
 
     def figure(self, key: str, raw: object):
         if not isinstance(raw, (int, float, str)) or isinstance(raw, bool):
@@ -113,6 +115,15 @@ class _Values:
             read = None
         self.seen[cache_key] = read
         return read
+
+
+def _made(values: dict, fields_set: set) -> Figure:
+    figure = object.__new__(Figure)
+    _set(figure, "__dict__", values)
+    _set(figure, "__pydantic_fields_set__", fields_set)
+    _set(figure, "__pydantic_extra__", None)
+    _set(figure, "__pydantic_private__", None)
+    return figure
 
 
 def build_posts(rows: list, item_lines: list | None = None, key_lines: dict | None = None,
@@ -207,7 +218,7 @@ def _direct(row: dict, index: int, values: _Values, blank: dict, line: int | Non
         last_year = fields["last_year"] = values.year(row["last_year"])
         if last_year is None or (fields["first_year"] is not None and last_year < fields["first_year"]):
             return None
-    seen = values.seen
+    seen, shared, new = values.seen, values.shared, object.__new__
     for key in _FIGURE_KEYS:
         if key not in row:
             continue
@@ -218,19 +229,22 @@ def _direct(row: dict, index: int, values: _Values, blank: dict, line: int | Non
             read = values.figure(key, raw)
         if read is None:
             return None
-        figure = object.__new__(Figure)
         if line is None:
-            _set(figure, "__dict__", read.copy())
-            _set(figure, "__pydantic_fields_set__", set(_WRITTEN))
-        else:
-            placed = read.copy()
-            placed["line"] = key_lines.get((index, key), line) if key_lines else line
-            placed["path"] = f"{where}[{index}].{key}"
-            _set(figure, "__dict__", placed)
-            _set(figure, "__pydantic_fields_set__", set(_PLACED))
+            # Not written in the scenario (a row of an establishment file): a figure with no line, path or
+            # range, one for each distinct value and shared by every post giving it, as the defaults are.
+            figure = shared.get(id(read))
+            if figure is None:
+                figure = shared[id(read)] = _made(read.copy(), set(_WRITTEN))
+            fields[key] = figure
+            continue
+        placed = read.copy()
+        placed["line"] = key_lines.get((index, key), line) if key_lines else line
+        placed["path"] = f"{where}[{index}].{key}"
+        figure = fields[key] = new(Figure)
+        _set(figure, "__dict__", placed)
+        _set(figure, "__pydantic_fields_set__", set(_PLACED))
         _set(figure, "__pydantic_extra__", None)
         _set(figure, "__pydantic_private__", None)
-        fields[key] = figure
     post = object.__new__(Post)
     _set(post, "__dict__", fields)
     _set(post, "__pydantic_fields_set__", set(row))

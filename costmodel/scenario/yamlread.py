@@ -423,9 +423,11 @@ def _one_line_items(text: str) -> tuple[str, list[_Run]] | None:
         if match is not None and EXCEL_UNDERSCORE not in line:
             # Each entry is `key: value`, neither holding ':' or ',' (the pattern says so).
             pairs = [entry.split(": ") for entry in match[2].split(", ")]
+            row = PlainRow(pairs)
             try:
-                row = PlainRow({key: resolved[value] if value in resolved else resolve(value)
-                                   for key, value in pairs})
+                for key, value in pairs:
+                    if value[0] in by_first or None in by_first:  # text as written, unless YAML reads it so
+                        row[key] = resolved[value] if value in resolved else resolve(value)
             except _Unusual:
                 row = None
             if row is not None and (len(row) != len(pairs) or not _NOT_TEXT_KEYS.isdisjoint(row)):
