@@ -1,21 +1,22 @@
-"""A list of posts -> `Post`s, column by column: a county's establishment in a second, not a minute.
+"""A list of posts -> `Post`s, column by column: a county's establishment in seconds, not minutes.
 
 A post the schema would accept as written, plain figures and text, is checked here by the schema's
 own parts (its figure readers, its limits, its slug and its text rules), each distinct value once
 for the whole list (a county's 100,000 posts have a few hundred distinct counts, FTEs and rates),
 and the `Post` is made directly. Any other post (a figure with a range or a source, pay progression,
 months, a mistake of any kind) goes through the schema in full, so every problem is the schema's own
-message, at its own place. Both ways give the same post; tests/scenario/test_posts.py holds them to it.
+message, at its own place. Both ways give the same post; tests/scenario/test_establishment.py holds them to it.
 """
 
 from __future__ import annotations
 
 import re
+import typing
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from .schema import POST_LIMITS, Figure, Post, _figure_reader, _fy, slugify
+from .schema import POST_LIMITS, Figure, Period, Post, Slug, _figure_reader, _fy, slugify
 from .text import ONE_LINE, _walk as _walk_text, _wrong
 from .units import parse_amount, parse_number, parse_rate
 from .yamlread import PlainRow
@@ -34,15 +35,15 @@ _FIGURES = {
 #: Every key a post may have that this path reads; a post with any other goes through the schema.
 _TEXT = ("id", "title", "source", "note")
 FAST_KEYS = frozenset(_FIGURES) | frozenset(_TEXT) | {"first_year", "last_year", "period"}
-_PERIODS = frozenset(("after_go_live", "before_go_live", "whole_horizon"))
-_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+_PERIODS = frozenset(typing.get_args(Period))
+#: schema.Slug's pattern (matched whole, as pydantic's ^...$).
+_SLUG = re.compile(next(m.pattern for m in typing.get_args(Slug)[1].metadata if getattr(m, "pattern", None)))
 _TITLE_MOST = next(m.max_length for m in Post.model_fields["title"].metadata if hasattr(m, "max_length"))
 #: A character that text.py may refuse: only text holding one is looked at closely.
 _SUSPECT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
 #: Keys of a Post's figures that may be absent, and the default each then takes.
 _DEFAULTED = ("count", "fte", "agency_share", "agency_premium", "vacancy")
 _FIELDS = tuple(Post.model_fields)
-_FIGURE_FIELDS = tuple(Figure.model_fields)
 _set = object.__setattr__
 
 
