@@ -242,11 +242,11 @@ def _with_establishments(data: dict, folder: Path, limits: Limits) -> None:
     """Each option's posts read from an establishment file put in its staffing, as if listed there: a post
     the file changes is then a change like any other, re-projected in its turn."""
     from ..scenario.establishment import read_establishment
-    from ..scenario.schema import StaffingFrom, _file_or_mapping
+    from ..scenario.schema import StaffingFrom, file_or_mapping
 
     for option in data.get("options") or []:
         if isinstance(option, dict) and "staffing_from" in option:
-            spec = StaffingFrom.model_validate(_file_or_mapping(option.pop("staffing_from")))
+            spec = StaffingFrom.model_validate(file_or_mapping(option.pop("staffing_from")))
             option["staffing"] = [dict(row) for row in read_establishment(spec, folder, "", limits).rows]
 
 

@@ -216,7 +216,7 @@ def _take_posts(data: dict, name: str, lines: Lines, folder: Path, limits: Limit
             if other in option:
                 problems.append(Problem(name, *here, f"{words} or read them from a file with staffing_from, not both"))
         try:
-            spec = schema.StaffingFrom.model_validate(schema._file_or_mapping(option["staffing_from"]))
+            spec = schema.StaffingFrom.model_validate(schema.file_or_mapping(option["staffing_from"]))
         except ValidationError:
             continue  # the schema says what is wrong with it, at its place
         if "staffing" in option or "staffing_same_as" in option:

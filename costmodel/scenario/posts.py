@@ -16,21 +16,21 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from .schema import POST_LIMITS, Figure, Period, Post, Slug, _figure_reader, _fy, slugify
-from .text import ONE_LINE, _walk as _walk_text, _wrong
+from .schema import POST_LIMITS, Figure, Period, Post, Slug, figure_reader, read_financial_year, slugify
+from .text import ONE_LINE, walk_text as _walk_text, why_unfit as _wrong
 from .units import parse_amount, parse_number, parse_rate
 from .yamlread import PlainRow
 
 #: The figures of a post read here, each with its reader: the schema's Amount, Rate and Number are these.
 _FIGURES = {
-    "count": _figure_reader("number", parse_number),
-    "fte": _figure_reader("number", parse_number),
-    "salary": _figure_reader("pounds", parse_amount),
-    "agency_share": _figure_reader("rate", parse_rate),
-    "agency_premium": _figure_reader("rate", parse_rate),
-    "vacancy": _figure_reader("rate", parse_rate),
-    "on_costs": _figure_reader("pounds", parse_amount),
-    "on_cost_rate": _figure_reader("rate", parse_rate),
+    "count": figure_reader("number", parse_number),
+    "fte": figure_reader("number", parse_number),
+    "salary": figure_reader("pounds", parse_amount),
+    "agency_share": figure_reader("rate", parse_rate),
+    "agency_premium": figure_reader("rate", parse_rate),
+    "vacancy": figure_reader("rate", parse_rate),
+    "on_costs": figure_reader("pounds", parse_amount),
+    "on_cost_rate": figure_reader("rate", parse_rate),
 }
 #: Every key a post may have that this path reads; a post with any other goes through the schema.
 _TEXT = ("id", "title", "source", "note")
@@ -111,7 +111,7 @@ class _Values:
             pass
         read = None
         try:
-            read = _fy(raw)
+            read = read_financial_year(raw)
         except (ValueError, TypeError):
             read = None
         self.seen[cache_key] = read

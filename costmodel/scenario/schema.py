@@ -124,7 +124,7 @@ _FIGURE_KEYS = ("value", "central", "low", "high", "distribution", "sd", "draw",
 DISTRIBUTIONS = ("triangular", "pert", "uniform", "normal", "lognormal")
 
 
-def _figure_reader(unit: str, parse):
+def figure_reader(unit: str, parse):
     def read(raw: object) -> object:
         if isinstance(raw, Figure):
             return raw
@@ -193,9 +193,9 @@ def _read_one(parse, raw: object, key: str | None) -> tuple[float, float | None]
     return result, None
 
 
-Amount = Annotated[Figure, BeforeValidator(_figure_reader("pounds", parse_amount))]
-Rate = Annotated[Figure, BeforeValidator(_figure_reader("rate", parse_rate))]
-Number = Annotated[Figure, BeforeValidator(_figure_reader("number", parse_number))]
+Amount = Annotated[Figure, BeforeValidator(figure_reader("pounds", parse_amount))]
+Rate = Annotated[Figure, BeforeValidator(figure_reader("rate", parse_rate))]
+Number = Annotated[Figure, BeforeValidator(figure_reader("number", parse_number))]
 
 
 def fixed(value: float, unit: str, source: str | None = None, note: str | None = None) -> Figure:
@@ -203,7 +203,7 @@ def fixed(value: float, unit: str, source: str | None = None, note: str | None =
     return Figure(value=value, unit=unit, source=source, note=note)
 
 
-def _fy(raw: object) -> int:
+def read_financial_year(raw: object) -> int:
     try:
         return parse_financial_year(raw)
     except UnitError as exc:
@@ -217,7 +217,7 @@ def _month(raw: object) -> tuple[int, int]:
         raise ValueError(str(exc)) from None
 
 
-FinancialYear = Annotated[int, BeforeValidator(_fy)]
+FinancialYear = Annotated[int, BeforeValidator(read_financial_year)]
 Month = Annotated[tuple[int, int], BeforeValidator(_month)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 #: A code of the model review (docs/warnings.md), such as W104.
@@ -319,7 +319,7 @@ class YearlyRates(Strict):
     """A rate for every year: one rate, or a table by year carried forward."""
 
     value: Annotated[
-        Annotated[Figure, BeforeValidator(_figure_reader("rate", parse_rate)), Tag("rate")]
+        Annotated[Figure, BeforeValidator(figure_reader("rate", parse_rate)), Tag("rate")]
         | Annotated[dict[FinancialYear, Rate], Tag("table")],
         Discriminator(_rate_or_table),
     ]
@@ -1094,7 +1094,7 @@ class LevyAllowance(Strict):
     reason: Text
 
 
-def _file_or_mapping(raw: object) -> object:
+def file_or_mapping(raw: object) -> object:
     # `staffing_from: establishment.csv` is the file alone, its columns headed as the posts' keys.
     return {"file": raw} if isinstance(raw, str) else raw
 
@@ -1153,7 +1153,7 @@ class _OptionTerms(Strict):
     staffing_transfers: StrictBool = True
     #: The posts read from a file (a county's establishment, exported from its HR system) instead of
     #: listed under `staffing`; the loader reads them into `staffing`, by the same rules.
-    staffing_from: Annotated[StaffingFrom, BeforeValidator(_file_or_mapping)] | None = None
+    staffing_from: Annotated[StaffingFrom, BeforeValidator(file_or_mapping)] | None = None
     partnership: Partnership | None = None
 
     @field_validator("pension_rate")
@@ -1227,7 +1227,7 @@ class PublishedFigure(Strict):
     basis: Literal["full_year", "horizon"] | None = None
     year: FinancialYear | None = None
     measure: Literal["cash", "real", "pv"] = "cash"
-    amount: Annotated[Figure, BeforeValidator(_figure_reader("pounds", parse_amount))]
+    amount: Annotated[Figure, BeforeValidator(figure_reader("pounds", parse_amount))]
     tolerance: Amount | None = None
     source: str | None = None
     note: str | None = None
