@@ -109,6 +109,11 @@ def judge(results: dict) -> list[tuple[str, str, str, bool]]:
                                  f"{row['verify_libreoffice_seconds']:.2f} s / build {row['build_seconds']:.2f} s = "
                                  f"{row['ratio']:.2f} (untouched {row['ratio_untouched']:.2f}, recompressed "
                                  f"{row['ratio_recompressed']:.2f})", "<= 2", row["ratio"] <= 2))
+    load = results["load"]
+    for name, words in (("yaml", "listed in the YAML"), ("csv", "from establishment.csv")):
+        rows.append(("load", f"{load['posts']:,} posts {words}: loading {load[f'{name}_load_s']:.2f} s / projecting "
+                             f"{load[f'{name}_project_s']:.2f} s = {load[f'{name}_ratio']:.2f} (peak "
+                             f"{load['peak_mb']:.0f} MB)", "<= 1.0", load[f"{name}_ratio"] <= 1.0))
     jobs = results["jobs"]
     rows.append(("batch --jobs", f"{jobs['scenarios']} scenarios, median of {jobs['repeat']}: serial (no second "
                                  f"process) {jobs['serial_s']:.1f} s, --jobs 1 {jobs['one_job_s']:.1f} s, --jobs "
@@ -126,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     results, seconds = {}, {}
     for name, script in (("startup", "startup.py"), ("engine", "engine.py"), ("workbook", "workbook.py"),
-                         ("monte_carlo", "monte_carlo.py"), ("verify", "verify.py"), ("jobs", "jobs.py")):
+                         ("monte_carlo", "monte_carlo.py"), ("verify", "verify.py"), ("load", "load.py"),
+                         ("jobs", "jobs.py")):
         print(f"running bench/{script} ...", file=sys.stderr, flush=True)
         results[name], seconds[name] = run(script)
     total = time.perf_counter() - started

@@ -56,8 +56,18 @@ def within_limits(scenario, allow_large: bool):
     return scenario
 
 
+def peeked_id(path: Path, allow_large: bool = False) -> Outcome:
+    """First pass of a batch: which workbook would the scenario write? Its metadata id, read from the top of
+    the file without loading the rest, which the second pass does once (a county's establishment takes
+    seconds to check). A file whose id cannot be read so is loaded, to say why (scenario_id)."""
+    from .scenario.loader import peek_id
+
+    found = peek_id(path, limits(allow_large))
+    return Outcome(True, scenario_id=found) if found is not None else scenario_id(path, allow_large)
+
+
 def scenario_id(path: Path, allow_large: bool = False) -> Outcome:
-    """First pass of a batch: does the scenario load, and which workbook would it write?"""
+    """Does the scenario load, and which workbook would it write?"""
     from .scenario.loader import load_scenario
     from .scenario.problems import ScenarioError
 
@@ -266,8 +276,9 @@ def run_batch(paths: tuple[Path, ...], folder: Path, strict: bool, force: bool, 
               say: Callable[[str], None]) -> Batch:
     """Project and write each scenario's workbook into `folder`, `say`ing each file's progress as it ends.
 
-    Every file is loaded first, so two with the same id are refused before anything is written. An
-    interrupt stops the batch after saying what was written whole; it then goes on to the caller.
+    Every file's id is read first (without loading it: each is loaded once, when its workbook is
+    built), so two with the same id are refused before anything is written. An interrupt stops the batch
+    after saying what was written whole; it then goes on to the caller.
     """
     from .files import OutputError, check_targets
 
@@ -302,10 +313,24 @@ def run_batch(paths: tuple[Path, ...], folder: Path, strict: bool, force: bool, 
 
     try:
         with Workers(jobs, count) as workers:
-            workers.each(scenario_id, [(path, allow_large) for path in paths], loaded)
-            for index in sorted(i for i, outcome in outcomes.items() if outcome.ok):
-                targets[index] = folder / f"{outcomes[index].scenario_id}.xlsx"
-            clashes = _clashes(targets, paths)
+            workers.each(peeked_id, [(path, allow_large) for path in paths], loaded)
+
+            def aimed() -> list[str]:
+                targets.clear()
+                for index in sorted(i for i, outcome in outcomes.items() if outcome.ok):
+                    targets[index] = folder / f"{outcomes[index].scenario_id}.xlsx"
+                return _clashes(targets, paths)
+
+            clashes = aimed()
+            if clashes:
+                # Only a scenario that loads writes a workbook: those whose ids clash are loaded to know which.
+                clashing = [index for index, target in targets.items()
+                            if sum(other.resolve() == target.resolve() for other in targets.values()) > 1]
+                for index in clashing:
+                    del outcomes[index]
+                workers.each(scenario_id, [(paths[index], allow_large) for index in clashing],
+                             lambda position, seconds, outcome: loaded(clashing[position], seconds, outcome))
+                clashes = aimed()
             if not clashes:
                 calls, indices = [], []
                 for index, target in targets.items():

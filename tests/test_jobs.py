@@ -108,6 +108,32 @@ def test_two_scenarios_with_one_id_are_refused_before_anything_is_written(tmp_pa
     assert not (tmp_path / "out").exists()
 
 
+def test_a_batch_loads_each_scenario_once(tmp_path, minimal_text, monkeypatch):
+    import costmodel.scenario.loader as loader
+
+    loaded = []
+    real = loader.load_scenario
+    monkeypatch.setattr(loader, "load_scenario", lambda path, *rest: loaded.append(Path(path)) or real(path, *rest))
+    paths = [tmp_path / "a.yaml", tmp_path / "b.yaml"]
+    paths[0].write_text(minimal_text)
+    paths[1].write_text(minimal_text.replace("id: minimal", "id: other"))
+    result = invoke("run", *paths, "--jobs", "1", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert sorted(loaded) == paths
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["minimal.xlsx", "other.xlsx"]
+
+
+def test_one_id_in_two_files_of_which_one_does_not_load_writes_the_other(tmp_path, minimal_text):
+    # The ids are read before anything is loaded; where two clash, only one that loads writes a workbook.
+    good, broken = tmp_path / "good.yaml", tmp_path / "broken.yaml"
+    good.write_text(minimal_text)
+    broken.write_text(minimal_text.replace("salary: 35,000", "salary: lots"))
+    result = invoke("run", good, broken, "--jobs", "1", "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert f"{broken}:25: options[0].staffing[0].salary: expected an amount in pounds, got 'lots'" in result.stderr
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["minimal.xlsx"]
+
+
 @pytest.mark.parametrize("extra, phrase", [
     (["-o", "region.xlsx"], "-o names a folder"),
     (["--json", "results.json"], "--json writes one scenario's results"),

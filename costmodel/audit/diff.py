@@ -119,15 +119,17 @@ class DiffReport:
         }
 
 
-def read_source(path: str | Path, limits: Limits = DEFAULT) -> tuple[str, str, str | None]:
-    """(scenario text, name, the parameter set a workbook's Cover records) from a scenario file or a
-    costmodel workbook; None for the set of a scenario file, which is priced as it says."""
+def read_source(path: str | Path, limits: Limits = DEFAULT) -> tuple[str, str, str | None, Path, list | None]:
+    """(scenario text, name, the parameter set a workbook's Cover records, the folder its establishment
+    files are read from, the establishment files a workbook's Cover records) from a scenario file or a
+    costmodel workbook; None for the set and the files of a scenario file, which is as it says."""
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from .reader import open_published
+        from .reader import establishment_folder, open_published
 
         published = open_published(path, limits)
-        return published.scenario_text, f"{path} (scenario {published.scenario_file})", published.parameter_set
+        return (published.scenario_text, f"{path} (scenario {published.scenario_file})", published.parameter_set,
+                establishment_folder(published), published.establishments)
     try:
         raw = read_bounded(path, limits.scenario_bytes, "a scenario", refuse_nul=True)
     except TooLarge as exc:
@@ -135,7 +137,7 @@ def read_source(path: str | Path, limits: Limits = DEFAULT) -> tuple[str, str, s
     except OSError as exc:
         raise ScenarioError([Problem(str(path), None, "", f"cannot be read: {exc.strerror or exc}")]) from None
     try:
-        return decode(raw), str(path), None
+        return decode(raw), str(path), None, path.parent, None
     except ReadError as exc:
         raise ScenarioError([Problem(str(path), exc.line, "", exc.message)]) from None
 
@@ -143,18 +145,21 @@ def read_source(path: str | Path, limits: Limits = DEFAULT) -> tuple[str, str, s
 def diff(old_path: str | Path, new_path: str | Path, limits: Limits = DEFAULT) -> DiffReport:
     from .reader import price_as_recorded
 
-    old_text, old_name, old_recorded = read_source(old_path, limits)
-    new_text, new_name, new_recorded = read_source(new_path, limits)
+    old_text, old_name, old_recorded, old_folder, old_files = read_source(old_path, limits)
+    new_text, new_name, new_recorded, new_folder, new_files = read_source(new_path, limits)
     # Each side loads as a scenario in its own right, with every problem reported if it does not,
     # and a workbook's is priced with the parameter set it was published with.
-    old_scenario = load_scenario_text(old_text, old_name, limits)
-    new_scenario = load_scenario_text(new_text, new_name, limits)
+    old_scenario = load_scenario_text(old_text, old_name, limits, folder=old_folder)
+    new_scenario = load_scenario_text(new_text, new_name, limits, folder=new_folder)
+    for path, name, recorded, scenario in ((old_path, old_name, old_files, old_scenario),
+                                           (new_path, new_name, new_files, new_scenario)):
+        _same_establishment_files(path, recorded, scenario)
     price_as_recorded(old_scenario, old_recorded, old_path)
     price_as_recorded(new_scenario, new_recorded, new_path)
     check_work(old_scenario, limits)
     check_work(new_scenario, limits)
-    old_data, _ = _plain_data(old_text, old_name)
-    new_data, new_lines = _plain_data(new_text, new_name)
+    old_data, _ = _plain_data(old_text, old_name, old_folder, limits)
+    new_data, new_lines = _plain_data(new_text, new_name, new_folder, limits)
 
     old_items, new_items = {}, {}
     old_leaves, new_leaves = _leaves(old_data, items=old_items), _leaves(new_data, items=new_items)
@@ -221,15 +226,40 @@ def diff(old_path: str | Path, new_path: str | Path, limits: Limits = DEFAULT) -
 _ABSENT = "(absent)"
 
 
-def _plain_data(text: str, name: str):
+def _plain_data(text: str, name: str, folder: Path | None = None, limits: Limits = DEFAULT):
     try:
         # Both files have loaded, so nothing was noted while reading them.
         data, lines, _ = read_yaml(text)
     except ReadError as exc:
         raise ScenarioError([Problem(name, exc.line, "", exc.message)]) from None
     if isinstance(data, dict):
+        _with_establishments(data, folder or Path("."), limits)
         fill_ids(data)
     return data, lines
+
+
+def _with_establishments(data: dict, folder: Path, limits: Limits) -> None:
+    """Each option's posts read from an establishment file put in its staffing, as if listed there: a post
+    the file changes is then a change like any other, re-projected in its turn."""
+    from ..scenario.establishment import read_establishment
+    from ..scenario.schema import StaffingFrom, file_or_mapping
+
+    for option in data.get("options") or []:
+        if isinstance(option, dict) and "staffing_from" in option:
+            spec = StaffingFrom.model_validate(file_or_mapping(option.pop("staffing_from")))
+            option["staffing"] = [dict(row) for row in read_establishment(spec, folder, "", limits).rows]
+
+
+def _same_establishment_files(path, recorded: list | None, scenario: Scenario) -> None:
+    """A workbook's establishment files are the ones it was made from: otherwise its posts are not to hand."""
+    now = {found.option: found for found in scenario.establishments}
+    for then in recorded or ():
+        found = now.get(then.option)
+        if found is None or found.sha256 != then.sha256:
+            raise ScenarioError([Problem(str(path), None, "", (
+                f"its posts of option '{then.option}' were read from {then.file} (SHA-256 {then.sha256[:12]}…), "
+                f"which has changed since it was made, so the posts it was made from are not to hand to compare; "
+                f"diff the scenario files, each beside its own establishment file"))])
 
 
 def _try_scenario(data, parameters) -> Scenario | None:

@@ -13,7 +13,7 @@ import hashlib
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -57,6 +57,8 @@ class PublishedWorkbook:
     #: The parameter set its Cover records (`2026-12`, `2026-12 as known at 2017-11-09`); None from a
     #: release before parameter sets were recorded.
     parameter_set: str | None = None
+    #: The establishment files the Cover records its posts were read from (staffing_from), with their hashes.
+    establishments: list = field(default_factory=list)
 
     @cached_property
     def cells(self) -> Cells:
@@ -65,13 +67,27 @@ class PublishedWorkbook:
 
     def scenario_fingerprint(self) -> str:
         """The fingerprint the embedded scenario has now, under the version that wrote the workbook."""
-        return fingerprint_of(self.scenario_text, self.tool_version)
+        return fingerprint_of(self.scenario_text, self.tool_version, self.establishments)
 
 
-def fingerprint_of(text: str, version: str) -> str:
+def establishment_folder(published: PublishedWorkbook) -> Path:
+    """Where the establishment files of a workbook's scenario are looked for: the folder of the scenario
+    file the Cover names (as the command that wrote it was run), or else the workbook's own folder."""
+    recorded = Path(published.scenario_file).parent
+    if all((recorded / found.file).is_file() for found in published.establishments):
+        return recorded
+    return Path(published.path).parent
+
+
+def fingerprint_of(text: str, version: str, establishments=()) -> str:
+    """A scenario's fingerprint as projection.fingerprint makes it, from its text, the version and the
+    establishment files recorded beside it."""
+    from ..scenario.establishment import fingerprint_lines
+
     digest = hashlib.sha256()
     digest.update(f"costmodel {version}\n".encode())
     digest.update(text.encode("utf-8"))
+    digest.update(fingerprint_lines(establishments).encode("utf-8"))
     return digest.hexdigest()
 
 
@@ -200,10 +216,11 @@ def _check_content(archive: zipfile.ZipFile, names: set[str], name: str) -> None
         raise WorkbookError(f"{name}: is damaged ({exc})") from None
 
 
-def read_cells(data: bytes, name: str, only: tuple[str, ...] | None = None) -> Cells:
+def read_cells(data: bytes, name: str, only: tuple[str, ...] | None = None, stored_values: bool = True) -> Cells:
     """Formulas (as text) and stored values of every non-empty cell, without evaluating anything.
 
-    With `only`, the cells of those sheets alone (but every sheet's name)."""
+    With `only`, the cells of those sheets alone (but every sheet's name); without `stored_values`,
+    the formulas and inputs alone, from one reading of the file (stored is then empty)."""
     import warnings
 
     import openpyxl
@@ -213,14 +230,16 @@ def read_cells(data: bytes, name: str, only: tuple[str, ...] | None = None) -> C
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-            values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            # The stored values are a second reading of the file: only where they are asked for.
+            values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True) if stored_values \
+                else None
     except Exception as exc:  # openpyxl raises many kinds for malformed parts; all mean the same to a user
         raise WorkbookError(f"{name}: cannot be read as a workbook ({type(exc).__name__}: {exc})") from None
     content: dict[tuple[str, str], object] = {}
     stored: dict[tuple[str, str], object] = {}
     formats: dict[tuple[str, str], str] = {}
     wanted = [sheet for sheet in formulas.worksheets if only is None or sheet.title in only]
-    wanted_values = [sheet for sheet in values.worksheets if only is None or sheet.title in only]
+    wanted_values = [sheet for sheet in values.worksheets if only is None or sheet.title in only] if values else []
     try:
         for sheet in wanted + wanted_values:
             # Read every row there is, not only as far as the sheet's declared dimension says:
@@ -241,7 +260,8 @@ def read_cells(data: bytes, name: str, only: tuple[str, ...] | None = None) -> C
         raise WorkbookError(f"{name}: cannot be read as a workbook ({type(exc).__name__}: {exc})") from None
     finally:
         formulas.close()
-        values.close()
+        if values is not None:
+            values.close()
     return Cells(list(formulas.sheetnames), content, stored, formats)
 
 
@@ -286,7 +306,9 @@ def open_published(path: str | Path, limits: Limits = DEFAULT) -> PublishedWorkb
     data = read_workbook_file(path, limits)
     check_archive(data, name, limits)
     _check_scenario_rows(data, name, limits)
-    cells = read_cells(data, name, only=("Cover", "Scenario"))
+    # The Cover and the Scenario sheet hold text and figures, no formulas: their cells are all that is
+    # needed, read once (their stored values would be a second reading of the whole file for nothing).
+    cells = read_cells(data, name, only=("Cover", "Scenario"), stored_values=False)
     if "Cover" not in cells.sheets or "Scenario" not in cells.sheets:
         raise WorkbookError(f"{name}: is not a costmodel workbook (it has no Cover and Scenario sheets)")
     cover = {str(cells.content.get(("Cover", f"A{r}"))): cells.content.get(("Cover", f"B{r}"))
@@ -303,8 +325,13 @@ def open_published(path: str | Path, limits: Limits = DEFAULT) -> PublishedWorkb
     from ..workbook.writer import PARAMETER_SET
 
     recorded = cover.get(PARAMETER_SET)
+    from ..scenario.establishment import from_cover
+
+    establishments = [found for label, value in cover.items() if isinstance(value, str)
+                      for found in [from_cover(label, value)] if found is not None]
     return PublishedWorkbook(path, version[1], str(cover["Scenario fingerprint"]), str(cover["Scenario file"]),
-                             text, data, run_record_of(cells), str(recorded) if recorded is not None else None)
+                             text, data, run_record_of(cells), str(recorded) if recorded is not None else None,
+                             establishments)
 
 
 def _check_scenario_rows(data: bytes, name: str, limits: Limits) -> None:

@@ -28,8 +28,8 @@ from ..scenario.problems import ScenarioError
 from ..workbook.writer import build_workbook
 from .package import (Package, PartError, compare_presentation, part_words, presentation_of,
                       sheet_outside_cells)
-from .reader import (Cells, PublishedWorkbook, WorkbookError, count_cells, open_published, price_as_recorded,
-                     read_cells)
+from .reader import (Cells, PublishedWorkbook, WorkbookError, count_cells, establishment_folder, open_published,
+                     price_as_recorded, read_cells)
 
 #: Numbers agree to the penny: a workbook resaved by Excel or LibreOffice may store a value
 #: recalculated in another order, differing in its last binary digits.
@@ -67,6 +67,8 @@ class Verification:
     #: Whether the scenario names that set; if not, it is the one the Cover records.
     parameter_set_pinned: bool = False
     scenario_edited: bool = False
+    #: An establishment file the scenario reads its posts from (staffing_from) is not the one the Cover records.
+    establishment_changed: bool = False
     #: Saved by a tool that keeps formulas but drops the values stored beside them (openpyxl):
     #: formulas and inputs are compared, stored values cannot be.
     stored_values_missing: bool = False
@@ -76,7 +78,8 @@ class Verification:
         # Not verified without stored values even if every formula and input agrees: the figures a
         # reader of the file sees (in Protected View, a previewer, pandas, a printed pack) are not in
         # it to check, and "verified" must mean every figure was.
-        return not self.differences and not self.scenario_edited and not self.stored_values_missing
+        return (not self.differences and not self.scenario_edited and not self.establishment_changed
+                and not self.stored_values_missing)
 
     def to_json(self) -> dict:
         return {
@@ -88,6 +91,7 @@ class Verification:
             "parameter_set": self.parameter_set,
             "parameter_set_pinned": self.parameter_set_pinned,
             "scenario_edited": self.scenario_edited,
+            "establishment_changed": self.establishment_changed,
             "stored_values_compared": not self.stored_values_missing,
             "findings": self.findings,
             "differences": [{"sheet": d.sheet, "cell": d.cell, "kind": d.kind, "published": _plain(d.published),
@@ -124,11 +128,16 @@ def verify(path: str | Path, limits: Limits = DEFAULT) -> Verification:
 
     try:
         scenario = load_scenario_text(published.scenario_text, published.scenario_file, limits,
-                                      beyond_the_limits_as_written)
+                                      beyond_the_limits_as_written, establishment_folder(published))
     except ScenarioError as exc:
         first = exc.problems[0]
+        if published.establishments and first.file != published.scenario_file:
+            # A problem in an establishment file, not in the scenario the sheet carries.
+            raise WorkbookError(f"{path}: the posts of its scenario are read from an establishment file, which "
+                                f"does not load as it did: {first}") from None
         raise WorkbookError(f"{path}: the scenario on its Scenario sheet no longer loads (line {first.line}: "
                             f"{first.message})") from None
+    _same_establishments(published, scenario.establishments, result)
     _price_as_published(scenario, published, result)
     # Before any of the work: a scenario of a few kilobytes can ask for hours of it.
     problem = work_problem(scenario, limits, workbook_draws(scenario), "re-running its Sensitivity and Risk sheets")
@@ -161,6 +170,19 @@ def verify(path: str | Path, limits: Limits = DEFAULT) -> Verification:
             raise WorkbookError(f"{path}: is damaged ({exc})") from None
     _in_order(result, rerun.sheets + published.cells.sheets)
     return result
+
+
+def _same_establishments(published: PublishedWorkbook, read: list, result: Verification) -> None:
+    """Each establishment file read for the re-run is the one the workbook was made from, by its hash."""
+    now = {found.option: found for found in read}
+    for then in published.establishments:
+        found = now.get(then.option)
+        if found is None or found.sha256 != then.sha256:
+            result.establishment_changed = True
+            said = f"now {found.sha256[:12]}…, {found.posts:,} posts" if found else "not read at all now"
+            result.findings.append(f"the establishment file {then.file} (the posts of option '{then.option}') is "
+                                   f"not the one the workbook was made from: SHA-256 then {then.sha256[:12]}…, "
+                                   f"{then.posts:,} posts; {said}. The re-run uses the file as it is now")
 
 
 def _price_as_published(scenario, published: PublishedWorkbook, result: Verification) -> None:

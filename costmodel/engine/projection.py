@@ -345,10 +345,14 @@ def _money(value: float) -> float:
 
 
 def fingerprint(scenario: Scenario) -> str:
-    """SHA-256 of the scenario text and the tool version: what an auditor re-runs."""
+    """SHA-256 of the scenario text and the tool version, and of any establishment file its posts were
+    read from (by its own SHA-256): what an auditor re-runs."""
+    from ..scenario.establishment import fingerprint_lines
+
     digest = hashlib.sha256()
     digest.update(f"costmodel {__version__}\n".encode())
     digest.update((scenario.source_text or scenario.model_dump_json()).encode("utf-8"))
+    digest.update(fingerprint_lines(scenario.establishments).encode("utf-8"))
     return digest.hexdigest()
 
 

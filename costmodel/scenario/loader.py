@@ -11,6 +11,7 @@ import os
 import re
 import typing
 from collections.abc import Callable
+from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
@@ -21,6 +22,8 @@ from .schema import (LINE_SECTIONS, ONE_OFF_SECTIONS, OUT_OF_CARE, PARTNERSHIP_S
                      slugify)
 from ..limits import LARGE, RAISE, Limits, TooLarge, megabytes, read_bounded
 from ..scale import without_cycle_collection
+from .establishment import Establishment, EstablishmentFile, FileProblem, read_establishment
+from .posts import build_posts
 from .text import text_problems
 from .units import financial_year_label, financial_year_of, month_label
 from .yamlread import Lines, ReadError, decode, line_of, read_yaml
@@ -45,24 +48,73 @@ def load_scenario(path: str | os.PathLike, limits: Limits | None = None) -> Scen
     return load_scenario_bytes(raw, name, limits)
 
 
+def peek_id(path: str | os.PathLike, limits: Limits | None = None) -> str | None:
+    """A scenario's metadata id, read from the file's events up to it and no further (metadata comes
+    first in a scenario); None for a file that does not give one plainly so (it is loaded to say why)."""
+    from .yamlread import CParser
+
+    if CParser is None:
+        return None
+    try:
+        raw = read_bounded(path, (limits or LARGE).scenario_bytes, "a scenario", refuse_nul=True)
+        if limits is not None and size_problem(raw, limits) is not None:
+            return None
+        parser = CParser(decode(raw))
+        open_: list[list] = []  # each collection open: [a mapping?, a key comes next?, its key now]
+        while True:
+            event = parser.get_event()
+            kind = type(event).__name__
+            if kind in ("ScalarEvent", "MappingStartEvent", "SequenceStartEvent"):
+                if open_ and open_[-1][0]:
+                    frame = open_[-1]
+                    if frame[1]:
+                        if kind != "ScalarEvent":
+                            return None
+                        frame[1], frame[2] = False, event.value
+                        continue
+                    frame[1] = True  # this is the key's value; a key comes next
+                if kind == "ScalarEvent":
+                    if len(open_) == 2 and open_[0][0] and open_[1][0] and open_[0][2] == "metadata" \
+                            and open_[1][2] == "id":
+                        # A slug is text whatever YAML makes of other scalars; anything else, the loader says.
+                        value = event.value
+                        plain = re.fullmatch(r"[a-z0-9][a-z0-9_-]{0,63}", value) and not value.isdigit() \
+                            and value not in ("null", "true", "false") and event.tag is None
+                        return value if plain else None
+                else:
+                    open_.append([kind == "MappingStartEvent", True, None])
+            elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+                open_.pop()
+                if not open_:
+                    return None
+            elif event is None or kind in ("StreamEndEvent", "AliasEvent"):
+                return None
+    except Exception:  # anything unusual in the file: the loader reads it, and says what is wrong
+        return None
+
+
 #: Called with a file's data as read, before any of it is checked (which for a county's establishment
 #: takes longer than reading it): for a limit a caller can judge from the data alone. It raises to refuse.
 BeforeChecking = Callable[[object], None]
 
 
 def load_scenario_text(text: str, name: str = "<scenario>", limits: Limits | None = None,
-                       before_checking: BeforeChecking | None = None) -> Scenario:
-    return load_scenario_bytes(text.encode("utf-8"), name, limits, before_checking)
+                       before_checking: BeforeChecking | None = None, folder: str | os.PathLike | None = None
+                       ) -> Scenario:
+    return load_scenario_bytes(text.encode("utf-8"), name, limits, before_checking, folder)
 
 
 def load_scenario_bytes(raw: bytes, name: str, limits: Limits | None = None,
-                        before_checking: BeforeChecking | None = None) -> Scenario:
+                        before_checking: BeforeChecking | None = None, folder: str | os.PathLike | None = None
+                        ) -> Scenario:
+    """A scenario from its bytes. An establishment file it names (staffing_from) is read from `folder`,
+    by default the folder of the file `name`s."""
     if limits is not None:
         problem = size_problem(raw, limits)
         if problem is not None:
             raise ScenarioError([Problem(name, 1, "", problem)])
     with without_cycle_collection():
-        return _load(raw, name, before_checking)
+        return _load(raw, name, before_checking, folder, limits or LARGE)
 
 
 def size_problem(raw: bytes, limits: Limits) -> str | None:
@@ -76,7 +128,8 @@ def size_problem(raw: bytes, limits: Limits) -> str | None:
     return None
 
 
-def _load(raw: bytes, name: str, before_checking: BeforeChecking | None = None) -> Scenario:
+def _load(raw: bytes, name: str, before_checking: BeforeChecking | None = None,
+          folder: str | os.PathLike | None = None, limits: Limits = LARGE) -> Scenario:
     try:
         text = decode(raw)
         data, lines, reading_problems = read_yaml(text)
@@ -89,25 +142,43 @@ def _load(raw: bytes, name: str, before_checking: BeforeChecking | None = None) 
         before_checking(data)
     # Mistakes the reader noted and read past (an amount split by its commas in { }), reported with the rest.
     problems = [Problem(name, line_of(lines, loc), format_path(loc), message) for loc, message in reading_problems]
-    unfit = text_problems(data, text, lines, name)
+    # The posts are read a column at a time (posts.py), apart from the rest of the file.
+    folder = Path(os.path.dirname(name) if folder is None else folder)
+    taken, file_problems = _take_posts(data, name, lines, folder, limits)
+    unfit = text_problems(data, text, lines, name) + file_problems
     fill_ids(data)
+    built = {index: _build(index, rows, found, name, lines) for index, (rows, found) in taken.items()}
+    # The posts' problems are the schema's, found apart: with them, as with any the schema finds, the
+    # whole-file checks that need no validated model are made too.
+    refused = [problem for _, post_problems in built.values() for problem in post_problems]
+    # A figure whose amount was split by its commas is explained once, by the reader's note, not again
+    # as 'expected a rate' for the amount it was meant to be.
+    explained = {problem.path for problem in problems}
+    problems += [problem for problem in refused if problem.path not in explained]
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        # A figure whose amount was split by its commas is explained once, by the reader's note, not again
-        # as 'expected a rate' for the amount it was meant to be.
-        explained = {problem.path for problem in problems}
         problems += [problem for problem in _schema_problems(exc, name, lines) if problem.path not in explained]
+        refused = True
+    if refused:
         reported = {problem.path for problem in problems}
         # Every problem in the file at once: the whole-file checks too, where the schema has not said them.
         problems += [Problem(name, line_of(lines, loc), format_path(loc), message)
                      for loc, message in _raw_problems(data) if format_path(loc) not in reported]
         raise ScenarioError(problems + unfit) from None
     _attach_lines(scenario, (), lines)
-    problems += unfit + [Problem(name, line_of(lines, loc), format_path(loc), message)
-                         for loc, message in settle(scenario)]
+    establishments = []
+    for index, (posts, _) in built.items():
+        scenario.options[index].staffing = posts
+        found = taken[index][1]
+        if found is not None:
+            establishments.append(EstablishmentFile(scenario.options[index].id, scenario.options[index].staffing_from.file,
+                                                    found.sha256, len(posts)))
+    found_in = {index: found for index, (_, found) in taken.items() if found is not None}
+    problems += unfit + [_placed(loc, message, name, lines, found_in) for loc, message in settle(scenario)]
     if problems:
         raise ScenarioError(problems)
+    scenario._establishments = establishments
     scenario._source_path = name
     scenario._source_text = text
     # The lines of the file's sections, for messages about a whole section (the model review); not
@@ -118,6 +189,94 @@ def _load(raw: bytes, name: str, before_checking: BeforeChecking | None = None) 
 
 #: How many keys deep a section's line is kept once the file is loaded (options[1].staffing is three).
 SECTION_DEPTH = 4
+
+
+# --------------------------------------------------------------------------- posts
+
+def _take_posts(data: dict, name: str, lines: Lines, folder: Path, limits: Limits):
+    """Each option's posts, taken out of the data to be read a column at a time: those the scenario
+    lists, and those of an establishment file it names (staffing_from), read now.
+
+    Returns {option index: (rows, the Establishment read or None)} and the problems of the files."""
+    taken: dict[int, tuple[list, Establishment | None]] = {}
+    problems: list[Problem] = []
+    options = data.get("options")
+    for index, option in enumerate(options if isinstance(options, list) else []):
+        if not isinstance(option, dict):
+            continue
+        if "staffing_from" not in option:
+            if isinstance(option.get("staffing"), list):
+                taken[index] = (option["staffing"], None)
+                option["staffing"] = []
+            continue
+        loc = ("options", index, "staffing_from")
+        here = (line_of(lines, loc), format_path(loc))
+        for other, words in (("staffing", "list the posts under staffing"),
+                             ("staffing_same_as", "name another option's with staffing_same_as")):
+            if other in option:
+                problems.append(Problem(name, *here, f"{words} or read them from a file with staffing_from, not both"))
+        try:
+            spec = schema.StaffingFrom.model_validate(schema.file_or_mapping(option["staffing_from"]))
+        except ValidationError:
+            continue  # the schema says what is wrong with it, at its place
+        if "staffing" in option or "staffing_same_as" in option:
+            continue
+        try:
+            found = read_establishment(spec, folder, os.path.dirname(name), limits)
+        except FileProblem as exc:
+            if exc.line is not None:
+                shown = os.path.normpath(os.path.join(os.path.dirname(name), spec.file))
+                problems.append(Problem(shown, exc.line, "", exc.message))
+            else:
+                problems.append(Problem(name, *here, exc.message))
+            continue
+        problems += [Problem(found.shown, line, column, message) for line, column, message in found.problems]
+        if not found.problems:
+            taken[index] = (found.rows, found)
+    return taken, problems
+
+
+def _build(index: int, rows: list, found: Establishment | None, name: str, lines: Lines):
+    """An option's posts (posts.py), and every problem with them at its place: the scenario's line, or
+    the establishment file's line and column."""
+    prefix = ("options", index, "staffing")
+    if found is None:
+        where = f"options[{index}].staffing"
+        item_lines = [lines.get(prefix + (j,)) for j in range(len(rows))]
+        # A post written over several lines has a line for each key; one written on one line in { }
+        # (as a large list is) has its keys on the item's line, which the reader keeps alone.
+        keyed = {loc[3:]: line for loc, line in lines.items()
+                 if len(loc) == 5 and loc[2] == "staffing" and loc[:3] == prefix}
+        built = build_posts(rows, item_lines, keyed, where)
+        problems = [problem for j, exc in built.refused for problem in _schema_problems(exc, name, lines, prefix + (j,))]
+        problems += [Problem(name, line_of(lines, prefix + (j,) + loc), format_path(prefix + (j,) + loc), message)
+                     for j, loc, message in built.text]
+        for j in built.by_schema:
+            if built.posts[j] is not None:
+                _attach_lines(built.posts[j], prefix + (j,), lines)
+        return built.posts, problems
+    built = build_posts(rows)
+    problems = []
+    for j, exc in built.refused:
+        for error in exc.errors(include_url=False, include_input=False):
+            loc = _clean_loc(error["loc"])
+            message = ("the cell is empty, and every post has one" if error["type"] == "missing"
+                       else _message(error, prefix + (j,) + loc))
+            problems.append(Problem(found.shown, found.lines[j], found.column(loc[0] if loc else None, j), message))
+    problems += [Problem(found.shown, found.lines[j], found.column(loc[0] if loc else None, j), message)
+                 for j, loc, message in built.text]
+    return built.posts, sorted(set(problems))
+
+
+def _placed(loc: tuple, message: str, name: str, lines: Lines, found_in: dict) -> Problem:
+    """A problem of the whole scenario at its place: for a post read from an establishment file, the
+    file's line and column."""
+    if len(loc) > 3 and loc[0] == "options" and loc[1] in found_in and loc[2] == "staffing" \
+            and isinstance(loc[3], int):
+        found = found_in[loc[1]]
+        return Problem(found.shown, found.lines[loc[3]], found.column(loc[4] if len(loc) > 4 else None, loc[3]),
+                       message)
+    return Problem(name, line_of(lines, loc), format_path(loc), message)
 
 
 # --------------------------------------------------------------------------- ids
@@ -170,8 +329,9 @@ _TYPE_WORDS = {
 }
 
 
-def _schema_problems(exc: ValidationError, name: str, lines: Lines) -> list[Problem]:
-    errors = [(_clean_loc(e["loc"]), e) for e in exc.errors(include_url=False, include_input=False)]
+def _schema_problems(exc: ValidationError, name: str, lines: Lines, prefix: tuple = ()) -> list[Problem]:
+    """The schema's errors in words, each at its line; `prefix` is where the model validated is in the file."""
+    errors = [(prefix + _clean_loc(e["loc"]), e) for e in exc.errors(include_url=False, include_input=False)]
     # A misspelt key (salry) is also a missing one (salary); its "did you mean" says both, once.
     misspelt = set()
     for loc, error in errors:
@@ -343,8 +503,9 @@ def cross_check(scenario: Scenario) -> list[tuple[tuple, str]]:
 
     options = scenario.options
     out.extend(_option_set_problems([option.id for option in options], [option.baseline for option in options]))
+    ids_of: dict[int, dict] = {}  # the ids of a list of posts several options employ, gathered once
     for index, option in enumerate(options):
-        out.extend(_check_option(option, ("options", index), first, last, horizon))
+        out.extend(_check_option(option, ("options", index), first, last, horizon, ids_of))
 
     if timeline.price_base in (first - 1, first):
         # With a wrong price base, the rates it would need are a knock-on, not a problem of their own.
@@ -520,6 +681,7 @@ def _staffing_reference_problems(scenario: Scenario):
     """`staffing_same_as` names another option that lists its own posts."""
     by_id = {option.id: option for option in scenario.options}
     by_index = {option.id: index for index, option in enumerate(scenario.options)}
+    before_go_live: dict[str, bool] = {}  # whether a list has a post only before go-live, found once a list
     for index, option in enumerate(scenario.options):
         target_id = option.staffing_same_as
         if target_id is None:
@@ -545,7 +707,9 @@ def _staffing_reference_problems(scenario: Scenario):
             yield loc, (f"option '{target_id}' goes live part-way ({month_label(*target.go_live)}), so its posts are "
                         f"not employed all along and cannot transfer here at go-live; list this option's posts, "
                         f"or say staffing_transfers: false to fill the same posts from this option's go-live")
-        else:
+        elif target_id in before_go_live and not before_go_live[target_id]:
+            continue
+        elif before_go_live.setdefault(target_id, any(post.period == "before_go_live" for post in target.staffing)):
             for post_index, post in enumerate(target.staffing):
                 if post.period == "before_go_live":
                     yield (("options", by_index[target_id], "staffing", post_index, "period"),
@@ -603,31 +767,47 @@ def _in_horizon(year: int | None, loc: tuple, first: int, last: int, horizon: st
         yield loc, f"{financial_year_label(year)} is outside the horizon ({horizon})"
 
 
-def _check_option(option: Option, loc: tuple, first: int, last: int, horizon: str):
+def _check_option(option: Option, loc: tuple, first: int, last: int, horizon: str, ids_of: dict | None = None):
     if option.go_live is not None:
         if financial_year_of(*option.go_live) > last:
             yield loc + ("go_live",), f"go-live is after the horizon ends ({financial_year_label(last)})"
     seen: dict[str, str] = {}
     for section in ("staffing",) + LINE_SECTIONS:
         shared = section == "staffing" and option.staffing_same_as is not None
-        for index, item in enumerate(getattr(option, section)):
-            item_loc = loc + (section, index)
-            if shared:
-                seen.setdefault(item.id, section)  # checked where listed; only its ids can clash here
-                continue
+        items = getattr(option, section)
+        if shared:
+            # Checked where listed; only its ids can clash here (its posts' ids are all there is so far).
+            if ids_of is None or id(items) not in ids_of:
+                ids = dict.fromkeys([item.id for item in items], section)
+                if ids_of is None:
+                    seen = ids
+                    continue
+                ids_of[id(items)] = ids
+            seen = dict(ids_of[id(items)])
+            continue
+        if not items:
+            continue
+        # The keys this section's items have, found once for the section: a county lists 100,000 posts.
+        fields = type(items[0]).model_fields
+        years = [key for key in ("first_year", "last_year", "year") if key in fields
+                 and not (section == "indexed_contracts" and key == "last_year")]  # a contract's term may run
+        months = [key for key in ("first_month", "last_month") if key in fields]  # past the horizon
+        ramps = "ramp" in fields
+        for index, item in enumerate(items):
             if item.id in seen:
-                yield item_loc + ("id",), (f"id '{item.id}' is used twice in this option (also in {seen[item.id]}); "
-                                           f"give one of them an id")
+                yield loc + (section, index, "id"), (f"id '{item.id}' is used twice in this option (also in "
+                                                     f"{seen[item.id]}); give one of them an id")
             seen.setdefault(item.id, section)
-            for key in ("first_year", "last_year", "year"):
-                if section == "indexed_contracts" and key == "last_year":
-                    continue  # a contract's term may run past the horizon (_check_contracts)
-                yield from _in_horizon(getattr(item, key, None), item_loc + (key,), first, last, horizon)
-            for key in ("first_month", "last_month"):
-                month = getattr(item, key, None)
+            for key in years:
+                year = getattr(item, key)
+                if year is not None and not first <= year <= last:
+                    yield from _in_horizon(year, loc + (section, index, key), first, last, horizon)
+            for key in months:
+                month = getattr(item, key)
                 if month is not None and not first <= financial_year_of(*month) <= last:
-                    yield item_loc + (key,), f"{month_label(*month)} is outside the horizon ({horizon})"
-            for year in getattr(item, "ramp", None) or {}:
+                    yield loc + (section, index, key), f"{month_label(*month)} is outside the horizon ({horizon})"
+            item_loc = loc + (section, index)
+            for year in (item.ramp or {}) if ramps else ():
                 yield from _in_horizon(year, item_loc + ("ramp", financial_year_label(year)), first, last, horizon)
             if section in ONE_OFF_SECTIONS:
                 for index_in_list, year in enumerate(item.years or []):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import BaseModel
 
+from .posts import PostList
 from .schema import Figure, Scenario
 
 #: z for the 10th and 90th percentiles of a normal distribution: a normal figure's low and high
@@ -122,7 +123,7 @@ def _walk(node, found, label, option, field, shared_staffing=frozenset()) -> Non
             owner = SHARED_POSTS if key == "staffing" and getattr(node, "id", None) in shared_staffing else here_option
             _walk(getattr(node, key), found, here_label, owner, key, shared_staffing)
     elif isinstance(node, list):
-        for item in node:
+        for item in node.ranged_candidates() if isinstance(node, PostList) else node:
             _walk(item, found, label, option, field, shared_staffing)
     elif isinstance(node, dict):
         for key, item in node.items():

@@ -124,7 +124,7 @@ _FIGURE_KEYS = ("value", "central", "low", "high", "distribution", "sd", "draw",
 DISTRIBUTIONS = ("triangular", "pert", "uniform", "normal", "lognormal")
 
 
-def _figure_reader(unit: str, parse):
+def figure_reader(unit: str, parse):
     def read(raw: object) -> object:
         if isinstance(raw, Figure):
             return raw
@@ -193,9 +193,9 @@ def _read_one(parse, raw: object, key: str | None) -> tuple[float, float | None]
     return result, None
 
 
-Amount = Annotated[Figure, BeforeValidator(_figure_reader("pounds", parse_amount))]
-Rate = Annotated[Figure, BeforeValidator(_figure_reader("rate", parse_rate))]
-Number = Annotated[Figure, BeforeValidator(_figure_reader("number", parse_number))]
+Amount = Annotated[Figure, BeforeValidator(figure_reader("pounds", parse_amount))]
+Rate = Annotated[Figure, BeforeValidator(figure_reader("rate", parse_rate))]
+Number = Annotated[Figure, BeforeValidator(figure_reader("number", parse_number))]
 
 
 def _each_bounded(table: dict, name: str, low: float, high: float) -> dict:
@@ -210,7 +210,7 @@ def fixed(value: float, unit: str, source: str | None = None, note: str | None =
     return Figure(value=value, unit=unit, source=source, note=note)
 
 
-def _fy(raw: object) -> int:
+def read_financial_year(raw: object) -> int:
     try:
         return parse_financial_year(raw)
     except UnitError as exc:
@@ -224,7 +224,7 @@ def _month(raw: object) -> tuple[int, int]:
         raise ValueError(str(exc)) from None
 
 
-FinancialYear = Annotated[int, BeforeValidator(_fy)]
+FinancialYear = Annotated[int, BeforeValidator(read_financial_year)]
 Month = Annotated[tuple[int, int], BeforeValidator(_month)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
 #: A code of the model review (docs/warnings.md), such as W104.
@@ -326,7 +326,7 @@ class YearlyRates(Strict):
     """A rate for every year: one rate, or a table by year carried forward."""
 
     value: Annotated[
-        Annotated[Figure, BeforeValidator(_figure_reader("rate", parse_rate)), Tag("rate")]
+        Annotated[Figure, BeforeValidator(figure_reader("rate", parse_rate)), Tag("rate")]
         | Annotated[dict[FinancialYear, Rate], Tag("table")],
         Discriminator(_rate_or_table),
     ]
@@ -522,6 +522,23 @@ class Activity(Strict):
         return last_year
 
 
+#: Each figure of a post: its limits (low, high[, why]). One definition, held by the schema (Post) and by
+#: the establishment's fast path (posts.py), which must accept exactly what the schema accepts.
+POST_LIMITS = {
+    "count": (0.0, 100_000.0),
+    "fte": (0.0, 1.0, " (FTE is the share of a full-time post)"),
+    "salary": (0.0, 1_000_000.0, "; check the figure"),
+    "agency_share": (0.0, 1.0),
+    "agency_premium": (0.0, 5.0),
+    "vacancy": (0.0, 1.0),
+    "on_costs": (0.0, 1_000_000.0),
+    "on_cost_rate": (0.0, 1.0, " (on-costs as a share of pay)"),
+    "pay_drift": (0.0, 0.2, " (drift a year up a scale)"),
+    "pay_step": (0.0, 100_000.0, "; a step is pounds a year"),
+    "salary_max": (0.0, 1_000_000.0, "; check the figure"),
+}
+
+
 class Post(Activity):
     id: Slug | None = None
     title: Text
@@ -612,19 +629,7 @@ class Post(Activity):
             return financial_year_of(*self.last_month), (self.last_month[1] - 4) % 12 + 1
         return (self.last_year, 12) if self.last_year is not None else None
 
-    _sane = _limits(
-        count=(0.0, 100_000.0),
-        fte=(0.0, 1.0, " (FTE is the share of a full-time post)"),
-        salary=(0.0, 1_000_000.0, "; check the figure"),
-        agency_share=(0.0, 1.0),
-        agency_premium=(0.0, 5.0),
-        vacancy=(0.0, 1.0),
-        on_costs=(0.0, 1_000_000.0),
-        on_cost_rate=(0.0, 1.0, " (on-costs as a share of pay)"),
-        pay_drift=(0.0, 0.2, " (drift a year up a scale)"),
-        pay_step=(0.0, 100_000.0, "; a step is pounds a year"),
-        salary_max=(0.0, 1_000_000.0, "; check the figure"),
-    )
+    _sane = _limits(**POST_LIMITS)
 
 
 def _ramp_shares(ramp, what: str = "the change"):
@@ -1141,6 +1146,39 @@ class LevyAllowance(Strict):
     reason: Text
 
 
+def file_or_mapping(raw: object) -> object:
+    # `staffing_from: establishment.csv` is the file alone, its columns headed as the posts' keys.
+    return {"file": raw} if isinstance(raw, str) else raw
+
+
+class StaffingFrom(Strict):
+    """An option's posts read from a CSV or .xlsx file, one post a row (docs/scenario-format.md)."""
+
+    #: The file, relative to the scenario file's folder.
+    file: Text
+    #: In an .xlsx workbook, the sheet holding the posts; without it, the first sheet.
+    sheet: Text | None = None
+    #: A post's key -> the heading of the column that holds it, where the file's headings are not the keys.
+    columns: dict[str, Text] = Field(default_factory=dict)
+    #: Headings of columns that hold nothing costmodel reads (an employee number, a cost centre).
+    ignore: list[Text] = Field(default_factory=list)
+
+    @field_validator("file")
+    @classmethod
+    def _kind(cls, file):
+        if not file.lower().endswith((".csv", ".xlsx")):
+            raise ValueError("an establishment file is a .csv or an .xlsx workbook; save it as one of those")
+        return file
+
+    @field_validator("columns")
+    @classmethod
+    def _keys(cls, columns):
+        for key in columns:
+            if key not in Post.model_fields:
+                raise ValueError(unknown_key_message(key, list(Post.model_fields)))
+        return columns
+
+
 class _OptionTerms(Strict):
     id: Slug
     name: Text
@@ -1165,6 +1203,9 @@ class _OptionTerms(Strict):
     #: fills them afresh from go-live.
     staffing_same_as: Slug | None = None
     staffing_transfers: StrictBool = True
+    #: The posts read from a file (a county's establishment, exported from its HR system) instead of
+    #: listed under `staffing`; the loader reads them into `staffing`, by the same rules.
+    staffing_from: Annotated[StaffingFrom, BeforeValidator(file_or_mapping)] | None = None
     partnership: Partnership | None = None
 
     @field_validator("pension_rate")
@@ -1238,7 +1279,7 @@ class PublishedFigure(Strict):
     basis: Literal["full_year", "horizon"] | None = None
     year: FinancialYear | None = None
     measure: Literal["cash", "real", "pv"] = "cash"
-    amount: Annotated[Figure, BeforeValidator(_figure_reader("pounds", parse_amount))]
+    amount: Annotated[Figure, BeforeValidator(figure_reader("pounds", parse_amount))]
     tolerance: Amount | None = None
     source: str | None = None
     note: str | None = None
@@ -1428,6 +1469,8 @@ class Scenario(Strict):
     _source_path: str | None = PrivateAttr(default=None)
     _source_text: str | None = PrivateAttr(default=None)
     _source_lines: dict | None = PrivateAttr(default=None)
+    #: The establishment files its options' posts were read from (staffing_from), for the fingerprint.
+    _establishments: list = PrivateAttr(default_factory=list)
     _priced_with: Parameters | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
@@ -1457,6 +1500,11 @@ class Scenario(Strict):
     def source_lines(self) -> dict:
         """(key, index, ...) -> line in the file, for the sections (up to four keys deep)."""
         return self._source_lines or {}
+
+    @property
+    def establishments(self) -> list:
+        """The establishment files (establishment.EstablishmentFile) its posts were read from, if any."""
+        return self._establishments
 
     @property
     def source_path(self) -> str | None:

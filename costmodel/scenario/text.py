@@ -51,7 +51,7 @@ def text_problems(data: object, text: str, lines: Lines, file: str) -> list[Prob
     """Every string of the parsed scenario that a workbook could not hold or a terminal would act
     on, and every line of `text` that the Scenario sheet could not give back whole, each at its
     line and field."""
-    problems = [Problem(file, line_of(lines, loc), format_path(loc), message) for loc, message in _walk(data, ())]
+    problems = [Problem(file, line_of(lines, loc), format_path(loc), message) for loc, message in walk_text(data, ())]
     # A raw bidirectional control in a value is that value's problem, told once; in a comment, the line's.
     told = {problem.line for problem in problems if "bidirectional" in problem.message}
     problems += [problem for problem in _line_problems(text, lines, file)
@@ -59,27 +59,27 @@ def text_problems(data: object, text: str, lines: Lines, file: str) -> list[Prob
     return problems
 
 
-def _walk(node: object, loc: tuple):
+def walk_text(node: object, loc: tuple):
     if isinstance(node, dict):
         for key, value in node.items():
             if isinstance(key, str):
-                wrong = _wrong(key, one_line=True, what="a key")
+                wrong = why_unfit(key, one_line=True, what="a key")
                 if wrong:
                     yield loc + (key,), "the key " + wrong
             if isinstance(value, str):
-                wrong = _wrong(value, one_line=key in ONE_LINE)
+                wrong = why_unfit(value, one_line=key in ONE_LINE)
                 if wrong:
                     yield loc + (key,), wrong
             else:
-                yield from _walk(value, loc + (key,))
+                yield from walk_text(value, loc + (key,))
     elif isinstance(node, list):
         for index, value in enumerate(node):
             if isinstance(value, str):
-                wrong = _wrong(value, one_line=False)
+                wrong = why_unfit(value, one_line=False)
                 if wrong:
                     yield loc + (index,), wrong
             else:
-                yield from _walk(value, loc + (index,))
+                yield from walk_text(value, loc + (index,))
 
 
 def _bidi(value: str) -> str | None:
@@ -92,7 +92,7 @@ def _bidi(value: str) -> str | None:
             "than costmodel reads; remove it")
 
 
-def _wrong(value: str, one_line: bool, what: str = "a name or title") -> str | None:
+def why_unfit(value: str, one_line: bool, what: str = "a name or title") -> str | None:
     """Why this text cannot be kept as it is, in words; None if it can."""
     found = (_NOT_ONE_LINE if one_line else _NOT_TEXT).search(value)
     if found is None:
@@ -109,6 +109,9 @@ def _wrong(value: str, one_line: bool, what: str = "a name or title") -> str | N
 
 def _line_problems(text: str, lines: Lines, file: str) -> list[Problem]:
     """Each line of the file that the Scenario sheet could not carry and give back as written."""
+    if max(map(len, text.split("\n"))) <= CELL_CHARACTERS // 2 and _BIDI.search(text) is None \
+            and EXCEL_UNDERSCORE not in text:
+        return []  # the whole text at once: a county's establishment is 100,000 lines
     found = []
     for number, line in enumerate(text.split("\n"), start=1):
         # A character outside the Basic Multilingual Plane is two of Excel's; only a line of more

@@ -190,6 +190,12 @@ def read_yaml(text: str) -> Reading:
         _refuse_separator_in_a_comment(text)
     elif CParser is not None:
         try:
+            quick = _one_line_items(text)
+            if quick is not None:
+                try:
+                    return _read_fast(*quick)
+                except (_Unusual, YAMLError, ValueError, ReadError):
+                    pass  # read as written, below, for the messages of the text itself
             return _read_fast(text)
         except (_Unusual, YAMLError, ValueError):
             # Something libyaml refuses or only the pure reader handles: it reads (or explains) it,
@@ -357,12 +363,119 @@ def _plain_scalar(tag: str, value: str) -> object:
     raise _Unusual  # a date and time: let the reader that always has read them say what it is
 
 
-def _read_fast(text: str) -> Reading:
-    """The same data, lines and problems as `_read_pure`, built from libyaml's events in one pass."""
+#: A list item written on one line in { } of plain keys and plain values of letters, digits and a few
+#: marks (`- {id: p1, title: Social worker, fte: 0.8, salary: 34000, vacancy: 5%}`), as a large
+#: establishment is written: read by a regular expression, not event by event. Anything else on the
+#: line (a quote, a comment, a comma inside a value, a second space) and it is read by libyaml.
+_ONE_LINE_ITEM = re.compile(r"( *)- \{(%s(?:, %s)*)\} *" % ((r"[a-z_][a-z0-9_]{0,63}: [A-Za-z0-9£](?:[A-Za-z0-9£ ._/%()+-]{0,1998}[A-Za-z0-9£._/%()+-])?",) * 2))
+#: Keys that YAML reads as something other than text.
+_NOT_TEXT_KEYS = frozenset(("null", "true", "false"))
+#: Fewer one-line items than this and the file is read event by event as it always was.
+ONE_LINE_FROM = 200
+#: Stands in the text for a run of one-line items while libyaml reads the rest (a private-use
+#: character: a file holding one is read as it is).
+_RUN_MARK = "\ue000"
+#: Lists whose items' keys need no line of their own: the loader takes an item's line for its keys.
+_ITEM_LINE_ENOUGH = "staffing"
+
+
+class PlainRow(dict):
+    """A mapping whose text is known to hold nothing text.py refuses: a list item read from one line of
+    plain keys and values (`_one_line_items`: letters, digits and a few marks), or a row of an
+    establishment file whose whole text was checked at once."""
+
+
+class _Run(NamedTuple):
+    line: int
+    rows: list
+
+
+def _one_line_items(text: str) -> tuple[str, list[_Run]] | None:
+    """The text with each run of one-line items (at one indentation, line after line) put as one
+    marked item and blank lines, and the items of each run read; None where there are too few."""
+    if text.count("- {") < ONE_LINE_FROM or _RUN_MARK in text:
+        return None
+    from .text import EXCEL_UNDERSCORE  # a line holding it is text.py's to report, at its key
+
+    from ruamel.yaml.resolver import VersionedResolver
+
+    resolver = VersionedResolver(version=(1, 2))
+    # YAML 1.2 reads a plain value as anything but text only by rules chosen by its first character
+    # (true, null, a digit); a title or an id starts with none of those.
+    by_first = resolver.versioned_resolver
+    resolved: dict[str, object] = {}
+
+    def resolve(value: str) -> object:
+        if value[0] not in by_first and None not in by_first:
+            return value
+        try:
+            resolved[value] = _plain_scalar(str(resolver.resolve(ScalarNode, value, (True, False))), value)
+        except ValueError:
+            raise _Unusual from None
+        return resolved[value]
+
+    out = text.split("\n")
+    runs: list[_Run] = []
+    indent = None
+    for number, line in enumerate(out):
+        match = _ONE_LINE_ITEM.fullmatch(line) if line.endswith(("}", " ")) else None
+        row = None
+        if match is not None and EXCEL_UNDERSCORE not in line:
+            # Each entry is `key: value`, neither holding ':' or ',' (the pattern says so).
+            pairs = [entry.split(": ") for entry in match[2].split(", ")]
+            row = PlainRow(pairs)
+            try:
+                for key, value in pairs:
+                    if value[0] in by_first or None in by_first:  # text as written, unless YAML reads it so
+                        row[key] = resolved[value] if value in resolved else resolve(value)
+            except _Unusual:
+                row = None
+            if row is not None and (len(row) != len(pairs) or not _NOT_TEXT_KEYS.isdisjoint(row)):
+                row = None  # a key written twice (the reader says so), or one YAML reads as true or null
+        if row is None:
+            indent = None
+            continue
+        if indent == match[1]:
+            runs[-1].rows.append(row)
+            out[number] = ""
+        else:
+            indent = match[1]
+            runs.append(_Run(number + 1, [row]))
+            out[number] = f"{indent}- {_RUN_MARK}{len(runs) - 1}"
+    if sum(len(run.rows) for run in runs) < ONE_LINE_FROM:
+        return None
+    return "\n".join(out), runs
+
+
+def _read_fast(text: str, runs: list[_Run] | None = None) -> Reading:
+    """The same data, lines and problems as `_read_pure`, built from libyaml's events in one pass.
+
+    With `runs`, the text is one `_one_line_items` made: each marked item is its run's items."""
     from ruamel.yaml.resolver import VersionedResolver
 
     resolver = VersionedResolver(version=(1, 2))
     resolved: dict[str, object] = {}
+    expanded = 0
+
+    def expand(frame: list, event) -> None:
+        """A run's items in place of its mark, each at its line."""
+        nonlocal expanded
+        value = event.value
+        if event.style or not isinstance(frame[0], list) or not value[1:].isdigit() or int(value[1:]) >= len(runs):
+            raise _Unusual  # the mark where no item of a list is (in a block of text, say)
+        run = runs[int(value[1:])]
+        if event.start_mark.line + 1 != run.line:
+            raise _Unusual
+        container, path = frame[0], frame[1]
+        keys_too = not path or path[-1] != _ITEM_LINE_ENOUGH
+        for offset, row in enumerate(run.rows):
+            item = path + (len(container),)
+            lines[item] = run.line + offset
+            if keys_too:
+                for key in row:
+                    lines[item + (key,)] = run.line + offset
+            container.append(row)
+        expanded += 1
 
     def scalar(event, path: tuple) -> object:
         if event.anchor is not None:
@@ -418,6 +531,11 @@ def _read_fast(text: str) -> Reading:
         kind = type(event).__name__
         if kind == "ScalarEvent" or kind in ("MappingStartEvent", "SequenceStartEvent"):
             frame = stack[-1] if stack else None
+            if runs is not None and kind == "ScalarEvent" and _RUN_MARK in event.value:
+                if frame is None:
+                    raise _Unusual
+                expand(frame, event)
+                continue
             if frame is not None and isinstance(frame[0], dict):
                 pending = frame[2]
                 if pending is None:
@@ -480,7 +598,7 @@ def _read_fast(text: str) -> Reading:
                 raise _Unusual
         elif kind == "StreamEndEvent" or event is None:
             break
-    if not isinstance(root, (dict, list)):
+    if not isinstance(root, (dict, list)) or (runs is not None and expanded != len(runs)):
         raise _Unusual
     return Reading(root, lines, [(path, split_amount_message(written)) for path, written in splits.items()])
 

@@ -1248,6 +1248,9 @@ class WorkbookWriter:
                              (PARAMETER_SET, priced_with.label),
                              ("Its figures", priced_with.in_words()),
                              ("Scenario file", self.scenario_file),
+                             # The files its posts were read from (staffing_from), each by its hash: the
+                             # Scenario sheet holds the scenario, not them, and verify must know they are the same.
+                             *((e.cover_label, e.cover_value) for e in self.scenario.establishments),
                              ("Scenario fingerprint", projection.fingerprint),
                              ("Command", self.rerun),
                              ("Verify it", "costmodel verify <this workbook>: re-runs the scenario on the Scenario "

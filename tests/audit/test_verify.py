@@ -431,3 +431,13 @@ def test_differences_come_inputs_first_then_formulas(published, tmp_path):
     result = verify(write_parts(parts, tmp_path / "three.xlsx"))
     assert [(d.sheet, d.cell, d.kind) for d in result.differences] == [
         ("Inputs", salary, "input or text"), ("in-house", pay, "formula"), ("Summary", summary, "stored value")]
+
+
+def test_verify_reads_an_untouched_workbook_once(monkeypatch):
+    # The Cover and the Scenario sheet are all an untouched workbook needs reading for: one reading of
+    # the file by openpyxl, not one for its formulas and another for its stored values.
+    readings = []
+    real = openpyxl.load_workbook
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: readings.append(k) or real(*a, **k))
+    assert verify(ROOT / "workbooks" / "isle-of-wight-2017.xlsx").ok
+    assert readings == [{"read_only": True, "data_only": False}]

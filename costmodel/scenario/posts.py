@@ -1,0 +1,254 @@
+"""A list of posts -> `Post`s, column by column: a county's establishment in seconds, not minutes.
+
+A post the schema would accept as written, plain figures and text, is checked here by the schema's
+own parts (its figure readers, its limits, its slug and its text rules), each distinct value once
+for the whole list (a county's 100,000 posts have a few hundred distinct counts, FTEs and rates),
+and the `Post` is made directly. Any other post (a figure with a range or a source, pay progression,
+months, a mistake of any kind) goes through the schema in full, so every problem is the schema's own
+message, at its own place. Both ways give the same post; tests/scenario/test_establishment.py holds them to it.
+"""
+
+from __future__ import annotations
+
+import re
+import typing
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+
+from .schema import POST_LIMITS, Figure, Period, Post, Slug, figure_reader, read_financial_year, slugify
+from .text import ONE_LINE, walk_text as _walk_text, why_unfit as _wrong
+from .units import parse_amount, parse_number, parse_rate
+from .yamlread import PlainRow
+
+#: The figures of a post read here, each with its reader: the schema's Amount, Rate and Number are these.
+_FIGURES = {
+    "count": figure_reader("number", parse_number),
+    "fte": figure_reader("number", parse_number),
+    "salary": figure_reader("pounds", parse_amount),
+    "agency_share": figure_reader("rate", parse_rate),
+    "agency_premium": figure_reader("rate", parse_rate),
+    "vacancy": figure_reader("rate", parse_rate),
+    "on_costs": figure_reader("pounds", parse_amount),
+    "on_cost_rate": figure_reader("rate", parse_rate),
+}
+#: Every key a post may have that this path reads; a post with any other goes through the schema.
+_TEXT = ("id", "title", "source", "note")
+FAST_KEYS = frozenset(_FIGURES) | frozenset(_TEXT) | {"first_year", "last_year", "period"}
+_PERIODS = frozenset(typing.get_args(Period))
+#: schema.Slug's pattern (matched whole, as pydantic's ^...$).
+_SLUG = re.compile(next(m.pattern for m in typing.get_args(Slug)[1].metadata if getattr(m, "pattern", None)))
+_TITLE_MOST = next(m.max_length for m in Post.model_fields["title"].metadata if hasattr(m, "max_length"))
+#: A character that text.py may refuse: only text holding one is looked at closely.
+_SUSPECT = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+#: Keys of a Post's figures that may be absent, and the default each then takes.
+_DEFAULTED = ("count", "fte", "agency_share", "agency_premium", "vacancy")
+_FIELDS = tuple(Post.model_fields)
+_set = object.__setattr__
+
+
+class PostList(list):
+    """An option's posts, knowing which the schema made in full: only those can give a figure a range,
+    so a walk looking for ranges (ranges.py) looks at them alone, not at a county's every post."""
+
+    by_schema: tuple[int, ...] = ()
+
+    def ranged_candidates(self) -> list:
+        return [self[index] for index in self.by_schema if index < len(self)]
+
+
+@dataclass
+class Built:
+    """What a list of posts came to: the posts (None where one failed), and each failure."""
+
+    posts: list
+    #: (index of the post, the schema's error): the loader puts each in words, at its place.
+    refused: list[tuple[int, ValidationError]] = field(default_factory=list)
+    #: (index, where in the post (a path of keys), message): text a workbook could not hold (text.py's rules).
+    text: list[tuple[int, object, str]] = field(default_factory=list)
+    #: Indices of the posts made by the schema in full: only they can have a figure with a range.
+    by_schema: list[int] = field(default_factory=list)
+
+
+#: A figure read here, before its line and path: every other field as the schema leaves it.
+_FIGURE_BLANK = {"value": 0.0, "unit": "", "low": None, "high": None, "distribution": None, "sd": None, "draw": None,
+                 "source": None, "note": None, "precision": None, "line": None, "path": None}
+_WRITTEN = frozenset(("value", "unit", "precision"))
+_PLACED = frozenset(("value", "unit", "precision", "line", "path"))
+
+
+class _Values:
+    """Each distinct value of a key read once: (key, type, value) -> the figure's fields, or None if refused."""
+
+    def __init__(self):
+        self.seen: dict = {}
+        #: The figure made of each value read (by the id of what it read as), where a figure has no line.
+        self.shared: dict = {}
+
+    def figure(self, key: str, raw: object):
+        if not isinstance(raw, (int, float, str)) or isinstance(raw, bool):
+            return None  # a figure written as a mapping (with a source or a range): the schema reads it
+        read = None
+        try:
+            values = _FIGURES[key](raw)
+        except (ValueError, TypeError):
+            values = None
+        if values is not None:
+            low, high = POST_LIMITS[key][:2]
+            value = values["value"]
+            if isinstance(value, float) and low <= value <= high:
+                read = dict(_FIGURE_BLANK, value=value, unit=values["unit"], precision=values["precision"])
+        self.seen[(key, type(raw), raw)] = read
+        return read
+
+    def year(self, raw: object):
+        if not isinstance(raw, (int, str)) or isinstance(raw, bool):
+            return None
+        cache_key = ("year", type(raw), raw)
+        try:
+            return self.seen[cache_key]
+        except KeyError:
+            pass
+        read = None
+        try:
+            read = read_financial_year(raw)
+        except (ValueError, TypeError):
+            read = None
+        self.seen[cache_key] = read
+        return read
+
+
+def _made(values: dict, fields_set: set) -> Figure:
+    figure = object.__new__(Figure)
+    _set(figure, "__dict__", values)
+    _set(figure, "__pydantic_fields_set__", fields_set)
+    _set(figure, "__pydantic_extra__", None)
+    _set(figure, "__pydantic_private__", None)
+    return figure
+
+
+def build_posts(rows: list, item_lines: list | None = None, key_lines: dict | None = None,
+                where: str | None = None) -> Built:
+    """Each row (a post as a mapping of its keys) -> a `Post`, made directly or by the schema.
+
+    `item_lines` are the lines each post was written on in the scenario (None for posts read from an
+    establishment file, whose figures have no line of the scenario), `key_lines` the lines of posts
+    whose keys are on lines of their own ({(index, key): line}), and `where` the list's path; the
+    schema's posts are given theirs by the loader."""
+    values = _Values()
+    # A figure not written is the schema's default, one for every post of the list (never changed once made).
+    blank = _POST_BLANK | {key: Post.model_fields[key].default.model_copy(deep=True) for key in _DEFAULTED}
+    built = Built([None] * len(rows))
+    keys_checked: set = set()
+    for index, row in enumerate(rows):
+        if not isinstance(row, dict):
+            if isinstance(row, str) and _wrong(row, one_line=False):
+                built.text.append((index, (), _wrong(row, one_line=False)))
+            built.by_schema.append(index)
+            _by_schema(built, index, row)
+            continue
+        for key, value in row.items() if type(row) is not PlainRow else ():
+            if key not in keys_checked:
+                if isinstance(key, str):
+                    wrong = _wrong(key, one_line=True, what="a key")
+                    if wrong:
+                        built.text.append((index, (key,), "the key " + wrong))
+                        continue
+                keys_checked.add(key)
+            if type(value) is str:
+                if _SUSPECT.search(value) is not None:
+                    wrong = _wrong(value, one_line=key in ONE_LINE)
+                    if wrong:
+                        built.text.append((index, (key,), wrong))
+            elif isinstance(value, (dict, list)):
+                built.text += [(index, loc, message) for loc, message in _walk_text(value, (key,))]
+        if "id" not in row and isinstance(row.get("title"), str):
+            row["id"] = slugify(row["title"])
+        line = item_lines[index] if item_lines is not None else None
+        post = _direct(row, index, values, blank, line, key_lines, where)
+        if post is None:
+            built.by_schema.append(index)
+            _by_schema(built, index, row)
+        else:
+            built.posts[index] = post
+    built.posts = PostList(built.posts)
+    built.posts.by_schema = tuple(built.by_schema)
+    return built
+
+
+def _by_schema(built: Built, index: int, row: object) -> None:
+    try:
+        built.posts[index] = Post.model_validate(row)
+    except ValidationError as exc:
+        built.refused.append((index, exc))
+
+
+#: A post made here before its own fields: every field as the schema leaves one not written.
+_POST_BLANK = {key: None for key in _FIELDS} | {"period": "after_go_live"}
+_FIGURE_KEYS = ("count", "fte", "salary", "agency_share", "agency_premium", "vacancy", "on_costs", "on_cost_rate")
+
+
+def _direct(row: dict, index: int, values: _Values, blank: dict, line: int | None, key_lines: dict | None,
+            where: str | None) -> Post | None:
+    """The post the schema would make of `row`, or None where the schema must look at it itself."""
+    if not FAST_KEYS.issuperset(row) or "salary" not in row or ("on_costs" in row and "on_cost_rate" in row):
+        return None
+    title, post_id = row.get("title"), row.get("id")
+    if type(title) is not str or not 1 <= len(title) <= _TITLE_MOST:
+        return None
+    if type(post_id) is not str or _SLUG.fullmatch(post_id) is None:
+        return None
+    fields = blank.copy()
+    fields["id"], fields["title"] = post_id, title
+    for key in ("source", "note"):
+        if key in row:
+            text = row[key]
+            if not (text is None or type(text) is str):
+                return None
+            fields[key] = text
+    if "period" in row:
+        period = row["period"]
+        if type(period) is not str or period not in _PERIODS:
+            return None
+        fields["period"] = period
+    if "first_year" in row:
+        first_year = fields["first_year"] = values.year(row["first_year"])
+        if first_year is None:
+            return None
+    if "last_year" in row:
+        last_year = fields["last_year"] = values.year(row["last_year"])
+        if last_year is None or (fields["first_year"] is not None and last_year < fields["first_year"]):
+            return None
+    seen, shared, new = values.seen, values.shared, object.__new__
+    for key in _FIGURE_KEYS:
+        if key not in row:
+            continue
+        raw = row[key]
+        try:
+            read = seen[(key, type(raw), raw)]
+        except (KeyError, TypeError):
+            read = values.figure(key, raw)
+        if read is None:
+            return None
+        if line is None:
+            # Not written in the scenario (a row of an establishment file): a figure with no line, path or
+            # range, one for each distinct value and shared by every post giving it, as the defaults are.
+            figure = shared.get(id(read))
+            if figure is None:
+                figure = shared[id(read)] = _made(read.copy(), set(_WRITTEN))
+            fields[key] = figure
+            continue
+        placed = read.copy()
+        placed["line"] = key_lines.get((index, key), line) if key_lines else line
+        placed["path"] = f"{where}[{index}].{key}"
+        figure = fields[key] = new(Figure)
+        _set(figure, "__dict__", placed)
+        _set(figure, "__pydantic_fields_set__", set(_PLACED))
+        _set(figure, "__pydantic_extra__", None)
+        _set(figure, "__pydantic_private__", None)
+    post = object.__new__(Post)
+    _set(post, "__dict__", fields)
+    _set(post, "__pydantic_fields_set__", set(row))
+    _set(post, "__pydantic_extra__", None)
+    _set(post, "__pydantic_private__", {"_month_lines": {}})
+    return post
