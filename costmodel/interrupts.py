@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 
 INTERRUPTS = (signal.SIGINT, signal.SIGTERM)
@@ -45,10 +46,15 @@ def at_work() -> None:
     command line), so a program using costmodel as a library keeps its own handlers."""
     if threading.current_thread() is not threading.main_thread():
         return
+    ours = False
     if signal.getsignal(signal.SIGINT) is _at_once:
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        ours = True
     if signal.getsignal(signal.SIGTERM) is _at_once:
         signal.signal(signal.SIGTERM, _terminated)
+        ours = True
+    if ours and hasattr(signal, "setitimer"):
+        sys.unraisablehook = _lost_interrupt_raised_again
 
 
 def _at_once(signum, frame) -> None:
@@ -60,6 +66,38 @@ def _at_once(signum, frame) -> None:
 def _terminated(signum, frame) -> None:
     # A polite kill becomes a clean exit, so partly written outputs are cleaned up on the way out.
     raise SystemExit(128 + signum)
+
+
+def _interrupt_raised_as(exception: BaseException | None) -> int | None:
+    """The interrupt `exception` was raised for by a handler of ours, if it was."""
+    if isinstance(exception, KeyboardInterrupt):
+        return signal.SIGINT
+    if isinstance(exception, SystemExit) and exception.code == 128 + signal.SIGTERM:
+        return signal.SIGTERM
+    return None
+
+
+def _lost_interrupt_raised_again(unraisable) -> None:
+    """An interrupt raised where Python cannot pass an exception on is raised again, just after.
+
+    A handler's exception raised inside a weak reference's callback, a `__del__` or the garbage
+    collector (an import's clean-up is one) cannot reach the code that would unwind: Python
+    prints it as "Exception ignored", with a traceback, and the command goes on as if never
+    interrupted. So the interrupt is sent again a moment later, by a timer, by when that callback
+    has returned; should it land in another such place, it is sent again from there. The signal
+    is sent, not the exception raised, so one that is held for the last steps (`hold`) waits as
+    any other does. Anything else lost this way is reported as Python reports it.
+    """
+    signum = _interrupt_raised_as(unraisable.exc_value)
+    if signum is None or threading.current_thread() is not threading.main_thread():
+        sys.__unraisablehook__(unraisable)
+        return
+    signal.signal(signal.SIGALRM, lambda *_: signal.raise_signal(signum))
+    signal.setitimer(signal.ITIMER_REAL, _AGAIN_AFTER)
+
+
+#: Seconds until a lost interrupt is sent again: long enough for a callback to return.
+_AGAIN_AFTER = 0.001
 
 
 def hold() -> None:
