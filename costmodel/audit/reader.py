@@ -133,6 +133,9 @@ def check_archive(data: bytes, name: str, limits: Limits = DEFAULT) -> None:
         raise WorkbookError(f"{name}: contains macros; a costmodel workbook never does")
     if any(n.startswith("xl/externalLinks/") for n in names):
         raise WorkbookError(f"{name}: links to other workbooks; a costmodel workbook never does")
+    # Before every part is read through: a scenario too long to re-run is refused on its first
+    # rows beyond the limit, not after reading (and parsing) the whole of a sheet that size.
+    _check_scenario_rows(archive, name, limits)
     try:
         for member in members:
             # Reading each part checks its CRC, so a truncated or corrupt part is found here; a chunk
@@ -305,7 +308,6 @@ def open_published(path: str | Path, limits: Limits = DEFAULT) -> PublishedWorkb
     name = str(path)
     data = read_workbook_file(path, limits)
     check_archive(data, name, limits)
-    _check_scenario_rows(data, name, limits)
     # The Cover and the Scenario sheet hold text and figures, no formulas: their cells are all that is
     # needed, read once (their stored values would be a second reading of the whole file for nothing).
     cells = read_cells(data, name, only=("Cover", "Scenario"), stored_values=False)
@@ -334,22 +336,42 @@ def open_published(path: str | Path, limits: Limits = DEFAULT) -> PublishedWorkb
                              establishments)
 
 
-def _check_scenario_rows(data: bytes, name: str, limits: Limits) -> None:
-    """Count the Scenario sheet's rows in its XML before any is parsed: each is a line of the scenario."""
+def _check_scenario_rows(archive: zipfile.ZipFile, name: str, limits: Limits) -> None:
+    """Count the Scenario sheet's rows in its XML before any is parsed: each is a line of the scenario.
+
+    The sheet is found through the workbook's own parts (read by defusedxml, which refuses
+    entities) and its rows counted a chunk at a time, stopping at the first row beyond the limit."""
     from .package import Package, PartError
 
     try:
-        package = Package(data)
+        package = Package(archive=archive)
         part = next((part for sheet, part, _ in package.sheets() if sheet == "Scenario"), None)
-        xml = package.read(part) if part else None
+        if part is None or part not in package.names:
+            return
+        allowed = limits.scenario_lines + SCENARIO_FIRST_ROW
+        rows = 0
+        carried = b""
+        with archive.open(part) as stream:
+            while chunk := stream.read(1 << 20):
+                # Every row starts at a "<" and holds no other, so none is split by cutting before the last one.
+                text = carried + chunk
+                cut = text.rfind(b"<")
+                whole, carried = (text[:cut], text[cut:]) if cut > 0 else (b"", text)
+                rows += len(_ROW.findall(whole))
+                if rows > allowed:
+                    break
+            rows += len(_ROW.findall(carried))
     except PartError as exc:
         raise WorkbookError(f"{name}: is damaged ({exc})") from None
-    if xml is None:
-        return
-    rows = len(re.findall(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]", xml))
-    if rows > limits.scenario_lines + SCENARIO_FIRST_ROW:
-        raise WorkbookError(f"{name}: its Scenario sheet has {rows - SCENARIO_FIRST_ROW:,} rows; a scenario is at "
-                            f"most {limits.scenario_lines:,} lines ({RAISE})")
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+        raise WorkbookError(f"{name}: is damaged or truncated ({exc})") from None
+    if rows > allowed:
+        raise WorkbookError(f"{name}: its Scenario sheet has more than {limits.scenario_lines:,} rows; a scenario "
+                            f"is at most {limits.scenario_lines:,} lines ({RAISE})")
+
+
+#: The start of a row element, with or without a namespace prefix.
+_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
 
 
 def run_record_of(cells: Cells) -> list[tuple[str, str]] | None:

@@ -218,3 +218,34 @@ def test_allow_large_lets_a_trusted_workbook_past_the_line_limit(tmp_path):
     # Past the limit it is verified as any other, and differs: its Scenario sheet is not as costmodel writes it.
     assert allowed.exit_code == 1 and allowed.stderr == "", allowed.output
     assert "Scenario: the number format of A5 to A25449 was changed" in allowed.stdout, allowed.stdout
+
+
+@pytest.mark.parametrize("lines, refused", [(5_000, False), (5_001, True)])
+def test_the_scenario_sheet_is_counted_to_the_line_across_the_chunks_it_is_read_in(lines, refused):
+    """The Scenario sheet's rows are counted a megabyte at a time and the count stops past the limit:
+    a sheet of exactly the limit passes and one line more is refused. Its first line is padded so
+    that the first megabyte ends two characters into a row's opening tag, the one place a count by
+    chunks could miss a row."""
+    from dataclasses import replace
+
+    from costmodel.audit.reader import WorkbookError, check_archive
+    from costmodel.limits import DEFAULT
+
+    chunk = 1 << 20
+
+    def workbook(padding: int) -> tuple[bytes, bytes]:
+        text = "\n".join(f"# line {n:05d} " + "x" * (286 + (padding if n == 0 else 0)) for n in range(lines))
+        data = hostile.with_scenario(text)
+        parts = parts_of(io.BytesIO(data))
+        return data, parts[sheet_part(parts, "Scenario")]
+
+    _, xml = workbook(0)
+    last_in_the_first = xml.rindex(b"<row ", 0, chunk)  # each padding character moves every later row on one byte
+    data, xml = workbook(chunk - 2 - last_in_the_first)
+    assert xml[chunk - 2:chunk + 3] == b"<row ", "the padding did not put a row across the chunk's edge"
+    limits = replace(DEFAULT, scenario_lines=5_000)
+    if refused:
+        with pytest.raises(WorkbookError, match="its Scenario sheet has more than 5,000 rows"):
+            check_archive(data, "book.xlsx", limits)
+    else:
+        check_archive(data, "book.xlsx", limits)
