@@ -175,8 +175,8 @@ def _budget_sentence(projection, ranked) -> str:
     appraisal = projection.scenario.appraisal
     gateways = [g for g in (appraisal.gateways if appraisal else []) if g.budget is not None]
     if not gateways:
-        return ("The scenario states no budget envelope (an affordability gateway in its appraisal), so no gap "
-                "to a budget is shown.")
+        return ("The scenario states no budget envelope (the medium-term financial strategy's cash by year), "
+                "so no gap to a budget is shown.")
     budget = gateways[0].budget.value
     parts = []
     for result in ranked:

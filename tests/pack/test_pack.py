@@ -259,3 +259,17 @@ def test_the_answer_sets_each_option_against_the_budget_envelope_by_year():
     assert cash.header[-1] == "Budget envelope"
     # £000: 120, 113, 110 and 110 carried forward; 453 in all.
     assert [row[-1] for row in cash.rows] == ["120", "113", "110", "110", "453"]
+
+
+def test_the_answer_says_so_where_the_scenario_states_no_budget_envelope():
+    from costmodel.pack.content import Paragraph, Table, pack_content
+    from costmodel.scenario.loader import load_scenario_text
+    from two_cases import two_options
+
+    with assemble(project(load_scenario_text(two_options())), simulate=False) as report:
+        blocks = pack_content(report, "costmodel report cases.yaml -o pack.pdf").blocks
+    sentences = [b.text for b in blocks if isinstance(b, Paragraph) and "budget envelope" in b.text]
+    assert sentences == ["The scenario states no budget envelope (the medium-term financial strategy's cash by "
+                         "year), so no gap to a budget is shown."]
+    cash = next(b for b in blocks if isinstance(b, Table) and "financial case" in b.title)
+    assert "Budget envelope" not in cash.header
