@@ -90,6 +90,27 @@ def megabytes(count: int) -> str:
     return f"{count / 2**20:,.0f} MB" if count >= 2**20 else f"{count / 1024:,.0f} KB"
 
 
+#: Real spreadsheets compress text about 5 to 20 times; a zip bomb, thousands of times.
+MOST_EXPANSION = 200
+#: Parts of an .xlsx: a workbook of a few sheets has tens; far more is not a spreadsheet.
+MOST_PARTS = 5000
+
+
+def bound_zip_directory(members, limits: Limits, what: str) -> None:
+    """Refuse, from its zip directory alone, an .xlsx that would unpack far beyond what `what` (a
+    workbook, an establishment workbook) can be, before any part is unpacked (TooLarge)."""
+    if len(members) > MOST_PARTS:
+        raise TooLarge(f"holds {len(members):,} parts; {what} has far fewer")
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > limits.unpacked_bytes:
+        raise TooLarge(f"would unpack to {megabytes(unpacked)}; {what} is at most {megabytes(limits.unpacked_bytes)} "
+                       f"unpacked ({RAISE})")
+    for member in members:
+        expands = member.file_size // max(member.compress_size, 1)
+        if member.file_size > 1_000_000 and expands > MOST_EXPANSION:
+            raise TooLarge(f"its part {member.filename} expands {expands:,} times; refusing a likely zip bomb")
+
+
 def read_bounded(path, most: int, what: str, refuse_nul: bool = False) -> bytes:
     """A file's bytes, reading no more than `most` (and one byte to know there is more).
 

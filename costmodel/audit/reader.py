@@ -18,15 +18,8 @@ from functools import cached_property
 from pathlib import Path
 
 from ..errors import CostmodelError
-from ..limits import DEFAULT, RAISE, Limits, TooLarge, read_bounded
+from ..limits import DEFAULT, RAISE, Limits, TooLarge, bound_zip_directory, read_bounded
 from ..scenario.parameters import SETS, from_label, resolve, unknown_set_message
-
-#: A costmodel workbook of a county with every post is tens of megabytes unpacked; far
-#: more than this is not one of ours, and may be built to exhaust memory (costmodel/limits.py).
-MAX_UNPACKED_BYTES = DEFAULT.unpacked_bytes
-#: Real spreadsheets compress text about 5 to 20 times; a zip bomb, thousands of times.
-MAX_RATIO = 200
-MAX_MEMBERS = 5000
 
 
 class WorkbookError(CostmodelError):
@@ -116,16 +109,10 @@ def check_archive(data: bytes, name: str, limits: Limits = DEFAULT) -> None:
         members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise WorkbookError(f"{name}: is damaged or truncated ({exc})") from None
-    if len(members) > MAX_MEMBERS:
-        raise WorkbookError(f"{name}: holds {len(members)} parts; a workbook has far fewer")
-    unpacked = sum(member.file_size for member in members)
-    if unpacked > limits.unpacked_bytes:
-        raise WorkbookError(f"{name}: would unpack to {unpacked / 2**20:,.0f} MB; the limit is "
-                            f"{limits.unpacked_bytes // 2**20:,} MB ({RAISE})")
-    for member in members:
-        if member.file_size > 1_000_000 and member.file_size > MAX_RATIO * max(member.compress_size, 1):
-            raise WorkbookError(f"{name}: {member.filename} expands {member.file_size // max(member.compress_size, 1)}"
-                                f" times; refusing a likely zip bomb")
+    try:
+        bound_zip_directory(members, limits, "a workbook")
+    except TooLarge as exc:
+        raise WorkbookError(f"{name}: {exc}") from None
     names = {member.filename for member in members}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/worksheets/") for n in names):
         raise WorkbookError(f"{name}: is a zip archive but not an Excel workbook")

@@ -31,7 +31,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..limits import RAISE, Limits, TooLarge, megabytes, read_bounded
+from ..limits import RAISE, Limits, TooLarge, bound_zip_directory, read_bounded
 from .schema import Post, StaffingFrom, slugify
 from .text import CELL_CHARACTERS
 from .yamlread import PlainRow
@@ -42,10 +42,6 @@ _REFUSED_TEXT = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\ufff
 
 #: The keys a column can hold: a post's, as the scenario writes them.
 KEYS = tuple(Post.model_fields)
-#: Real spreadsheets compress about 5 to 20 times; a zip bomb, thousands of times.
-MOST_EXPANSION = 200
-#: Parts of an .xlsx: a workbook of a few sheets has tens; far more is not an HR export.
-MOST_PARTS = 5000
 #: Columns of an establishment file: a post has about twenty keys; an export has a few dozen columns.
 MOST_COLUMNS = 500
 
@@ -235,17 +231,10 @@ def _check_zip(raw: bytes, shown: str, limits: Limits) -> None:
     except (zipfile.BadZipFile, OSError, ValueError):
         raise FileProblem(f"{shown}: is not an .xlsx workbook (an .xlsx is a zip archive; this is not one, or it "
                           f"is damaged)") from None
-    if len(members) > MOST_PARTS:
-        raise FileProblem(f"{shown}: holds {len(members):,} parts; a workbook has far fewer")
-    unpacked = sum(member.file_size for member in members)
-    if unpacked > limits.unpacked_bytes:
-        raise FileProblem(f"{shown}: would unpack to {megabytes(unpacked)}; an establishment workbook is at most "
-                          f"{megabytes(limits.unpacked_bytes)} unpacked ({RAISE})")
-    for member in members:
-        if member.file_size > 1_000_000 and member.file_size > MOST_EXPANSION * max(member.compress_size, 1):
-            raise FileProblem(f"{shown}: its part {member.filename} expands "
-                              f"{member.file_size // max(member.compress_size, 1):,} times; refusing a likely zip "
-                              f"bomb")
+    try:
+        bound_zip_directory(members, limits, "an establishment workbook")
+    except TooLarge as exc:
+        raise FileProblem(f"{shown}: {exc}") from None
     if not any(member.filename.startswith("xl/worksheets/") for member in members):
         raise FileProblem(f"{shown}: is a zip archive but not an Excel workbook")
 
