@@ -1,6 +1,5 @@
 """Output files: never half-written, never lost, never a stranger's file replaced unasked."""
 
-import errno
 import os
 import signal
 import subprocess
@@ -11,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT, SCENARIOS
+from disks import fill_the_disk
 from processes import PATIENCE, ended, interrupts_heard, opened_by_reader
 from costmodel.cli import cli
 
@@ -54,27 +54,7 @@ def test_a_full_disk_is_a_clean_error_and_changes_nothing(tmp_path, monkeypatch)
     target = tmp_path / "book.xlsx"
     assert invoke("run", IOW, "-o", target).exit_code == 0
     before = target.read_bytes()
-    import costmodel.files as files
-
-    real_fdopen = files.os.fdopen
-
-    class FullDisk:
-        def __init__(self, stream):
-            self.stream = stream
-
-        def write(self, data):
-            raise OSError(errno.ENOSPC, "No space left on device")
-
-        def __getattr__(self, name):
-            return getattr(self.stream, name)
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.stream.close()
-
-    monkeypatch.setattr(files.os, "fdopen", lambda *a, **k: FullDisk(real_fdopen(*a, **k)))
+    fill_the_disk(monkeypatch)
     result = invoke("run", WORCESTERSHIRE, "-o", target)
     assert result.exit_code == 1
     assert "could not be written (the disk is full); nothing was changed" in result.stderr

@@ -16,7 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 import costmodel.files as files
-from conftest import ROOT, SCENARIOS
+from conftest import SCENARIOS
+from disks import fill_the_disk
 from costmodel.cli import cli
 
 IOW = SCENARIOS / "isle-of-wight-2017.yaml"
@@ -49,29 +50,8 @@ def test_a_full_disk_while_writing_the_json_leaves_the_workbook_as_it_was(tmp_pa
     book, results = tmp_path / "book.xlsx", tmp_path / "results.json"
     assert invoke("run", WORCESTERSHIRE, "-o", book, "--json", results).exit_code == 0
     before = everything_under(tmp_path)
-    real_fdopen = files.os.fdopen
-
-    class FullForJson:
-        """A stream on a disk with room for a workbook (a zip, starting "PK") but not for the JSON after it."""
-
-        def __init__(self, stream):
-            self.stream = stream
-
-        def write(self, data):
-            if not bytes(data[:2]) == b"PK":
-                raise OSError(errno.ENOSPC, "No space left on device")
-            return self.stream.write(data)
-
-        def __getattr__(self, name):
-            return getattr(self.stream, name)
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.stream.close()
-
-    monkeypatch.setattr(files.os, "fdopen", lambda *a, **k: FullForJson(real_fdopen(*a, **k)))
+    # Room for a workbook (a zip, starting "PK") but not for the JSON after it.
+    fill_the_disk(monkeypatch, room_for=lambda data: bytes(data[:2]) == b"PK")
     result = invoke("run", IOW, "-o", book, "--json", results)
     assert result.exit_code == 1
     assert f"{results}: could not be written (the disk is full); nothing was changed" in result.stderr
