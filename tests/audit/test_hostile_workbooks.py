@@ -249,3 +249,21 @@ def test_the_scenario_sheet_is_counted_to_the_line_across_the_chunks_it_is_read_
             check_archive(data, "book.xlsx", limits)
     else:
         check_archive(data, "book.xlsx", limits)
+
+
+def test_a_scenario_sheet_whose_bytes_fail_their_check_is_refused_as_damaged():
+    # The Scenario sheet stored unpacked and one digit changed in place: its length stays, its CRC-32
+    # no longer matches, which the row count (the first read of that part) meets first.
+    from costmodel.audit.reader import WorkbookError, check_archive
+
+    parts = hostile.reference_parts()
+    part = sheet_part(parts, "Scenario")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in parts.items():
+            out.writestr(name, data, compress_type=zipfile.ZIP_STORED if name == part else zipfile.ZIP_DEFLATED)
+    data = buffer.getvalue()
+    assert data.count(b'<row r="10"') == 1
+    damaged = data.replace(b'<row r="10"', b'<row r="19"')
+    with pytest.raises(WorkbookError, match=rf"^book.xlsx: is damaged or truncated \(Bad CRC-32 for file '{part}'\)$"):
+        check_archive(damaged, "book.xlsx")
