@@ -310,7 +310,32 @@ def option_groups(scenario: Scenario, option_index: int, shared: dict | None = N
                          risk.annual_probability.line, inputs, choices, source=risk.source, note=risk.note)]))
 
     groups += _kind_groups(option, "option", scenario, path, after_setup=True)
+    if option.contract_sum is not None:
+        # Last: what the council pays the body is worked out from the body's lines, all costed by now.
+        groups.append(_settlement(scenario, option, f"{path}.contract_sum"))
     return [group for group in groups if group.instances]
+
+
+def _settlement(scenario: Scenario, option: Option, path: str) -> GroupInstances:
+    """What the council pays the option's company or trust: its contract sum, surplus or deficit, and tax."""
+    settlement = option.contract_sum
+    years = scenario.years
+    inputs = {"surplus_returned": settlement.surplus_returned, "deficit_met": settlement.deficit_met,
+              "contract_margin": settlement.margin or fixed(0.0, "rate", "the contract sum is stated by year")}
+    rows: dict[str, dict[int, float]] = {}
+    if settlement.basis == "by_year":
+        stated = {year: figure.value for year, figure in settlement.by_year.items()}
+        # Before the first year stated (go-live) there is no contract: 0; after the last, carried forward.
+        rows["contract_sum"] = {year: rate_for_year(stated, year) if year >= min(stated) else 0.0 for year in years}
+    if option.pays_corporation_tax:
+        for name, table in scenario.priced_with.corporation_tax.items():
+            rows[name] = _carried(table, years)
+    group = L.COMPANY_SETTLEMENT if option.pays_corporation_tax else L.UNTAXED_SETTLEMENT
+    line = (settlement.margin or next(iter(settlement.by_year.values()))).line
+    return GroupInstances(group, [LineInstance(
+        "_settlement", option.employer_name[:1].upper() + option.employer_name[1:], path, line, inputs, {"basis": settlement.basis}, rows,
+        source=settlement.source, note=settlement.note,
+        unused=frozenset({"contract_margin"} if settlement.basis == "by_year" else ()))])
 
 
 def _one_off_groups(items, path: str, revenue: L.LineGroup, capital: L.LineGroup) -> list[GroupInstances]:

@@ -402,9 +402,40 @@ def evaluate_group(group: GroupInstances, timeline: Timeline, inputs: dict[str, 
                 # would do the same sum once for every draw.
                 sums[formula.key] += _sum_over_instances(values) if values.shape[-2] == members else \
                     values[..., 0, :] * members
+            if formula.category is not None:
+                _add_by_period(sums, group, env, formula, values, members)
             if keep:
                 rows[formula.key][..., span, :] = values
     return sums, rows
+
+
+#: The period a line without one of its own is taken to run in: all year (placements, the levy allowance).
+_ALL_YEAR = "whole_horizon"
+
+
+def _add_by_period(sums: dict, group: GroupInstances, env: "_GroupEnv", formula: LineFormula, values: np.ndarray,
+                   members: int) -> None:
+    """A cost row added up by the period its instances run in, as ("costs", group, category, period).
+
+    For a later line that adds up some groups' costs by who pays them (GroupCosts: what a company's
+    contract sum covers is the lines after go-live, and the share of the year live of those all year)."""
+    columns = group.columns
+    if ("periods",) not in columns:
+        columns[("periods",)] = group.period is not None or all("period" in i.choices for i in group.instances)
+    chosen = env.choice("period") if columns[("periods",)] else np.array([_ALL_YEAR])
+    prefix = ("costs", group.group.key, formula.category)
+    if chosen.size == 1:
+        # Every instance in one period (the usual case): the row's sum, already worked out, is that period's.
+        key = prefix + (str(chosen[0]),)
+        part = _sum_over_instances(values) if values.shape[-2] == members else values[..., 0, :] * members
+        sums[key] = sums[key] + part if key in sums else part
+        return
+    for period in sorted({str(value) for value in chosen}):
+        mask = chosen == period
+        part = _sum_over_instances(values[..., mask, :]) if values.shape[-2] == members else \
+            values[..., 0, :] * int(mask.sum())
+        key = prefix + (period,)
+        sums[key] = sums[key] + part if key in sums else part
 
 
 def _sum_over_instances(values: np.ndarray) -> np.ndarray:
@@ -501,6 +532,15 @@ class _GroupEnv:
 
     def total(self, name):
         return self.totals.get(name, np.zeros((1, len(self.timeline.years))))
+
+    def group_costs(self, node):
+        out = np.zeros((1, len(self.timeline.years)))
+        for key, values in self.totals.items():
+            if isinstance(key, tuple) and key[1] in node.groups:
+                weight = node.weight(key[2], key[3])
+                if weight != "none":
+                    out = out + (values if weight == "full" else values * self.series("live"))
+        return out
 
     def prev(self, name):
         raise KeyError(f"Prev({name}) is only for timeline rows")

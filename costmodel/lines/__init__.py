@@ -19,6 +19,7 @@ imports anything of costmodel's but this package: it is the bottom of the pipeli
     risk         the expected cost of failure
     placements   placements of looked-after children (demand shared by the options), and an option's change
     contracts    contracts with indexation clauses: a price in cash uplifted by its own clause, a term, a break
+    settlement   what the council pays a company or trust: contract sum, surplus or deficit, corporation tax
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from .placements import PLACEMENT_CHANGES, PLACEMENTS
 from .risk import FAILURE_RISK
 from .exits import EXIT_CAPITAL, EXIT_COSTS, EXIT_KINDS
 from .setup import SETUP, SETUP_CAPITAL
+from .settlement import COMPANY_SETTLEMENT, UNTAXED_SETTLEMENT
 from .staffing import LEVY_ALLOWANCE, POST_GROUPS, POSTS, POSTS_RATE, POSTS_STATED
 from .timeline import TIMELINE_OPENING, TIMELINE_ROWS, YEAR_INPUTS
 
@@ -52,7 +54,8 @@ from .kinds import KINDS, LineKind  # noqa: E402 - filled by the modules loaded 
 GROUPS: tuple[LineGroup, ...] = (POSTS, POSTS_STATED, POSTS_RATE, LEVY_ALLOWANCE, PARTNER_POSTS, PARTNERSHIP_OVERHEADS,
                                  SETUP, SETUP_CAPITAL, EXIT_COSTS, EXIT_CAPITAL, FAILURE_RISK, PLACEMENTS,
                                  PLACEMENT_CHANGES, INDEXED_CONTRACTS, *(kind.group for kind in KINDS.values()),
-                                 *(kind.ramped_group for kind in KINDS.values() if kind.ramped_group is not None))
+                                 *(kind.ramped_group for kind in KINDS.values() if kind.ramped_group is not None),
+                                 COMPANY_SETTLEMENT, UNTAXED_SETTLEMENT)
 
 #: Row keys some line adds up over all instances of its option (Total("...")).
 TOTALLED = frozenset(name for group in GROUPS for formula in group.rows
@@ -87,4 +90,4 @@ _check_declarations()
 __all__ = ["CATEGORIES", "GROUPS", "INPUTS", "KINDS", "TIMELINE_OPENING", "TIMELINE_ROWS", "TOTALLED",
            "YEAR_INPUTS", "LineKind", "InputSpec", "LineFormula", "LineGroup", "FAILURE_RISK", "INDEXED_CONTRACTS", "LEVY_ALLOWANCE",
            "PARTNER_POSTS", "PARTNERSHIP_OVERHEADS", "PLACEMENTS", "PLACEMENT_CHANGES", "POSTS", "POSTS_STATED",
-           "POSTS_RATE", "POST_GROUPS", "SETUP", "SETUP_CAPITAL", "EXIT_COSTS", "EXIT_CAPITAL", "EXIT_KINDS"]
+           "POSTS_RATE", "POST_GROUPS", "SETUP", "SETUP_CAPITAL", "COMPANY_SETTLEMENT", "UNTAXED_SETTLEMENT", "EXIT_COSTS", "EXIT_CAPITAL", "EXIT_KINDS"]

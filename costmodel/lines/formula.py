@@ -12,6 +12,8 @@ Names in a tree are resolved by whoever evaluates or renders it:
 - `Series("pay_index")`: a timeline row shared by every line of an option;
 - `Row("pay")`: another row of the same instance (this post's pay);
 - `Total("apprenticeship_levy")`: that row summed over every instance in the option;
+- `GroupCosts(groups, excluding)`: the option's cost rows of those line groups (but those of the
+  categories excluded), every instance, added up (the lines a company's or trust's contract sum covers);
 - `Prev("general_index")`: this row's value in the previous column (for indices);
 - `Before("price_factor")`: this instance's row in the previous column (a contract's price factor
   compounding from year to year); in the first year's column, the row's full-year value;
@@ -149,6 +151,43 @@ class Row(Named):
 
 class Total(Named):
     kind = "total"
+
+
+@dataclass(frozen=True, eq=False)
+class GroupCosts(Expr):
+    """What the option's own body pays of the cost rows of the line groups `groups`, added up.
+
+    By the period each line runs in: a line after go-live in full; a line all year (or one without
+    a period of its own) x the share of the year live; a line before go-live not at all. Rows of
+    the categories `in_full` are counted in full whatever the period (they are already only the
+    body's, such as its irrecoverable VAT from go-live); rows of the categories `excluding` not at
+    all. The groups must come before the row naming them. The engine adds up their totals by period;
+    the workbook refers to the rows themselves (SUM(E12:E20)+SUM(E31)*E$7), so a reader clicking the
+    cell sees which lines are counted."""
+
+    groups: frozenset
+    excluding: frozenset = frozenset()
+    in_full: frozenset = frozenset()
+
+    def weight(self, category: str, period: str) -> str:
+        """How a row of this category, in a line running in `period`, is counted: "full", "live" or "none"."""
+        if category in self.excluding or period == "before_go_live":
+            return "none"
+        return "full" if period == "after_go_live" or category in self.in_full else "live"
+
+    def evaluate(self, env):
+        return env.group_costs(self)
+
+    def render(self, ctx):
+        return ctx.group_costs(self)
+
+    @property
+    def name(self) -> str:
+        """The groups it adds up, as one name."""
+        return ",".join(sorted(self.groups))
+
+    def names(self):
+        return {("group_costs", self.name)}
 
 
 class Prev(Named):

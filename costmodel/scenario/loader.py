@@ -506,6 +506,7 @@ def cross_check(scenario: Scenario) -> list[tuple[tuple, str]]:
     ids_of: dict[int, dict] = {}  # the ids of a list of posts several options employ, gathered once
     for index, option in enumerate(options):
         out.extend(_check_option(option, ("options", index), first, last, horizon, ids_of))
+        out.extend(_check_contract_sum(scenario, option, ("options", index, "contract_sum"), first, last, horizon))
 
     if timeline.price_base in (first - 1, first):
         # With a wrong price base, the rates it would need are a knock-on, not a problem of their own.
@@ -828,6 +829,28 @@ def _check_option(option: Option, loc: tuple, first: int, last: int, horizon: st
     if option.failure_risk is not None:
         for key in ("first_year", "last_year"):
             yield from _in_horizon(getattr(option.failure_risk, key), loc + ("failure_risk", key), first, last, horizon)
+
+
+def _check_contract_sum(scenario: Scenario, option: Option, loc: tuple, first: int, last: int, horizon: str):
+    """A contract sum by year runs from the go-live year; a company's needs corporation tax rates known."""
+    settlement = option.contract_sum
+    if settlement is None:
+        return
+    live_from = financial_year_of(*option.go_live) if option.go_live is not None else first
+    for year in settlement.by_year or {}:
+        year_loc = loc + ("by_year", financial_year_label(year))
+        if not first <= year <= last:
+            yield from _in_horizon(year, year_loc, first, last, horizon)
+        elif year < live_from:
+            yield year_loc, (f"{financial_year_label(year)} is before go-live ({financial_year_label(live_from)}): "
+                             f"until then the council runs the service and pays its costs itself")
+    if settlement.by_year and first <= live_from <= last and live_from not in settlement.by_year \
+            and min(settlement.by_year) > live_from:
+        yield loc + ("by_year",), (f"give the contract sum for the go-live year, {financial_year_label(live_from)} "
+                                   f"(its part year), and each year after in which it changes")
+    if option.pays_corporation_tax and not scenario.priced_with.corporation_tax["ct_main_rate"]:
+        yield loc, (f"corporation tax rates had not been announced by {scenario.priced_with.as_known_at} in parameter "
+                    f"set {scenario.priced_with.set.name}; give a later as_known_at, or corporation_tax: false")
 
 
 def _check_placements(scenario: Scenario, first: int, last: int, horizon: str):

@@ -1,7 +1,7 @@
 """Parameter sets: the figures of public standards that change with each Budget and Green Book.
 
-Employer NI rates and thresholds, the apprenticeship levy, the standard rate of VAT, the
-Green Book discount schedules and its optimism-bias bounds are shipped as dated, sourced data in `parameter_sets/*.json`,
+Employer NI rates and thresholds, the apprenticeship levy, the standard rate of VAT, corporation
+tax (its main and small profits rates and marginal relief), the Green Book discount schedules and its optimism-bias bounds are shipped as dated, sourced data in `parameter_sets/*.json`,
 one file a set, named by the month it was made (`2026-12`). A set is never edited once
 released: a later Budget is a new set beside it. So a scenario that pins a set
 (`parameters: 2026-12`) is priced the same by every later release, and one that gives
@@ -28,9 +28,23 @@ TABLES = {
     ("apprenticeship_levy", "rate"): "the apprenticeship levy rate",
     ("apprenticeship_levy", "allowance"): "the apprenticeship levy allowance",
     ("vat", "standard_rate"): "the standard rate of VAT",
+    ("corporation_tax", "main_rate"): "the main rate of corporation tax",
+    ("corporation_tax", "small_profits_rate"): "the small profits rate of corporation tax",
+    ("corporation_tax", "lower_limit"): "the lower limit for marginal relief",
+    ("corporation_tax", "upper_limit"): "the upper limit for marginal relief",
+    ("corporation_tax", "marginal_relief_fraction"): "the standard fraction of marginal relief",
 }
+#: The corporation tax tables, by the names the settlement's rows use (lines/settlement.py). Each is by
+#: financial year, beginning 1 April: corporation tax's year, not the income tax year NI follows.
+CORPORATION_TAX = {"ct_main_rate": "main_rate", "ct_small_profits_rate": "small_profits_rate",
+                   "ct_lower_limit": "lower_limit", "ct_upper_limit": "upper_limit",
+                   "ct_marginal_relief_fraction": "marginal_relief_fraction"}
 #: Tables with a figure for each tax year; the others hold one figure, the latest announced.
-BY_TAX_YEAR = {("employer_ni", "rate"), ("employer_ni", "threshold")}
+BY_TAX_YEAR = {("employer_ni", "rate"), ("employer_ni", "threshold"),
+               *(("corporation_tax", key) for key in CORPORATION_TAX.values())}
+#: Tables only some scenarios need (corporation tax, for a company's settlement): a day before their first
+#: figure was announced leaves them empty rather than refusing the scenario; one that needs them says so.
+NEEDED_ONLY_BY_SOME = {("corporation_tax", key) for key in CORPORATION_TAX.values()}
 
 
 @dataclass(frozen=True)
@@ -111,6 +125,9 @@ class Parameters:
     levy_rate: float
     levy_allowance: float
     vat_rate: float
+    #: Corporation tax by financial year: each of CORPORATION_TAX's tables, year -> figure (empty where
+    #: nothing of it had been announced by `as_known_at`).
+    corporation_tax: dict[str, dict[int, float]] = field(default_factory=dict)
     #: The figures used, table by table, in the order of the set (the Cover and docs list them).
     used: dict[tuple[str, str], tuple[Announced, ...]] = field(default_factory=dict)
 
@@ -277,6 +294,9 @@ def resolve(name: str | None = None, as_known_at: _dt.date | None = None,
     used = {}
     for table, words in TABLES.items():
         known = _known(chosen.tables[table], as_known_at)
+        if not known and table in NEEDED_ONLY_BY_SOME:
+            used[table] = ()
+            continue
         if not known:
             first = min(chosen.tables[table], key=lambda f: f.announced)
             raise ParameterError(
@@ -288,10 +308,12 @@ def resolve(name: str | None = None, as_known_at: _dt.date | None = None,
             used[table] = (max(known, key=lambda f: f.announced),)
     ni_rate = {f.tax_year: f.value for f in used[("employer_ni", "rate")]}
     ni_threshold = {f.tax_year: f.value for f in used[("employer_ni", "threshold")]}
+    corporation_tax = {name: {f.tax_year: f.value for f in used[("corporation_tax", key)]}
+                       for name, key in CORPORATION_TAX.items()}
     return Parameters(chosen, name is not None if pinned is None else pinned, as_known_at, ni_rate, ni_threshold,
                       used[("apprenticeship_levy", "rate")][0].value,
                       used[("apprenticeship_levy", "allowance")][0].value,
-                      used[("vat", "standard_rate")][0].value, used)
+                      used[("vat", "standard_rate")][0].value, corporation_tax, used)
 
 
 def unknown_set_message(name: str) -> str:
@@ -310,5 +332,5 @@ def from_label(label: str) -> tuple[str, _dt.date | None]:
     return name.strip(), (_dt.date.fromisoformat(day.strip()) if day else None)
 
 
-__all__ = ["Announced", "DiscountSchedule", "ParameterError", "ParameterSet", "Parameters", "Period", "ProjectType", "SETS",
+__all__ = ["CORPORATION_TAX", "Announced", "DiscountSchedule", "ParameterError", "ParameterSet", "Parameters", "Period", "ProjectType", "SETS",
            "TABLES", "from_label", "latest", "read_set", "resolve", "unknown_set_message"]

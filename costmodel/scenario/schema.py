@@ -1130,6 +1130,52 @@ class IndexedContract(Strict):
         return last_year
 
 
+#: The families in which the body pays corporation tax on its profit, unless the scenario says otherwise:
+#: a company limited by shares or guarantee does; a charitable trust, and a mutual registered as a
+#: charity or exempt, need not (state `corporation_tax: true` for one that does).
+TAXED_FAMILIES = ("wholly_owned_company", "community_interest_company")
+
+
+class ContractSum(Strict):
+    """What the council pays a company or trust: a contract sum by year or at a margin on the body's costs,
+    and how a surplus or deficit is shared (lines/settlement.py)."""
+
+    basis: Literal["by_year", "margin"]
+    #: basis by_year: the cash the contract says the council pays, by financial year, from the go-live
+    #: year (its part year); a later year not stated carries the last stated forward.
+    by_year: dict[FinancialYear, Amount] | None = None
+    #: basis margin: the contract sum is the body's own costs x (1 + margin).
+    margin: Rate | None = None
+    surplus_returned: Rate = fixed(0.0, "rate", "no share of a surplus returned stated: the body keeps it")
+    deficit_met: Rate = fixed(0.0, "rate", "no share of a deficit met stated: the body bears it")
+    #: Whether the body pays corporation tax on its profit; by default, as its family (TAXED_FAMILIES).
+    corporation_tax: StrictBool | None = None
+    source: str | None = None
+    note: str | None = None
+
+    _sane = _limits(margin=(-0.5, 1.0, "; a margin is a rate such as 5%"), surplus_returned=(0.0, 1.0),
+                    deficit_met=(0.0, 1.0))
+
+    @field_validator("by_year")
+    @classmethod
+    def _amounts(cls, value):
+        if value is not None and not value:
+            raise ValueError("give the contract sum for at least the go-live year")
+        if value and any(figure.has_range for figure in value.values()):
+            # Each year's sum is a row on Inputs, not one uncertain figure: the margin basis takes a range.
+            raise ValueError("a contract sum by year is one figure a year, as agreed, without a range; put the "
+                             "uncertainty in the body's costs, or use basis: margin with a range on the margin")
+        return _each_bounded(value, "contract sum", 0.0, MAX_AMOUNT) if value else value
+
+    @model_validator(mode="after")
+    def _basis(self):
+        if self.basis == "by_year" and (self.by_year is None or self.margin is not None):
+            raise ValueError("basis by_year takes the contract sum by year under by_year, and no margin")
+        if self.basis == "margin" and (self.margin is None or self.by_year is not None):
+            raise ValueError("basis margin takes a margin (such as 3%) on the body's own costs, and no by_year")
+        return self
+
+
 class VatTreatment(Strict):
     """Overrides the VAT treatment that follows from the option's family."""
 
@@ -1207,11 +1253,28 @@ class _OptionTerms(Strict):
     #: listed under `staffing`; the loader reads them into `staffing`, by the same rules.
     staffing_from: Annotated[StaffingFrom, BeforeValidator(file_or_mapping)] | None = None
     partnership: Partnership | None = None
+    #: What the council pays a company or trust, where it is not simply the body's own costs.
+    contract_sum: ContractSum | None = None
 
     @field_validator("pension_rate")
     @classmethod
     def _pension(cls, value):
         return _bounded(value, "pension rate", 0.0, 0.6)
+
+    @field_validator("contract_sum")
+    @classmethod
+    def _paid_to_a_body(cls, value, info):
+        family = info.data.get("family")
+        if value is not None and family is not None and family not in VEHICLE_FAMILIES:
+            raise ValueError(f"a contract sum is what the council pays a company or trust; this option's family is "
+                             f"{family} (one of {', '.join(VEHICLE_FAMILIES)} has one)")
+        return value
+
+    @property
+    def pays_corporation_tax(self) -> bool:
+        """Whether the option's body pays corporation tax on the surplus its contract sum leaves."""
+        stated = self.contract_sum.corporation_tax if self.contract_sum is not None else None
+        return self.family in TAXED_FAMILIES if stated is None else stated
 
     @property
     def employer_changes_at_go_live(self) -> bool:

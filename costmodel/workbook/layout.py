@@ -480,6 +480,44 @@ class CellContext:
                   for (group, key), (first, last) in self.option.blocks.items() if key == name]
         return f"SUM({','.join(ranges)})" if ranges else "0"
 
+    def group_costs(self, node):
+        """The body's share of those groups' cost rows: SUM(rows in full)+SUM(rows all year)*share live."""
+        column = self._this_column()
+        categories = {(group.group.key, formula.key): formula.category for group in self.option.result.groups
+                      for formula in group.group.rows}
+        instances = {(group.group.key, instance.id): (group, instance) for group in self.option.result.groups
+                     for instance in group.instances}
+        counted: dict[str, list[int]] = {"full": [], "live": []}
+        for (group_key, key, member), row in self.option.rows.items():
+            if group_key not in node.groups or categories[(group_key, key)] is None:
+                continue
+            if member.startswith("period:"):  # the posts of one period, on a Staffing sheet
+                period = member[len("period:"):]
+            else:
+                group, instance = instances[(group_key, member)]
+                period = group.choice_of(instance, "period") if group.period is not None \
+                    or "period" in instance.choices else "whole_horizon"
+            weight = node.weight(categories[(group_key, key)], period)
+            if weight != "none":
+                counted[weight].append(row)
+        parts = []
+        for weight, rows in counted.items():
+            if rows:
+                total = self._sum_of_rows(sorted(rows), column)
+                parts.append(total if weight == "full" else f"{total}*{self.series('live')}")
+        return "+".join(parts) if parts else "0"
+
+    @staticmethod
+    def _sum_of_rows(rows: list[int], column: str) -> str:
+        """SUM of each run of adjacent rows."""
+        runs, start = [], rows[0]
+        for before, after in zip(rows, rows[1:] + [None]):
+            if after != before + 1:
+                runs.append(_reference(None, start, column) if start == before else
+                            f"{_reference(None, start, column)}:{_reference(None, before, column)}")
+                start = after
+        return f"SUM({','.join(runs)})"
+
     def prev(self, name):
         return _reference(None, self.option.timeline_rows[name], self._previous_column())
 

@@ -18,7 +18,7 @@ class CellRefs:
 
     choices = {"period": "after_go_live", "index": "pay", "months": "months", "demand": "growth", "to_index": "general",
                "limits": "cap_and_floor", "index_1": "pay_award", "index_2": "index:cpi", "index_3": "none",
-               "break": "stated", "progression": "none"}
+               "break": "stated", "progression": "none", "basis": "margin"}
 
     def input(self, name): return f"Inputs!$D${abs(hash(name)) % 900 + 10}"
     def input_row(self, name): return "Inputs!F40"
@@ -29,6 +29,7 @@ class CellRefs:
     def prev(self, name): return f"E{abs(hash(name)) % 20 + 3}"
     def before(self, name): return f"E{abs(hash(name)) % 50 + 30}"
     def chosen_series(self, name): return "0" if self.choice(name) == "none" else f"Inputs!F${abs(hash(name)) % 20 + 3}"
+    def group_costs(self, node): return "SUM(F30:F40)+SUM(F42)*F$8"
 
 
 def test_every_line_has_a_plain_english_definition_and_a_category_or_is_a_working_row():
@@ -98,6 +99,7 @@ class Literal:
     def prev(self, name): return self._value("prev:" + name)
     def before(self, name): return self._value("before:" + name)
     def chosen_series(self, name): return self._value("chosen:" + name)
+    def group_costs(self, node): return self._value("groups:" + node.name)
 
 
 class Arrays:
@@ -118,6 +120,7 @@ class Arrays:
     def prev(self, name): return self._get("prev:" + name)
     def before(self, name): return self._get("before:" + name)
     def chosen_series(self, name): return self._get("chosen:" + name)
+    def group_costs(self, node): return self._get("groups:" + node.name)
 
 
 def _excel_to_python(text: str) -> str:
@@ -130,19 +133,19 @@ def _excel_to_python(text: str) -> str:
 @pytest.mark.parametrize("choices", [
     {"period": "after_go_live", "index": "pay", "months": "years", "demand": "growth", "to_index": "none",
      "limits": "cap_and_floor", "index_1": "pay_award", "index_2": "index:cpi", "index_3": "none", "break": "none",
-     "progression": "none"},
+     "progression": "none", "basis": "margin"},
     {"period": "before_go_live", "index": "general", "months": "months", "demand": "by_year", "to_index": "pay",
      "limits": "cap", "index_1": "index:cpi", "index_2": "none", "index_3": "none", "break": "stated",
-     "progression": "scale"},
+     "progression": "scale", "basis": "by_year"},
     {"period": "whole_horizon", "index": "none", "months": "years", "demand": "growth", "to_index": "general",
      "limits": "floor", "index_1": "none", "index_2": "none", "index_3": "none", "break": "none",
-     "progression": "scale"},
+     "progression": "scale", "basis": "margin"},
     {"period": "after_go_live", "index": "pay", "months": "months", "demand": "by_year", "to_index": "general",
      "limits": "none", "index_1": "general_inflation", "index_2": "pay_award", "index_3": "index:rpi",
-     "break": "stated", "progression": "none"},
+     "break": "stated", "progression": "none", "basis": "by_year"},
     {"period": "whole_horizon", "index": "general", "months": "months", "demand": "growth", "to_index": "pay",
      "limits": "cap_and_floor", "index_1": "index:cpi", "index_2": "none", "index_3": "none", "break": "stated",
-     "progression": "scale"},
+     "progression": "scale", "basis": "by_year"},
 ])
 def test_rendered_excel_text_computes_what_numpy_computes(formula, choices):
     rng = random.Random(formula.key)
@@ -152,7 +155,8 @@ def test_rendered_excel_text_computes_what_numpy_computes(formula, choices):
             if kind == "choice":
                 continue
             key = {"input": "in:", "input_row": "inrow:", "series": "series:", "row": "row:",
-                   "total": "total:", "prev": "prev:", "before": "before:", "chosen_series": "chosen:"}[kind] + name
+                   "total": "total:", "prev": "prev:", "before": "before:", "chosen_series": "chosen:",
+                   "group_costs": "groups:"}[kind] + name
             # Years and year numbers compared by flags need equal values sometimes.
             values[key] = float(rng.choice([0, 1, 2018, 2019, rng.uniform(0.5, 5e4)]))
         if "in:pay_drift" in values:

@@ -333,3 +333,29 @@ def test_the_two_cases_and_the_budget_envelope_recalculate_to_the_stored_values(
     assert summary["A trust buys it"][8] == 1 and summary["A trust buys it"][9] == "2019/20"
     assert round(summary["A trust buys it"][3], 2) == 361_155.51
     assert summary["The council buys it (baseline)"][9] == "none"
+
+
+def test_what_the_council_pays_a_company_or_trust_recalculates_to_the_stored_values(tmp_path):
+    # The cases worked by hand in tests/engine/test_settlement.py: a company's contract sum with corporation
+    # tax under marginal relief, and a trust paid at a margin, going live part way through its first year.
+    from settlement_cases import BASELINE, MARGIN, PROFIT, body
+    from conftest import make_scenario
+    from costmodel import load_scenario_text, project
+    from costmodel.workbook.writer import build_workbook
+
+    trust = body("trust", MARGIN, "trust", "A trust").replace("  family: trust\n", "  family: trust\n  go_live: 2022-10\n")
+    text = make_scenario(BASELINE + body("wholly_owned_company", PROFIT, "company", "A company") + trust, years=2,
+                         first_year="2022/23", price_base="2022/23",
+                         assumptions="general_inflation: 0%\npay_awards: 0%\npension_rate: 20%\n")
+    path = tmp_path / "settlement.xlsx"
+    path.write_bytes(build_workbook(project(load_scenario_text(text))))
+    formulas_in_file = formula_cells(path)
+    # The body's own costs refer to its lines' rows, and the tax row uses MAX for the marginal relief.
+    assert any("MAX(0," in text and "Inputs!" in text for text in formulas_in_file.values())
+    _both_engines_agree(path, tmp_path)
+    book = openpyxl.load_workbook(path, data_only=True)
+    # The tax row of the company's settlement: its line (column B) is the company, its category corporation tax.
+    [taxed] = [[cell.value for cell in row] for row in book["company"].iter_rows()
+               if row[1].value == "The company" and str(row[2].value).startswith("Corporation tax")]
+    # Corporation tax: 19% x 100,000 = 19,000 in 2022/23; 25,000 - 3/200 x 150,000 = 22,750 in 2023/24.
+    assert [round(value, 2) for value in taxed[6:8]] == [19_000, 22_750]
