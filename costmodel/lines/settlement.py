@@ -24,9 +24,10 @@ the lines that remain the council's; the economic case the body's own costs plus
 
 Which lines are the body's: its staff (pay and on-costs, the levy, agency cover), what it buys
 (contracts, non-pay, the corporate services it buys back, contracts with indexation clauses, and
-the VAT on all of these it cannot recover) and the placements it commissions. The council keeps
-its client side, stranded costs, set-up and exit costs, a contract's break and re-procurement,
-the failure risk (its statutory duty does not transfer), savings and the grants it receives.
+the VAT on all of these it cannot recover), the placements it commissions and the savings it makes
+in running the service. The council keeps its client side, stranded costs, set-up and exit costs,
+a contract's break and re-procurement, the failure risk (its statutory duty does not transfer) and
+the grants it receives.
 Before go-live the council runs the service: of a line that runs all year (staff transferring at
 go-live), only the share of the year live is the body's; of one that runs from go-live, all of it.
 
@@ -68,7 +69,8 @@ CONTRACT_MARGIN = category("contract_margin", "Contract margin: what the council
 BODY_GROUPS = frozenset(
     [POSTS.key, POSTS_STATED.key, POSTS_RATE.key, LEVY_ALLOWANCE.key, INDEXED_CONTRACTS.key, PLACEMENTS.key,
      PLACEMENT_CHANGES.key]
-    + [group.key for name in ("contract", "non_pay", "corporate_services")
+    + [group.key
+       for name in ("contract", "non_pay", "corporate_services", "savings")
        for group in (KINDS[name].group, KINDS[name].ramped_group) if group is not None])
 #: Rows of the body's groups that stay the council's: ending a contract is the council's decision.
 COUNCIL_CATEGORIES = frozenset({END_CATEGORY})
@@ -92,7 +94,7 @@ def _row(key, label, category_, definition, formula, unit="£"):
 
 _OWN_COSTS = _row("own_costs", "The body's own costs: the lines the contract sum covers", None,
                   "The lines that are the body's, added up: its staff, what it buys and the VAT on it, its "
-                  "placements. A line from go-live in full; a line all year for the share of the year live (before "
+                  "placements, its savings. A line from go-live in full; a line all year for the share of the year live (before "
                   "go-live the council runs the service and pays for it); a line before go-live not at all.",
                   GroupCosts(BODY_GROUPS, COUNCIL_CATEGORIES, IN_FULL))
 _CONTRACT_SUM = _row("contract_sum", "Contract sum", None,
