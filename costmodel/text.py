@@ -28,6 +28,21 @@ def money(value: float) -> str:
     return f"({text})" if round(value) < 0 else text
 
 
+def _settled(scenario) -> bool:
+    """Whether an option pays a company or trust a contract sum (with its margin and tax, transfers)."""
+    return any(option.contract_sum is not None for option in scenario.options)
+
+
+def _transfers(scenario) -> str:
+    if _settled(scenario):
+        return "VAT, corporation tax and contract margins left out as transfers"
+    return "VAT left out as a transfer to the Exchequer"
+
+
+def _paid(scenario) -> str:
+    return "what it pays a company or trust, VAT included" if _settled(scenario) else "VAT included"
+
+
 def render_summary(projection) -> str:
     from .scenario.defaults import DISCOUNT_WORDS
 
@@ -38,9 +53,8 @@ def render_summary(projection) -> str:
               f"{_fy(scenario.timeline.price_base)} prices; discounted at "
               f"{DISCOUNT_WORDS[scenario.assumptions.discounting.schedule]}. Costs positive.\n"
               f"{_parameters_line(scenario.priced_with)}\n"
-              "Economic case (ranks the options): NPC and EAC, real terms, discounted, VAT left out as a transfer "
-              "to the Exchequer.\nFinancial case: cash as the council's budget pays it, VAT included, not "
-              "discounted.\n")
+              f"Economic case (ranks the options): NPC and EAC, real terms, discounted, {_transfers(scenario)}.\n"
+              f"Financial case: cash as the council's budget pays it, {_paid(scenario)}, not discounted.\n")
     columns = ["Rank", "Option", "NPC (economic)", "EAC (economic)", "NPC vs baseline", "Cash (financial)",
                "Break-even"]
     envelope = scenario.assumptions.budget_envelope is not None

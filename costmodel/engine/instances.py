@@ -18,6 +18,7 @@ from ..scenario.schema import (BUILT_IN_INDICES, OUT_OF_CARE, Activity, Figure, 
 from ..scenario.units import financial_year_label, month_label
 from .. import lines as L
 from ..lines.contracts import MIX_SLOTS, index_series
+from ..lines.settlement import COVERS
 from .timeline import rate_for_year
 
 YEAR = "financial year (starting April)"
@@ -334,7 +335,7 @@ def _settlement(scenario: Scenario, option: Option, path: str) -> GroupInstances
     line = (settlement.margin or next(iter(settlement.by_year.values()))).line
     return GroupInstances(group, [LineInstance(
         "_settlement", option.employer_name[:1].upper() + option.employer_name[1:], path, line, inputs, {"basis": settlement.basis}, rows,
-        source=settlement.source, note=settlement.note,
+        source=settlement.source, note=" ".join(filter(None, (COVERS, settlement.note))),
         unused=frozenset({"contract_margin"} if settlement.basis == "by_year" else ()))])
 
 

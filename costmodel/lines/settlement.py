@@ -51,7 +51,7 @@ from .staffing import LEVY_ALLOWANCE, POSTS, POSTS_RATE, POSTS_STATED
 inputs(
     InputSpec("contract_sum", "Contract sum: cash paid a year (by year)", "£ a year"),
     InputSpec("contract_margin", "Contract sum: margin on the body's own costs", "rate"),
-    InputSpec("surplus_returned", "Share of the body's surplus after tax returned to the council", "rate"),
+    InputSpec("surplus_returned", "Share of the body's surplus (after any corporation tax) returned to the council", "rate"),
     InputSpec("deficit_met", "Share of the body's deficit the council meets", "rate"),
     InputSpec("ct_main_rate", "Corporation tax: main rate", "rate"),
     InputSpec("ct_small_profits_rate", "Corporation tax: small profits rate", "rate"),
@@ -76,6 +76,12 @@ BODY_GROUPS = frozenset(
 COUNCIL_CATEGORIES = frozenset({END_CATEGORY})
 #: Rows already only what the body pays, whatever their line's period: VAT it cannot recover, from go-live.
 IN_FULL = frozenset({"irrecoverable_vat"})
+
+#: What the Inputs sheet says under the settlement: which lines the contract sum covers.
+COVERS = ("The contract sum covers the body's own lines: its staff, what it buys (contracts, non-pay, the corporate "
+          "services it buys back, and the VAT it cannot recover), its placements and its savings, from go-live. The "
+          "client side, stranded costs, set-up, exit costs, a contract's break and re-procurement, the failure risk "
+          "and grants remain the council's.")
 
 _SURPLUS = Row("surplus")
 _PROFIT = Row("taxable_profit")

@@ -222,9 +222,9 @@ BLOCK_TOTALS = _defined(
     TotalFormula("total_pv", "Present value of every cost, transfers included",
                  "Every category's present value, added up.", AllRows("category_pv")),
     TotalFormula("economic_pv", "Net present cost: economic case (transfers left out)",
-                 "Every category's present value but the transfers to the Exchequer (irrecoverable VAT), which "
-                 "cost the public sector nothing as a whole (Green Book: taxes treated consistently across "
-                 "options).", AllRows("category_pv", frozenset(TRANSFERS))),
+                 "Every category's present value but the transfers (irrecoverable VAT; a company's corporation tax "
+                 "and a contract margin paid to the council's own body), which cost the public sector nothing as a "
+                 "whole (Green Book: taxes treated consistently across options).", AllRows("category_pv", frozenset(TRANSFERS))),
 )
 #: The financial case's revenue and capital by year, for the JSON: the option sheet shows the same
 #: apart already, each capital category a row of its own in the cash block.
@@ -289,7 +289,8 @@ SUMMARY = _defined(
                  "The option's present value over the horizon, transfers to the Exchequer left out.",
                  Years(Row("economic_pv"))),
     TotalFormula("transfers_pv", "Transfers left out of the economic case (present value)",
-                 "The present value of every cost less the economic case's NPC: irrecoverable VAT.",
+                 "The present value of every cost less the economic case's NPC: irrecoverable VAT, and any "
+                 "corporation tax and contract margin.",
                  Years(Row("total_pv")) - Measure("npc")),
     TotalFormula("capital_cash_total", "Of which capital (cash)", "The option's capital spend in cash over the "
                  "horizon.", Years(Row("capital_cash"))),

@@ -22,6 +22,7 @@ from ..lines.totals import AFFORDABILITY, BLOCK_TOTALS, CATEGORY_ROWS, OVER_THE_
 from ..engine.projection import Projection
 from ..engine.timeline import discount_rates, ni_tables, rate_for_year, yearly
 from ..scenario.defaults import DISCOUNT_WORDS
+from ..scenario.parameters import CORPORATION_TAX
 from ..scenario.schema import EMPLOYER_WORDS
 from ..scenario.units import financial_year_label, month_label
 from .layout import (
@@ -446,6 +447,9 @@ class WorkbookWriter:
                     write_text(sheet, row, IN_LINE, instance.label, s.text)
                     sheet.write_string(row, IN_NAME, label, s.text)
                     sheet.write_string(row, IN_UNIT, unit, s.text)
+                    if row_name in CORPORATION_TAX:
+                        # A company's tax rates by year come from the parameter set, as NI's do.
+                        write_text(sheet, row, IN_SOURCE, self.scenario.priced_with.source_of("corporation_tax"), s.wrap)
                     for year in self.layout.input_years:
                         sheet.write_number(row, self.layout.input_year_col(year), by_year.get(year, 0.0),
                                            s.number(unit, "input"))
@@ -803,9 +807,16 @@ class WorkbookWriter:
             sheet.write_string(table_row, col, text, s.heading_right if 2 <= col <= 6 else s.heading)
         # Which figure is which case, over the table's width so that it wraps within the page.
         sheet.merge_range(2, 0, 2, len(columns) - 1, "", s.subtitle_wrap)
-        sheet.write_string(2, 0, "Economic case (value for money, ranks the options): real terms, discounted, "
-                                 "irrecoverable VAT left out as a transfer to the Exchequer. Financial case (the "
-                                 "council's budget): cash, VAT included, not discounted.", s.subtitle_wrap)
+        if any(option.contract_sum is not None for option in self.scenario.options):
+            cases = ("Economic case (value for money, ranks the options): real terms, discounted, irrecoverable VAT, "
+                     "corporation tax and contract margins left out as transfers. Financial case (the council's "
+                     "budget): cash, what it pays a company or trust rather than the body's costs, VAT included, "
+                     "not discounted.")
+        else:
+            cases = ("Economic case (value for money, ranks the options): real terms, discounted, irrecoverable VAT "
+                     "left out as a transfer to the Exchequer. Financial case (the council's budget): cash, VAT "
+                     "included, not discounted.")
+        sheet.write_string(2, 0, cases, s.subtitle_wrap)
         # A page wide at a scale that keeps every word at 8 pt or more (book.py): names wrap, figures fit;
         # with the budget envelope's column too, the names wrap sooner to leave it room (column B is also
         # the first option's in the table by category below, so it keeps its width).
