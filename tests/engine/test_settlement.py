@@ -195,3 +195,20 @@ def test_a_contract_sum_before_go_live_is_refused():
     with pytest.raises(costmodel.ScenarioError, match=r"options\[1\]\.contract_sum\.by_year\.2018/19: 2018/19 is "
                                                       r"before go-live \(2019/20\)"):
         costmodel.load_scenario_text(text)
+
+
+def test_sensitivity_and_simulation_move_the_cash_with_the_margin_but_not_the_npc():
+    from costmodel.uncertainty.sensitivity import sensitivity
+    from costmodel.uncertainty.simulate import simulate
+
+    scenario = costmodel.load_scenario_text(settlement_scenario("trust", MARGIN))
+    [swing] = [s for s in sensitivity(scenario).swings if s.input.path == "options[1].contract_sum.margin"]
+    # The NPC is the resource cost whatever the margin: 1,050,000 x (1 + 1/1.035) at 2% and at 6%.
+    assert swing.npc["body"] == pytest.approx((1_050_000 * TWO_YEARS_OF_FACTORS,) * 2)
+    # The cash: at 2%, 1,000,000 + 75% x 20,000 + 50,000 = £1,065,000 a year; at 6%, 1,000,000 + 75% x 60,000
+    # + 50,000 = £1,095,000 a year; over two years £2,130,000 and £2,190,000.
+    assert swing.cash["body"] == pytest.approx((2_130_000, 2_190_000))
+    # In a simulation the margin is drawn from 2% to 6% (triangular, mode 4%): the NPC never moves, the cash does.
+    outcome = next(o for o in simulate(scenario, draws=200, seed=1).outcomes if o.option == "body")
+    assert outcome.npc == pytest.approx(1_050_000 * TWO_YEARS_OF_FACTORS)
+    assert 2_130_000 <= outcome.cash.min() < outcome.cash.max() <= 2_190_000
