@@ -212,3 +212,21 @@ def test_sensitivity_and_simulation_move_the_cash_with_the_margin_but_not_the_np
     outcome = next(o for o in simulate(scenario, draws=200, seed=1).outcomes if o.option == "body")
     assert outcome.npc == pytest.approx(1_050_000 * TWO_YEARS_OF_FACTORS)
     assert 2_130_000 <= outcome.cash.min() < outcome.cash.max() <= 2_190_000
+
+
+def test_run_refuses_a_bad_contract_sum_in_one_line_naming_file_line_and_field_and_writes_nothing(tmp_path):
+    from click.testing import CliRunner
+
+    from costmodel.cli import cli
+
+    path = tmp_path / "scenario.yaml"
+    path.write_text(settlement_scenario("trust", MARGIN.replace("surplus_returned: 25%", "surplus_returned: 25")),
+                    encoding="utf-8")
+    book = tmp_path / "book.xlsx"
+    result = CliRunner().invoke(cli, ["run", str(path), "-o", str(book)])
+    assert result.exit_code == 1
+    [message] = [line for line in result.stderr.splitlines() if "contract_sum" in line]
+    # The line of surplus_returned: in the file, counted from its text rather than typed in.
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "surplus_returned" in text)
+    assert message.startswith(f"{path}:{line}: options[1].contract_sum.surplus_returned: ")
+    assert "Traceback" not in result.output and not book.exists()
