@@ -89,6 +89,14 @@ def _circled(sheet):
     return sorted(out)
 
 
+def _cell(doc, sheet, name):
+    """A cell of the edit's sheet ("F30"), or of another ("in-house!F30")."""
+    if "!" in name:
+        other, name = name.rsplit("!", 1)
+        sheet = doc.Sheets.getByName(other)
+    return sheet.getCellRangeByName(name)
+
+
 def edit(*args):
     request = json.loads(open(os.environ["COSTMODEL_LO_EDITS"], encoding="utf-8").read())
     report = {"edits": []}
@@ -112,7 +120,7 @@ def edit(*args):
                                        (_property("ToPoint", "$'%s'.%s" % (one["sheet"], one["cell"])),))
             dispatcher.executeDispatch(frame, ".uno:EnterString", "", 0, (_property("StringName", one["text"]),))
             found["after"] = _state(cell)
-            found["watched"] = {name: _state(sheet.getCellRangeByName(name)) for name in one["watch"]}
+            found["watched"] = {name: _state(_cell(doc, sheet, name)) for name in one["watch"]}
             dispatcher.executeDispatch(frame, ".uno:ClearArrows", "", 0, ())
             dispatcher.executeDispatch(frame, ".uno:ShowInvalid", "", 0, ())
             found["circled_invalid"] = _circled(sheet)
@@ -133,7 +141,10 @@ g_exportedScripts = (edit,)
 
 @dataclass(frozen=True)
 class Edit:
-    """A reader typing `text` into one cell, and the cells of that sheet whose values to read after."""
+    """A reader typing `text` into one cell, and the cells whose values to read after it.
+
+    A watched cell is on the edit's sheet ("B2") or names its own ("in-house!F30").
+    """
 
     sheet: str
     cell: str
