@@ -3,7 +3,8 @@
 A small workbook written here with XlsxWriter, as costmodel writes its own: one sheet protected
 without a password, a rate in an unlocked input cell with a rule (a decimal between 0 and 1, an
 error that stops the entry, in words), and a cost, a locked formula on the rate. LibreOffice
-attempts each edit (tests/lo_edit.py says how, and what this LibreOffice enforces on which path).
+attempts each edit twice: entered through the dispatcher in a hidden document, and typed into a
+Calc view (tests/lo_edit.py says how, and what LibreOffice enforces on which path).
 The same edits on the same workbook without protection and without the rule are the controls:
 there LibreOffice takes the edit and judges nothing invalid, so a refusal or a verdict below is
 the protection's and the rule's doing, not the harness failing to type.
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from lo_edit import Edit, edits_in_libreoffice
+from lo_edit import Edit, edits_in_libreoffice, typed_in_libreoffice
 
 #: The stored rate, and the cost the formula makes of it: 0.5 x 1,000 = 500.
 RATE = 0.5
@@ -108,11 +109,52 @@ def test_without_the_rule_the_same_rate_is_judged_nothing(open_book):
     assert outside.circled_invalid == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "LibreOffice refuses a value outside a rule only in its cell input handler, which needs a current, "
-    "visible view; a hidden document never has one and this build aborts when a Calc window is shown, "
-    "so the dispatcher writes the value (tests/lo_edit.py). Strict: when this passes, the refusal is proven."))
-def test_a_rate_outside_its_rule_is_refused(guarded):
-    outside = guarded[2]
-    assert outside.refused
+# --------------------------------------------------------------------------- typed into a Calc view
+# Through Calc's input handler, key by key, as a reader types: where a rule's STOP is enforced.
+
+
+@pytest.fixture(scope="module")
+def typed_guarded(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("typed-guarded")
+    return typed_in_libreoffice(small_book(folder / "guarded.xlsx", True, True), EDITS, folder / "lo")
+
+
+@pytest.fixture(scope="module")
+def typed_open(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("typed-open")
+    return typed_in_libreoffice(small_book(folder / "open.xlsx", False, False), EDITS, folder / "lo")
+
+
+def test_typed_over_a_locked_formula_cell_is_refused(typed_guarded):
+    over_formula = typed_guarded[0]
+    assert over_formula.sheet_protected and over_formula.locked
+    assert over_formula.after["formula"] == "=B1*1000"
+    assert over_formula.value("B2") == 500  # 0.5 x 1,000, as it opened
+
+
+def test_typed_a_rate_inside_its_rule_is_taken_and_the_cost_recalculates(typed_guarded):
+    valid_rate = typed_guarded[1]
+    assert valid_rate.after["value"] == 0.25
+    assert valid_rate.value("B2") == 250  # 0.25 x 1,000
+
+
+def test_typed_a_rate_outside_its_rule_is_refused(typed_guarded):
+    outside = typed_guarded[2]
+    assert outside.rule["alert_style"] == "STOP"
+    assert outside.refused, f"LibreOffice took {outside.edit.text!r} in a cell whose rule allows 0 to 1"
+    assert outside.value("B1") == 0.25
     assert outside.value("B2") == 250  # still 0.25 x 1,000
+
+
+def test_typed_without_protection_or_rule_both_edits_are_taken(typed_open):
+    over_formula, _, outside = typed_open
+    assert over_formula.after["formula"] == "7"
+    assert outside.value("B1") == 5  # (the cost is 7 now, typed over its formula above)
+
+
+def test_entered_through_the_dispatcher_a_rate_outside_its_rule_is_written(guarded):
+    """What the typed tests are for: the dispatcher's path does not consult the rule at all (if this
+    ever fails, LibreOffice has begun to, and the hidden path proves the refusal on its own)."""
+    outside = guarded[2]
+    assert not outside.refused
+    assert outside.value("B2") == 5000  # 5 x 1,000
