@@ -13,7 +13,7 @@ import pytest
 import costmodel
 from conftest import SCENARIOS
 from costmodel.workbook.writer import build_workbook
-from lo_edit import Edit, edits_in_libreoffice
+from lo_edit import Edit, edits_in_libreoffice, typed_in_libreoffice
 
 HAMPSHIRE = "Option 2: extend the Hampshire partnership"
 IN_HOUSE = "Option 1: take strategic management back in-house"
@@ -29,9 +29,8 @@ def input_cell(inputs, option: str, line: str, label: str) -> str:
     return f"D{rows[0]}"
 
 
-@pytest.fixture(scope="module")
-def shipped(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("shipped-edits")
+def prepared(folder):
+    """The workbook built fresh, the three edits, and what the tests compare with."""
     path = folder / "isle-of-wight-2017.xlsx"
     path.write_bytes(build_workbook(costmodel.project(costmodel.load_scenario(SCENARIOS / "isle-of-wight-2017.yaml"))))
     book = openpyxl.load_workbook(path)
@@ -59,9 +58,27 @@ def shipped(tmp_path_factory):
         Edit("Inputs", salary, "150000", watch=(salary, f"in-house!{pay}")),
     ]
     before = openpyxl.load_workbook(path, data_only=True)
-    return {"outcomes": edits_in_libreoffice(path, edits, folder / "lo"),
-            "pay before": before["in-house"][pay].value, "salary before": before["Inputs"][salary].value,
-            "pay": f"in-house!{pay}", "salary": salary}
+    return path, edits, {"pay before": before["in-house"][pay].value,
+                         "salary before": before["Inputs"][salary].value,
+                         "rate before": before["Inputs"][overhead_rate].value,
+                         "pay": f"in-house!{pay}", "salary": salary}
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("shipped-edits")
+    path, edits, facts = prepared(folder)
+    return {"outcomes": edits_in_libreoffice(path, edits, folder / "lo"), **facts}
+
+
+@pytest.fixture(scope="module")
+def shipped_typed(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("shipped-typed")
+    path, edits, facts = prepared(folder)
+    # Typed into a cell formatted as a percentage, Calc reads a number as a percentage: 250 is
+    # 250% (where the dispatcher's 2.5 is 2.5 = 250%). So a reader's 250 for the same rate.
+    edits[1] = Edit(edits[1].sheet, edits[1].cell, "250", watch=edits[1].watch)
+    return {"outcomes": typed_in_libreoffice(path, edits, folder / "lo"), **facts}
 
 
 def test_typing_over_a_formula_on_an_option_sheet_is_refused(shipped):
@@ -92,3 +109,25 @@ def test_a_valid_salary_is_taken_and_the_pay_it_drives_recalculates(shipped):
     # moves in proportion, 150,000 / 140,000 of what it was.
     assert shipped["salary before"] == 140000
     assert salary.value(shipped["pay"]) == pytest.approx(shipped["pay before"] * 150000 / 140000, abs=0.005)
+
+
+def test_typed_over_a_formula_on_an_option_sheet_is_refused(shipped_typed):
+    over_formula = shipped_typed["outcomes"][0]
+    assert over_formula.before["formula"].startswith("=")
+    assert over_formula.refused, f"LibreOffice let '1' replace {over_formula.before['formula']}"
+
+
+def test_typed_a_rate_above_its_limit_is_refused(shipped_typed):
+    outside = shipped_typed["outcomes"][1]
+    assert shipped_typed["rate before"] == 0.15
+    assert outside.refused, "LibreOffice took 250% for a rate whose rule allows 0% to 200%"
+    assert outside.value(outside.edit.cell) == 0.15  # Cabinet Paper D's 15 per cent, as published
+
+
+def test_typed_a_valid_salary_is_taken_and_the_pay_it_drives_recalculates(shipped_typed):
+    salary = shipped_typed["outcomes"][2]
+    assert salary.value(shipped_typed["salary"]) == 150000
+    assert shipped_typed["salary before"] == 140000
+    # As above: the pay is a product with the salary, so it moves by 150,000 / 140,000.
+    assert salary.value(shipped_typed["pay"]) == pytest.approx(
+        shipped_typed["pay before"] * 150000 / 140000, abs=0.005)
