@@ -348,7 +348,8 @@ def typing_libreoffice() -> str:
         reasons.append(f"LibreOffice has no Calc user interface files ({ui} is missing: Debian's "
                        "libreoffice-calc-nogui ships none, libreoffice-calc does), so no Calc view can be "
                        "shown to type into")
-    if subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True).returncode != 0:
+    if not Path(SYSTEM_PYTHON).exists() or \
+            subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True).returncode != 0:
         reasons.append(f"{SYSTEM_PYTHON} cannot import uno (Debian: python3-uno)")
     if not reasons:
         return found
