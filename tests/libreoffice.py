@@ -25,7 +25,7 @@ def soffice() -> str:
     if found:
         return found
     reason = ("LibreOffice (soffice) is not installed; .ci/run installs it with apt-get "
-              "(libreoffice-calc-nogui), and CI requires it")
+              "(libreoffice-calc), and CI requires it")
     if os.environ.get("COSTMODEL_REQUIRE_LIBREOFFICE"):
         pytest.fail(reason)
     pytest.skip(reason)
