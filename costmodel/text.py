@@ -144,6 +144,22 @@ def render_verification(result) -> str:
     return "\n".join(lines)
 
 
+def render_import(imported, workbook, output) -> str:
+    """What `costmodel import` carried back: each changed figure, its cells, and the line it is on."""
+    if not imported.changes:
+        return (f"{printable(str(workbook))}: no input differs from its scenario; wrote the scenario as published "
+                f"to {printable(str(output))}")
+    lines = [f"{printable(str(workbook))}: {len(imported.changes)} input{'s' if len(imported.changes) != 1 else ''} "
+             f"changed in the workbook, written to {printable(str(output))}:"]
+    for change in imported.changes:
+        cells = ", ".join(change.cells[:3]) + (f" and {len(change.cells) - 3} more" if len(change.cells) > 3 else "")
+        lines.append(f"  {cells} ({printable(change.label)}): was {printable(change.was)}, now "
+                     f"{printable(change.now)} (line {change.line}, {change.path})")
+    lines.append(f"See what they did to every total: costmodel diff {printable(str(workbook))} "
+                 f"{printable(str(output))}")
+    return "\n".join(lines)
+
+
 def render_diff(report) -> str:
     lines = [f"From {report.old_name}", f"  to {report.new_name}"]
     if not report.steps:

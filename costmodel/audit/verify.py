@@ -115,6 +115,39 @@ def verify(path: str | Path, limits: Limits = DEFAULT) -> Verification:
         result.scenario_edited = True
         result.findings.append("the scenario on the Scenario sheet has been edited since publication: its "
                                "fingerprint no longer matches the one on the Cover")
+    scenario = load_published_scenario(published, limits)
+    _same_establishments(published, scenario.establishments, result)
+    _price_as_published(scenario, published, result)
+    if published.run_record:
+        result.findings.append("the Cover's run record says how it was made; it is copied into the re-run, not "
+                               "re-derived (see the manifest file for the workbook's own hash)")
+    rebuilt = build_workbook(project(scenario), run_record=published.run_record)
+    if rebuilt == unsigned_workbook(published.data):
+        # The writer gives the same bytes for the same scenario, so a workbook untouched since it
+        # was written is the re-run itself, every cell (its zip comment, which holds the fingerprint
+        # of the file as written, aside); only one that differs is read cell by cell.
+        result.cells_compared = count_cells(rebuilt)
+        return result
+    check_cells_held(str(path), published.data, rebuilt)
+    rerun = read_cells(rebuilt, "the re-run")
+    compare(published.cells, rerun, result)
+    if not result.stored_values_missing:
+        # A tool that drops stored values drops charts and drawings too (openpyxl does); the copy
+        # that the finding asks for is compared in full.
+        try:
+            compare_formats(published.cells, rerun, result)
+            compare_what_a_reader_sees(published.data, rebuilt, result)
+        except PartError as exc:
+            raise WorkbookError(f"{path}: is damaged ({exc})") from None
+    _in_order(result, rerun.sheets + published.cells.sheets)
+    return result
+
+
+def load_published_scenario(published: PublishedWorkbook, limits: Limits = DEFAULT):
+    """The scenario a workbook carries, loaded within the limits and priced with the parameter set its
+    Cover records; WorkbookError where it cannot be re-run (verify and import alike)."""
+    path = published.path
+
     def beyond_the_limits_as_written(data: object) -> None:
         # A county's establishment takes longer to check than to read: where the lists the file writes
         # out, drawn as the Risk sheet draws them, are already beyond the limits, it is refused unchecked.
@@ -137,39 +170,21 @@ def verify(path: str | Path, limits: Limits = DEFAULT) -> Verification:
                                 f"does not load as it did: {first}") from None
         raise WorkbookError(f"{path}: the scenario on its Scenario sheet no longer loads (line {first.line}: "
                             f"{first.message})") from None
-    _same_establishments(published, scenario.establishments, result)
-    _price_as_published(scenario, published, result)
+    price_as_recorded(scenario, published.parameter_set, path)
     # Before any of the work: a scenario of a few kilobytes can ask for hours of it.
     problem = work_problem(scenario, limits, workbook_draws(scenario), "re-running its Sensitivity and Risk sheets")
     if problem is not None:
         raise WorkbookError(f"{path}: its scenario is beyond the limits: {problem}")
-    if published.run_record:
-        result.findings.append("the Cover's run record says how it was made; it is copied into the re-run, not "
-                               "re-derived (see the manifest file for the workbook's own hash)")
-    rebuilt = build_workbook(project(scenario), run_record=published.run_record)
-    if rebuilt == unsigned_workbook(published.data):
-        # The writer gives the same bytes for the same scenario, so a workbook untouched since it
-        # was written is the re-run itself, every cell (its zip comment, which holds the fingerprint
-        # of the file as written, aside); only one that differs is read cell by cell.
-        result.cells_compared = count_cells(rebuilt)
-        return result
-    expected, held = count_cells(rebuilt), _cells_held(published.data)
+    return scenario
+
+
+def check_cells_held(name: str, data: bytes, rebuilt: bytes) -> None:
+    """A workbook padded with far more cells than its re-run has is not read one by one."""
+    expected, held = count_cells(rebuilt), _cells_held(data)
     if held > 2 * expected + EXTRA_CELLS:
-        raise WorkbookError(f"{path}: holds {held:,} cells where its re-run has {expected:,}; not read one by one "
+        raise WorkbookError(f"{name}: holds {held:,} cells where its re-run has {expected:,}; not read one by one "
                             f"beyond {2 * expected + EXTRA_CELLS:,} (twice the re-run's and {EXTRA_CELLS:,}), so "
                             f"not verified")
-    rerun = read_cells(rebuilt, "the re-run")
-    compare(published.cells, rerun, result)
-    if not result.stored_values_missing:
-        # A tool that drops stored values drops charts and drawings too (openpyxl does); the copy
-        # that the finding asks for is compared in full.
-        try:
-            compare_formats(published.cells, rerun, result)
-            compare_what_a_reader_sees(published.data, rebuilt, result)
-        except PartError as exc:
-            raise WorkbookError(f"{path}: is damaged ({exc})") from None
-    _in_order(result, rerun.sheets + published.cells.sheets)
-    return result
 
 
 def _same_establishments(published: PublishedWorkbook, read: list, result: Verification) -> None:
