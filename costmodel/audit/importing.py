@@ -120,6 +120,10 @@ class _Edit:
     cells: list[str]
     label: str
     line: int | None
+    #: A year to write into the table of years at `path`, where the scenario states none for it.
+    new_year: str | None = None
+    #: In words on the line, where the figure is one entry of a table of years: its year.
+    entry: str | None = None
 
 
 def _changed_figures(name: str, cells: list[InputCell], theirs: dict, mine: dict, scenario) -> list[_Edit]:
@@ -127,10 +131,18 @@ def _changed_figures(name: str, cells: list[InputCell], theirs: dict, mine: dict
     however many cells show it (a rate for every year is one figure in the scenario)."""
     edits: dict[str, _Edit] = {}
     unchanged_paths: set[str] = set()
+    by_year: dict[str, dict[int, tuple]] = {}
     for where in cells:
         key = (where.sheet, where.ref)
         ref = f"{_quoted(where.sheet)}!{where.ref}"
         new, old = _filled(theirs.get(key)), _filled(mine.get(key))
+        table = _table_of_years(where, scenario)
+        if table is not None:
+            if not _same(new, old) and not _is_number(new):
+                raise ImportRefused(f"{name}: {ref} ({where.label} in {financial_year_label(where.year)}) holds "
+                                    f"{'nothing' if new is None else repr(new)}, not a number; type a figure there")
+            by_year.setdefault(where.name, {})[where.year] = (ref, where, new, old, table)
+            continue
         if _same(new, old):
             figure = _figure_of(where, scenario)
             if figure is not None and figure.path:
@@ -159,7 +171,65 @@ def _changed_figures(name: str, cells: list[InputCell], theirs: dict, mine: dict
         raise ImportRefused(f"{name}: {edit.cells[0]} ({edit.label}) was changed, but the scenario writes one figure "
                             f"({path}) for it and other cells that still hold the old value; change every cell it "
                             f"fills alike, or write the figure by year in the scenario")
+    for series in by_year.values():
+        for edit in _year_edits(name, series):
+            edits[edit.path + (f"/{edit.new_year}" if edit.new_year else "")] = edit
     return list(edits.values())
+
+
+def _table_of_years(where: InputCell, scenario) -> dict | None:
+    """The scenario's table of figures by year (financial year -> Figure) a row by year shows, where it
+    writes one: each year not stated follows the last one stated before it."""
+    if where.year is None or where.figure is not None:
+        return None
+    assumptions = scenario.assumptions
+    series = {"general_inflation": assumptions.general_inflation, "pay_award": assumptions.pay_awards}
+    if where.name.startswith("index:"):
+        series[where.name] = assumptions.indices.get(where.name.split(":", 1)[1])
+    found = series.get(where.name)
+    if found is not None and isinstance(found.value, dict):
+        return found.value
+    if where.name == "budget_envelope" and assumptions.budget_envelope is not None:
+        return assumptions.budget_envelope.by_year
+    return None
+
+
+def _year_edits(name: str, series: dict[int, tuple]) -> list[_Edit]:
+    """The fewest entries of a table of years to change or write out so that every year holds what its
+    cell in the workbook holds: a year changed, and the year after it written out at its old figure
+    where it was carried forward from the one changed (in the workbook it did not move)."""
+    table = next(iter(series.values()))[4]
+    if not any(not _same(new, old) for _, _, new, old, _ in series.values()):
+        return []
+    written = {year: figure.value for year, figure in table.items()}
+    wanted = {year: float(new) for year, (_, _, new, _, _) in series.items()}
+    result = dict(written)
+    for year in sorted(wanted):
+        if not _same(_carried(result, year), wanted[year]):
+            result[year] = wanted[year]
+    if any(not _same(_carried(result, year), wanted[year]) for year in wanted):
+        ref, where = next((r, w) for r, w, new, old, _ in series.values() if not _same(new, old))
+        raise ImportRefused(f"{name}: {ref} ({where.label}): the figures by year cannot be written as the scenario "
+                            f"states them (each year not stated follows the one before); change them in the scenario")
+    some = next(iter(table.values()))
+    mapping_path = some.path.rsplit(".", 1)[0]
+    edits = []
+    for year in sorted(result):
+        ref, where = series[year][0], series[year][1] if year in series else (None, None)
+        label = f"{where.label} in {financial_year_label(year)}" if where else financial_year_label(year)
+        if year in table:
+            if not _same(result[year], written[year]):
+                edits.append(_Edit(table[year].path, result[year], [ref], label, table[year].line,
+                                   entry=financial_year_label(year)))
+        else:
+            edits.append(_Edit(mapping_path, result[year], [ref], label, some.line,
+                               new_year=financial_year_label(year), entry=financial_year_label(year)))
+    return edits
+
+
+def _carried(table: dict[int, float], year: int) -> float:
+    earlier = [y for y in table if y <= year]
+    return table[max(earlier)] if earlier else table[min(table)]
 
 
 def _figure_of(where: InputCell, scenario):
@@ -201,6 +271,8 @@ def _rewrite(name: str, text: str, edits: list[_Edit]) -> tuple[str, list[Change
     lines = text.split("\n")
     placed: list[tuple[int, int, int, str, _Edit, str]] = []
     for edit in edits:
+        if edit.new_year is not None:
+            continue
         line, column = _position(document, loc_of(edit.path))
         start, end, written = _scalar_at(lines[line], column)
         # Inside { } or [ ] a comma separates entries: an amount there is written without them, unless quoted.
@@ -213,11 +285,47 @@ def _rewrite(name: str, text: str, edits: list[_Edit]) -> tuple[str, list[Change
     for line, start, end, now, edit, was in sorted(placed, key=lambda p: (p[0], -p[1])):
         lines[line] = lines[line][:start] + now + lines[line][end:]
         changes.append(Change(tuple(edit.cells), edit.label, edit.path, line + 1, was, now.strip("'\""), edit.value))
-        notes.setdefault(line, []).insert(0, f"was {was}")
+        notes.setdefault(line, []).insert(0, f"{edit.entry + ' ' if edit.entry else ''}was {was}")
+    added: dict[int, list[str]] = {}
+    for edit in sorted((e for e in edits if e.new_year is not None), key=lambda e: e.new_year):
+        line, now, was = _write_year(document, lines, edit)
+        changes.append(Change(tuple(edit.cells), edit.label, f"{edit.path}.{edit.new_year}", line + 1, was, now,
+                              edit.value))
+        notes.setdefault(line, []).append(f"{edit.new_year} written out as it was ({was})")
     for line, was in notes.items():
         lines[line] = lines[line].rstrip() + f"  # changed in the workbook: {'; '.join(was)}"
     changes.sort(key=lambda change: change.line)
     return "\n".join(lines), changes
+
+
+def _write_year(document, lines: list[str], edit: _Edit) -> tuple[int, str, str]:
+    """Write a year into a table of years written in { } on one line: (its line, what was written, and
+    what it was before in words). A table written as a block gets a line of its own below the last."""
+    node = document
+    for part in loc_of(edit.path):
+        node = node[part]
+    last = list(node.keys())[-1]
+    line, column = node.lc.value(last)
+    start, end, written = _scalar_at(lines[line], column)
+    before = lines[line][:start]
+    in_flow = before.count("{") > before.count("}")
+    now = _in_style(written, edit.value, in_flow)
+    entry = f"{edit.new_year}: {now}"
+    if in_flow and lines[line][end:].lstrip().startswith("}"):
+        lines[line] = lines[line][:end] + f", {entry}" + lines[line][end:]
+    elif not in_flow and "{" not in lines[line][column:]:
+        indent = node.lc.key(last)[1]
+        lines.insert(line + 1, " " * indent + entry)
+        line += 1
+        # What follows moves down a line: the parser's positions are taken afresh for the next year.
+        from ruamel.yaml import YAML
+
+        document.clear()
+        document.update(YAML(typ="rt", pure=True).load("\n".join(lines)))
+    else:
+        raise ImportRefused(f"{edit.cells[0]} ({edit.label}): the table of years at {edit.path} is written in a "
+                            f"way import does not extend; write {entry} in the scenario")
+    return line, now.strip("'\""), f"{now.strip(chr(39) + chr(34))}, carried forward"
 
 
 def _position(document, loc: tuple) -> tuple[int, int]:
