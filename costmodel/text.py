@@ -138,7 +138,9 @@ def render_verification(result) -> str:
         if len(differences) > SHOWN_A_SHEET:
             lines.append(f"  {sheet}: {len(differences):,} {what} differ; the first {SHOWN_A_SHEET}:")
         for difference in differences[:SHOWN_A_SHEET]:
-            lines.append(f"  {difference} ({difference.kind})")
+            # An input change says what it is in its first words; every other difference after them.
+            said = str(difference)
+            lines.append(f"  {said}" if said.startswith(difference.kind) else f"  {said} ({difference.kind})")
         if len(differences) > SHOWN_A_SHEET:
             lines.append(f"  ... and {len(differences) - SHOWN_A_SHEET:,} more {what} on {sheet}")
     return "\n".join(lines)

@@ -81,15 +81,25 @@ def import_workbook(path: str | Path, limits: Limits = DEFAULT) -> Imported:
     theirs = read_cells(published.data, name, stored_values=False)
     mine = read_cells(rebuilt, "the re-run", stored_values=False)
     _refuse_formula_changes(name, theirs, mine)
-    edits = _changed_figures(name, input_cells(Layout(projection)), theirs.content, mine.content, scenario)
-    if not edits:
-        return imported
-    imported.text, imported.changes = _rewrite(name, published.scenario_text, edits)
-    try:
-        load_scenario_text(imported.text, published.scenario_file, limits, None, establishment_folder(published))
-    except ScenarioError as exc:
-        raise ImportRefused(_refused_value(name, exc, imported.changes)) from None
+    imported.text, imported.changes, _ = carry_back(published, projection, theirs.content, mine.content, limits)
     return imported
+
+
+def carry_back(published: PublishedWorkbook, projection, theirs: dict, mine: dict, limits: Limits = DEFAULT):
+    """The scenario a workbook carries with the figures of its input cells (`theirs`) where they differ from
+    what its re-run writes (`mine`): (text, changes, the scenario loaded from that text, or None where nothing
+    changed). ImportRefused where a change cannot be carried back."""
+    name = str(published.path)
+    edits = _changed_figures(name, input_cells(Layout(projection)), theirs, mine, projection.scenario)
+    if not edits:
+        return published.scenario_text, [], None
+    text, changes = _rewrite(name, published.scenario_text, edits)
+    try:
+        scenario = load_scenario_text(text, published.scenario_file, limits, None, establishment_folder(published))
+    except ScenarioError as exc:
+        raise ImportRefused(_refused_value(name, exc, changes)) from None
+    price_as_recorded(scenario, published.parameter_set, name)
+    return text, changes, scenario
 
 
 # --------------------------------------------------------------------------- what changed

@@ -604,6 +604,8 @@ class InputCell:
     figure: object | None = None
     #: For a row by year: the financial year of this cell.
     year: int | None = None
+    #: The unit the Inputs sheet shows it in ("£", "rate", ...).
+    unit: str = ""
 
 
 def input_cells(layout: Layout) -> list[InputCell]:
@@ -665,4 +667,7 @@ def input_cells(layout: Layout) -> list[InputCell]:
                 figure = entries[key[1]].scores[key[2]].score
                 words = f"{entries[key[1]].name}: score on {criteria[key[2]].name}"
             cells.append(InputCell("Inputs", cell(None, row, IN_VALUE), key[0], words, figure))
-    return cells
+    units = {name: unit for name, (_, unit) in INPUT_LABELS.items()} | {
+        name: unit for name, (_, unit) in YEAR_INPUTS.items()} | {"published_figure": "£", "budget_envelope": "£"}
+    return [replace(where, unit="rate" if where.name.startswith("index:") else units.get(where.name, ""))
+            for where in cells]

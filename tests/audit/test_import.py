@@ -156,8 +156,8 @@ def test_verify_names_each_edited_input_as_an_input_change(recalculated):
     result = verify(recalculated)
     changed = [d for d in result.differences if d.kind == "input changed"]
     assert [(d.cell, d.published, d.rerun) for d in changed] == [
-        ("D34", 1_200_000, 1_130_000), ("D82", 0.30, 0.25), ("D90", 95_000, 91_452), ("D98", 8, 7), ("L15", 0.03, 0.02)]
-    assert "input changed: Inputs!D90" in str(changed[2]) and "was 91,452, now 95,000" in str(changed[2])
+        ("L15", 0.03, 0.02), ("D34", 1_200_000, 1_130_000), ("D82", 0.30, 0.25), ("D90", 95_000, 91_452), ("D98", 8, 7)]
+    assert "input changed: Inputs!D90" in str(changed[3]) and "was 91,452, now 95,000" in str(changed[3])
     # With its formulas intact, every formula's value is what the workbook's own inputs give: no more.
     assert [d for d in result.differences if d.kind in ("stored value", "formula")] == []
     assert not result.ok
@@ -257,3 +257,16 @@ def test_diff_of_the_published_and_imported_scenarios_names_the_changed_input(tm
     assert "options[in-house].staffing[hos].count: 7 -> 8" in result.output
     # One Head of Service more moves Option 1 alone.
     assert "Option 1: take strategic management back in-house" in result.output
+
+
+def test_verify_names_a_formula_change_as_a_formula_change_beside_an_input_change(tmp_path):
+    book = openpyxl.load_workbook(PUBLISHED)
+    ref = next(c.coordinate for row in book["Summary"].iter_rows() for c in row
+               if isinstance(c.value, str) and c.value.startswith("="))
+    path = edited(PUBLISHED, tmp_path / "both.xlsx", values={"D90": 95_000})
+    path = edited(path, tmp_path / "both-2.xlsx", sheet="Summary", formulas={ref: "1+1"})
+    result = verify(path)
+    kinds = {(d.sheet, d.cell): d.kind for d in result.differences}
+    assert kinds[("Inputs", "D90")] == "input changed"
+    assert kinds[("Summary", ref)] == "formula"
+    assert not result.ok
