@@ -29,7 +29,8 @@ from ..scenario.problems import ScenarioError
 from ..scenario.units import financial_year_label
 from ..workbook.layout import InputCell, Layout, input_cells
 from ..workbook.writer import build_workbook
-from .reader import PublishedWorkbook, WorkbookError, establishment_folder, open_published, price_as_recorded, read_cells
+from .reader import (PublishedWorkbook, WorkbookError, establishment_folder, open_published, price_as_recorded,
+                     read_cells)
 
 
 class ImportRefused(WorkbookError):
@@ -283,7 +284,13 @@ def _rewrite(name: str, text: str, edits: list[_Edit]) -> tuple[str, list[Change
     for edit in edits:
         if edit.new_year is not None:
             continue
-        line, column = _position(document, loc_of(edit.path))
+        try:
+            line, column = _position(document, loc_of(edit.path))
+        except (KeyError, IndexError, TypeError, AttributeError):
+            # Read from elsewhere: the posts of an establishment file (staffing_from) are written there.
+            raise ImportRefused(f"{name}: {edit.cells[0]} ({edit.label}) was changed, but that figure is not written "
+                                f"in the scenario file itself ({edit.path}); change it where it is read from, such "
+                                f"as the establishment file") from None
         start, end, written = _scalar_at(lines[line], column)
         # Inside { } or [ ] a comma separates entries: an amount there is written without them, unless quoted.
         before = lines[line][:start]

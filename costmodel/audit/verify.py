@@ -236,7 +236,8 @@ def judge_inputs_changed(published: PublishedWorkbook, projection, rerun: Cells,
     repriced = read_cells(book, "the re-priced re-run")
     result.differences = [d for d in result.differences if not (
         d.kind == "stored value" and _same(d.published, _filled(repriced.stored.get((d.sheet, d.cell)))))]
-    result.findings.append(f"{len(typed)} input cell{'s' if len(typed) != 1 else ''} changed; every formula's value is compared with the workbook re-priced with "
+    result.findings.append(f"{len(typed)} input cell{'s' if len(typed) != 1 else ''} changed; every formula's value "
+                           f"is compared with the workbook re-priced with "
                            f"its own inputs (as costmodel import writes them back), so only the inputs are reported "
                            f"where the formulas are intact")
     return book

@@ -612,6 +612,7 @@ def input_cells(layout: Layout) -> list[InputCell]:
     """Every cell the writer puts a figure of the scenario in (Inputs, Staffing), in sheet order: what
     `costmodel import` reads back, each with the figure or series it came from."""
     cells: list[InputCell] = []
+    tables_seen: set[tuple[str, int]] = set()
     shared = layout.projection.options[0].inputs
     for name, row in layout.scenario_inputs.items():
         cells.append(InputCell("Inputs", cell(None, row, IN_VALUE), name, INPUT_LABELS[name][0], shared.get(name)))
@@ -628,14 +629,15 @@ def input_cells(layout: Layout) -> list[InputCell]:
                                    result.inputs.get(name)))
         for group in result.groups:
             table = layout.staffing_table(group)
+            if table is not None and (table.sheet, table.first_row) in tables_seen:
+                continue  # another option's posts (staffing_same_as), listed under the option that owns them
             for offset, instance in enumerate(group.instances):
                 if table is not None:
-                    if table.group is not group:
-                        continue  # another option's posts, listed once under the option that owns them
                     for name, col in table.columns.items():
                         cells.append(InputCell(table.sheet, cell(None, table.first_row + offset, col), name,
                                                f"{where}: {instance.label}: {INPUT_LABELS[name][0]}",
                                                instance.inputs.get(name)))
+                    tables_seen.add((table.sheet, table.first_row))
                     continue
                 for name in instance.own_inputs:
                     row = option.instance_inputs[(instance.id, name)]
