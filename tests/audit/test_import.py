@@ -274,3 +274,22 @@ def test_verify_names_a_formula_change_as_a_formula_change_beside_an_input_chang
     assert kinds[("Inputs", "D90")] == "input changed"
     assert kinds[("Summary", ref)] == "formula"
     assert not result.ok
+
+
+@pytest.mark.parametrize("written, value, in_flow, expected", [
+    ("2%", 0.03, False, "3%"),                  # a rate stays a percentage
+    ("2%", 0.035, False, "3.5%"),               # 0.035 x 100 = 3.5, not 3.5000000000000004
+    ("0.15", 0.2, False, "0.2"),                # a rate written as a fraction stays one
+    ("91,452", 95_000, False, "95,000"),        # thousands separators kept
+    ('"91,452"', 95_000, True, '"95,000"'),     # quoted in { }: the quotes and commas kept
+    ("91,452", 95_000, True, "95000"),          # bare in { }: a comma would end the entry
+    ("£1.3m", 1_400_000, False, "£1.4m"),       # 1,400,000 / 1,000,000 = 1.4
+    ("£1.3m", 1_234_567, False, "£1,234,567"),  # not a round number of millions: written in full
+    ("£700k", 650_000, False, "£650k"),         # 650,000 / 1,000 = 650
+    ("7", 8, False, "8"),
+    ("2018/19", 2019, False, "2019/20"),        # a financial year stays one
+])
+def test_a_figure_is_written_in_the_style_the_scenario_wrote_it(written, value, in_flow, expected):
+    from costmodel.audit.importing import _in_style
+
+    assert _in_style(written, value, in_flow) == expected
