@@ -293,3 +293,16 @@ def test_a_figure_is_written_in_the_style_the_scenario_wrote_it(written, value, 
     from costmodel.audit.importing import _in_style
 
     assert _in_style(written, value, in_flow) == expected
+
+
+def test_a_workbook_whose_scenario_sheet_was_edited_is_refused(tmp_path):
+    # The scenario's own text changed on the Scenario sheet: its fingerprint no longer matches the
+    # Cover's, so what the workbook was built from is not known and nothing is carried back.
+    book = openpyxl.load_workbook(PUBLISHED)
+    sheet = book["Scenario"]
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 2).value == "  authority: Isle of Wight Council")
+    sheet.cell(row, 2).value = "  authority: Another Council"
+    book.save(tmp_path / "scenario-edited.xlsx")
+    with pytest.raises(ImportRefused, match=r"scenario-edited\.xlsx: its Scenario sheet was edited since the workbook "
+                                            r"was written"):
+        import_workbook(tmp_path / "scenario-edited.xlsx")
