@@ -62,7 +62,6 @@ class Imported:
     changes: list[Change] = field(default_factory=list)
 
 
-#: Sheets whose cells are compared as an import needs: inputs, and every formula.
 def import_workbook(path: str | Path, limits: Limits = DEFAULT) -> Imported:
     """Raises WorkbookError (ImportRefused) with one line naming the file where it cannot be done."""
     from .verify import check_cells_held, load_published_scenario
