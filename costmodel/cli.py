@@ -16,8 +16,8 @@ import click
 from . import __version__
 from .errors import EXIT_BAD_INPUT, CostmodelError, fault_message
 from .interrupts import NOTHING_CHANGED, hold, until_work
-from .text import (printable, render_appraisal, render_batch, render_checks, render_diff, render_review,
-                   render_sensitivity, render_simulation, render_summary)
+from .text import (printable, render_appraisal, render_batch, render_checks, render_diff, render_import,
+                   render_review, render_sensitivity, render_simulation, render_summary)
 
 EXIT_OK, EXIT_USAGE = 0, 2
 #: Memory stays the same whatever the number of draws; this only keeps a run to hours, not days.
@@ -391,6 +391,41 @@ def verify(workbooks: tuple[Path, ...], json_path: str | None, force: bool, jobs
              if failed else f"all {len(workbooks)} workbooks verified", err=True)
     if failed:
         sys.exit(EXIT_BAD_INPUT)
+
+
+@cli.command("import", epilog=_EPILOG)
+@click.argument("workbook", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="The scenario file to write (.yaml).")
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+@allow_large
+def import_(workbook: Path, output: Path, force: bool, allow_large: bool) -> None:
+    """Write the scenario a workbook was built from, with every input changed in the workbook.
+
+    Reads the input cells of WORKBOOK (a costmodel workbook, as published or
+    saved again by Excel or LibreOffice) and writes the scenario on its Scenario
+    sheet to OUTPUT with each changed figure replaced where it is written, in the
+    file's own style, and marked "changed in the workbook: was ...". Comments,
+    sources and layout stay as they were. Refuses, writing nothing, a workbook
+    costmodel did not write, one whose formulas were edited, and a figure the
+    scenario format would refuse.
+
+    \b
+    Example:
+      costmodel import what-if.xlsx -o what-if.yaml
+      costmodel diff workbooks/isle-of-wight-2017.xlsx what-if.yaml
+    """
+    from .audit.importing import import_workbook
+    from .files import Outputs
+
+    if output.suffix.lower() not in (".yaml", ".yml"):
+        raise click.BadParameter(f"{output} should end in .yaml", param_hint="-o")
+    with Outputs([workbook], force) as outputs:
+        outputs.check([output])
+        imported = import_workbook(workbook, _limits(allow_large))
+        outputs.add(output, imported.text.encode("utf-8"))
+        outputs.commit()
+    show(render_import(imported, workbook, output))
 
 
 @cli.command(epilog=_EPILOG)

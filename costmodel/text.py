@@ -152,9 +152,27 @@ def render_verification(result) -> str:
         if len(differences) > SHOWN_A_SHEET:
             lines.append(f"  {sheet}: {len(differences):,} {what} differ; the first {SHOWN_A_SHEET}:")
         for difference in differences[:SHOWN_A_SHEET]:
-            lines.append(f"  {difference} ({difference.kind})")
+            # An input change says what it is in its first words; every other difference after them.
+            said = str(difference)
+            lines.append(f"  {said}" if said.startswith(difference.kind) else f"  {said} ({difference.kind})")
         if len(differences) > SHOWN_A_SHEET:
             lines.append(f"  ... and {len(differences) - SHOWN_A_SHEET:,} more {what} on {sheet}")
+    return "\n".join(lines)
+
+
+def render_import(imported, workbook, output) -> str:
+    """What `costmodel import` carried back: each changed figure, its cells, and the line it is on."""
+    if not imported.changes:
+        return (f"{printable(str(workbook))}: no input differs from its scenario; wrote the scenario as published "
+                f"to {printable(str(output))}")
+    lines = [f"{printable(str(workbook))}: {len(imported.changes)} input{'s' if len(imported.changes) != 1 else ''} "
+             f"changed in the workbook, written to {printable(str(output))}:"]
+    for change in imported.changes:
+        cells = ", ".join(change.cells[:3]) + (f" and {len(change.cells) - 3} more" if len(change.cells) > 3 else "")
+        lines.append(f"  {cells} ({printable(change.label)}): was {printable(change.was)}, now "
+                     f"{printable(change.now)} (line {change.line}, {change.path})")
+    lines.append(f"See what they did to every total: costmodel diff {printable(str(workbook))} "
+                 f"{printable(str(output))}")
     return "\n".join(lines)
 
 

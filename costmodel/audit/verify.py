@@ -42,7 +42,7 @@ class Difference:
     cell: str
     published: object
     rerun: object
-    #: what differs: 'input or text', 'formula', 'stored value', 'only in the published workbook',
+    #: what differs: 'input or text', 'input changed' (an input cell of the scenario's), 'formula', 'stored value', 'only in the published workbook',
     #: 'only in the re-run', 'sheet', 'number format', 'what a reader sees', 'part'
     kind: str
     #: For what is not one cell's content: what differs, in words ("Summary: the number format of ...").
@@ -115,6 +115,51 @@ def verify(path: str | Path, limits: Limits = DEFAULT) -> Verification:
         result.scenario_edited = True
         result.findings.append("the scenario on the Scenario sheet has been edited since publication: its "
                                "fingerprint no longer matches the one on the Cover")
+    scenario = load_published_scenario(published, limits)
+    _same_establishments(published, scenario.establishments, result)
+    _price_as_published(scenario, published, result)
+    if published.run_record:
+        result.findings.append("the Cover's run record says how it was made; it is copied into the re-run, not "
+                               "re-derived (see the manifest file for the workbook's own hash)")
+    projection = project(scenario)
+    rebuilt = build_workbook(projection, run_record=published.run_record)
+    if rebuilt == unsigned_workbook(published.data):
+        # The writer gives the same bytes for the same scenario, so a workbook untouched since it
+        # was written is the re-run itself, every cell (its zip comment, which holds the fingerprint
+        # of the file as written, aside); only one that differs is read cell by cell.
+        result.cells_compared = count_cells(rebuilt)
+        return result
+    check_cells_held(str(path), published.data, rebuilt)
+    rerun = read_cells(rebuilt, "the re-run")
+    compare(published.cells, rerun, result)
+    repriced = judge_inputs_changed(published, projection, rerun, result, limits)
+    if not result.stored_values_missing:
+        # A tool that drops stored values drops charts and drawings too (openpyxl does); the copy
+        # that the finding asks for is compared in full.
+        try:
+            compare_formats(published.cells, rerun, result)
+            if repriced is None:
+                compare_what_a_reader_sees(published.data, rebuilt, result)
+            else:
+                # A chart shows what its cells hold: those re-priced with the workbook's own inputs, and on
+                # Sensitivity and Risk (results held as values, for the inputs as published) the published ones.
+                seen = []
+                for against in (rebuilt, repriced):
+                    seen.append(Verification(result.path, differences=list(result.differences)))
+                    compare_what_a_reader_sees(published.data, against, seen[-1])
+                both = {str(d) for d in seen[1].differences}
+                result.differences += [d for d in seen[0].differences[len(result.differences):] if str(d) in both]
+        except PartError as exc:
+            raise WorkbookError(f"{path}: is damaged ({exc})") from None
+    _in_order(result, rerun.sheets + published.cells.sheets)
+    return result
+
+
+def load_published_scenario(published: PublishedWorkbook, limits: Limits = DEFAULT):
+    """The scenario a workbook carries, loaded within the limits and priced with the parameter set its
+    Cover records; WorkbookError where it cannot be re-run (verify and import alike)."""
+    path = published.path
+
     def beyond_the_limits_as_written(data: object) -> None:
         # A county's establishment takes longer to check than to read: where the lists the file writes
         # out, drawn as the Risk sheet draws them, are already beyond the limits, it is refused unchecked.
@@ -137,39 +182,80 @@ def verify(path: str | Path, limits: Limits = DEFAULT) -> Verification:
                                 f"does not load as it did: {first}") from None
         raise WorkbookError(f"{path}: the scenario on its Scenario sheet no longer loads (line {first.line}: "
                             f"{first.message})") from None
-    _same_establishments(published, scenario.establishments, result)
-    _price_as_published(scenario, published, result)
+    price_as_recorded(scenario, published.parameter_set, path)
     # Before any of the work: a scenario of a few kilobytes can ask for hours of it.
     problem = work_problem(scenario, limits, workbook_draws(scenario), "re-running its Sensitivity and Risk sheets")
     if problem is not None:
         raise WorkbookError(f"{path}: its scenario is beyond the limits: {problem}")
-    if published.run_record:
-        result.findings.append("the Cover's run record says how it was made; it is copied into the re-run, not "
-                               "re-derived (see the manifest file for the workbook's own hash)")
-    rebuilt = build_workbook(project(scenario), run_record=published.run_record)
-    if rebuilt == unsigned_workbook(published.data):
-        # The writer gives the same bytes for the same scenario, so a workbook untouched since it
-        # was written is the re-run itself, every cell (its zip comment, which holds the fingerprint
-        # of the file as written, aside); only one that differs is read cell by cell.
-        result.cells_compared = count_cells(rebuilt)
-        return result
-    expected, held = count_cells(rebuilt), _cells_held(published.data)
+    return scenario
+
+
+def check_cells_held(name: str, data: bytes, rebuilt: bytes) -> None:
+    """A workbook padded with far more cells than its re-run has is not read one by one."""
+    expected, held = count_cells(rebuilt), _cells_held(data)
     if held > 2 * expected + EXTRA_CELLS:
-        raise WorkbookError(f"{path}: holds {held:,} cells where its re-run has {expected:,}; not read one by one "
+        raise WorkbookError(f"{name}: holds {held:,} cells where its re-run has {expected:,}; not read one by one "
                             f"beyond {2 * expected + EXTRA_CELLS:,} (twice the re-run's and {EXTRA_CELLS:,}), so "
                             f"not verified")
-    rerun = read_cells(rebuilt, "the re-run")
-    compare(published.cells, rerun, result)
-    if not result.stored_values_missing:
-        # A tool that drops stored values drops charts and drawings too (openpyxl does); the copy
-        # that the finding asks for is compared in full.
-        try:
-            compare_formats(published.cells, rerun, result)
-            compare_what_a_reader_sees(published.data, rebuilt, result)
-        except PartError as exc:
-            raise WorkbookError(f"{path}: is damaged ({exc})") from None
-    _in_order(result, rerun.sheets + published.cells.sheets)
-    return result
+
+
+def judge_inputs_changed(published: PublishedWorkbook, projection, rerun: Cells, result: Verification,
+                         limits: Limits = DEFAULT) -> bytes | None:
+    """An input typed over is an input change, said as one ("input changed: Inputs!D90 (...): was 91,452,
+    now 95,000"); and where every formula is intact, the workbook is re-priced with its own inputs (as
+    `costmodel import` carries them back) and each formula's stored value compared with that, so that
+    only the inputs are reported, not every figure they moved. Returns the re-priced workbook, if it was."""
+    from ..workbook.layout import Layout, input_cells
+    from .importing import ImportRefused, carry_back
+
+    inputs = {(where.sheet, where.ref): where for where in input_cells(Layout(projection))}
+    typed = [d for d in result.differences if d.kind == "input or text" and (d.sheet, d.cell) in inputs]
+    if not typed:
+        return None
+    for n, d in enumerate(result.differences):
+        where = inputs.get((d.sheet, d.cell))
+        if d.kind == "input or text" and where is not None:
+            result.differences[n] = Difference(
+                d.sheet, d.cell, d.published, d.rerun, "input changed",
+                f"input changed: {d.sheet}!{d.cell} ({where.label}"
+                f"{' in ' + _year_label(where.year) if where.year is not None else ''}): was "
+                f"{_in_words(d.rerun, where.unit)}, now {_in_words(d.published, where.unit)}")
+    if any(d.kind in ("formula", "sheet", "only in the re-run", "only in the published workbook")
+           for d in result.differences) or result.stored_values_missing:
+        return None  # the formulas are not the re-run's: their values are judged against the published scenario
+    try:
+        _, changes, scenario = carry_back(published, projection, published.cells.content, rerun.content, limits)
+    except ImportRefused as exc:
+        result.findings.append(f"the changed inputs cannot be carried back into the scenario "
+                               f"({str(exc).split(': ', 1)[-1]}); each formula's value is compared with the "
+                               f"published scenario's")
+        return None
+    if scenario is None:
+        return None
+    book = build_workbook(project(scenario), run_record=published.run_record)
+    repriced = read_cells(book, "the re-priced re-run")
+    result.differences = [d for d in result.differences if not (
+        d.kind == "stored value" and _same(d.published, _filled(repriced.stored.get((d.sheet, d.cell)))))]
+    result.findings.append(f"{len(typed)} input cell{'s' if len(typed) != 1 else ''} changed; every formula's value "
+                           f"is compared with the workbook re-priced with "
+                           f"its own inputs (as costmodel import writes them back), so only the inputs are reported "
+                           f"where the formulas are intact")
+    return book
+
+
+def _year_label(year: int) -> str:
+    from ..scenario.units import financial_year_label
+
+    return financial_year_label(year)
+
+
+def _in_words(value, unit: str = "") -> str:
+    """A figure as the Inputs sheet shows it: 91,452, 30%, 8."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and unit == "rate":
+        return f"{value * 100:,.4f}".rstrip("0").rstrip(".") + "%"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:,.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value):,}"
+    return _show(value)
 
 
 def _same_establishments(published: PublishedWorkbook, read: list, result: Verification) -> None:
@@ -237,8 +323,8 @@ def compare_what_a_reader_sees(data: bytes, rebuilt: bytes, result: Verification
     sheet_of = {part: name for name, part, _ in rerun.sheets()}
     kinds = {d.kind for d in result.differences}
     explained = {
-        "xl/sharedStrings.xml": bool(kinds & {"input or text", "only in the published workbook", "only in the re-run",
-                                              "formula"}),
+        "xl/sharedStrings.xml": bool(kinds & {"input or text", "input changed", "only in the published workbook",
+                                              "only in the re-run", "formula"}),
         "xl/styles.xml": "number format" in kinds,
         "xl/workbook.xml": bool(kinds & {"sheet", "what a reader sees"}),
     }

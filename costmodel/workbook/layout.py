@@ -622,3 +622,92 @@ class StaffingTable:
 
 def uses_staffing_sheet(option_posts: int) -> bool:
     return option_posts > STAFFING_SHEET_FROM
+
+
+# --------------------------------------------------------------------------- where each input is
+
+@dataclass(frozen=True)
+class InputCell:
+    """One cell a reader may type a figure into, and what in the scenario it holds."""
+
+    sheet: str
+    #: The cell, as A1 ("D80").
+    ref: str
+    #: The input's name as the formulas know it (`salary`), or the series of a row by year
+    #: (`pay_award`, `index:<name>`, `budget_envelope`, an instance's own row).
+    name: str
+    #: Words for a reader: the option and line the figure belongs to.
+    label: str
+    #: The scenario's figure it shows (its path says where it is written), if it is one figure.
+    figure: object | None = None
+    #: For a row by year: the financial year of this cell.
+    year: int | None = None
+    #: The unit the Inputs sheet shows it in ("£", "rate", ...).
+    unit: str = ""
+
+
+def input_cells(layout: Layout) -> list[InputCell]:
+    """Every cell the writer puts a figure of the scenario in (Inputs, Staffing), in sheet order: what
+    `costmodel import` reads back, each with the figure or series it came from."""
+    cells: list[InputCell] = []
+    tables_seen: set[tuple[str, int]] = set()
+    shared = layout.projection.options[0].inputs
+    for name, row in layout.scenario_inputs.items():
+        cells.append(InputCell("Inputs", cell(None, row, IN_VALUE), name, INPUT_LABELS[name][0], shared.get(name)))
+    for name, row in layout.year_inputs.items():
+        words = YEAR_INPUTS[name][0] if name in YEAR_INPUTS else f"index {name.split(':', 1)[-1]}" \
+            if name.startswith("index:") else "budget envelope (cash)"
+        for year in layout.input_years:
+            cells.append(InputCell("Inputs", cell(None, row, layout.input_year_col(year)), name, words, None, year))
+    for result in layout.projection.options:
+        option = layout.options[result.option.id]
+        where = result.option.name
+        for name, row in option.option_inputs.items():
+            cells.append(InputCell("Inputs", cell(None, row, IN_VALUE), name, f"{where}: {INPUT_LABELS[name][0]}",
+                                   result.inputs.get(name)))
+        for group in result.groups:
+            table = layout.staffing_table(group)
+            if table is not None and (table.sheet, table.first_row) in tables_seen:
+                continue  # another option's posts (staffing_same_as), listed under the option that owns them
+            for offset, instance in enumerate(group.instances):
+                if table is not None:
+                    for name, col in table.columns.items():
+                        cells.append(InputCell(table.sheet, cell(None, table.first_row + offset, col), name,
+                                               f"{where}: {instance.label}: {INPUT_LABELS[name][0]}",
+                                               instance.inputs.get(name)))
+                    tables_seen.add((table.sheet, table.first_row))
+                    continue
+                for name in instance.own_inputs:
+                    row = option.instance_inputs[(instance.id, name)]
+                    cells.append(InputCell("Inputs", cell(None, row, IN_VALUE), name,
+                                           f"{where}: {instance.label}: {INPUT_LABELS[name][0]}",
+                                           instance.inputs[name]))
+                for name in instance.own_input_rows:
+                    row = option.instance_input_rows[(instance.id, name)]
+                    for year in layout.input_years:
+                        cells.append(InputCell("Inputs", cell(None, row, layout.input_year_col(year)), name,
+                                               f"{where}: {instance.label}: {INPUT_LABELS[name][0]}", None, year))
+    for index, row in layout.published_rows.items():
+        check = layout.scenario.published_figures[index]
+        cells.append(InputCell("Inputs", cell(None, row, IN_VALUE), "published_figure",
+                               f"published figure: {check.name}", check.amount))
+    appraisal = layout.scenario.appraisal
+    if appraisal is not None:
+        criteria = {criterion.id: criterion for criterion in appraisal.criteria}
+        gateways = {gateway.id: gateway for gateway in appraisal.gateways}
+        entries = {entry.id: entry for entry in appraisal.long_list}
+        for key, row in layout.appraisal_rows.items():
+            if key[0] == "scale":
+                figure, words = getattr(appraisal.scale, key[1]), f"scoring scale, the {key[1]}est score"
+            elif key[0] == "budget":
+                figure, words = gateways[key[1]].budget, f"gateway {gateways[key[1]].name}: budget"
+            elif key[0] == "weight":
+                figure, words = criteria[key[1]].weight, f"criterion {criteria[key[1]].name}: weight"
+            else:
+                figure = entries[key[1]].scores[key[2]].score
+                words = f"{entries[key[1]].name}: score on {criteria[key[2]].name}"
+            cells.append(InputCell("Inputs", cell(None, row, IN_VALUE), key[0], words, figure))
+    units = {name: unit for name, (_, unit) in INPUT_LABELS.items()} | {
+        name: unit for name, (_, unit) in YEAR_INPUTS.items()} | {"published_figure": "£", "budget_envelope": "£"}
+    return [replace(where, unit="rate" if where.name.startswith("index:") else units.get(where.name, ""))
+            for where in cells]

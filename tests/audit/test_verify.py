@@ -103,7 +103,10 @@ def test_an_input_typed_over(published, tmp_path):
     assert not result.ok
     first = result.differences[0]
     assert (first.sheet, first.cell, first.published, first.rerun, first.kind) == \
-        ("Inputs", ref, 150000, 140000, "input or text")
+        ("Inputs", ref, 150000, 140000, "input changed")
+    assert str(first).startswith(f"input changed: Inputs!{ref} (Option 1: take strategic management back in-house: "
+                                 f"Director of Children's Services: Salary") and str(first).endswith(
+        "was 140,000, now 150,000")
 
 
 def test_a_formula_edited(published, tmp_path):
@@ -213,7 +216,7 @@ def test_cli_reports_cells_and_exits_1_and_json(published, tmp_path):
     result = CliRunner().invoke(cli, ["verify", str(published), str(tampered), "--json", str(tmp_path / "r.json")])
     assert result.exit_code == 1
     assert f"{published}: verified: " in result.stdout
-    assert f"  Inputs!{ref}: published 150,000.00, re-run 140,000.00 (input or text)" in result.stdout
+    assert f"  input changed: Inputs!{ref} (" in result.stdout and "was 140,000, now 150,000\n" in result.stdout
     import json
 
     report = json.loads((tmp_path / "r.json").read_text())
@@ -285,7 +288,7 @@ def test_real_edits_to_a_libreoffice_resave_are_still_named(resaved_by_libreoffi
         result = verify(write_parts(parts, tmp_path / f"{name}.xlsx"))
         found[name] = [(d.sheet, d.cell, d.kind) for d in result.differences]
     assert found == {
-        "typed over": [("Inputs", salary, "input or text")],
+        "typed over": [("Inputs", salary, "input changed")],
         "hard-coded": [("in-house", pay, "formula")],
         "value changed": [("in-house", pay, "stored value")],
         "label emptied": [("Compare", label, "only in the re-run")],
@@ -401,12 +404,12 @@ def test_an_openpyxl_save_with_edits_names_them_inputs_first(saved_by_openpyxl, 
     result = verify(tmp_path / "edited.xlsx")
     assert result.stored_values_missing
     assert [(d.sheet, d.cell, d.kind, d.published) for d in result.differences] == [
-        ("Inputs", salary, "input or text", 150000), ("Summary", "B4", "formula", "Option 1")]
+        ("Inputs", salary, "input changed", 150000), ("Summary", "B4", "formula", "Option 1")]
     lines = render_verification(result).splitlines()
     assert lines[0] == (f"{tmp_path / 'edited.xlsx'}: 2 of {result.cells_compared:,} cells differ (parameter set "
                         f"2026-12, recorded on the Cover)")
     assert lines[1].startswith("  note: saved by a tool that keeps formulas but drops")
-    assert lines[2] == f"  Inputs!{salary}: published 150,000.00, re-run 140,000.00 (input or text)"
+    assert lines[2].startswith(f"  input changed: Inputs!{salary} (") and lines[2].endswith("was 140,000, now 150,000")
 
 
 def test_one_stored_value_removed_by_hand_is_that_cell_not_a_tool(published, tmp_path):
@@ -430,7 +433,7 @@ def test_differences_come_inputs_first_then_formulas(published, tmp_path):
     _edit_cell(parts, "Inputs", salary, lambda xml: re.sub(r"<v>140000</v>", "<v>150000</v>", xml))
     result = verify(write_parts(parts, tmp_path / "three.xlsx"))
     assert [(d.sheet, d.cell, d.kind) for d in result.differences] == [
-        ("Inputs", salary, "input or text"), ("in-house", pay, "formula"), ("Summary", summary, "stored value")]
+        ("Inputs", salary, "input changed"), ("in-house", pay, "formula"), ("Summary", summary, "stored value")]
 
 
 def test_verify_reads_an_untouched_workbook_once(monkeypatch):

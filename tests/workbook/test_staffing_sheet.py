@@ -185,3 +185,27 @@ def test_verify_names_a_post_typed_over_on_the_staffing_sheet(book, tmp_path):
     assert not result.ok
     first = result.differences[0]
     assert (first.sheet, first.cell, first.published, first.rerun) == ("Staffing", "F9", 21150, 20150)
+
+
+def test_import_carries_a_post_typed_over_on_the_staffing_sheet_back_to_its_line(book, tmp_path):
+    from costmodel.audit.importing import import_workbook
+
+    path, _ = book
+    parts = {}
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            parts[info.filename] = archive.read(info.filename)
+    # As above: Staffing!F9 is a001's salary, 20,000 + 150 x 1 = £20,150.
+    name = "xl/worksheets/sheet4.xml"
+    parts[name] = re.sub(r'(<c r="F9"[^>]*><v>)20150(</v>)', r"\g<1>21150\g<2>", parts[name].decode()).encode()
+    tampered = tmp_path / "what-if.xlsx"
+    with zipfile.ZipFile(tampered, "w", zipfile.ZIP_DEFLATED) as archive:
+        for filename, data in parts.items():
+            archive.writestr(filename, data)
+    imported = import_workbook(tampered)
+    [change] = imported.changes
+    assert change.cells == ("Staffing!F9",) and change.path == "options[0].staffing[1].salary"
+    assert (change.was, change.now) == ("20150", "21150")
+    changed = [line for line in imported.text.split("\n") if "changed in the workbook" in line]
+    assert len(changed) == 1 and "id: a001" in changed[0] and "salary: 21150" in changed[0]
+    assert load_scenario_text(imported.text, "establishment.yaml").options[0].staffing[1].salary.value == 21150
