@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..engine.projection import project_draws
+from ..engine.projection import Scratch, project_draws
 from ..scenario.schema import Scenario
 from .draws import correlation_matrix, ranged_inputs, uniforms, values_for
 
@@ -100,11 +100,12 @@ def _chunks(scenario: Scenario, draws: int, seed: int, chunk: int):
     matrix = correlation_matrix(inputs, scenario.correlations)
     cholesky = np.linalg.cholesky(matrix) if matrix is not None else None
     generator = np.random.Generator(np.random.PCG64(seed))
+    scratch, plan = Scratch(), {}  # the chunks' working arrays and line groups, made once (engine/projection.py)
     done = 0
     while done < draws:
         size = min(chunk, draws - done)
         u = uniforms(generator, size, len(inputs), cholesky)
-        projected = project_draws(scenario, values_for(inputs, u), size)
+        projected = project_draws(scenario, values_for(inputs, u), size, scratch, plan)
         yield size, {option: (pv.sum(axis=1), cash.sum(axis=1)) for option, (cash, pv) in projected.items()}
         done += size
 

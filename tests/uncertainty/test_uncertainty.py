@@ -9,9 +9,9 @@ from click.testing import CliRunner
 import costmodel
 from conftest import SCENARIOS, make_scenario
 from costmodel.cli import cli
-from costmodel.engine.projection import project_draws
+from costmodel.engine.projection import Scratch, project_draws
 from costmodel.scenario.schema import Figure
-from costmodel.uncertainty.draws import mean_of, quantile, ranged_inputs
+from costmodel.uncertainty.draws import mean_of, quantile, ranged_inputs, uniforms, values_for
 from costmodel.uncertainty.sensitivity import sensitivity
 from costmodel.uncertainty.simulate import FINE_BINS, _from_histogram, simulate
 
@@ -312,3 +312,20 @@ def test_a_ranged_figure_of_posts_another_option_employs_is_named_for_both_not_t
 """, years=1, price_base="2018/19")
     labels = [ranged.label for ranged in ranged_inputs(costmodel.load_scenario_text(text))]
     assert labels == ["Social worker: salary (every option employing these posts)", "Social worker: salary (Other)"]
+
+
+def test_chunks_sharing_their_working_arrays_and_plan_give_the_same_totals_to_the_bit():
+    """A simulation lends its chunks' large working arrays from one Scratch and keeps one plan of
+    line groups (engine/projection.py): each chunk, the second made with arrays the first wrote in,
+    must give exactly what projecting it afresh gives, every option, draw and year."""
+    scenario = costmodel.load_scenario(SCENARIOS / "isle-of-wight-2017.yaml")
+    inputs = ranged_inputs(scenario)
+    generator = np.random.Generator(np.random.PCG64(11))
+    scratch, plan = Scratch(), {}
+    for size in (3_000, 2_000):  # the second smaller, as a simulation's last chunk can be
+        sampled = values_for(inputs, uniforms(generator, size, len(inputs), None))
+        fresh = project_draws(scenario, sampled, size)
+        shared = project_draws(scenario, sampled, size, scratch, plan)
+        for option, (cash, pv) in fresh.items():
+            assert np.array_equal(shared[option][0], cash) and np.array_equal(shared[option][1], pv)
+    assert scratch.free and not scratch.lent  # arrays were lent, and all given back
