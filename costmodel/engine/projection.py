@@ -594,7 +594,7 @@ def _opening(group: LineGroup, key: str) -> float:
     return next(row.full_year.value for row in group.rows if row.key == key)
 
 
-def _evaluate_option(scenario: Scenario, index: int, shared: dict) -> OptionResult:
+def _evaluate_option(scenario: Scenario, index: int, shared: dict, scratch: Scratch | None = None) -> OptionResult:
     option = scenario.options[index]
     timeline = build_timeline(scenario, option)
     inputs = option_inputs(scenario, option)
@@ -604,7 +604,7 @@ def _evaluate_option(scenario: Scenario, index: int, shared: dict) -> OptionResu
     results: list[GroupResult] = []
     for position, group in enumerate(groups):
         rows_again = partial(lambda *args: evaluate_group(*args)[1], group, timeline, inputs, dict(totals))
-        sums, _ = evaluate_group(group, timeline, inputs, totals, keep=False)
+        sums, _ = evaluate_group(group, timeline, inputs, totals, keep=False, scratch=scratch)
         results.append(GroupResult(option.id, group, sums, rows_again, full_years, position))
         for key, values in sums.items():
             totals[key] = totals.get(key, 0.0) + values.reshape(1, -1)
@@ -652,7 +652,8 @@ def project(scenario: Scenario) -> Projection:
     """Project every option of a checked scenario, year by year."""
     shared: dict = {}  # post groups of a staffing list, gathered once for every option employing it
     with without_cycle_collection():
-        options = [_evaluate_option(scenario, index, shared) for index in range(len(scenario.options))]
+        scratch = Scratch()  # each slice of posts' working arrays, lent again to the next (Scratch)
+        options = [_evaluate_option(scenario, index, shared, scratch) for index in range(len(scenario.options))]
     projection = Projection(scenario, scenario.years, options)
     every = [result.totals for result in options]
     for totals in every:
