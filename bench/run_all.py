@@ -97,8 +97,11 @@ def judge(results: dict) -> list[tuple[str, str, str, bool]]:
     rows.append(("4 Monte Carlo", f"{monte['draws']:,} draws vectorised {monte['vectorised_seconds']:.2f} s against "
                                   f"{monte['per_draw_seconds']:.0f} s once per draw: {monte['speed_up']:.0f}x (a ceiling)",
                  ">= 50x", monte["speed_up"] >= 50))
-    rows.append(("4 Monte Carlo", "against a bare numpy kernel drawing the same inputs: not measured yet",
-                 ">= 0.5", False))
+    rows.append(("4 Monte Carlo", f"{monte['kernel_draws']:,} draws of {monte['kernel_scenario']['inputs']} uncertain "
+                                  f"amounts: simulation {monte['simulated_seconds']:.2f} s against a bare numpy "
+                                  f"kernel drawing the same inputs {monte['kernel_seconds']:.2f} s: "
+                                  f"{monte['speed_vs_kernel']:.2f} of its speed",
+                 ">= 0.5", monte["speed_vs_kernel"] >= 0.5))
     rows.append(("4 Monte Carlo", f"peak memory {monte['peak_mb_10k']:.0f} MB at 10,000 draws, "
                                   f"{monte['peak_mb_100k']:.0f} MB at 100,000, {monte['peak_mb_1m']:.0f} MB at "
                                   f"1,000,000, {monte['peak_mb_2m']:.0f} MB at 2,000,000",

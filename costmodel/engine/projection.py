@@ -7,6 +7,7 @@ instances and all years (numpy broadcasting over an instances x years array).
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, partial
@@ -364,14 +365,49 @@ def fingerprint(scenario: Scenario) -> str:
 CHUNK_CELLS = 2 ** 17
 
 
+class Scratch:
+    """Working arrays lent to a group's evaluation and taken back when it is done, to lend again.
+
+    A simulation makes the same large arrays (draws x instances x years) chunk after chunk. Made
+    afresh each time, the memory allocator hands every one back to the system and gets it again
+    at the next chunk, and the system's zeroing of those pages cost more than the arithmetic: 1.7
+    times the time on a synthetic scenario of 80 uncertain amounts. Lent again, they stay in use.
+    It never holds more arrays than one group had lent at once.
+    """
+
+    def __init__(self):
+        self.free: list[np.ndarray] = []
+        self.lent: list[np.ndarray] = []
+
+    def take(self, shape: tuple) -> np.ndarray:
+        size = math.prod(shape)
+        sizes = [array.size for array in self.free]
+        fitting = [i for i, free in enumerate(sizes) if free >= size]
+        if fitting:
+            array = self.free.pop(min(fitting, key=sizes.__getitem__))
+        else:
+            if self.free:  # none is large enough: let the largest go, so their number does not grow
+                self.free.pop(max(range(len(sizes)), key=sizes.__getitem__))
+            array = np.empty(size)
+        self.lent.append(array)
+        return array[:size].reshape(shape)
+
+    def take_back(self) -> None:
+        """Once nothing lent is looked at again."""
+        self.free += self.lent
+        self.lent = []
+
+
 def evaluate_group(group: GroupInstances, timeline: Timeline, inputs: dict[str, Figure],
                    totals: dict[str, np.ndarray], reference: bool = False,
                    sampled: dict[str, np.ndarray] | None = None, draws: int | None = None,
-                   keep: bool = True) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray] | None]:
+                   keep: bool = True, scratch: Scratch | None = None
+                   ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray] | None]:
     """Every row of a line group: (row key -> sum over the instances by year, row key -> every instance's).
 
     The second is None unless `keep`. `totals` holds the option's rows summed over the groups
     before this one (for Total()). In a simulation (`draws`), every array gains a leading draws axis.
+    With `scratch` (and not `keep`), large working arrays are borrowed from it and given back at the end.
     """
     # A line's own input must not share a name with an option-wide one, or one would hide the other.
     if ("names",) not in group.columns:
@@ -391,7 +427,8 @@ def evaluate_group(group: GroupInstances, timeline: Timeline, inputs: dict[str, 
     step = max(1, CHUNK_CELLS // years) if draws is None else max(1, count)
     for start in range(0, count, step):
         span = slice(start, min(count, start + step))
-        env = _GroupEnv(group, span, timeline, inputs, totals, reference, sampled, draws)
+        env = _GroupEnv(group, span, timeline, inputs, totals, reference, sampled, draws,
+                        None if keep else scratch)
         members = span.stop - span.start
         for formula in group.group.rows:
             values = np.asarray(env.evaluate(formula))
@@ -406,6 +443,8 @@ def evaluate_group(group: GroupInstances, timeline: Timeline, inputs: dict[str, 
                 _add_by_period(sums, group, env, formula, values, members)
             if keep:
                 rows[formula.key][..., span, :] = values
+        if env.scratch is not None:
+            env.scratch.take_back()  # the slice's rows are added up: nothing lent is read again
     return sums, rows
 
 
@@ -455,8 +494,10 @@ class _GroupEnv:
 
     def __init__(self, group: GroupInstances, span: slice, timeline: Timeline, shared: dict[str, Figure],
                  totals: dict[str, np.ndarray], reference: bool, sampled: dict[str, np.ndarray] | None,
-                 draws: int | None):
+                 draws: int | None, scratch: Scratch | None = None):
         self.group = group
+        #: where large working arrays are borrowed from (lines/formula.py, BinOp), if anywhere
+        self.scratch = scratch
         self.span = span
         self.timeline = timeline
         self.shared = shared
@@ -593,7 +634,7 @@ def _opening(group: LineGroup, key: str) -> float:
     return next(row.full_year.value for row in group.rows if row.key == key)
 
 
-def _evaluate_option(scenario: Scenario, index: int, shared: dict) -> OptionResult:
+def _evaluate_option(scenario: Scenario, index: int, shared: dict, scratch: Scratch | None = None) -> OptionResult:
     option = scenario.options[index]
     timeline = build_timeline(scenario, option)
     inputs = option_inputs(scenario, option)
@@ -603,31 +644,38 @@ def _evaluate_option(scenario: Scenario, index: int, shared: dict) -> OptionResu
     results: list[GroupResult] = []
     for position, group in enumerate(groups):
         rows_again = partial(lambda *args: evaluate_group(*args)[1], group, timeline, inputs, dict(totals))
-        sums, _ = evaluate_group(group, timeline, inputs, totals, keep=False)
+        sums, _ = evaluate_group(group, timeline, inputs, totals, keep=False, scratch=scratch)
         results.append(GroupResult(option.id, group, sums, rows_again, full_years, position))
         for key, values in sums.items():
             totals[key] = totals.get(key, 0.0) + values.reshape(1, -1)
     return OptionResult(option, timeline, inputs, groups, results)
 
 
-def project_draws(scenario: Scenario, sampled: dict[str, np.ndarray], draws: int) -> dict[str, tuple]:
+def project_draws(scenario: Scenario, sampled: dict[str, np.ndarray], draws: int,
+                  scratch: Scratch | None = None, plan: dict | None = None) -> dict[str, tuple]:
     """Each option's cash and present value by draw and year, with drawn values for some figures.
 
     The same line definitions as `project`, evaluated for every draw at once: arrays are
     (draws, instances, years). Returns option id -> (cash, present value), each (draws, years):
     the cash of the financial case, transfers included, and the present value of the economic
-    case, transfers left out (lines/totals.py, `economic_pv`).
+    case, transfers left out (lines/totals.py, `economic_pv`). A simulation calling it chunk after
+    chunk passes one `scratch` and one `plan` for them all: the plan keeps each option's line groups
+    and inputs, which no draw changes, so they are gathered once.
     """
     out = {}
-    shared_groups: dict = {}
+    plan = {} if plan is None else plan
+    shared_groups = plan.setdefault("shared", {})
     for index, option in enumerate(scenario.options):
         timeline = build_timeline(scenario, option, sampled=sampled, draws=draws)
-        inputs = option_inputs(scenario, option)
+        if index not in plan:
+            plan[index] = (option_inputs(scenario, option), option_groups(scenario, index, shared_groups))
+        inputs, groups = plan[index]
         totals: dict[str, np.ndarray] = {}
         cash = np.zeros((draws, len(timeline.years)))
         transfers = np.zeros((draws, len(timeline.years)))
-        for group in option_groups(scenario, index, shared_groups):
-            sums, _ = evaluate_group(group, timeline, inputs, totals, sampled=sampled, draws=draws, keep=False)
+        for group in groups:
+            sums, _ = evaluate_group(group, timeline, inputs, totals, sampled=sampled, draws=draws, keep=False,
+                                     scratch=scratch)
             for formula in group.group.rows:
                 if formula.category is not None:
                     cash += sums[formula.key]
@@ -644,7 +692,8 @@ def project(scenario: Scenario) -> Projection:
     """Project every option of a checked scenario, year by year."""
     shared: dict = {}  # post groups of a staffing list, gathered once for every option employing it
     with without_cycle_collection():
-        options = [_evaluate_option(scenario, index, shared) for index in range(len(scenario.options))]
+        scratch = Scratch()  # each slice of posts' working arrays, lent again to the next (Scratch)
+        options = [_evaluate_option(scenario, index, shared, scratch) for index in range(len(scenario.options))]
     projection = Projection(scenario, scenario.years, options)
     every = [result.totals for result in options]
     for totals in every:

@@ -28,6 +28,7 @@ other number lives on the Inputs sheet, where a reviewer can see its source.
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -244,6 +245,10 @@ class IndexMix(Expr):
         return out
 
 
+#: Arrays of at least this many numbers are written into an environment's scratch arrays, where it
+#: has them (env.scratch: engine/projection.py, Scratch), rather than into new ones.
+SCRATCH_FROM = 2 ** 14
+
 _PRECEDENCE = {"=": 0, ">=": 0, "<=": 0, ">": 0, "<": 0, "+": 1, "-": 1, "*": 2, "/": 2}
 _NUMPY = {
     "+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide,
@@ -270,15 +275,32 @@ class BinOp(Expr):
         return _PRECEDENCE[self.op]
 
     def evaluate(self, env):
+        scratch = getattr(env, "scratch", None)
         if self.op != "*":
-            return _NUMPY[self.op](self.left.evaluate(env), self.right.evaluate(env))
+            left, right = self.left.evaluate(env), self.right.evaluate(env)
+            if scratch is None or self.op not in "+-/":
+                return _NUMPY[self.op](left, right)
+            shape = np.broadcast_shapes(np.shape(left), np.shape(right))
+            out = scratch.take(shape) if math.prod(shape) >= SCRATCH_FROM else None
+            return _NUMPY[self.op](left, right, out=out)
         # A product of several factors, smallest first: a post's count x FTE x salary x (1 - vacancy)
         # are one number each, the pay index a row of years, and multiplying the small ones together
         # before anything the size of posts x years (x draws) saves whole-array passes.
         factors = sorted((factor.evaluate(env) for factor in self.factors()), key=np.size)
         product = factors[0]
+        if scratch is None:
+            for factor in factors[1:]:
+                product = np.multiply(product, factor)
+            return product
+        ours = False  # whether `product` is an array this product made, free to be written over
         for factor in factors[1:]:
-            product = np.multiply(product, factor)
+            shape = np.broadcast_shapes(np.shape(product), np.shape(factor))
+            if ours and shape == product.shape:
+                np.multiply(product, factor, out=product)
+            else:
+                out = scratch.take(shape) if math.prod(shape) >= SCRATCH_FROM else None
+                product = np.multiply(product, factor, out=out)
+                ours = isinstance(product, np.ndarray)
         return product
 
     def factors(self) -> list[Expr]:

@@ -1,9 +1,11 @@
 """Monte Carlo: every uncertain quantity drawn together, every option projected for every draw.
 
 Vectorised: the engine runs once for a whole chunk of draws, and chunks keep the engine's
-memory fixed. Up to a million draws each draw's totals are kept and percentiles are exact;
+memory fixed. Up to 100,000 draws each draw's totals are kept and percentiles are exact;
 beyond that the same seeded draws are made twice, the first time for sums and ranges, the
-second for fine histograms, so memory stays the same whatever the number of draws. The same
+second for fine histograms, so memory stays the same whatever the number of draws (and no
+more than 100,000 draws' totals would take). A percentile read from the histograms is within
+one band, a 200,000th of the draws' range, of the exact one (HISTOGRAM_PERCENTILES). The same
 seed gives the same figures on any machine and whatever the chunk size.
 """
 
@@ -13,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..engine.projection import project_draws
+from ..engine.projection import Scratch, project_draws
 from ..scenario.schema import Scenario
 from .draws import correlation_matrix, ranged_inputs, uniforms, values_for
 
@@ -24,8 +26,10 @@ from .draws import correlation_matrix, ranged_inputs, uniforms, values_for
 #: too often.
 WORKING_NUMBERS = 2 ** 19
 PERCENTILES = (10, 50, 90)
-#: Up to this many draws, every draw's totals are kept and percentiles are exact.
-KEEP_EVERY_DRAW = 1_000_000
+#: Up to this many draws, every draw's totals are kept and percentiles are exact. Beyond it the
+#: histograms below (FINE_BINS counts for each option and measure) take twice what this many
+#: draws' totals do, whatever the number of draws, so memory has no step where the method changes.
+KEEP_EVERY_DRAW = 100_000
 #: Beyond it, percentiles come from histograms this fine (a £30m spread gives £150 bins).
 FINE_BINS = 200_000
 #: The Risk sheet's histogram.
@@ -56,6 +60,8 @@ class Simulation:
     outcomes: list[OptionOutcome]
     cheapest: dict[str, float]
     chart_edges: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    #: how the percentiles were found: "exact" or HISTOGRAM_PERCENTILES
+    percentiles: str = "exact"
 
     def probability_cheapest(self) -> dict[str, float]:
         return self.cheapest
@@ -65,13 +71,19 @@ class Simulation:
             "draws": self.draws, "seed": self.seed,
             "measures": {"npc": "net present cost, the economic case (ranks the options)",
                          "cash_total": "cash total, the financial case"},
-            "percentiles": "exact" if self.draws <= KEEP_EVERY_DRAW else f"from {FINE_BINS:,}-band histograms",
+            "percentiles": self.percentiles,
             "inputs": [{"input": r.label, "path": r.path, "distribution": r.figure.drawn_as,
                         "central": r.figure.value, "low": r.figure.low, "high": r.figure.high, "sd": r.figure.sd}
                        for r in self.inputs],
             "options": [{"id": o.option, "name": o.name, **_rounded(o.summary()),
                          "probability_cheapest": round(self.cheapest[o.option], 6)} for o in self.outcomes],
         }
+
+
+#: How percentiles are found beyond KEEP_EVERY_DRAW draws, and how close they are (_from_histogram).
+HISTOGRAM_PERCENTILES = (f"from {FINE_BINS:,}-band histograms of every draw, each within one band "
+                         f"(1/{FINE_BINS:,} of the draws' range from lowest to highest) of the exact "
+                         f"percentile of the same draws")
 
 
 def chunk_size(scenario: Scenario) -> int:
@@ -88,11 +100,12 @@ def _chunks(scenario: Scenario, draws: int, seed: int, chunk: int):
     matrix = correlation_matrix(inputs, scenario.correlations)
     cholesky = np.linalg.cholesky(matrix) if matrix is not None else None
     generator = np.random.Generator(np.random.PCG64(seed))
+    scratch, plan = Scratch(), {}  # the chunks' working arrays and line groups, made once (engine/projection.py)
     done = 0
     while done < draws:
         size = min(chunk, draws - done)
         u = uniforms(generator, size, len(inputs), cholesky)
-        projected = project_draws(scenario, values_for(inputs, u), size)
+        projected = project_draws(scenario, values_for(inputs, u), size, scratch, plan)
         yield size, {option: (pv.sum(axis=1), cash.sum(axis=1)) for option, (cash, pv) in projected.items()}
         done += size
 
@@ -155,11 +168,11 @@ def _two_passes(scenario, draws, seed, chunk, progress, options, names) -> Simul
         for measure in ("npc", "cash_total"):
             key = (option, measure)
             statistics[measure] = {"mean": sums[key] / draws,
-                                   **{f"p{p}": _from_histogram(fine[key], _span(low[key], high[key]), p)
+                                   **{f"p{p}": _from_histogram(fine[key], low[key], high[key], p)
                                       for p in PERCENTILES}}
         outcomes.append(OptionOutcome(option, names[option], statistics, charts[option]))
     cheapest = {o: float(wins[i] / draws) for i, o in enumerate(options)}
-    return Simulation(draws, seed, ranged_inputs(scenario), outcomes, cheapest, edges)
+    return Simulation(draws, seed, ranged_inputs(scenario), outcomes, cheapest, edges, HISTOGRAM_PERCENTILES)
 
 
 def _exact(values: np.ndarray) -> dict:
@@ -175,15 +188,33 @@ def _chart_edges(low: float, high: float) -> np.ndarray:
     return np.linspace(*_span(low, high), CHART_BINS + 1)
 
 
-def _from_histogram(counts: np.ndarray, span: tuple[float, float], percentile: float) -> float:
-    """A percentile read from a fine histogram, interpolating within its band."""
+def _from_histogram(counts: np.ndarray, low: float, high: float, percentile: float) -> float:
+    """A percentile read from a fine histogram of every draw, within one band of the exact one.
+
+    The exact percentile (numpy's linear method) lies between the draws of ranks r and r + 1 in
+    order, weighted by how far between them the percentile falls. Each of those two draws is
+    known to lie in its band (the cumulative counts say which), and is placed within it by its
+    rank among the band's draws; each placement is off by less than a band, so the same
+    weighting of the two is too, however far apart the bands are.
+    """
+    if high <= low:
+        return float(low)  # every draw the same
+    span = _span(low, high)
     cumulative = np.cumsum(counts)
-    target = percentile / 100 * cumulative[-1]
-    band = int(np.searchsorted(cumulative, target))
+    n = int(cumulative[-1])
+    position = (n - 1) * percentile / 100
+    rank = int(np.floor(position))
+    weight = position - rank
     width = (span[1] - span[0]) / len(counts)
-    before = cumulative[band - 1] if band > 0 else 0
-    inside = (target - before) / counts[band] if counts[band] else 0.0
-    return float(span[0] + (band + inside) * width)
+
+    def placed(r: int) -> float:
+        band = int(np.searchsorted(cumulative, r, side="right"))  # the band holding the draw of rank r (from 0)
+        before = int(cumulative[band - 1]) if band > 0 else 0
+        return span[0] + (band + (r - before + 0.5) / counts[band]) * width
+
+    below = placed(rank)
+    above = placed(min(rank + 1, n - 1))
+    return float(below + weight * (above - below))
 
 
 def _rounded(value):
