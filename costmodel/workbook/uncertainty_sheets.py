@@ -10,8 +10,9 @@ from ..printed.palette import colour
 from .book import CHART_TEXT, chart_fonts
 from .styles import MONEY, Styles
 
-RESULTS_NOT_FORMULAS = ("These are results computed by costmodel from many runs of the model, not live formulas: "
-                        "change an input in the scenario and run costmodel again to update them.")
+RESULTS_NOT_FORMULAS = ("Computed for the inputs as published, from many runs of the model: results, not live "
+                        "formulas, so they do not recalculate when an input is changed in this workbook. Change it "
+                        "in the scenario and run costmodel again to update them.")
 
 
 def _number(unit: str) -> str:
