@@ -65,6 +65,8 @@ class InputCell:
     choices: tuple[str, ...] | None = None
     #: (lowest, highest): numbers, or formulas (a score within the scale's cells); None: the declaration's.
     bounds: tuple | None = None
+    #: The validation's title, where it is shorter than the label (a column of posts shares one).
+    title: str = ""
 
     @property
     def reference(self) -> str:
@@ -91,7 +93,7 @@ def declared_limits(name: str | None) -> tuple[float, float] | None:
 
 def validation_of(item: InputCell) -> dict:
     """XlsxWriter's data_validation options for an input: its choices, or its limits, said in words."""
-    what = _short(item.label or "This input", 32)
+    what = _short(item.title or item.label or "This input", 32)
     if item.choices is not None:
         listed = ", ".join(item.choices)
         return {"validate": "list", "source": list(item.choices),
@@ -151,36 +153,59 @@ def every_input(workbook) -> list[InputCell]:
     return found
 
 
+def _runs(items: list[InputCell]):
+    """(sheet, first row, last row, column, options): one validation for each run of cells down a column
+    that are validated alike (a column of posts on a Staffing sheet is one), not one a cell."""
+    run = None
+    for item in sorted(items, key=lambda i: (i.sheet, i.col, i.row)):
+        options = validation_of(item)
+        if run is not None and (run[0], run[2] + 1, run[3], run[4]) == (item.sheet, item.row, item.col, options):
+            run[2] = item.row
+            continue
+        if run is not None:
+            yield tuple(run)
+        run = [item.sheet, item.row, item.row, item.col, options]
+    if run is not None:
+        yield tuple(run)
+
+
 def make_safe(workbook, styles, cover, flag_row: int, flag_col: int) -> list[InputCell]:
     """Protect every sheet, validate and note every input, and write the Cover's flag at (flag_row, flag_col)
     from a hidden sheet of published values. Returns the inputs."""
     items = every_input(workbook)
     sheets = {sheet.name: sheet for sheet in workbook.worksheets()}
+    for sheet_name, first, last, col, options in _runs(items):
+        sheets[sheet_name].data_validation(first, col, last, col, options)
     for item in items:
         sheet = sheets[item.sheet]
-        sheet.data_validation(item.row, item.col, item.row, item.col, validation_of(item))
         words = note_of(item)
         if words and item.col not in sheet.comments.get(item.row, {}):  # a note of its own kept
             sheet.write_comment(item.row, item.col, words, {"x_scale": 2, "y_scale": 1.5})
     published = workbook.add_worksheet(PUBLISHED_SHEET)
     published.write_string(0, 0, "Every input's value as published, and whether its cell now differs (1) "
                                  "or not (0); the Cover counts the differences.", styles.bold_line)
-    for col, heading in enumerate(("Input", "Cell", "As published", "Changed")):
+    # Where each is stated in the scenario, so that a changed input can be carried back to its line.
+    for col, heading in enumerate(("Input", "Cell", "As published", "Changed", "Scenario line", "Scenario path")):
         published.write_string(1, col, heading, styles.heading)
     first = 2
     for offset, item in enumerate(items):
         row = first + offset
         label = item.label or item.name or ""
-        published.write_string(row, 0, f"{label}, {financial_year_label(item.year)}" if item.year else label,
-                               styles.text)
-        published.write_string(row, 1, item.reference.replace("$", ""), styles.text)
+        # Unformatted: the sheet is hidden and does not print, so no row is sized to its text.
+        published.write_string(row, 0, f"{label}, {financial_year_label(item.year)}" if item.year else label)
+        published.write_string(row, 1, item.reference.replace("$", ""))
         if isinstance(item.value, str):
-            published.write_string(row, 2, item.value, styles.text)
+            published.write_string(row, 2, item.value)
         else:
             published.write_number(row, 2, float(item.value))
         published.write_formula(row, 3, f"=IF({item.reference}={cell(None, row, 2)},0,1)", None, 0)
+        if item.line:
+            published.write_number(row, 4, item.line)
+        if item.path:
+            published.write_string(row, 5, item.path)
     published.set_column(0, 0, 40)
     published.set_column(1, 1, 20)
+    published.set_column(5, 5, 40)
     published.hide()
     changed = (f"SUM({cell(PUBLISHED_SHEET, first, 3, True, True)}:{cell(None, first + len(items) - 1, 3, True, True)})"
                if items else "0")

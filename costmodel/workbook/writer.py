@@ -364,12 +364,12 @@ class WorkbookWriter:
                                 bounds=scale)
 
     def _describe(self, sheet, row, col, name, unit, label, source=None, note=None, figure=None, year=None,
-                  choices=None, bounds=None) -> None:
+                  choices=None, bounds=None, title="") -> None:
         """What the input in (row, col) is, for its validation, its cell note and the Cover's flag."""
         sheet.describe_input(row, col, InputCell(
             sheet.name, row, col, None, name=name, unit=unit, label=label, source=source or "", note=note or "",
             line=getattr(figure, "line", None), path=getattr(figure, "path", None), year=year, choices=choices,
-            bounds=bounds))
+            bounds=bounds, title=title))
 
     def _input_row(self, sheet, row, group, line, name, value, figure, note=None, kind="input", bounds=None):
         s = self.styles
@@ -527,7 +527,7 @@ class WorkbookWriter:
                     if figure.line is not None:
                         self._describe(sheet, row, col, name, INPUT_LABELS[name][1],
                                        f"{instance.id}: {INPUT_LABELS[name][0]}", figure.source, figure.note,
-                                       figure=figure)
+                                       figure=figure, title=INPUT_LABELS[name][0])
                 write_text(sheet, row, table.source_col, instance.source, s.text)
                 write_text(sheet, row, table.source_col + 1, instance.note, s.text)
                 if instance.line:
@@ -1248,7 +1248,7 @@ class WorkbookWriter:
         else:
             sheet.write_string(row, 1, "none stated", s.text)
         row += 1
-        sheet.write_string(row, 0, "Inputs", s.bold)
+        sheet.write_string(row, 0, "Input changes", s.bold)
         # The flag itself is written with the inputs it counts, once every sheet is written (validation.py).
         self.cover_flag = (row, 1)
         row += 2
@@ -1270,7 +1270,7 @@ class WorkbookWriter:
             ("Changing an input", "The sheets are protected without a password, so that no formula is overwritten "
                                   "by accident (Review > Unprotect Sheet lifts it). The yellow cells can be changed: "
                                   "each accepts only what the scenario's rules allow, and its cell note gives its "
-                                  "source. Every figure, total and check then recalculates, and the Inputs line "
+                                  "source. Every figure, total and check then recalculates, and Input changes "
                                   "above counts the inputs changed since publication; the Sensitivity and Risk "
                                   "sheets do not recalculate, being results for the inputs as published."),
             ("Following a figure", "Click a cell to see its formula; each refers to Inputs or to rows above it. "
