@@ -1268,7 +1268,8 @@ class WorkbookWriter:
             ("Colours", "Yellow cells with blue figures are inputs; grey italic figures are defaults from a "
                         "public standard or fixed by definition; everything else is a formula."),
             ("Changing an input", "The sheets are protected without a password, so that no formula is overwritten "
-                                  "by accident (Review > Unprotect Sheet lifts it). The yellow cells can be changed: "
+                                  "by accident (Review > Unprotect Sheet lifts it; Excel opens rows grouped under a + "
+                                  "only on a sheet unprotected). The yellow cells can be changed: "
                                   "each accepts only what the scenario's rules allow, and its cell note gives its "
                                   "source. Every figure, total and check then recalculates, and Input changes "
                                   "above counts the inputs changed since publication; the Sensitivity and Risk "
