@@ -170,3 +170,15 @@ def test_the_cover_flag_counts_the_inputs_changed_since_publication_in_libreoffi
     as_published, changed = libreoffice_convert([book_path, edited], "xlsx", tmp_path)
     assert _cover_flag(as_published) == "Inputs as published"
     assert _cover_flag(changed).startswith("1 input changed since publication"), _cover_flag(changed)
+
+
+def test_cell_notes_and_the_published_values_do_not_print(book_path, tmp_path):
+    from pdfwords import words
+
+    [pdf] = libreoffice_convert([book_path], "pdf", tmp_path)
+    printed = " ".join(word.text for page in words(pdf) for word in page)
+    # The source prints in its column on Inputs; the cell note, which says "Source: ..." before it, does not.
+    assert "NJC pay spine 2018" in printed
+    assert "Source: NJC" not in printed and "Note: Grade" not in printed
+    # Nor does the hidden sheet of published values (its heading's words).
+    assert "the Cover counts the differences" not in printed
