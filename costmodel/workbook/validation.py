@@ -73,20 +73,20 @@ class InputCell:
         return cell(self.sheet, self.row, self.col, True, True)
 
 
-def declared_limits(name: str | None) -> tuple[float, float] | None:
-    """The (lowest, highest) the scenario's schema holds an input to, where it declares limits."""
+def declared_limits(name: str | None) -> tuple | None:
+    """The (lowest, highest[, why]) the scenario's schema holds an input to, where it declares limits."""
     if name is None:
         return None
     if name.startswith("index:"):
         name = "rate_by_year"
     spec = INPUTS.get(name)
     if spec is not None and spec.limits is not None:
-        return tuple(spec.limits[:2])
+        return tuple(spec.limits)
     if name in POST_LIMITS:
-        return tuple(POST_LIMITS[name][:2])
+        return tuple(POST_LIMITS[name])
     declared = _DECLARED_AS.get(name, name)
     if declared in FIGURE_LIMITS:
-        return tuple(FIGURE_LIMITS[declared][:2])
+        return tuple(FIGURE_LIMITS[declared])
     found = FIELD_LIMITS.get(declared, set())
     return next(iter(found)) if len(found) == 1 else None
 
@@ -107,14 +107,15 @@ def validation_of(item: InputCell) -> dict:
     if bounds is None:
         # Nothing declared: any number a cell can hold, so that text typed into a figure is refused.
         options = {"validate": kind, "criteria": "between", "minimum": -1e15, "maximum": 1e15}
-        said = f"{words}"
+        said, why = f"{words}", ""
     else:
-        low, high = bounds
+        low, high = bounds[:2]
+        why = bounds[2] if len(bounds) > 2 else ""
         options = {"validate": kind, "criteria": "between", "minimum": low, "maximum": high}
         said = f"{words} from {_said(low, item.unit)} to {_said(high, item.unit)}"
     if item.unit == "flag":
-        said = "1 (yes) or 0 (no)"
-    message = f"It must be {said}, as the scenario's rules allow."
+        said, why = "1 (yes) or 0 (no)", ""
+    message = f"It must be {said}, as the scenario's rules allow{why}."
     if item.unit == "rate":
         message += " Type a rate as a percentage (5%) or a decimal (0.05)."
     return {**options, "input_title": what, "input_message": _short(f"Typed in: {said}.", 255),
@@ -128,8 +129,11 @@ def _said(bound, unit: str) -> str:
 
 
 def _short(text: str, most: int) -> str:
-    """Excel's limit on a validation's words: a title 32 characters, a message 255."""
-    return text if len(text) <= most else text[:most - 1] + "…"
+    """Excel's limit on a validation's words: a title 32 characters, a message 255; cut at a word."""
+    if len(text) <= most:
+        return text
+    cut = text[:most - 1].rsplit(" ", 1)[0].rstrip(",:;") if " " in text[:most - 1] else text[:most - 1]
+    return cut + "…"
 
 
 def note_of(item: InputCell) -> str:

@@ -390,7 +390,7 @@ class WorkbookWriter:
             write_text(sheet, row, IN_SOURCE, source, s.wrap)
             write_text(sheet, row, IN_NOTE, figure.note or note or "", s.wrap)
             self._describe(sheet, row, IN_VALUE, name, unit, f"{line}: {label}" if line else label, source,
-                           figure.note or note, figure=figure, bounds=bounds)
+                           figure.note or note, figure=figure, bounds=bounds, title=label)
             if figure.line:
                 sheet.write_number(row, IN_SCENARIO_LINE, figure.line, s.number("year"))
         else:
