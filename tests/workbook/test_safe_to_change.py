@@ -182,3 +182,22 @@ def test_cell_notes_and_the_published_values_do_not_print(book_path, tmp_path):
     assert "Source: NJC" not in printed and "Note: Grade" not in printed
     # Nor does the hidden sheet of published values (its heading's words).
     assert "the Cover counts the differences" not in printed
+
+
+def test_an_option_whose_id_is_published_gets_a_sheet_of_its_own_name():
+    # Excel's sheet names ignore case: an option sheet "published" would clash with the hidden sheet.
+    text = make_scenario("""\
+- id: base
+  name: Base
+  family: in_house
+  baseline: true
+- id: published
+  name: An option called published
+  family: in_house
+  non_pay:
+    - {id: p, name: P, amount: "1,000"}
+""", years=3)
+    import io
+
+    names = openpyxl.load_workbook(io.BytesIO(build_workbook(project(load_scenario_text(text))))).sheetnames
+    assert names[-1] == "Published" and "published-2" in names
