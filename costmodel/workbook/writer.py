@@ -248,6 +248,10 @@ class WorkbookWriter:
         default_sources = {"ni_rate": priced_with.source_of("employer_ni"),
                            "ni_threshold": priced_with.source_of("employer_ni"),
                            "discount_rate": schedule.source if schedule is not None else None}
+        # The figures each row by year is read from, where the scenario states them, for their lines and paths.
+        stated_figures = {"general_inflation": assumptions.general_inflation.value,
+                          "pay_award": assumptions.pay_awards.value, "ni_rate": assumptions.employer_ni.rates,
+                          "ni_threshold": assumptions.employer_ni.thresholds}
         for name, (label, unit) in YEAR_INPUTS.items():
             row = layout.year_inputs[name]
             values, section = by_year[name]
@@ -262,7 +266,8 @@ class WorkbookWriter:
                 kind = "input" if stated is None or year in stated else "fixed"
                 sheet.write_number(row, layout.input_year_col(year), float(value), s.number(unit, kind))
                 self._describe(sheet, row, layout.input_year_col(year), name, unit, label, source,
-                               getattr(section, "note", None), year=year)
+                               getattr(section, "note", None), year=year,
+                               figure=_stated_for(stated_figures.get(name), year))
 
         for name, index in assumptions.indices.items():
             # A named index a contract's uplift follows: its rates by year, stated (yellow) or carried forward.
@@ -278,7 +283,8 @@ class WorkbookWriter:
                 kind = "input" if stated is None or year in stated else "fixed"
                 sheet.write_number(row, layout.input_year_col(year), float(value), s.number("rate", kind))
                 self._describe(sheet, row, layout.input_year_col(year), index_series(name), "rate",
-                               f"Index {name}: rate a year", index.source, index.note, year=year)
+                               f"Index {name}: rate a year", index.source, index.note, year=year,
+                               figure=_stated_for(index.value, year))
 
         if assumptions.budget_envelope is not None:
             self._envelope_inputs(sheet, assumptions.budget_envelope)
@@ -1324,6 +1330,11 @@ class WorkbookWriter:
 
 
 # ---------------------------------------------------------------------- module helpers
+
+def _stated_for(stated, year: int):
+    """The figure a row by year states for a year: its table's, or the one figure for every year (or None)."""
+    return stated.get(year) if isinstance(stated, dict) else stated
+
 
 def _factored(cash: np.ndarray, series: dict, factor: str | None) -> np.ndarray:
     return cash if factor is None else cash * series[factor][0]
