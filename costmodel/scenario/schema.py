@@ -263,12 +263,34 @@ def _bounded(figure: Figure | None, name: str, low: float, high: float, why: str
     return figure
 
 
+#: The limits of the figures a scenario states outside a line's item, by the name the workbook's Inputs
+#: give them (lines/ and workbook/layout.py): each checked here, and held by the workbook's validation.
+FIGURE_LIMITS = {
+    "rate_by_year": (-0.5, 1.0),
+    "budget_envelope": (0.0, 1e12),
+    "ni_rate": (0.0, 0.5),
+    "ni_threshold": (0.0, 1_000_000.0),
+    "levy_rate": (0.0, 0.1),
+    "levy_allowance": (0.0, 1_000_000.0),
+    "discount_rate": (0.0, 0.25),
+    "pension_rate": (0.0, 0.6),
+    "vat_rate": (0.0, 0.5),
+    "index_weight": (0.0, 1.0),
+}
+
+#: Each figure of an item held within limits by `_limits`, by its key in the scenario: the limits of every
+#: model that declares the key (one, where they agree), so the workbook validates what the schema accepts.
+FIELD_LIMITS: dict[str, set[tuple]] = {}
+
+
 def _limits(**limits: tuple):
     """A validator holding each named figure within its (low, high[, why]) limits.
 
     A field validator rather than a check of the whole model, so that a figure out
     of range is reported at its own line, not at the line of the post it is in.
     """
+    for name, bounds in limits.items():
+        FIELD_LIMITS.setdefault(name, set()).add(tuple(bounds[:2]))
 
     def check(cls, figure, info):
         return _bounded(figure, info.field_name, *limits[info.field_name])
@@ -349,7 +371,7 @@ class YearlyRates(Strict):
     def _sane(cls, value):
         figures = value.values() if isinstance(value, dict) else [value]
         for figure in figures:
-            _bounded(figure, "rate", -0.5, 1.0)
+            _bounded(figure, "rate", *FIGURE_LIMITS["rate_by_year"])
         if isinstance(value, dict) and not value:
             raise ValueError("the table by year is empty")
         return value
@@ -399,7 +421,7 @@ class BudgetEnvelope(Strict):
     @field_validator("by_year")
     @classmethod
     def _amounts(cls, value):
-        return _each_bounded(value, "budget envelope", 0.0, 1e12)
+        return _each_bounded(value, "budget envelope", *FIGURE_LIMITS["budget_envelope"])
 
     def for_year(self, year: int) -> float:
         """The envelope of a year: the figure stated for it, or the last one stated before it."""
@@ -415,12 +437,12 @@ class EmployerNI(Strict):
     @field_validator("rates")
     @classmethod
     def _rates(cls, value):
-        return _each_bounded(value, "employer NI rate", 0.0, 0.5)
+        return _each_bounded(value, "employer NI rate", *FIGURE_LIMITS["ni_rate"])
 
     @field_validator("thresholds")
     @classmethod
     def _thresholds(cls, value):
-        return _each_bounded(value, "threshold", 0.0, 1_000_000.0)
+        return _each_bounded(value, "threshold", *FIGURE_LIMITS["ni_threshold"])
 
 
 class ApprenticeshipLevy(Strict):
@@ -430,12 +452,12 @@ class ApprenticeshipLevy(Strict):
     @field_validator("rate")
     @classmethod
     def _rate(cls, value):
-        return _bounded(value, "levy rate", 0.0, 0.1)
+        return _bounded(value, "levy rate", *FIGURE_LIMITS["levy_rate"])
 
     @field_validator("allowance")
     @classmethod
     def _allowance(cls, value):
-        return _bounded(value, "levy allowance", 0.0, 1_000_000.0)
+        return _bounded(value, "levy allowance", *FIGURE_LIMITS["levy_allowance"])
 
 
 class Discounting(Strict):
@@ -457,7 +479,7 @@ class Discounting(Strict):
         for year, figure in self.rates.items():
             if not 0 <= year <= 125:
                 raise ValueError(f"discount year {year} is outside 0 to 125")
-            _bounded(figure, "discount rate", 0.0, 0.25)
+            _bounded(figure, "discount rate", *FIGURE_LIMITS["discount_rate"])
         return self
 
 
@@ -477,7 +499,7 @@ class Assumptions(Strict):
     @field_validator("pension_rate")
     @classmethod
     def _pension(cls, value):
-        return _bounded(value, "pension rate", 0.0, 0.6)
+        return _bounded(value, "pension rate", *FIGURE_LIMITS["pension_rate"])
 
     def employer_ni_tables(self, parameters: Parameters) -> tuple[dict[int, float], dict[int, float]]:
         """NI rate and threshold by tax year: the parameter set's table with the scenario's years over it."""
@@ -502,7 +524,7 @@ class Assumptions(Strict):
     @field_validator("vat_rate")
     @classmethod
     def _vat(cls, value):
-        return _bounded(value, "VAT rate", 0.0, 0.5)
+        return _bounded(value, "VAT rate", *FIGURE_LIMITS["vat_rate"])
 
 
 class Activity(Strict):
@@ -1031,7 +1053,7 @@ class Uplift(Strict):
         if not 1 <= len(mix) <= MIX_SLOTS:
             raise ValueError(f"a mix names 1 to {MIX_SLOTS} indices; this names {len(mix)}")
         for figure in mix.values():
-            _bounded(figure, "weight", 0.0, 1.0)
+            _bounded(figure, "weight", *FIGURE_LIMITS["index_weight"])
             if figure.has_range:
                 raise ValueError("a mix's weights cannot take a range (drawn apart, they would not add up to "
                                  "100%); give the margin or the index its range instead")
@@ -1259,7 +1281,7 @@ class _OptionTerms(Strict):
     @field_validator("pension_rate")
     @classmethod
     def _pension(cls, value):
-        return _bounded(value, "pension rate", 0.0, 0.6)
+        return _bounded(value, "pension rate", *FIGURE_LIMITS["pension_rate"])
 
     @field_validator("contract_sum")
     @classmethod

@@ -14,6 +14,7 @@ from ..appraisal.evaluate import CATEGORY_WORDS, Appraised, cost_score
 from ..printed.palette import colour
 from .book import CHART_TEXT, chart_fonts, chart_text
 from .layout import COL_TOTAL, IN_VALUE, cell
+from .validation import InputCell
 
 SHEET = "Appraisal"
 
@@ -79,6 +80,10 @@ def appraisal_sheet(writer, sheet, appraised: Appraised) -> None:
                 writer.formula(sheet, row, col, text, words, s.text)
             else:
                 sheet.write_string(row, col, words, s.input_text)
+                # A judged gateway is typed in; the shortlist's formula reads "fail" (and nothing else) as failed.
+                sheet.describe_input(row, col, InputCell(
+                    sheet.name, row, col, words, name="gateway_result", unit="words",
+                    label=f"{entry.name}: {result.gateway.name}", choices=("pass", "fail")))
             sheet.write_comment(row, col, result.reason + (f" (source: {result.source})" if result.source else ""),
                                 {"x_scale": 2})
         results = (f"{xl_col_to_name(first_gateway_col)}{row + 1}:"

@@ -66,6 +66,10 @@ class FormulaSheet(Worksheet):
         self.rows_asked: dict[int, tuple] = {}
         #: Runs of rows grouped in the outline and hidden (first, last): see `collapse`.
         self.collapsed: list[tuple[int, int]] = []
+        #: (row, col) -> value of each cell written in an unlocked (input) format, and what the writer said
+        #: of it (validation.py's InputCell).
+        self.unlocked: dict[tuple[int, int], object] = {}
+        self.described: dict[tuple[int, int], object] = {}
 
     def set_column(self, first_col, last_col, width=None, cell_format=None, options=None):
         for col in range(first_col, last_col + 1):
@@ -82,7 +86,18 @@ class FormulaSheet(Worksheet):
 
     def _write_string(self, row, col, string, cell_format=None):
         self.texts.append((row, col, string, cell_format))
+        if cell_format is not None and not cell_format.locked:
+            self.unlocked[(row, col)] = string
         return super()._write_string(row, col, string, cell_format)
+
+    def _write_number(self, row, col, number, cell_format=None):
+        if cell_format is not None and not cell_format.locked:
+            self.unlocked[(row, col)] = number
+        return super()._write_number(row, col, number, cell_format)
+
+    def describe_input(self, row: int, col: int, item) -> None:
+        """What the input at (row, col) is (validation.py's InputCell): its validation and note come from it."""
+        self.described[(row, col)] = item
 
     def _write_formula(self, row, col, formula, cell_format=None, value=0):
         if isinstance(value, str):  # a formula that shows text (a name looked up) wraps as text does

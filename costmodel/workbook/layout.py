@@ -31,7 +31,8 @@ HEADER_ROW = 4
 IN_GROUP, IN_LINE, IN_NAME, IN_VALUE, IN_UNIT, IN_SOURCE, IN_NOTE, IN_SCENARIO_LINE = range(8)
 IN_FIRST_YEAR_COL = 9
 
-FIXED_SHEETS = ("Cover", "Summary", "Inputs", "Compare", "Appraisal", "Sensitivity", "Risk", "Checks", "Scenario")
+FIXED_SHEETS = ("Cover", "Summary", "Inputs", "Compare", "Appraisal", "Sensitivity", "Risk", "Checks", "Scenario",
+                "Published")
 
 #: The words and units the Inputs sheet shows for each input: those a formula names are declared
 #: with their lines (costmodel/lines); the appraisal's own, which no formula of a line names, here.

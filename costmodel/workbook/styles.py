@@ -56,8 +56,12 @@ class Styles:
                                               "valign": "top"})
         self.subtitle_wrap = workbook.add_format({"italic": True, "font_color": "#555555", "text_wrap": True,
                                                   "valign": "top"})
+        # An input is the one kind of cell a reader may change: unlocked, on sheets that are protected.
         self.input_text = workbook.add_format({"font_color": INPUT_FONT, "bg_color": INPUT_FILL, "border": 1,
-                                               "border_color": "#BFBFBF", "valign": "top"})
+                                               "border_color": "#BFBFBF", "valign": "top", "locked": False})
+        #: The key's example of an input: the input's look, but words, locked.
+        self.input_key = workbook.add_format({"font_color": INPUT_FONT, "bg_color": INPUT_FILL, "border": 1,
+                                              "border_color": "#BFBFBF", "valign": "top"})
         self.good = workbook.add_format({"bold": True, "font_color": "#006100", "bg_color": "#C6EFCE"})
         self.bad = workbook.add_format({"bold": True, "font_color": "#9C0006", "bg_color": "#FFC7CE"})
         #: Words that need attention (a warning nobody has acknowledged).
@@ -70,7 +74,7 @@ class Styles:
             # At the top of its cell, level with the first line of the row's wrapped text.
             spec = {"num_format": NUMBER_FORMATS.get(unit, "General"), "valign": "top"}
             if kind == "input":
-                spec.update(font_color=INPUT_FONT, bg_color=INPUT_FILL, border=1, border_color="#BFBFBF")
+                spec.update(font_color=INPUT_FONT, bg_color=INPUT_FILL, border=1, border_color="#BFBFBF", locked=False)
             elif kind == "fixed":
                 spec.update(font_color="#7F7F7F", italic=True)
             if bold:

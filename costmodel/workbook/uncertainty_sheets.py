@@ -10,8 +10,8 @@ from ..printed.palette import colour
 from .book import CHART_TEXT, chart_fonts
 from .styles import MONEY, Styles
 
-RESULTS_NOT_FORMULAS = ("These are results computed by costmodel from many runs of the model, not live formulas: "
-                        "change an input in the scenario and run costmodel again to update them.")
+RESULTS_NOT_FORMULAS = ("Results computed for the inputs as published, not formulas: they do not recalculate when "
+                        "an input is changed. Run costmodel again to update them.")
 
 
 def _number(unit: str) -> str:
@@ -29,7 +29,9 @@ def sensitivity_sheet(workbook, styles: Styles, result, name: str = "Sensitivity
     sheet.set_column(6, 6, 2)
     sheet.set_column(7, 8, 13)
     sheet.write_string(0, 0, "Sensitivity and switching values", s.title)
-    sheet.write_string(1, 0, RESULTS_NOT_FORMULAS, s.subtitle)
+    # Wrapped over the tables' width, so that it neither runs off the page nor widens what prints.
+    sheet.merge_range(1, 0, 1, 8, "", s.subtitle_wrap)
+    sheet.write_string(1, 0, RESULTS_NOT_FORMULAS, s.subtitle_wrap)
     names = result.names
     cheapest, runner = result.cheapest, result.runner_up
     sheet.write_string(3, 0, "At central values the cheapest option is", s.bold)
@@ -126,7 +128,8 @@ def risk_sheet(workbook, styles: Styles, simulation, name: str = "Risk", sheet=N
     sheet.set_column(1, 8, 12)
     sheet.set_column(9, 12, 10)
     sheet.write_string(0, 0, "Risk: Monte Carlo simulation", s.title)
-    sheet.write_string(1, 0, RESULTS_NOT_FORMULAS, s.subtitle)
+    sheet.merge_range(1, 0, 1, 9, "", s.subtitle_wrap)
+    sheet.write_string(1, 0, RESULTS_NOT_FORMULAS, s.subtitle_wrap)
     # Wrapped over the table's width, so that it neither runs off the page nor widens what prints.
     sheet.merge_range(2, 0, 2, 9, "", s.note_wrap)
     sheet.write_string(2, 0, f"{simulation.draws:,} draws, seed {simulation.seed}: every uncertain input drawn "

@@ -59,6 +59,7 @@ from .layout import (
 from .book import CHART_TEXT, Book, area_style, chart_fonts, footer_of, line_style, write_formula, write_text
 from .styles import MONEY, Styles
 from .totals import CheckTotals, CompareTotals, OptionSheetTotals, SummaryTotals
+from .validation import InputCell, make_safe
 
 #: The Cover's label of the parameter set the workbook was priced with, which `verify` reads back.
 PARAMETER_SET = "Parameter set"
@@ -154,6 +155,8 @@ class WorkbookWriter:
 
             sensitivity_sheet(workbook, self.styles, self.report.sensitivity, sheet=uncertain["Sensitivity"])
             risk_sheet(workbook, self.styles, self.report.simulation, sheet=uncertain["Risk"])
+        #: Every input, where it is and what it is (validation.py), once the sheets are protected.
+        self.input_cells = make_safe(workbook, self.styles, sheets["Cover"], *self.cover_flag)
         sheets["Cover"].activate()
         return book.close(a4=True, footer=footer_of(self.scenario.metadata.id))
 
@@ -181,7 +184,7 @@ class WorkbookWriter:
                                        "the assumptions log: values by year are in columns J on, and the indices "
                                        "they give print on each option sheet.", s.subtitle_wrap)
         sheet.write_string(2, IN_LINE, "Key:", s.bold)
-        sheet.write_string(2, IN_NAME, "an input (typed in, from the scenario)", s.input_text)
+        sheet.write_string(2, IN_NAME, "an input (typed in, from the scenario)", s.input_key)
         sheet.write_string(2, IN_SOURCE, "a calculation (a formula)", s.text)
         sheet.write_string(2, IN_NOTE, "a default, or derived from the scenario", s.fixed_text)
         headings = ["Option", "Line", "Input", "Value", "Unit", "Source", "Note", "Scenario line"]
@@ -246,6 +249,10 @@ class WorkbookWriter:
         default_sources = {"ni_rate": priced_with.source_of("employer_ni"),
                            "ni_threshold": priced_with.source_of("employer_ni"),
                            "discount_rate": schedule.source if schedule is not None else None}
+        # The figures each row by year is read from, where the scenario states them, for their lines and paths.
+        stated_figures = {"general_inflation": assumptions.general_inflation.value,
+                          "pay_award": assumptions.pay_awards.value, "ni_rate": assumptions.employer_ni.rates,
+                          "ni_threshold": assumptions.employer_ni.thresholds}
         for name, (label, unit) in YEAR_INPUTS.items():
             row = layout.year_inputs[name]
             values, section = by_year[name]
@@ -259,6 +266,9 @@ class WorkbookWriter:
             for year, value in zip(years, values):
                 kind = "input" if stated is None or year in stated else "fixed"
                 sheet.write_number(row, layout.input_year_col(year), float(value), s.number(unit, kind))
+                self._describe(sheet, row, layout.input_year_col(year), name, unit, label, source,
+                               getattr(section, "note", None), year=year,
+                               figure=_stated_for(stated_figures.get(name), year))
 
         for name, index in assumptions.indices.items():
             # A named index a contract's uplift follows: its rates by year, stated (yellow) or carried forward.
@@ -273,6 +283,9 @@ class WorkbookWriter:
             for year, value in zip(years, yearly(index, years)):
                 kind = "input" if stated is None or year in stated else "fixed"
                 sheet.write_number(row, layout.input_year_col(year), float(value), s.number("rate", kind))
+                self._describe(sheet, row, layout.input_year_col(year), index_series(name), "rate",
+                               f"Index {name}: rate a year", index.source, index.note, year=year,
+                               figure=_stated_for(index.value, year))
 
         if assumptions.budget_envelope is not None:
             self._envelope_inputs(sheet, assumptions.budget_envelope)
@@ -289,6 +302,8 @@ class WorkbookWriter:
                 write_text(sheet, row, IN_LINE, check.name, s.text)
                 sheet.write_string(row, IN_NAME, "Figure as published", s.text)
                 sheet.write_number(row, IN_VALUE, check.amount.value, s.number("£", "input"))
+                self._describe(sheet, row, IN_VALUE, "published_figure", "£", f"Published: {check.name}",
+                               check.source, check.note, figure=check.amount)
                 sheet.write_string(row, IN_UNIT, "£", s.text)
                 write_text(sheet, row, IN_SOURCE, check.source or "", s.wrap)
                 write_text(sheet, row, IN_NOTE, check.note or "", s.wrap)
@@ -296,6 +311,8 @@ class WorkbookWriter:
                     sheet.write_number(row, IN_SCENARIO_LINE, check.amount.line, s.number("year"))
                 tolerance = check.tolerance_value()
                 sheet.write_number(row, IN_SCENARIO_LINE + 1, tolerance, s.number("£", "input"))
+                self._describe(sheet, row, IN_SCENARIO_LINE + 1, "tolerance", "£", f"Tolerance: {check.name}",
+                               bounds=(0, 1e15))
             sheet.write_string(layout.published_start_row, IN_SCENARIO_LINE + 1, "Tolerance (±)", s.heading)
         if scenario.appraisal is not None:
             self._appraisal_inputs(sheet, scenario.appraisal)
@@ -323,6 +340,8 @@ class WorkbookWriter:
         for year in self.projection.years:
             kind = "input" if year in envelope.by_year else "fixed"
             sheet.write_number(row, layout.input_year_col(year), envelope.for_year(year), s.number("£", kind))
+            self._describe(sheet, row, layout.input_year_col(year), "budget_envelope", "£", "Budget envelope",
+                           envelope.source, envelope.note, figure=envelope.by_year.get(year), year=year)
 
     def _appraisal_inputs(self, sheet, appraisal) -> None:
         """The appraisal's scale, budget envelopes, weights and scores: inputs like any other."""
@@ -341,14 +360,25 @@ class WorkbookWriter:
             self._input_row(sheet, rows[("weight", criterion.id)], group, f"Criterion: {criterion.name}", "weight",
                             criterion.weight.value, criterion.weight)
         criteria = {criterion.id: criterion for criterion in appraisal.criteria}
+        # A score lies on the scale, whatever its ends are changed to.
+        scale = tuple("=" + cell("Inputs", rows[("scale", end)], IN_VALUE, True, True) for end in ("low", "high"))
         for entry in appraisal.long_list:
             for criterion_id, score in entry.scores.items():
                 figure = score.score.model_copy()
                 figure.source, figure.note = score.source or figure.source, score.reason
                 self._input_row(sheet, rows[("score", entry.id, criterion_id)], group,
-                                f"{entry.name}: {criteria[criterion_id].name}", "score", figure.value, figure)
+                                f"{entry.name}: {criteria[criterion_id].name}", "score", figure.value, figure,
+                                bounds=scale)
 
-    def _input_row(self, sheet, row, group, line, name, value, figure, note=None, kind="input"):
+    def _describe(self, sheet, row, col, name, unit, label, source=None, note=None, figure=None, year=None,
+                  choices=None, bounds=None, title="") -> None:
+        """What the input in (row, col) is, for its validation, its cell note and the Cover's flag."""
+        sheet.describe_input(row, col, InputCell(
+            sheet.name, row, col, None, name=name, unit=unit, label=label, source=source or "", note=note or "",
+            line=getattr(figure, "line", None), path=getattr(figure, "path", None), year=year, choices=choices,
+            bounds=bounds, title=title))
+
+    def _input_row(self, sheet, row, group, line, name, value, figure, note=None, kind="input", bounds=None):
         s = self.styles
         label, unit = INPUT_LABELS[name]
         write_text(sheet, row, IN_GROUP, group, s.text)
@@ -366,6 +396,8 @@ class WorkbookWriter:
                 self.inputs_to_collapse.add(row)  # a default nobody stated: there on screen, not on paper
             write_text(sheet, row, IN_SOURCE, source, s.wrap)
             write_text(sheet, row, IN_NOTE, figure.note or note or "", s.wrap)
+            self._describe(sheet, row, IN_VALUE, name, unit, f"{line}: {label}" if line else label, source,
+                           figure.note or note, figure=figure, bounds=bounds, title=label)
             if figure.line:
                 sheet.write_number(row, IN_SCENARIO_LINE, figure.line, s.number("year"))
         else:
@@ -453,6 +485,8 @@ class WorkbookWriter:
                     for year in self.layout.input_years:
                         sheet.write_number(row, self.layout.input_year_col(year), by_year.get(year, 0.0),
                                            s.number(unit, "input"))
+                        self._describe(sheet, row, self.layout.input_year_col(year), row_name, unit,
+                                       f"{instance.label}: {label}", instance.source, instance.note, year=year)
 
     # ------------------------------------------------------------------ Staffing sheets
 
@@ -467,7 +501,7 @@ class WorkbookWriter:
                                  "per cost line and per period the posts run in, each cell a SUMPRODUCT over these "
                                  "columns with the line's own formula.", s.subtitle)
         sheet.write_string(2, 0, "Key:", s.bold)
-        sheet.write_string(2, 1, "an input (typed in, from the scenario)", s.input_text)
+        sheet.write_string(2, 1, "an input (typed in, from the scenario)", s.input_key)
         sheet.write_string(2, 2, "a default, or derived from the scenario", s.fixed_text)
         widest = max(tables, key=lambda table: len(table.columns))
         sheet.set_column(ST_ID, ST_ID, 16)
@@ -500,6 +534,10 @@ class WorkbookWriter:
                     figure = instance.inputs[name]
                     written, default = formats[name]
                     sheet.write_number(row, col, figure.value, written if figure.line is not None else default)
+                    if figure.line is not None:
+                        self._describe(sheet, row, col, name, INPUT_LABELS[name][1],
+                                       f"{instance.id}: {INPUT_LABELS[name][0]}", figure.source, figure.note,
+                                       figure=figure, title=INPUT_LABELS[name][0])
                 write_text(sheet, row, table.source_col, instance.source, s.text)
                 write_text(sheet, row, table.source_col + 1, instance.note, s.text)
                 if instance.line:
@@ -1226,6 +1264,10 @@ class WorkbookWriter:
                           s.text)
         else:
             sheet.write_string(row, 1, "none stated", s.text)
+        row += 1
+        sheet.write_string(row, 0, "Input changes", s.bold)
+        # The flag itself is written with the inputs it counts, once every sheet is written (validation.py).
+        self.cover_flag = (row, 1)
         row += 2
         sheet.write_string(row, 0, "What each sheet holds", s.section)
         row += 1
@@ -1242,6 +1284,13 @@ class WorkbookWriter:
                               "annual cost (EAC) is NPC over the sum of the discount factors."),
             ("Colours", "Yellow cells with blue figures are inputs; grey italic figures are defaults from a "
                         "public standard or fixed by definition; everything else is a formula."),
+            ("Changing an input", "The sheets are protected without a password, so that no formula is overwritten "
+                                  "by accident (Review > Unprotect Sheet lifts it; Excel opens rows grouped under a + "
+                                  "only on a sheet unprotected). The yellow cells can be changed: "
+                                  "each accepts only what the scenario's rules allow, and its cell note gives its "
+                                  "source. Every figure, total and check then recalculates, and Input changes "
+                                  "above counts the inputs changed since publication; the Sensitivity and Risk "
+                                  "sheets do not recalculate, being results for the inputs as published."),
             ("Following a figure", "Click a cell to see its formula; each refers to Inputs or to rows above it. "
                                    "Each block on an option sheet starts with its definition in plain English."),
         ]
@@ -1292,6 +1341,11 @@ class WorkbookWriter:
 
 
 # ---------------------------------------------------------------------- module helpers
+
+def _stated_for(stated, year: int):
+    """The figure a row by year states for a year: its table's, or the one figure for every year (or None)."""
+    return stated.get(year) if isinstance(stated, dict) else stated
+
 
 def _factored(cash: np.ndarray, series: dict, factor: str | None) -> np.ndarray:
     return cash if factor is None else cash * series[factor][0]

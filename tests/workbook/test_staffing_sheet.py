@@ -209,3 +209,20 @@ def test_import_carries_a_post_typed_over_on_the_staffing_sheet_back_to_its_line
     changed = [line for line in imported.text.split("\n") if "changed in the workbook" in line]
     assert len(changed) == 1 and "id: a001" in changed[0] and "salary: 21150" in changed[0]
     assert load_scenario_text(imported.text, "establishment.yaml").options[0].staffing[1].salary.value == 21150
+
+
+def test_each_column_of_posts_is_validated_by_the_posts_limits_a_rule_a_run_of_posts(book):
+    path, _ = book
+    staffing = openpyxl.load_workbook(path)["Staffing"]
+    salary_col = next(c.column_letter for c in staffing[8] if isinstance(c.value, str) and c.value.startswith("Salary"))
+    # The first table's 109 posts, rows 9 to 117; the salaries the scenario states are typed in (unlocked).
+    typed = [row[0] for row in staffing[f"{salary_col}9:{salary_col}117"] if not row[0].protection.locked]
+    assert len(typed) > 50
+    rules = [v for v in staffing.data_validations.dataValidation if str(v.sqref).startswith(salary_col)]
+    for c in typed:
+        [rule] = [v for v in rules if c.coordinate in v.sqref]
+        # A post's salary is 0 to £1,000,000 (scenario/schema.py POST_LIMITS).
+        assert (rule.formula1, rule.formula2) == ("0.0", "1000000.0"), c.coordinate
+    # One rule for each run of posts down the column, not one for each post.
+    assert len([v for v in rules if any(c.coordinate in v.sqref for c in typed)]) < len(typed) / 4
+    assert staffing.protection.sheet and not staffing.protection.password

@@ -21,11 +21,14 @@ def _book(built, name=IOW, values=False):
     return openpyxl.load_workbook(built[name], data_only=values)
 
 
-def test_sheets_are_in_reading_order_and_none_is_hidden(built):
+def test_sheets_are_in_reading_order_and_none_is_hidden_but_the_published_inputs(built):
     book = _book(built)
     assert book.sheetnames == ["Cover", "Summary", "Inputs", "hampshire", "in-house", "new-partner", "trust",
-                               "Compare", "Sensitivity", "Risk", "Checks", "Scenario"]
-    assert {sheet.sheet_state for sheet in book} == {"visible"}
+                               "Compare", "Sensitivity", "Risk", "Checks", "Scenario", "Published"]
+    # The inputs' published values, for the Cover's flag: hidden, so they do not print, but not very
+    # hidden, so Unhide shows them; the Cover's flag names the sheet.
+    assert {sheet.title: sheet.sheet_state for sheet in book if sheet.sheet_state != "visible"} == {
+        "Published": "hidden"}
 
 
 # Cell references (with or without a sheet), text in quotes, and function names are not constants.
