@@ -232,7 +232,9 @@ def judge_inputs_changed(published: PublishedWorkbook, projection, rerun: Cells,
         return None
     if scenario is None:
         return None
-    book = build_workbook(project(scenario), run_record=published.run_record)
+    # Re-priced as the reader's workbook is: the publication with its inputs typed over, each input's
+    # published value the re-run's, so its Cover flag and Published sheet count the same changes.
+    book = build_workbook(project(scenario), run_record=published.run_record, published=rerun.content)
     repriced = read_cells(book, "the re-priced re-run")
     result.differences = [d for d in result.differences if not (
         d.kind == "stored value" and _same(d.published, _filled(repriced.stored.get((d.sheet, d.cell)))))]

@@ -117,7 +117,9 @@ def validation_of(item: InputCell) -> dict:
         said, why = "1 (yes) or 0 (no)", ""
     message = f"It must be {said}, as the scenario's rules allow{why}."
     if item.unit == "rate":
-        message += " Type a rate as a percentage (5%) or a decimal (0.05)."
+        # A cell shown as a percentage reads a typed 0.05 as 0.05% in LibreOffice (and in Excel with its
+        # automatic percent entry, on by default); the sign makes it 5% in both.
+        message += " Type a rate with its percent sign: 5% for five per cent."
     return {**options, "input_title": what, "input_message": _short(f"Typed in: {said}.", 255),
             "error_title": "Outside what is allowed", "error_message": _short(message, 255)}
 
@@ -173,10 +175,23 @@ def _runs(items: list[InputCell]):
         yield tuple(run)
 
 
-def make_safe(workbook, styles, cover, flag_row: int, flag_col: int) -> list[InputCell]:
+def flag_words(changed: int) -> str:
+    """What the Cover's flag says with `changed` inputs differing from their published values (its formula's words)."""
+    if changed == 0:
+        return "Inputs as published"
+    return f"{changed} input{'' if changed == 1 else 's'} changed since publication (see the Published sheet, hidden)"
+
+
+def make_safe(workbook, styles, cover, flag_row: int, flag_col: int,
+              published: dict[tuple[str, str], float | str] | None = None) -> list[InputCell]:
     """Protect every sheet, validate and note every input, and write the Cover's flag at (flag_row, flag_col)
-    from a hidden sheet of published values. Returns the inputs."""
+    from a hidden sheet of published values. Returns the inputs.
+
+    `published` (("Inputs", "D80") to value) is given where the workbook re-prices a publication whose inputs a
+    reader changed (verify, judging a what-if): each input's published value is then the publication's, not
+    this workbook's own, so its flags say what the reader's workbook says."""
     items = every_input(workbook)
+    published = published or {}
     sheets = {sheet.name: sheet for sheet in workbook.worksheets()}
     for sheet_name, first, last, col, options in _runs(items):
         sheets[sheet_name].data_validation(first, col, last, col, options)
@@ -185,38 +200,41 @@ def make_safe(workbook, styles, cover, flag_row: int, flag_col: int) -> list[Inp
         words = note_of(item)
         if words and item.col not in sheet.comments.get(item.row, {}):  # a note of its own kept
             sheet.write_comment(item.row, item.col, words, {"x_scale": 2, "y_scale": 1.5})
-    published = workbook.add_worksheet(PUBLISHED_SHEET)
-    published.write_string(0, 0, "Every input's value as published, and whether its cell now differs (1) "
+    sheet = workbook.add_worksheet(PUBLISHED_SHEET)
+    sheet.write_string(0, 0, "Every input's value as published, and whether its cell now differs (1) "
                                  "or not (0); the Cover counts the differences.", styles.bold_line)
     # Where each is stated in the scenario, so that a changed input can be carried back to its line.
     for col, heading in enumerate(("Input", "Cell", "As published", "Changed", "Scenario line", "Scenario path")):
-        published.write_string(1, col, heading, styles.heading)
-    first = 2
+        sheet.write_string(1, col, heading, styles.heading)
+    first, count = 2, 0
     for offset, item in enumerate(items):
         row = first + offset
         label = item.label or item.name or ""
         # Unformatted: the sheet is hidden and does not print, so no row is sized to its text.
-        published.write_string(row, 0, f"{label}, {financial_year_label(item.year)}" if item.year else label)
-        published.write_string(row, 1, item.reference.replace("$", ""))
-        if isinstance(item.value, str):
-            published.write_string(row, 2, item.value)
+        sheet.write_string(row, 0, f"{label}, {financial_year_label(item.year)}" if item.year else label)
+        sheet.write_string(row, 1, item.reference.replace("$", ""))
+        as_published = published.get((item.sheet, cell(None, item.row, item.col)), item.value)
+        if isinstance(as_published, str):
+            sheet.write_string(row, 2, as_published)
         else:
-            published.write_number(row, 2, float(item.value))
-        published.write_formula(row, 3, f"=IF({item.reference}={cell(None, row, 2)},0,1)", None, 0)
+            sheet.write_number(row, 2, float(as_published))
+        differs = int(as_published != item.value)
+        count += differs
+        sheet.write_formula(row, 3, f"=IF({item.reference}={cell(None, row, 2)},0,1)", None, differs)
         if item.line:
-            published.write_number(row, 4, item.line)
+            sheet.write_number(row, 4, item.line)
         if item.path:
-            published.write_string(row, 5, item.path)
-    published.set_column(0, 0, 40)
-    published.set_column(1, 1, 20)
-    published.set_column(5, 5, 40)
-    published.hide()
+            sheet.write_string(row, 5, item.path)
+    sheet.set_column(0, 0, 40)
+    sheet.set_column(1, 1, 20)
+    sheet.set_column(5, 5, 40)
+    sheet.hide()
     changed = (f"SUM({cell(PUBLISHED_SHEET, first, 3, True, True)}:{cell(None, first + len(items) - 1, 3, True, True)})"
                if items else "0")
     cover.write_formula(flag_row, flag_col,
                         f'=IF({changed}=0,"Inputs as published",{changed}&IF({changed}=1," input"," inputs")'
                         f'&" changed since publication (see the Published sheet, hidden)")',
-                        styles.bold, "Inputs as published")
+                        styles.bold, flag_words(count))
     for sheet in workbook.worksheets():
         sheet.protect("", PROTECTION)
     return items

@@ -98,8 +98,10 @@ UNSTATED = ("default", "not used")
 class WorkbookWriter:
     """Lays out a Report (costmodel/report.py) as the comparison workbook; works nothing out."""
 
-    def __init__(self, report):
+    def __init__(self, report, published: dict | None = None):
         self.report = report
+        #: Each input's value as published, where this workbook re-prices a publication's changed inputs.
+        self.published = published
         self.projection = projection = report.projection
         self.warnings = report.warnings
         self.run_record = report.run_record
@@ -156,7 +158,7 @@ class WorkbookWriter:
             sensitivity_sheet(workbook, self.styles, self.report.sensitivity, sheet=uncertain["Sensitivity"])
             risk_sheet(workbook, self.styles, self.report.simulation, sheet=uncertain["Risk"])
         #: Every input, where it is and what it is (validation.py), once the sheets are protected.
-        self.input_cells = make_safe(workbook, self.styles, sheets["Cover"], *self.cover_flag)
+        self.input_cells = make_safe(workbook, self.styles, sheets["Cover"], *self.cover_flag, published=self.published)
         sheets["Cover"].activate()
         return book.close(a4=True, footer=footer_of(self.scenario.metadata.id))
 
@@ -1379,14 +1381,17 @@ def _reference_timeline(result) -> dict[str, float]:
     return {formula.key: values[formula.key] for formula in TIMELINE_ROWS}
 
 
-def write_workbook(report) -> bytes:
-    """The comparison workbook of a Report, as bytes (written to disk by the caller, atomically)."""
-    return WorkbookWriter(report).build()
+def write_workbook(report, published: dict | None = None) -> bytes:
+    """The comparison workbook of a Report, as bytes (written to disk by the caller, atomically).
+
+    `published` (each input's (sheet, cell) to its value as published) is for a workbook that re-prices a
+    publication whose inputs a reader changed: its Cover flag and Published sheet then say what the reader's do."""
+    return WorkbookWriter(report, published).build()
 
 
 def build_workbook(projection: Projection, rerun_command: str | None = None,
                    run_record: list[tuple[str, str]] | None = None, uncertainty: tuple | None = None,
-                   warnings: list | None = None) -> bytes:
+                   warnings: list | None = None, published: dict | None = None) -> bytes:
     """The comparison workbook of a projection: its Report assembled, written, and closed.
 
     `uncertainty` is (sensitivity, simulation), and `warnings` the model review's, where the
@@ -1396,4 +1401,4 @@ def build_workbook(projection: Projection, rerun_command: str | None = None,
 
     with assemble(projection, warnings=warnings, run_record=run_record, rerun_command=rerun_command,
                   uncertainty=uncertainty) as report:
-        return write_workbook(report)
+        return write_workbook(report, published)

@@ -34,8 +34,7 @@ def prepared(folder):
     path = folder / "isle-of-wight-2017.xlsx"
     path.write_bytes(build_workbook(costmodel.project(costmodel.load_scenario(SCENARIOS / "isle-of-wight-2017.yaml"))))
     book = openpyxl.load_workbook(path)
-    if not book["Inputs"].protection.sheet:
-        pytest.skip("costmodel does not write protected, validated workbooks yet (issue 20, section 1)")
+    assert book["Inputs"].protection.sheet, "costmodel writes every sheet protected (issue 20, section 1)"
     inputs = book["Inputs"]
     overhead_rate = input_cell(inputs, HAMPSHIRE, "Overheads charged by Hampshire County Council",
                                "Direct overhead rate")
