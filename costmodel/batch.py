@@ -102,10 +102,10 @@ def build_and_write(path: Path, target: Path, scenario_id: str, allow_large: boo
             outputs.commit()
     except OutputError as exc:
         return Outcome(False, tuple(exc.lines()))
-    first = projection.summary.sort_values(["rank", "option"]).iloc[0]
+    first = projection.ranked[0]
     checks = projection.checks
     return Outcome(True, tuple(str(warning) for warning in warnings), scenario_id=scenario_id,
-                    cheapest=str(first["name"]), npc=float(first["npc"]), agree=sum(check.ok for check in checks),
+                    cheapest=first.name, npc=first.npc, agree=sum(check.ok for check in checks),
                     stated=len(checks), warned=len(unacknowledged(warnings)))
 
 

@@ -46,7 +46,6 @@ def _paid(scenario) -> str:
 def render_summary(projection) -> str:
     from .scenario.defaults import DISCOUNT_WORDS
 
-    summary = projection.summary.sort_values(["rank", "option"])
     scenario = projection.scenario
     header = (f"{scenario.metadata.title}\n"
               f"{scenario.timeline.years} years from {projection.year_labels[0]}; real terms at "
@@ -61,13 +60,13 @@ def render_summary(projection) -> str:
     if envelope:
         columns.append("Above budget from")
     rows = []
-    for _, row in summary.iterrows():
-        name = row["name"] + (" (baseline)" if row["baseline"] else "")
-        versus = "-" if row["baseline"] else money(row["vs_baseline_npc"])
-        rows.append([str(row["rank"]), name, money(row["npc"]), money(row["eac"]), versus, money(row["cash_total"]),
-                     row["break_even_year"] or "-"])
+    for row in projection.ranked:
+        name = row.name + (" (baseline)" if row.baseline else "")
+        versus = "-" if row.baseline else money(row.vs_baseline_npc)
+        rows.append([str(row.rank), name, money(row.npc), money(row.eac), versus, money(row.cash_total),
+                     row.break_even_year or "-"])
         if envelope:
-            rows[-1].append(projection.option(row["option"]).totals.measure("first_unaffordable_year") or "never")
+            rows[-1].append(projection.option(row.option).totals.measure("first_unaffordable_year") or "never")
     return header + _table(columns, rows, right=[0, 2, 3, 4, 5])
 
 

@@ -27,3 +27,22 @@ def test_the_count_follows_the_text():
     assert line_count("", 100, 11) == 1
     assert line_count("one\ntwo", 500, 11) == 2
     assert line_count("word " * 40, 100, 11) > line_count("word " * 40, 400, 11) > 1
+
+
+def test_a_text_is_as_wide_as_matplotlibs_own_renderer_measures_it():
+    # The widths size the workbook's rows; they were taken from matplotlib's Agg renderer, and are now taken
+    # from FreeType directly, without loading the renderer: the two must agree to the 64th of a point.
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    from costmodel.printed.measure import text_width
+
+    renderer = RendererAgg(10, 10, 72)
+    chosen = random.Random(23)
+    for _ in range(300):
+        text = " ".join(chosen.choice(WORDS) for _ in range(chosen.randint(1, 6)))
+        size, bold, mono = chosen.choice([8, 9, 10, 11, 12, 14, 100.0]), chosen.random() < 0.4, chosen.random() < 0.2
+        properties = FontProperties(family="DejaVu Sans Mono" if mono else "DejaVu Sans", size=size,
+                                    weight="bold" if bold else "normal")
+        expected, _, _ = renderer.get_text_width_height_descent(text, properties, ismath=False)
+        assert text_width(text, size, bold, mono) == expected, (text, size, bold, mono)

@@ -13,7 +13,8 @@ import pytest
 
 from conftest import ROOT, SCENARIOS
 
-HEAVY = ["numpy", "pandas", "pydantic", "ruamel.yaml", "xlsxwriter", "openpyxl", "multiprocessing"]
+HEAVY = ["numpy", "pandas", "pydantic", "ruamel.yaml", "xlsxwriter", "openpyxl", "multiprocessing", "docx",
+         "matplotlib.backends.backend_agg"]
 
 AFTER = """
 import json, sys
@@ -59,3 +60,19 @@ def test_run_writes_a_workbook_without_the_workbook_reader_or_processes(tmp_path
     loaded = loaded_after("run", SCENARIOS / "isle-of-wight-2017.yaml", "-o", tmp_path / "book.xlsx")
     assert "xlsxwriter" in loaded and (tmp_path / "book.xlsx").exists()
     assert loaded.isdisjoint({"openpyxl", "multiprocessing"}), loaded
+
+
+@pytest.mark.parametrize("name", ["isle-of-wight-2017", "worcestershire-2017"])
+def test_run_shows_and_writes_its_summary_without_pandas(tmp_path, name):
+    # Worcestershire states an appraisal, which ranks the options by their NPC; the JSON has every summary figure.
+    loaded = loaded_after("run", SCENARIOS / f"{name}.yaml", "-o", tmp_path / "book.xlsx", "--json",
+                          tmp_path / "results.json")
+    assert "numpy" in loaded and (tmp_path / "book.xlsx").exists() and (tmp_path / "results.json").exists()
+    assert "pandas" not in loaded
+
+
+def test_run_sizes_its_rows_without_matplotlibs_renderer_or_the_word_library(tmp_path):
+    # The workbook's rows are sized by measuring their text (printed/measure.py), through FreeType alone.
+    loaded = loaded_after("run", SCENARIOS / "isle-of-wight-2017.yaml", "-o", tmp_path / "book.xlsx")
+    assert "xlsxwriter" in loaded and (tmp_path / "book.xlsx").exists()
+    assert loaded.isdisjoint({"matplotlib.backends.backend_agg", "docx"}), loaded

@@ -186,9 +186,8 @@ def appraise(projection: Projection) -> Appraised | None:
     if appraisal is None:
         return None
     names = {option.id: option.name for option in scenario.options}
-    summary = projection.summary.set_index("option")
     long_list = [LongListOutcome(entry, gateways(appraisal, entry, projection)) for entry in appraisal.long_list]
-    scored = [ScoredOption(o.entry, o.entry.option, float(summary.loc[o.entry.option, "npc"]), {})
+    scored = [ScoredOption(o.entry, o.entry.option, projection.summary_of(o.entry.option).npc, {})
               for o in long_list if o.shortlisted]
     _score(appraisal, scored)
     result = Appraised(appraisal, long_list, scored, names=names)

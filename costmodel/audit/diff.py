@@ -385,8 +385,7 @@ def _child(node, part, holds_items: bool):
 
 
 def _totals(projection: Projection) -> dict[str, tuple[float, float]]:
-    summary = projection.summary.set_index("option")
-    return {option: (float(row["cash_total"]), float(row["npc"])) for option, row in summary.iterrows()}
+    return {row.option: (row.cash_total, row.npc) for row in projection.summaries}
 
 
 def _step(changes, before, after) -> Step:

@@ -52,11 +52,21 @@ class PublishedWorkbook:
     parameter_set: str | None = None
     #: The establishment files the Cover records its posts were read from (staffing_from), with their hashes.
     establishments: list = field(default_factory=list)
+    #: The workbook as opened to read its Cover and Scenario sheets, and those sheets' cells: the rest of
+    #: its cells are read from it, the file not opened again nor those sheets parsed again.
+    opened: tuple[Book, Cells] | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def cells(self) -> Cells:
         """Every cell, read when a comparison needs them (a large workbook takes seconds)."""
-        return read_cells(self.data, str(self.path))
+        if self.opened is None:
+            return read_cells(self.data, str(self.path))
+        book, known = self.opened
+        self.opened = None
+        try:
+            return book.cells(known=known)
+        finally:
+            book.close()
 
     def scenario_fingerprint(self) -> str:
         """The fingerprint the embedded scenario has now, under the version that wrote the workbook."""
@@ -210,7 +220,92 @@ def read_cells(data: bytes, name: str, only: tuple[str, ...] | None = None, stor
     """Formulas (as text) and stored values of every non-empty cell, without evaluating anything.
 
     With `only`, the cells of those sheets alone (but every sheet's name); without `stored_values`,
-    the formulas and inputs alone, from one reading of the file (stored is then empty)."""
+    the formulas and inputs alone (stored is then empty). The file is opened once and each sheet's
+    XML parsed once, for its formulas and its stored values together."""
+    book = open_book(data, name)
+    try:
+        return book.cells(only, stored_values)
+    finally:
+        book.close()
+
+
+class Book:
+    """A workbook opened once by openpyxl (read-only: each sheet is parsed only when its cells are read).
+
+    A cell holding a formula carries the value last calculated beside it; openpyxl gives one or the
+    other, as two readings of the whole file. Here each cell element is read as both readings read it,
+    by openpyxl's own sheet parser, in one pass."""
+
+    def __init__(self, workbook, name: str):
+        self.workbook, self.name = workbook, name
+
+    @property
+    def sheets(self) -> list[str]:
+        return list(self.workbook.sheetnames)
+
+    def cells(self, only=None, stored_values: bool = True, known: Cells | None = None) -> Cells:
+        """The cells of the sheets named in `only` (every sheet where None), in the workbook's order; those
+        of a sheet already read into `known` (with its stored values) are taken from there."""
+        content: dict[tuple[str, str], object] = {}
+        stored: dict[tuple[str, str], object] = {}
+        formats: dict[tuple[str, str], str] = {}
+        read = {}
+        for key in known.content if known is not None else ():
+            read.setdefault(key[0], []).append(key)
+        try:
+            for sheet in self.workbook.worksheets:
+                if only is not None and sheet.title not in only:
+                    continue
+                if sheet.title in read:
+                    for key in read[sheet.title]:
+                        content[key], formats[key] = known.content[key], known.formats[key]
+                    for key in (known.stored if stored_values else ()):
+                        if key[0] == sheet.title:
+                            stored[key] = known.stored[key]
+                    continue
+                self._read_sheet(sheet, content, stored if stored_values else None, formats)
+        except Exception as exc:  # read-only sheets are parsed as they are read: malformed XML is found here
+            raise WorkbookError(f"{self.name}: cannot be read as a workbook ({type(exc).__name__}: {exc})") from None
+        return Cells(self.sheets, content, stored, formats)
+
+    def _read_sheet(self, sheet, content: dict, stored: dict | None, formats: dict) -> None:
+        from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+        from openpyxl.utils import get_column_letter
+
+        book, title = self.workbook, sheet.title
+        styles, custom = book._cell_styles, book._number_formats
+
+        def number_format(style_id: int) -> str:
+            # As openpyxl's read-only cell names its format (openpyxl/cell/read_only.py, number_format).
+            code = styles[style_id].numFmtId
+            return BUILTIN_FORMATS.get(code, "General") if code < BUILTIN_FORMATS_MAX_SIZE \
+                else custom[code - BUILTIN_FORMATS_MAX_SIZE]
+
+        shown: dict[int, str] = {}
+        with sheet._get_source() as source:
+            # Every row there is, not only as far as the sheet's declared dimension says: a cell added
+            # beyond it must not escape the comparison.
+            for row, cells in _both_readings(sheet, source).parse():
+                for cell in cells:
+                    value = cell["value"]
+                    if value is None and cell["stored"] is None:
+                        continue
+                    key = (title, f"{get_column_letter(cell['column'])}{row}")
+                    if value is not None:
+                        content[key] = value
+                        style = cell["style_id"]
+                        if style not in shown:
+                            shown[style] = number_format(style)
+                        formats[key] = shown[style]
+                    if stored is not None and cell["stored"] is not None:
+                        stored[key] = cell["stored"]
+
+    def close(self) -> None:
+        self.workbook.close()
+
+
+def open_book(data: bytes, name: str) -> Book:
+    """The workbook's parts that every sheet shares (its sheets, strings and styles), read once."""
     import warnings
 
     import openpyxl
@@ -219,40 +314,35 @@ def read_cells(data: bytes, name: str, only: tuple[str, ...] | None = None, stor
         # openpyxl warns about parts it cannot place; verify reports what matters itself.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-            # The stored values are a second reading of the file: only where they are asked for.
-            values = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True) if stored_values \
-                else None
+            return Book(openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False), name)
     except Exception as exc:  # openpyxl raises many kinds for malformed parts; all mean the same to a user
         raise WorkbookError(f"{name}: cannot be read as a workbook ({type(exc).__name__}: {exc})") from None
-    content: dict[tuple[str, str], object] = {}
-    stored: dict[tuple[str, str], object] = {}
-    formats: dict[tuple[str, str], str] = {}
-    wanted = [sheet for sheet in formulas.worksheets if only is None or sheet.title in only]
-    wanted_values = [sheet for sheet in values.worksheets if only is None or sheet.title in only] if values else []
-    try:
-        for sheet in wanted + wanted_values:
-            # Read every row there is, not only as far as the sheet's declared dimension says:
-            # a cell added beyond it must not escape the comparison.
-            sheet.reset_dimensions()
-        for sheet in wanted:
-            for row in sheet.iter_rows():
-                for c in row:
-                    if c.value is not None and hasattr(c, "coordinate"):
-                        content[(sheet.title, c.coordinate)] = c.value
-                        formats[(sheet.title, c.coordinate)] = c.number_format
-        for sheet in wanted_values:
-            for row in sheet.iter_rows():
-                for c in row:
-                    if c.value is not None and hasattr(c, "coordinate"):
-                        stored[(sheet.title, c.coordinate)] = c.value
-    except Exception as exc:  # read-only sheets are parsed as they are read: malformed XML is found here
-        raise WorkbookError(f"{name}: cannot be read as a workbook ({type(exc).__name__}: {exc})") from None
-    finally:
-        formulas.close()
-        if values is not None:
-            values.close()
-    return Cells(list(formulas.sheetnames), content, stored, formats)
+
+
+def _both_readings(sheet, source):
+    """openpyxl's parser of a sheet's XML, giving each cell's formula (as `value`) and, as `stored`, what
+    its reading with data_only=True gives: for a cell without a formula, the same value."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    class BothReadings(WorkSheetParser):
+        def parse_cell(self, element):
+            column = self.col_counter
+            cell = super().parse_cell(element)
+            if cell["data_type"] != "f":
+                cell["stored"] = cell["value"]
+                return cell
+            # The same element read again as data_only reads it; a cell without its own reference is
+            # placed by counting, so the count is put back first.
+            self.col_counter, self.data_only = column, True
+            try:
+                cell["stored"] = super().parse_cell(element)["value"]
+            finally:
+                self.data_only = False
+            return cell
+
+    book = sheet.parent
+    return BothReadings(source, sheet._shared_strings, data_only=False, epoch=book.epoch,
+                        date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
 
 
 def count_cells(data: bytes) -> int:
@@ -296,10 +386,19 @@ def open_published(path: str | Path, limits: Limits = DEFAULT) -> PublishedWorkb
     data = read_workbook_file(path, limits)
     check_archive(data, name, limits)
     # The Cover and the Scenario sheet hold text and figures, no formulas: their cells are all that is
-    # needed, read once (their stored values would be a second reading of the whole file for nothing).
-    cells = read_cells(data, name, only=("Cover", "Scenario"), stored_values=False)
-    if "Cover" not in cells.sheets or "Scenario" not in cells.sheets:
-        raise WorkbookError(f"{name}: is not a costmodel workbook (it has no Cover and Scenario sheets)")
+    # needed to re-run it. The workbook stays open for the rest of its cells, read if they are compared.
+    book = open_book(data, name)
+    try:
+        cells = book.cells(only=("Cover", "Scenario"))
+        if "Cover" not in cells.sheets or "Scenario" not in cells.sheets:
+            raise WorkbookError(f"{name}: is not a costmodel workbook (it has no Cover and Scenario sheets)")
+        return _published(path, name, data, cells, book, limits)
+    except BaseException:
+        book.close()
+        raise
+
+
+def _published(path: Path, name: str, data: bytes, cells: Cells, book: Book, limits: Limits) -> PublishedWorkbook:
     cover = {str(cells.content.get(("Cover", f"A{r}"))): cells.content.get(("Cover", f"B{r}"))
              for r in range(1, 200) if ("Cover", f"A{r}") in cells.content}
     tool = str(cover.get("Tool") or "")
@@ -320,7 +419,7 @@ def open_published(path: str | Path, limits: Limits = DEFAULT) -> PublishedWorkb
                       for found in [from_cover(label, value)] if found is not None]
     return PublishedWorkbook(path, version[1], str(cover["Scenario fingerprint"]), str(cover["Scenario file"]),
                              text, data, run_record_of(cells), str(recorded) if recorded is not None else None,
-                             establishments)
+                             establishments, (book, cells))
 
 
 def _check_scenario_rows(archive: zipfile.ZipFile, name: str, limits: Limits) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from functools import cached_property, partial
 from typing import TYPE_CHECKING
 
@@ -193,6 +193,31 @@ class CheckResult:
         return bool(PUBLISHED["agrees"].formula.evaluate(self) == 1)
 
 
+#: The totals a summary gives for each option, in its columns' order after the option's name and family.
+_SUMMARY_MEASURES = ("cash_total", "real_total", "npc", "eac", "vs_baseline_cash", "vs_baseline_npc", "transfers_pv",
+                     "capital_cash_total")
+
+
+@dataclass(frozen=True)
+class OptionSummary:
+    """One option's totals over the horizon, as the Summary sheet, the terminal and the JSON give them."""
+
+    option: str
+    name: str
+    family: str
+    baseline: bool
+    cash_total: float
+    real_total: float
+    npc: float
+    eac: float
+    vs_baseline_cash: float
+    vs_baseline_npc: float
+    transfers_pv: float
+    capital_cash_total: float
+    break_even_year: str | None
+    rank: int
+
+
 @dataclass
 class Projection:
     scenario: Scenario
@@ -229,25 +254,33 @@ class Projection:
         return pd.DataFrame.from_records(records, columns=[
             "option", "group", "line", "row", "label", "category", "year", "year_start", "cash", "real", "pv"])
 
+    @cached_property
+    def summaries(self) -> list[OptionSummary]:
+        """Per option, in the scenario's order: totals, NPC, EAC, difference from the baseline, break-even
+        year, rank. Plain records, worked out once: `run` shows and writes them without a table library."""
+        return [OptionSummary(
+            option=result.option.id, name=result.option.name, family=result.option.family,
+            baseline=result.option.baseline,
+            **{key: float(result.totals.measure(key)) for key in _SUMMARY_MEASURES},
+            break_even_year=None if result.option.baseline else result.totals.measure("break_even_year"),
+            rank=int(result.totals.measure("rank")),
+        ) for result in self.options]
+
+    @property
+    def ranked(self) -> list[OptionSummary]:
+        """The summaries from the lowest net present cost (rank 1) up; options of one rank by id."""
+        return sorted(self.summaries, key=lambda summary: (summary.rank, summary.option))
+
+    def summary_of(self, option_id: str) -> OptionSummary:
+        return next(summary for summary in self.summaries if summary.option == option_id)
+
     @property
     def summary(self) -> pd.DataFrame:
-        """Per option: totals, NPC, EAC, difference from the baseline, break-even year, rank."""
-        import pandas as pd
+        """`summaries` as a table, one row per option, for a caller who wants pandas."""
+        import pandas as pd  # only here and in `lines`: nothing costmodel itself runs needs a table
 
-        records = []
-        for result in self.options:
-            totals = result.totals
-            records.append({
-                "option": result.option.id,
-                "name": result.option.name,
-                "family": result.option.family,
-                "baseline": result.option.baseline,
-                **{key: totals.measure(key) for key in ("cash_total", "real_total", "npc", "eac", "vs_baseline_cash",
-                                                         "vs_baseline_npc", "transfers_pv", "capital_cash_total")},
-                "break_even_year": None if result.option.baseline else totals.measure("break_even_year"),
-                "rank": totals.measure("rank"),
-            })
-        frame = pd.DataFrame.from_records(records)
+        records = [asdict(summary) for summary in self.summaries]
+        frame = pd.DataFrame.from_records(records, columns=[f.name for f in fields(OptionSummary)])
         # Keep None (not NaN) where an option never breaks even, so the JSON says null.
         frame["break_even_year"] = pd.Series([r["break_even_year"] for r in records], dtype=object)
         return frame
@@ -255,11 +288,9 @@ class Projection:
     def to_json(self) -> dict:
         """The projection's part of the documented results (docs/results-json.md), as plain data; the
         whole, with the appraisal and the model review, is `costmodel.report.Report.to_json()`."""
-        summary = self.summary.set_index("option")
         options = []
-        for result in self.options:
+        for result, row in zip(self.options, self.summaries):
             option = result.option
-            row = summary.loc[option.id]
             cash, real, pv = result.cash(), result.real(), result.pv()
             by_category = {}
             for category in result.totals.categories:
@@ -271,13 +302,13 @@ class Projection:
                 "name": option.name,
                 "family": option.family,
                 "baseline": option.baseline,
-                "cash_total": _money(row["cash_total"]),
-                "real_total": _money(row["real_total"]),
-                "npc": _money(row["npc"]),
-                "eac": _money(row["eac"]),
-                "rank": int(row["rank"]),
-                "vs_baseline": {"cash": _money(row["vs_baseline_cash"]), "npc": _money(row["vs_baseline_npc"])},
-                "break_even_year": row["break_even_year"],
+                "cash_total": _money(row.cash_total),
+                "real_total": _money(row.real_total),
+                "npc": _money(row.npc),
+                "eac": _money(row.eac),
+                "rank": int(row.rank),
+                "vs_baseline": {"cash": _money(row.vs_baseline_cash), "npc": _money(row.vs_baseline_npc)},
+                "break_even_year": row.break_even_year,
                 "annual": [{"year": label, "cash": _money(cash[t]), "real": _money(real[t]), "pv": _money(pv[t])}
                            for t, label in enumerate(self.year_labels)],
                 "by_category": by_category,
@@ -310,10 +341,10 @@ class Projection:
         """Value for money to the public sector: real terms, discounted, transfers left out; it ranks the options."""
         economic = result.totals.row("economic_pv")
         return {
-            "npc": _money(row["npc"]), "eac": _money(row["eac"]), "rank": int(row["rank"]),
-            "vs_baseline": _money(row["vs_baseline_npc"]),
+            "npc": _money(row.npc), "eac": _money(row.eac), "rank": int(row.rank),
+            "vs_baseline": _money(row.vs_baseline_npc),
             "transfers_left_out": {"categories": sorted(TRANSFERS & set(result.totals.categories)),
-                                   "pv": _money(row["transfers_pv"])},
+                                   "pv": _money(row.transfers_pv)},
             "annual_pv": [{"year": label, "pv": _money(economic[t])} for t, label in enumerate(self.year_labels)],
         }
 
@@ -322,9 +353,9 @@ class Projection:
         totals = result.totals
         cash, capital, revenue = totals.row("total_cash"), totals.row("capital_cash"), totals.row("revenue_cash")
         financial = {
-            "cash_total": _money(row["cash_total"]), "capital_total": _money(row["capital_cash_total"]),
-            "vs_baseline": _money(row["vs_baseline_cash"]),
-            "payback_year": row["break_even_year"],
+            "cash_total": _money(row.cash_total), "capital_total": _money(row.capital_cash_total),
+            "vs_baseline": _money(row.vs_baseline_cash),
+            "payback_year": row.break_even_year,
             "annual": [{"year": label, "revenue": _money(revenue[t]), "capital": _money(capital[t]),
                         "cash": _money(cash[t])} for t, label in enumerate(self.year_labels)],
         }

@@ -8,26 +8,40 @@ from functools import lru_cache
 FONT = "DejaVu Sans"
 
 
+#: matplotlib's rcParams["text.hinting"] to FreeType's flags, as its Agg renderer maps them
+#: (backends/backend_agg.py, get_hinting_flag).
+_HINTING = {"default": "DEFAULT", "no_autohint": "NO_AUTOHINT", "force_autohint": "FORCE_AUTOHINT",
+            "no_hinting": "NO_HINTING", True: "FORCE_AUTOHINT", False: "NO_HINTING", "either": "DEFAULT",
+            "native": "NO_AUTOHINT", "auto": "FORCE_AUTOHINT", "none": "NO_HINTING"}
+
+
 @lru_cache(maxsize=None)
-def _renderer():
-    from matplotlib.backends.backend_agg import RendererAgg
+def _font(bold: bool, mono: bool):
+    """The font file(s) and FreeType's hinting flags, found as matplotlib's Agg renderer finds them.
 
-    return RendererAgg(10, 10, 72)  # at 72 dots an inch, a dot is a point
+    Measured through FreeType (matplotlib's ft2font) directly rather than through the Agg renderer,
+    whose module brings in matplotlib's drawing machinery: a workbook needs only the widths."""
+    import matplotlib
+    from matplotlib.font_manager import FontProperties, fontManager
+    from matplotlib.ft2font import LoadFlags
 
-
-@lru_cache(maxsize=None)
-def _properties(size: float, bold: bool, mono: bool):
-    from matplotlib.font_manager import FontProperties
-
-    return FontProperties(family="DejaVu Sans Mono" if mono else FONT, size=size,
-                          weight="bold" if bold else "normal")
+    properties = FontProperties(family="DejaVu Sans Mono" if mono else FONT, weight="bold" if bold else "normal")
+    return fontManager._find_fonts_by_props(properties), getattr(LoadFlags, _HINTING[matplotlib.rcParams["text.hinting"]])
 
 
 @lru_cache(maxsize=100_000)
 def text_width(text: str, size: float, bold: bool = False, mono: bool = False) -> float:
-    """The width in points of `text` set at `size` points."""
-    width, _, _ = _renderer().get_text_width_height_descent(text, _properties(size, bold, mono), ismath=False)
-    return width
+    """The width in points of `text` set at `size` points, as matplotlib's Agg renderer measures it at 72
+    dots an inch (a dot is a point): the box of the glyphs laid out by FreeType, hinted."""
+    from matplotlib.font_manager import get_font
+
+    paths, hinting = _font(bold, mono)
+    font = get_font(paths)  # one FreeType face per file, shared: cleared and sized for each text
+    font.clear()
+    font.set_size(size, 72)
+    font.set_text(text, 0.0, flags=hinting)
+    width, _ = font.get_width_height()
+    return width / 64.0  # FreeType's 26.6 fixed point
 
 
 #: Lines are measured word by word, which leaves out kerning across the spaces: this much is kept spare.

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from dataclasses import dataclass, field
-from importlib.resources import files
+from pathlib import Path
 
 from .units import financial_year_label, parse_financial_year
 
@@ -249,7 +249,9 @@ def read_set(text: str, name: str) -> ParameterSet:
 
 
 def _shipped() -> dict[str, ParameterSet]:
-    folder = files("costmodel.scenario").joinpath("parameter_sets")
+    # Beside this module, as the package installs them, read as plain files: importlib.resources's readers
+    # take some 10 ms of every command's start-up to import, and costmodel is never run from a zip.
+    folder = Path(__file__).with_name("parameter_sets")
     found = {}
     for entry in folder.iterdir():
         if entry.name.endswith(".json"):

@@ -81,7 +81,7 @@ IndexName = Literal["general", "pay", "none"]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False, hide_input_in_errors=True)
+    model_config = ConfigDict(extra="forbid", frozen=False, hide_input_in_errors=True, defer_build=True)
 
 
 # --------------------------------------------------------------------------- figures
@@ -89,7 +89,7 @@ class Strict(BaseModel):
 class Figure(BaseModel):
     """A number with its unit, provenance and (optionally) a range."""
 
-    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True, defer_build=True)
 
     value: float
     unit: str
@@ -991,7 +991,7 @@ class PlacementChange(Strict):
     source: str | None = None
     note: str | None = None
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, hide_input_in_errors=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, hide_input_in_errors=True, defer_build=True)
 
     _sane = _limits(change=LIMITS["change"])
 
@@ -1138,7 +1138,7 @@ class IndexedContract(Strict):
     source: str | None = None
     note: str | None = None
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, hide_input_in_errors=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, hide_input_in_errors=True, defer_build=True)
 
     _sane = _limits(price=(0.0, MAX_AMOUNT, "; the price is pounds a year"), vat_share=(0.0, 1.0),
                     reprocurement_cost=(0.0, MAX_AMOUNT))

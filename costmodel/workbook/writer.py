@@ -827,7 +827,6 @@ class WorkbookWriter:
 
     def _summary(self, sheet) -> None:
         s, layout, projection = self.styles, self.layout, self.projection
-        summary = projection.summary.set_index("option")
         results = layout.ranked  # lowest net present cost first
         baseline = next(r for r in results if r.option.baseline)
         sheet.write_string(0, 0, f"{self.scenario.metadata.title}", s.title)
@@ -889,11 +888,11 @@ class WorkbookWriter:
             if envelope:
                 self.formula(sheet, row, 9, AFFORDABILITY["first_unaffordable_year"].formula.render(here),
                              totals.measure("first_unaffordable_year") or "none", s.centred)
-        best = summary.sort_values(["rank"]).iloc[0]
+        best = _lowest_npc(projection)
         names = f"{cell(None, first, 0, True, True)}:{cell(None, last, 0, True, True)}"
         ranks = f"{cell(None, first, 8, True, True)}:{cell(None, last, 8, True, True)}"
         sheet.write_string(3, 0, "Lowest net present cost (economic case):", s.bold)
-        best_name = best["name"] + (" (baseline)" if best["baseline"] else "")
+        best_name = best.name + (" (baseline)" if best.baseline else "")
         self.formula(sheet, *layout.BEST_OPTION, f"INDEX({names},MATCH(1,{ranks},0))", best_name, s.bold_line)
 
         # Cost by category, NPC, option by option.
@@ -1227,15 +1226,15 @@ class WorkbookWriter:
             row += 1
         row += 1
         sheet.write_string(row, 0, "Lowest net present cost", s.bold)
-        best = projection.summary.sort_values("rank").iloc[0]
-        best_name = best["name"] + (" (baseline)" if best["baseline"] else "")
+        best = _lowest_npc(projection)
+        best_name = best.name + (" (baseline)" if best.baseline else "")
         first, last = min(self.summary_rows.values()), max(self.summary_rows.values())
         npcs = f"{cell('Summary', first, 3, True, True)}:{cell(None, last, 3, True, True)}"
         ranks = f"{cell('Summary', first, 8, True, True)}:{cell(None, last, 8, True, True)}"
         self.formula(sheet, row, 1, self.layout.best_option_cell, best_name, s.bold)
         row += 1
         sheet.write_string(row, 0, "Its net present cost", s.bold)
-        self.formula(sheet, row, 1, f"INDEX({npcs},MATCH(1,{ranks},0))", float(best["npc"]),
+        self.formula(sheet, row, 1, f"INDEX({npcs},MATCH(1,{ranks},0))", best.npc,
                       self.workbook.add_format({"num_format": MONEY, "bold": True, "align": "left"}))
         row += 1
         if self.appraised is not None and self.appraised.preferred is not None:
@@ -1402,3 +1401,8 @@ def build_workbook(projection: Projection, rerun_command: str | None = None,
     with assemble(projection, warnings=warnings, run_record=run_record, rerun_command=rerun_command,
                   uncertainty=uncertainty) as report:
         return write_workbook(report, published)
+
+
+def _lowest_npc(projection):
+    """The option ranked first; of options tied for it, the first the scenario lists."""
+    return min(projection.summaries, key=lambda summary: summary.rank)

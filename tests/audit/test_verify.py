@@ -89,6 +89,48 @@ def test_a_workbook_resaved_with_the_same_cells_is_compared_cell_by_cell(publish
     assert result.ok and result.cells_compared == verify(published).cells_compared
 
 
+def test_a_workbook_compared_cell_by_cell_is_opened_once_and_each_sheet_parsed_once(published, tmp_path,
+                                                                                     monkeypatch):
+    # The published workbook's Cover and Scenario are read to re-run it, then every other sheet to compare:
+    # one opening of it and one of the re-run, and each sheet's XML parsed once for formulas and values.
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    resaved = write_parts(parts_of(published), tmp_path / "resaved.xlsx")
+    sheets = len(openpyxl.load_workbook(published, read_only=True).sheetnames)
+    opened, parsed = [], []
+    load, parse = openpyxl.load_workbook, WorkSheetParser.parse
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: opened.append(k) or load(*a, **k))
+    monkeypatch.setattr(WorkSheetParser, "parse", lambda self: parsed.append(self.source) or parse(self))
+    assert verify(resaved).ok
+    assert len(opened) == 2  # the published workbook and its re-run
+    assert len(parsed) == 2 * sheets  # each sheet of each
+
+
+def test_the_cells_read_in_one_pass_are_those_openpyxl_reads_in_two():
+    # A formula cell's stored value, its formula and its number format, as openpyxl reads them with
+    # data_only=True and data_only=False (each a reading of the whole file), in the same order.
+    from costmodel.audit.reader import read_cells
+
+    path = ROOT / "workbooks" / "worcestershire-2017.xlsx"
+    content, stored, formats = {}, {}, {}
+    for data_only, into in ((False, content), (True, stored)):
+        book = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+        for sheet in book.worksheets:
+            sheet.reset_dimensions()
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if cell.value is not None and hasattr(cell, "coordinate"):
+                        into[(sheet.title, cell.coordinate)] = cell.value
+                        if not data_only:
+                            formats[(sheet.title, cell.coordinate)] = cell.number_format
+        book.close()
+    read = read_cells(path.read_bytes(), path.name)
+    assert any(str(value).startswith("=") for value in content.values())  # formulas, with values beside them
+    assert list(read.content.items()) == list(content.items())
+    assert list(read.stored.items()) == list(stored.items())
+    assert read.formats == formats
+
+
 def test_every_committed_reference_workbook_verifies():
     for path in sorted((ROOT / "workbooks").glob("*.xlsx")):
         result = verify(path)
