@@ -411,7 +411,7 @@ def evaluate_group(group: GroupInstances, timeline: Timeline, inputs: dict[str, 
     """
     # A line's own input must not share a name with an option-wide one, or one would hide the other.
     if ("names",) not in group.columns:
-        group.columns[("names",)] = {name for instance in group.instances for name in instance.inputs}
+        group.columns[("names",)] = group.input_names()
     clash = group.columns[("names",)] & (set(inputs) | set(timeline.inputs))
     if clash:
         raise ValueError(f"input names {sorted(clash)} are both a line's own and option-wide")
@@ -460,7 +460,7 @@ def _add_by_period(sums: dict, group: GroupInstances, env: "_GroupEnv", formula:
     contract sum covers is the lines after go-live, and the share of the year live of those all year)."""
     columns = group.columns
     if ("periods",) not in columns:
-        columns[("periods",)] = group.period is not None or all("period" in i.choices for i in group.instances)
+        columns[("periods",)] = group.period is not None or group.all_choose("period")
     chosen = env.choice("period") if columns[("periods",)] else np.array([_ALL_YEAR])
     prefix = ("costs", group.group.key, formula.category)
     if chosen.size == 1:
@@ -525,8 +525,7 @@ class _GroupEnv:
             return figure.value if drawn is None else drawn.reshape(-1, 1, 1)
         if name in self.timeline.inputs:
             return self.timeline.inputs[name]
-        values = self._column(("input", name), lambda instances: np.fromiter(
-            (instance.inputs[name].value for instance in instances), float, len(instances)).reshape(-1, 1))
+        values = self._column(("input", name), lambda instances: self.group.gather(name))
         if not self.sampled:
             return values
         if name not in self._drawn:
@@ -555,7 +554,7 @@ class _GroupEnv:
             if group.period is not None and name == "period":
                 chosen = np.array([group.period])
             else:
-                chosen = np.array([group.choice_of(instance, name) for instance in group.instances])
+                chosen = np.array(group.chosen(name))
                 if chosen.size and (chosen == chosen[0]).all():
                     # Every instance chose alike (every post of a list is costed by months, or without
                     # pay progression): one value stands for them all, and Pick takes its one branch
