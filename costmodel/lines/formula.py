@@ -260,6 +260,11 @@ _NUMPY = {
 }
 
 
+#: The same operations writing into a given array of numbers (a comparison's True and False as 1 and 0).
+_INTO = {"+": np.add, "-": np.subtract, "/": np.divide, ">=": np.greater_equal, "<=": np.less_equal,
+         ">": np.greater, "<": np.less, "=": np.equal}
+
+
 def _outer(expr: Expr) -> int:
     return getattr(expr, "outer_precedence", expr.precedence)
 
@@ -278,11 +283,14 @@ class BinOp(Expr):
         scratch = getattr(env, "scratch", None)
         if self.op != "*":
             left, right = self.left.evaluate(env), self.right.evaluate(env)
-            if scratch is None or self.op not in "+-/":
+            if scratch is None:
                 return _NUMPY[self.op](left, right)
             shape = np.broadcast_shapes(np.shape(left), np.shape(right))
-            out = scratch.take(shape) if math.prod(shape) >= SCRATCH_FROM else None
-            return _NUMPY[self.op](left, right, out=out)
+            if math.prod(shape) < SCRATCH_FROM:
+                return _NUMPY[self.op](left, right)
+            # A comparison's 1s and 0s go straight into a lent array of numbers, not into an array
+            # of flags made afresh and then copied into another made afresh.
+            return _INTO[self.op](left, right, out=scratch.take(shape))
         # A product of several factors, smallest first: a post's count x FTE x salary x (1 - vacancy)
         # are one number each, the pay index a row of years, and multiplying the small ones together
         # before anything the size of posts x years (x draws) saves whole-array passes.
@@ -392,7 +400,13 @@ class _Extreme(Expr):
     numpy = None
 
     def evaluate(self, env):
-        return type(self).numpy(self.left.evaluate(env), self.right.evaluate(env))
+        left, right = self.left.evaluate(env), self.right.evaluate(env)
+        scratch = getattr(env, "scratch", None)
+        if scratch is not None:
+            shape = np.broadcast_shapes(np.shape(left), np.shape(right))
+            if math.prod(shape) >= SCRATCH_FROM:
+                return type(self).numpy(left, right, out=scratch.take(shape))
+        return type(self).numpy(left, right)
 
     def render(self, ctx):
         left, right = self.left.render(ctx), self.right.render(ctx)

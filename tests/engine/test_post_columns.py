@@ -119,3 +119,23 @@ def test_a_projection_makes_no_instance_of_a_post():
     # asked for, the rows of each post are there, one instance a post
     team = projection.option("team")
     assert {row.instance.id for row in team.rows if row.group == "posts"} == {"sw", "tm"}
+
+
+def _totals(projection) -> dict:
+    return {(option.option.id, result.group.key, key): values for option in projection.options
+            for result in option.results for key, values in result.totals.items()}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_rows_written_into_lent_arrays_are_the_rows_made_afresh(case, monkeypatch):
+    # Every array through the lent ones (comparisons, MAX and MIN among them), then none: the same sums.
+    from costmodel.lines import formula
+
+    scenario = costmodel.load_scenario_text(CASES[case])
+    monkeypatch.setattr(formula, "SCRATCH_FROM", 1)
+    lent = _totals(costmodel.project(scenario))
+    monkeypatch.setattr(formula, "SCRATCH_FROM", 10 ** 12)
+    afresh = _totals(costmodel.project(scenario))
+    assert lent.keys() == afresh.keys()
+    for key, values in afresh.items():
+        np.testing.assert_array_equal(lent[key], values, err_msg=str(key))
