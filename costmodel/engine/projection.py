@@ -21,7 +21,7 @@ from ..scenario.schema import Figure, Option, PublishedFigure, Scenario
 from ..scenario.units import financial_year_label
 from ..lines import TOTALLED, LineFormula, LineGroup
 from ..lines.categories import TRANSFERS
-from ..lines.formula import Before, BinOp
+from ..lines.formula import Before, BinOp, by_shape
 from ..lines.totals import PUBLISHED
 from .instances import GroupInstances, LineInstance, option_groups, option_inputs
 from .timeline import Timeline, build_timeline
@@ -506,6 +506,10 @@ class _GroupEnv:
         # In a simulation: figure (by its path) -> its value in each draw; arrays gain a leading draws axis.
         self.sampled = sampled or {}
         self.draws = draws
+        # How a product orders its factors (lines/formula.py, BinOp): in a projection, each instance's
+        # figures together first, then the rows of years; in a simulation, by size, as it always has
+        # (a figure there may vary by draw, by instance, or both).
+        self.factor_order = by_shape if draws is None else np.size
         self.rows: dict[str, np.ndarray] = {}
         self._drawn: dict[str, np.ndarray] = {}
         #: Choices (Pick) already worked out for this slice, by node: the same node in several rows is one array.

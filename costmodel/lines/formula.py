@@ -265,6 +265,22 @@ _INTO = {"+": np.add, "-": np.subtract, "/": np.divide, ">=": np.greater_equal, 
          ">": np.greater, "<": np.less, "=": np.equal}
 
 
+def by_shape(value) -> int:
+    """A factor's place in a product of (instances, years) arrays: one number for all, one for each
+    instance, a row of years, then an array of both (the order among each kind kept).
+
+    Ordered by size, a row of 30 years comes before a column of 4,000 posts, and every post's own
+    figure after it is a pass over posts x years; ordered this way, each instance's figures are
+    multiplied together first, then the rows of years, and the two meet once.
+    """
+    shape = np.shape(value)
+    if math.prod(shape) == 1:
+        return 0
+    if shape[-1] == 1:
+        return 1
+    return 2 if math.prod(shape[:-1]) == 1 else 3
+
+
 def _outer(expr: Expr) -> int:
     return getattr(expr, "outer_precedence", expr.precedence)
 
@@ -294,7 +310,9 @@ class BinOp(Expr):
         # A product of several factors, smallest first: a post's count x FTE x salary x (1 - vacancy)
         # are one number each, the pay index a row of years, and multiplying the small ones together
         # before anything the size of posts x years (x draws) saves whole-array passes.
-        factors = sorted((factor.evaluate(env) for factor in self.factors()), key=np.size)
+        # An environment may order them otherwise (`factor_order`: by_shape, for a projection's line groups).
+        order = getattr(env, "factor_order", np.size)
+        factors = sorted((factor.evaluate(env) for factor in self.factors()), key=order)
         product = factors[0]
         if scratch is None:
             for factor in factors[1:]:
