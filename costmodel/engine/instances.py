@@ -8,6 +8,7 @@ the same inputs on its Inputs sheet and the same formulas on the option sheet.
 from __future__ import annotations
 
 import datetime as _dt
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -249,10 +250,13 @@ def _staffing_groups(scenario: Scenario, option_index: int) -> tuple[GroupInstan
     kinds = [0 if post.on_costs is None and post.on_cost_rate is None else 1 if post.on_costs is not None else 2
              for post in staffing]
     built: list[list[LineInstance]] = []
+    # Held by what projections derive from the scenario (projection.py, _DERIVED), which must not
+    # keep the scenario alive: a reference that lets it go.
+    of_scenario = weakref.ref(scenario)
 
     def build(kind: int) -> list[LineInstance]:
         if not built:  # every kind's at once: one pass over the list, in its order
-            built.extend(_staffing_instances(scenario, option_index, by_month, progression))
+            built.extend(_staffing_instances(of_scenario(), option_index, by_month, progression))
         return built[kind]
 
     names = {"first_year", "last_year", "count", "fte", "salary", "vacancy", "agency_share", "agency_premium"}

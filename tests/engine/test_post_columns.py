@@ -139,3 +139,34 @@ def test_rows_written_into_lent_arrays_are_the_rows_made_afresh(case, monkeypatc
     assert lent.keys() == afresh.keys()
     for key, values in afresh.items():
         np.testing.assert_array_equal(lent[key], values, err_msg=str(key))
+
+
+def test_a_scenarios_posts_are_gathered_by_its_first_projection_alone(monkeypatch):
+    import gc
+    import weakref
+
+    from costmodel.engine import projection as engine
+    from costmodel.engine.instances import GroupInstances
+
+    scenario = costmodel.load_scenario_text(CASES["in whole years"])
+    gathered = []
+    gather = GroupInstances.gather
+    monkeypatch.setattr(GroupInstances, "gather", lambda group, name: gathered.append(name) or gather(group, name))
+    first = _totals(costmodel.project(scenario))
+    assert {"salary", "count", "first_year"} <= set(gathered)
+    gathered.clear()
+    again = _totals(costmodel.project(scenario))
+    # the posts' columns are the scenario's, derived once: the second projection reads none again,
+    # the other lines' inputs (a handful each) are gathered afresh
+    assert not {"salary", "count", "first_year"} & set(gathered)
+    assert first.keys() == again.keys()
+    for key, values in first.items():
+        np.testing.assert_array_equal(again[key], values, err_msg=str(key))
+    # the same text loaded again is another scenario, with its own columns; each let go of with it
+    other = costmodel.load_scenario_text(CASES["in whole years"])
+    assert engine.derived_from(other) is not engine.derived_from(scenario)
+    let_go = [weakref.ref(scenario), weakref.ref(other)]
+    del scenario, other
+    gc.collect()
+    assert all(ref() is None for ref in let_go)
+    assert all(ref() is not None for ref, _ in engine._DERIVED.values())
