@@ -438,10 +438,10 @@ def evaluate_group(group: GroupInstances, timeline: Timeline, inputs: dict[str, 
                 # Add up over the instances at the row's own shape: in a simulation, a row no drawn
                 # figure reaches is (instances, years), and summing it at (draws, instances, years)
                 # would do the same sum once for every draw.
-                sums[formula.key] += _sum_over_instances(values) if values.shape[-2] == members else \
-                    values[..., 0, :] * members
+                part = _sum_over_instances(values) if values.shape[-2] == members else values[..., 0, :] * members
+                sums[formula.key] += part
             if formula.category is not None:
-                _add_by_period(sums, group, env, formula, values, members)
+                _add_by_period(sums, group, env, formula, values, members, part)
             if keep:
                 rows[formula.key][..., span, :] = values
         if env.scratch is not None:
@@ -454,8 +454,9 @@ _ALL_YEAR = "whole_horizon"
 
 
 def _add_by_period(sums: dict, group: GroupInstances, env: "_GroupEnv", formula: LineFormula, values: np.ndarray,
-                   members: int) -> None:
-    """A cost row added up by the period its instances run in, as ("costs", group, category, period).
+                   members: int, total: np.ndarray) -> None:
+    """A cost row added up by the period its instances run in, as ("costs", group, category, period);
+    `total` is the row summed over the slice's instances.
 
     For a later line that adds up some groups' costs by who pays them (GroupCosts: what a company's
     contract sum covers is the lines after go-live, and the share of the year live of those all year)."""
@@ -467,8 +468,7 @@ def _add_by_period(sums: dict, group: GroupInstances, env: "_GroupEnv", formula:
     if chosen.size == 1:
         # Every instance in one period (the usual case): the row's sum, already worked out, is that period's.
         key = prefix + (str(chosen[0]),)
-        part = _sum_over_instances(values) if values.shape[-2] == members else values[..., 0, :] * members
-        sums[key] = sums[key] + part if key in sums else part
+        sums[key] = sums[key] + total if key in sums else total
         return
     for period in sorted({str(value) for value in chosen}):
         mask = chosen == period
@@ -623,8 +623,20 @@ class _GroupEnv:
         return values
 
 
+#: id of a row's expression -> (the expression, the row's key, its step or None): a line's tree is the same in every
+#: slice and every projection, and finding its names walks all of it.
+_STEPS: dict[int, tuple] = {}
+
+
 def _recurrence(key: str, expression) -> object | None:
     """The step, where `expression` is Before(key) x step: the row's previous column times something else."""
+    held = _STEPS.get(id(expression))
+    if held is None or held[0] is not expression or held[1] != key:
+        held = _STEPS[id(expression)] = (expression, key, _find_recurrence(key, expression))
+    return held[2]
+
+
+def _find_recurrence(key: str, expression) -> object | None:
     if (isinstance(expression, BinOp) and expression.op == "*" and isinstance(expression.left, Before)
             and expression.left.name == key and ("before", key) not in expression.right.names()):
         return expression.right
