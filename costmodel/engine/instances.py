@@ -8,6 +8,7 @@ the same inputs on its Inputs sheet and the same formulas on the option sheet.
 from __future__ import annotations
 
 import datetime as _dt
+import operator
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -203,6 +204,7 @@ class PostInstances(Sequence):
         self._by_month = by_month
         self._build = build  # () -> the list of instances, in the posts' order
         self._built: list[LineInstance] | None = None
+        self._figures: dict[str, np.ndarray] | None = None  # each of _POST_FIGURES it has, as a column
 
     @property
     def built(self) -> list[LineInstance]:
@@ -224,8 +226,15 @@ class PostInstances(Sequence):
         instance works out (a post's months, its scale), gathered from the instances instead."""
         posts = self._posts
         if name in _POST_FIGURES:
-            values = [getattr(post, name).value for post in posts]
-        elif name in ("first_year", "last_year") and not self._by_month:
+            if self._figures is None:
+                # Every figure of a post read at once, post by post: 100,000 posts read once each
+                # instead of once for each figure, each read then finding the post out of the cache.
+                names = [figure for figure in _POST_FIGURES if figure in self.names]
+                table = np.array(list(map(operator.attrgetter(*(f"{figure}.value" for figure in names)), posts)),
+                                 dtype=float).reshape(len(posts), len(names))
+                self._figures = {figure: np.ascontiguousarray(table[:, [i]]) for i, figure in enumerate(names)}
+            return self._figures.get(name)
+        if name in ("first_year", "last_year") and not self._by_month:
             default = self._years[name == "last_year"]
             values = [default if year is None else year for year in (getattr(post, name) for post in posts)]
         else:
