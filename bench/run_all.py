@@ -73,6 +73,8 @@ def judge(results: dict) -> list[tuple[str, str, str, bool]]:
                                        f"against the chunked kernel's {row['kernel_seconds']:.3f} s: "
                                        f"{row['speed_vs_kernel']:.2f} of its speed (years-major kernel "
                                        f"{row['kernel_years_major_seconds']:.3f} s: {row['speed_vs_years_major_kernel']:.2f}); "
+                                       f"the scenario's first call {row['engine_first_call_seconds']:.3f} s: "
+                                       f"{row['first_call_speed_vs_kernel']:.2f}; "
                                        f"peak {row['peak_mb']:.0f} MB",
                      ">= 0.5" if judged else "(not judged: fixed costs)",
                      row["speed_vs_kernel"] >= 0.5 if judged else True))

@@ -8,8 +8,11 @@ the same inputs on its Inputs sheet and the same formulas on the option sheet.
 from __future__ import annotations
 
 import datetime as _dt
+import operator
+import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 
 import numpy as np
 
@@ -70,6 +73,36 @@ class GroupInstances:
         if name == "period" and self.period is not None:
             return self.period
         return instance.choices[name]
+
+    def input_names(self) -> set[str]:
+        """The inputs of its own its instances have, any of them."""
+        if isinstance(self.instances, PostInstances):
+            return set(self.instances.names)
+        return {name for instance in self.instances for name in instance.inputs}
+
+    def gather(self, name: str) -> np.ndarray:
+        """Input `name` of every instance, as an (instances, 1) column."""
+        instances = self.instances
+        if isinstance(instances, PostInstances):
+            column = instances.column(name)
+            if column is not None:
+                return column
+        return np.fromiter((instance.inputs[name].value for instance in instances), float,
+                           len(instances)).reshape(-1, 1)
+
+    def chosen(self, name: str) -> list[str]:
+        """What every instance chose for `name`, in order."""
+        if name == "period" and self.period is not None:
+            return [self.period] * len(self.instances)
+        if name == "period" and isinstance(self.instances, PostInstances):
+            return self.instances.periods()
+        return [self.choice_of(instance, name) for instance in self.instances]
+
+    def all_choose(self, name: str) -> bool:
+        """Whether every instance makes a choice of `name`."""
+        if name == "period" and isinstance(self.instances, PostInstances):
+            return True  # every post runs in a period (lines/activity.py), its own or its list's
+        return all(name in instance.choices for instance in self.instances)
 
     def sharing(self, period: str) -> "GroupInstances":
         """The same instances, and the same gathered inputs, all running in `period`."""
@@ -149,19 +182,119 @@ def _kind_instances(kind: L.LineKind, items: list[LineItem], scenario: Scenario,
     return plain, ramped
 
 
+#: A post's figures the engine reads straight from the post, by the names its inputs have.
+_POST_FIGURES = ("count", "fte", "salary", "vacancy", "agency_share", "agency_premium", "on_costs", "on_cost_rate")
+
+
+class PostInstances(Sequence):
+    """One kind of post of a staffing list (on-costs computed, stated or as a rate): the engine's
+    instances, each made only when something asks for them one by one.
+
+    A projection reads a list's figures a column at a time (`column`), straight from the posts:
+    100,000 posts of instances, made on every call only to be read back into arrays, were a
+    third of a projection's time. The workbook, the review and published figures about one
+    post ask for the instances themselves (indexing, iterating), and get them, made once.
+    """
+
+    def __init__(self, posts: list, names: frozenset[str], years: tuple[int, int], by_month: bool, build):
+        self._posts = posts
+        #: The inputs every post of it has (as its instances would say).
+        self.names = names
+        self._years = years  # (the first year, the last year): a post's own, where it states none
+        self._by_month = by_month
+        self._build = build  # () -> the list of instances, in the posts' order
+        self._built: list[LineInstance] | None = None
+        self._figures: dict[str, np.ndarray] | None = None  # each of _POST_FIGURES it has, as a column
+
+    @property
+    def built(self) -> list[LineInstance]:
+        if self._built is None:
+            self._built = self._build()
+        return self._built
+
+    def __len__(self) -> int:
+        return len(self._posts)
+
+    def __getitem__(self, index):
+        return self.built[index]
+
+    def __iter__(self):
+        return iter(self.built)
+
+    def column(self, name: str) -> np.ndarray | None:
+        """Every post's value of input `name`, as a (posts, 1) column; None for an input only its
+        instance works out (a post's months, its scale), gathered from the instances instead."""
+        posts = self._posts
+        if name in _POST_FIGURES:
+            if self._figures is None:
+                # Every figure of a post read at once, post by post: 100,000 posts read once each
+                # instead of once for each figure, each read then finding the post out of the cache.
+                names = [figure for figure in _POST_FIGURES if figure in self.names]
+                table = np.array(list(map(operator.attrgetter(*(f"{figure}.value" for figure in names)), posts)),
+                                 dtype=float).reshape(len(posts), len(names))
+                self._figures = {figure: np.ascontiguousarray(table[:, [i]]) for i, figure in enumerate(names)}
+            return self._figures.get(name)
+        if name in ("first_year", "last_year") and not self._by_month:
+            default = self._years[name == "last_year"]
+            values = [default if year is None else year for year in (getattr(post, name) for post in posts)]
+        else:
+            return None
+        return np.array(values, dtype=float).reshape(-1, 1)
+
+    def periods(self) -> list[str]:
+        """Every post's period, as its instance's choice of "period" says."""
+        return [post.period for post in self._posts]
+
+
 def _staffing_groups(scenario: Scenario, option_index: int) -> tuple[GroupInstances | None, ...]:
     """The posts of an option: those whose on-costs are computed, those stated as an amount, and as a rate."""
+    option = scenario.options[option_index]
+    staffing = option.staffing
+    # A list in which any post starts or ends part-way through a year is costed month by month,
+    # every post of it alike, so that a large one is one table with the same columns throughout.
+    by_month = any(post.first_month is not None or post.last_month is not None for post in staffing)
+    # Likewise a list in which any post progresses up a scale: every post of it has a drift, a step and
+    # a top of its scale (none, none and its salary, for a post that stays where it is).
+    progression = any(post.pay_drift is not None or post.pay_step is not None for post in staffing)
+    kinds = [0 if post.on_costs is None and post.on_cost_rate is None else 1 if post.on_costs is not None else 2
+             for post in staffing]
+    built: list[list[LineInstance]] = []
+    # Held by what projections derive from the scenario (projection.py, _DERIVED), which must not
+    # keep the scenario alive: a reference that lets it go.
+    of_scenario = weakref.ref(scenario)
+
+    def build(kind: int) -> list[LineInstance]:
+        if not built:  # every kind's at once: one pass over the list, in its order
+            built.extend(_staffing_instances(of_scenario(), option_index, by_month, progression))
+        return built[kind]
+
+    names = {"first_year", "last_year", "count", "fte", "salary", "vacancy", "agency_share", "agency_premium"}
+    if by_month:
+        names |= {"first_month_offset", "last_month_count"}
+    if progression:
+        names |= {"pay_drift", "pay_step", "salary_max"}
+    first = scenario.timeline.first_year
+    years = (first, first + scenario.timeline.years - 1)
+    # The choices every post of the list makes alike, gathered once for the group, not post by post.
+    alike = {("choice", "months", None): np.array(["months" if by_month else "years"]),
+             ("choice", "progression", None): np.array(["scale" if progression else "none"])}
+    out = []
+    for kind, (group, extra) in enumerate(((L.POSTS, ()), (L.POSTS_STATED, ("on_costs",)),
+                                           (L.POSTS_RATE, ("on_cost_rate",)))):
+        posts = [post for post, of in zip(staffing, kinds) if of == kind]
+        out.append(GroupInstances(group, PostInstances(posts, frozenset(names.union(extra)), years, by_month,
+                                                       partial(build, kind)), dict(alike)) if posts else None)
+    return tuple(out)
+
+
+def _staffing_instances(scenario: Scenario, option_index: int, by_month: bool,
+                        progression: bool) -> tuple[list[LineInstance], ...]:
+    """Each post of an option's list as an instance: (on-costs computed, stated, as a rate)."""
     option = scenario.options[option_index]
     owner = option_index
     if option.staffing_same_as is not None:
         owner = next(i for i, other in enumerate(scenario.options) if other.id == option.staffing_same_as)
     path = f"options[{owner}]"  # where the posts are written
-    # A list in which any post starts or ends part-way through a year is costed month by month,
-    # every post of it alike, so that a large one is one table with the same columns throughout.
-    by_month = any(post.first_month is not None or post.last_month is not None for post in option.staffing)
-    # Likewise a list in which any post progresses up a scale: every post of it has a drift, a step and
-    # a top of its scale (none, none and its salary, for a post that stays where it is).
-    progression = any(post.pay_drift is not None or post.pay_step is not None for post in option.staffing)
     computed, stated, rated = [], [], []
     for index, post in enumerate(option.staffing):
         inputs, choices = _activity(post, scenario)
@@ -182,11 +315,7 @@ def _staffing_groups(scenario: Scenario, option_index: int) -> tuple[GroupInstan
             if not post.progresses:
                 instance.inputs_of["salary_max"] = (post.id, "salary")  # its top is its salary: one cell on Inputs
         (stated if post.on_costs is not None else rated if post.on_cost_rate is not None else computed).append(instance)
-    # The choices every post of the list makes alike, gathered once for the group, not post by post.
-    alike = {("choice", "months", None): np.array(["months" if by_month else "years"]),
-             ("choice", "progression", None): np.array(["scale" if progression else "none"])}
-    return tuple(GroupInstances(group, posts, dict(alike)) if posts else None
-                 for group, posts in ((L.POSTS, computed), (L.POSTS_STATED, stated), (L.POSTS_RATE, rated)))
+    return computed, stated, rated
 
 
 def _progression(post, scenario: Scenario) -> dict[str, Figure]:

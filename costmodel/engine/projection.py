@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import weakref
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from functools import cached_property, partial
@@ -21,7 +22,7 @@ from ..scenario.schema import Figure, Option, PublishedFigure, Scenario
 from ..scenario.units import financial_year_label
 from ..lines import TOTALLED, LineFormula, LineGroup
 from ..lines.categories import TRANSFERS
-from ..lines.formula import Before, BinOp
+from ..lines.formula import Before, BinOp, by_shape
 from ..lines.totals import PUBLISHED
 from .instances import GroupInstances, LineInstance, option_groups, option_inputs
 from .timeline import Timeline, build_timeline
@@ -442,7 +443,7 @@ def evaluate_group(group: GroupInstances, timeline: Timeline, inputs: dict[str, 
     """
     # A line's own input must not share a name with an option-wide one, or one would hide the other.
     if ("names",) not in group.columns:
-        group.columns[("names",)] = {name for instance in group.instances for name in instance.inputs}
+        group.columns[("names",)] = group.input_names()
     clash = group.columns[("names",)] & (set(inputs) | set(timeline.inputs))
     if clash:
         raise ValueError(f"input names {sorted(clash)} are both a line's own and option-wide")
@@ -468,10 +469,10 @@ def evaluate_group(group: GroupInstances, timeline: Timeline, inputs: dict[str, 
                 # Add up over the instances at the row's own shape: in a simulation, a row no drawn
                 # figure reaches is (instances, years), and summing it at (draws, instances, years)
                 # would do the same sum once for every draw.
-                sums[formula.key] += _sum_over_instances(values) if values.shape[-2] == members else \
-                    values[..., 0, :] * members
+                part = _sum_over_instances(values) if values.shape[-2] == members else values[..., 0, :] * members
+                sums[formula.key] += part
             if formula.category is not None:
-                _add_by_period(sums, group, env, formula, values, members)
+                _add_by_period(sums, group, env, formula, values, members, part)
             if keep:
                 rows[formula.key][..., span, :] = values
         if env.scratch is not None:
@@ -484,21 +485,21 @@ _ALL_YEAR = "whole_horizon"
 
 
 def _add_by_period(sums: dict, group: GroupInstances, env: "_GroupEnv", formula: LineFormula, values: np.ndarray,
-                   members: int) -> None:
-    """A cost row added up by the period its instances run in, as ("costs", group, category, period).
+                   members: int, total: np.ndarray) -> None:
+    """A cost row added up by the period its instances run in, as ("costs", group, category, period);
+    `total` is the row summed over the slice's instances.
 
     For a later line that adds up some groups' costs by who pays them (GroupCosts: what a company's
     contract sum covers is the lines after go-live, and the share of the year live of those all year)."""
     columns = group.columns
     if ("periods",) not in columns:
-        columns[("periods",)] = group.period is not None or all("period" in i.choices for i in group.instances)
+        columns[("periods",)] = group.period is not None or group.all_choose("period")
     chosen = env.choice("period") if columns[("periods",)] else np.array([_ALL_YEAR])
     prefix = ("costs", group.group.key, formula.category)
     if chosen.size == 1:
         # Every instance in one period (the usual case): the row's sum, already worked out, is that period's.
         key = prefix + (str(chosen[0]),)
-        part = _sum_over_instances(values) if values.shape[-2] == members else values[..., 0, :] * members
-        sums[key] = sums[key] + part if key in sums else part
+        sums[key] = sums[key] + total if key in sums else total
         return
     for period in sorted({str(value) for value in chosen}):
         mask = chosen == period
@@ -537,6 +538,10 @@ class _GroupEnv:
         # In a simulation: figure (by its path) -> its value in each draw; arrays gain a leading draws axis.
         self.sampled = sampled or {}
         self.draws = draws
+        # How a product orders its factors (lines/formula.py, BinOp): in a projection, each instance's
+        # figures together first, then the rows of years; in a simulation, by size, as it always has
+        # (a figure there may vary by draw, by instance, or both).
+        self.factor_order = by_shape if draws is None else np.size
         self.rows: dict[str, np.ndarray] = {}
         self._drawn: dict[str, np.ndarray] = {}
         #: Choices (Pick) already worked out for this slice, by node: the same node in several rows is one array.
@@ -556,8 +561,7 @@ class _GroupEnv:
             return figure.value if drawn is None else drawn.reshape(-1, 1, 1)
         if name in self.timeline.inputs:
             return self.timeline.inputs[name]
-        values = self._column(("input", name), lambda instances: np.fromiter(
-            (instance.inputs[name].value for instance in instances), float, len(instances)).reshape(-1, 1))
+        values = self._column(("input", name), lambda instances: self.group.gather(name))
         if not self.sampled:
             return values
         if name not in self._drawn:
@@ -586,7 +590,7 @@ class _GroupEnv:
             if group.period is not None and name == "period":
                 chosen = np.array([group.period])
             else:
-                chosen = np.array([group.choice_of(instance, name) for instance in group.instances])
+                chosen = np.array(group.chosen(name))
                 if chosen.size and (chosen == chosen[0]).all():
                     # Every instance chose alike (every post of a list is costed by months, or without
                     # pay progression): one value stands for them all, and Pick takes its one branch
@@ -650,8 +654,20 @@ class _GroupEnv:
         return values
 
 
+#: id of a row's expression -> (the expression, the row's key, its step or None): a line's tree is the same in every
+#: slice and every projection, and finding its names walks all of it.
+_STEPS: dict[int, tuple] = {}
+
+
 def _recurrence(key: str, expression) -> object | None:
     """The step, where `expression` is Before(key) x step: the row's previous column times something else."""
+    held = _STEPS.get(id(expression))
+    if held is None or held[0] is not expression or held[1] != key:
+        held = _STEPS[id(expression)] = (expression, key, _find_recurrence(key, expression))
+    return held[2]
+
+
+def _find_recurrence(key: str, expression) -> object | None:
     if (isinstance(expression, BinOp) and expression.op == "*" and isinstance(expression.left, Before)
             and expression.left.name == key and ("before", key) not in expression.right.names()):
         return expression.right
@@ -719,9 +735,31 @@ def project_draws(scenario: Scenario, sampled: dict[str, np.ndarray], draws: int
     return out
 
 
+#: What projections derive from a loaded scenario that no projection changes: its staffing lists'
+#: posts, grouped by kind, and each input gathered from them into a column as first asked for.
+#: Scenario (by id) -> (a reference to it, what was derived). A scenario is not changed once the
+#: loader has made it (nothing after the loader writes to one), so what is derived from its posts
+#: holds for every projection of it: 100,000 posts are read into columns by a scenario's first
+#: projection (0.6 s), not by every one (a workbook, a sensitivity analysis and the terminal
+#: summary each project it). Let go of with the scenario.
+_DERIVED: dict[int, tuple[weakref.ref, dict]] = {}
+
+
+def derived_from(scenario: Scenario) -> dict:
+    """What projections of `scenario` derive from it once (see _DERIVED)."""
+    key = id(scenario)
+    held = _DERIVED.get(key)
+    if held is None or held[0]() is not scenario:
+        held = _DERIVED[key] = (weakref.ref(scenario), {})
+        weakref.finalize(scenario, _DERIVED.pop, key, None)
+    return held[1]
+
+
 def project(scenario: Scenario) -> Projection:
     """Project every option of a checked scenario, year by year."""
-    shared: dict = {}  # post groups of a staffing list, gathered once for every option employing it
+    # Post groups of each staffing list, gathered once for every option employing it, and once for
+    # every projection of this scenario.
+    shared = derived_from(scenario)
     with without_cycle_collection():
         scratch = Scratch()  # each slice of posts' working arrays, lent again to the next (Scratch)
         options = [_evaluate_option(scenario, index, shared, scratch) for index in range(len(scenario.options))]

@@ -260,6 +260,27 @@ _NUMPY = {
 }
 
 
+#: The same operations writing into a given array of numbers (a comparison's True and False as 1 and 0).
+_INTO = {"+": np.add, "-": np.subtract, "/": np.divide, ">=": np.greater_equal, "<=": np.less_equal,
+         ">": np.greater, "<": np.less, "=": np.equal}
+
+
+def by_shape(value) -> int:
+    """A factor's place in a product of (instances, years) arrays: one number for all, one for each
+    instance, a row of years, then an array of both (the order among each kind kept).
+
+    Ordered by size, a row of 30 years comes before a column of 4,000 posts, and every post's own
+    figure after it is a pass over posts x years; ordered this way, each instance's figures are
+    multiplied together first, then the rows of years, and the two meet once.
+    """
+    shape = np.shape(value)
+    if math.prod(shape) == 1:
+        return 0
+    if shape[-1] == 1:
+        return 1
+    return 2 if math.prod(shape[:-1]) == 1 else 3
+
+
 def _outer(expr: Expr) -> int:
     return getattr(expr, "outer_precedence", expr.precedence)
 
@@ -278,15 +299,20 @@ class BinOp(Expr):
         scratch = getattr(env, "scratch", None)
         if self.op != "*":
             left, right = self.left.evaluate(env), self.right.evaluate(env)
-            if scratch is None or self.op not in "+-/":
+            if scratch is None:
                 return _NUMPY[self.op](left, right)
             shape = np.broadcast_shapes(np.shape(left), np.shape(right))
-            out = scratch.take(shape) if math.prod(shape) >= SCRATCH_FROM else None
-            return _NUMPY[self.op](left, right, out=out)
+            if math.prod(shape) < SCRATCH_FROM:
+                return _NUMPY[self.op](left, right)
+            # A comparison's 1s and 0s go straight into a lent array of numbers, not into an array
+            # of flags made afresh and then copied into another made afresh.
+            return _INTO[self.op](left, right, out=scratch.take(shape))
         # A product of several factors, smallest first: a post's count x FTE x salary x (1 - vacancy)
         # are one number each, the pay index a row of years, and multiplying the small ones together
         # before anything the size of posts x years (x draws) saves whole-array passes.
-        factors = sorted((factor.evaluate(env) for factor in self.factors()), key=np.size)
+        # An environment may order them otherwise (`factor_order`: by_shape, for a projection's line groups).
+        order = getattr(env, "factor_order", np.size)
+        factors = sorted((factor.evaluate(env) for factor in self.factors()), key=order)
         product = factors[0]
         if scratch is None:
             for factor in factors[1:]:
@@ -392,7 +418,13 @@ class _Extreme(Expr):
     numpy = None
 
     def evaluate(self, env):
-        return type(self).numpy(self.left.evaluate(env), self.right.evaluate(env))
+        left, right = self.left.evaluate(env), self.right.evaluate(env)
+        scratch = getattr(env, "scratch", None)
+        if scratch is not None:
+            shape = np.broadcast_shapes(np.shape(left), np.shape(right))
+            if math.prod(shape) >= SCRATCH_FROM:
+                return type(self).numpy(left, right, out=scratch.take(shape))
+        return type(self).numpy(left, right)
 
     def render(self, ctx):
         left, right = self.left.render(ctx), self.right.render(ctx)
