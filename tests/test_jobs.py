@@ -210,7 +210,8 @@ def test_verify_with_two_jobs_names_a_tampered_copy_and_reports_as_one_job_does(
     assert parallel.exit_code == serial.exit_code == 1
     assert parallel.stdout == serial.stdout
     assert parallel.stdout.index(str(tampered)) < parallel.stdout.index(str(copy))  # the order given
-    assert "published 150,000.00, re-run 140,000.00" in parallel.stdout
+    # The salary typed over is an input, and said as one (audit/verify.py judge_inputs_changed).
+    assert "input changed: Inputs!D80" in parallel.stdout and "was 140,000, now 150,000" in parallel.stdout
     assert (tmp_path / "parallel.json").read_bytes() == (tmp_path / "serial.json").read_bytes()
     assert [r["verified"] for r in json.loads((tmp_path / "parallel.json").read_text())["workbooks"]] == [False, True]
     last = f"1 of 2 workbooks did not verify: {tampered}"
