@@ -230,7 +230,7 @@ def test_the_workbook_has_sensitivity_and_risk_sheets_only_when_there_are_ranges
     assert "Sensitivity" in sheets and "Risk" in sheets
     assert not {"Sensitivity", "Risk"} & set(openpyxl.load_workbook(io.BytesIO(plain)).sheetnames)
     risk = openpyxl.load_workbook(io.BytesIO(ranged))["Risk"]
-    assert "not live formulas" in risk["A2"].value
+    assert "computed for the inputs as published" in risk["A2"].value and "do not recalculate" in risk["A2"].value
     sheet = openpyxl.load_workbook(io.BytesIO(ranged))["Sensitivity"]
     headings = [c.value for c in sheet["A"] if isinstance(c.value, str) and "largest swing first" in c.value]
     assert len(headings) == 3  # the gap's tornado, then one ranked table for each option
