@@ -875,6 +875,7 @@ def _check_placements(scenario: Scenario, first: int, last: int, horizon: str):
                                                 f"({financial_year_label(first)})")
     for index, option in enumerate(scenario.options):
         seen = set(_line_ids(option))
+        moved: dict[str, tuple[float, bool]] = {}
         for number, change in enumerate(option.placement_changes):
             loc = ("options", index, "placement_changes", number)
             if change.id in seen or change.id in ids:
@@ -888,6 +889,21 @@ def _check_placements(scenario: Scenario, first: int, last: int, horizon: str):
                 yield loc + ("to",), "the children move from and to the same placement; name where they move to"
             for year in change.ramp:
                 yield from _in_horizon(year, loc + ("ramp", financial_year_label(year)), first, last, horizon)
+            # Children can move out of a placement only once: changes from one placement that move more than
+            # all of them would cost children who are not there, and a simulation draws up to the highs.
+            ranged = change.change.high is not None
+            most = change.change.high if ranged else change.change.value
+            earlier, earlier_ranged = moved.get(change.from_, (0.0, False))
+            moved[change.from_] = (earlier + most, earlier_ranged or ranged)
+            if earlier <= _ALL_OF_THEM < earlier + most:
+                yield loc + ("change",), (f"with the option's other changes from '{change.from_}', "
+                                          f"{(earlier + most) * 100:.4g}% of its children would move"
+                                          f"{' at their highs' if earlier_ranged or ranged else ''}; "
+                                          f"at most 100% of them can move")
+
+
+#: All the children placed in a type, with room for a share written as 1/3 + 2/3.
+_ALL_OF_THEM = 1.0 + 1e-9
 
 
 def _check_contracts(scenario: Scenario, first: int):

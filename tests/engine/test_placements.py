@@ -234,6 +234,33 @@ def test_a_change_written_wrongly_is_reported_at_its_field(change, message):
         costmodel.load_scenario_text(make_scenario(EMPTY_BASELINE + PLAN.replace(*change), years=3) + TWO_TYPES)
 
 
+#: A second change from the same placement: with the first, 15% + 80% = 95% of the residential children
+#: move at the central values, and 20% + 85% = 105% at the highs.
+SECOND_CHANGE = """\
+    - id: residential-to-out-of-care
+      name: Children leaving care under the plan
+      from: residential
+      to: out_of_care
+      change: {central: 80%, low: 70%, high: 85%, source: illustrative}
+      ramp: {2018/19: 100%}
+"""
+
+
+def test_changes_from_one_placement_that_would_move_more_than_all_its_children_are_refused():
+    # 20% + 85% = 105% of the 20 residential children at the highs: 21 children moved of 20, which a
+    # simulation would draw and cost; refused at the change that takes the total past 100%.
+    with pytest.raises(costmodel.ScenarioError, match=r"placement_changes\[1\]\.change: with the option's other "
+                                                      r"changes from 'residential', 105% of its children would "
+                                                      r"move at their highs; at most 100% of them can move"):
+        costmodel.load_scenario_text(make_scenario(EMPTY_BASELINE + PLAN + SECOND_CHANGE, years=3) + TWO_TYPES)
+    # 20% + 80% = 100% at the highs moves every child, and no more: accepted, and costed as two lines.
+    every_child = SECOND_CHANGE.replace("high: 85%", "high: 80%").replace("central: 80%, low: 70%",
+                                                                          "central: 75%, low: 70%")
+    projection = project_text(make_scenario(EMPTY_BASELINE + PLAN + every_child, years=3) + TWO_TYPES)
+    # 20 x 75% x 100% = 15 children out of care in 2018/19: 15 x 52.14 x -£4,000 x 1.02 = -£3,190,968.
+    assert rows_of(projection, "trust", "cost", "residential-to-out-of-care")[0] == pytest.approx(-3_190_968.0)
+
+
 def test_sensitivity_and_switching_values_treat_the_change_like_any_other_input():
     from costmodel.uncertainty.sensitivity import sensitivity
 
