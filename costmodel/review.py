@@ -35,6 +35,7 @@ CODES = {
     "W103": "a gateway that every option fails, the baseline included",
     "W104": "a published figure checked too loosely, or exactly against a rounded figure",
     "W105": "defaults announced after the scenario's date",
+    "W106": "an option's placement change that starts before the option goes live",
 }
 
 #: A published figure's tolerance wider than this share of it lets almost any arithmetic agree.
@@ -68,7 +69,7 @@ def review(projection: Projection) -> list[Warning]:
     """Every warning about a projected scenario, in the order of the file."""
     scenario = projection.scenario
     found = [*_transfer_trap(scenario), *_independent_draws(scenario), *_gateways_nobody_passes(projection),
-             *_loose_checks(scenario), *_later_announcements(scenario)]
+             *_loose_checks(scenario), *_later_announcements(scenario), *_changes_before_go_live(scenario)]
     acknowledged = scenario.acknowledge
     given = {code for code, _, _ in found}
     found += [("W100", ("acknowledge", code),
@@ -88,7 +89,12 @@ def _line(scenario: Scenario, loc: tuple) -> int | None:
     """The line of a section, or of a figure (whose line it carries)."""
     node = scenario
     for part in loc:
-        node = node[part] if isinstance(node, (list, dict)) else getattr(node, str(part), None)
+        if isinstance(node, dict) and part not in node:
+            # A table by year is keyed by the year's number and named in a path by its label (2018/19).
+            node = next((value for key, value in node.items()
+                         if isinstance(key, int) and financial_year_label(key) == part), None)
+        else:
+            node = node[part] if isinstance(node, (list, dict)) else getattr(node, str(part), None)
         if node is None:
             break
     figure_line = getattr(node, "line", None)
@@ -263,6 +269,26 @@ def _later_announcements(scenario: Scenario):
                f"{'; '.join(later)}. To reproduce the appraisal as it was made, write parameters: {{as_known_at: "
                f"{made.isoformat()}}} (only what had been announced by then), or state assumptions.employer_ni as "
                f"then known (from {financial_year_label(years[0])}); or acknowledge W105 with the reason")
+
+
+# --------------------------------------------------------------------------- W106
+
+def _changes_before_go_live(scenario: Scenario):
+    """A placement change whose ramp starts in a financial year before the one its option goes live in: the
+    children move before the body whose plan moves them exists, and the option's case is credited with it."""
+    for index, option in enumerate(scenario.options):
+        if option.go_live is None or not option.placement_changes:
+            continue
+        year, month = option.go_live
+        live_year = year if month >= 4 else year - 1
+        for number, change in enumerate(option.placement_changes):
+            starts = min((y for y, share in change.ramp.items() if share.value > 0), default=None)
+            if starts is not None and starts < live_year:
+                yield ("W106", ("options", index, "placement_changes", number, "ramp", financial_year_label(starts)),
+                       f"the change's ramp moves children from {financial_year_label(starts)}, but the option goes "
+                       f"live in {month_label(*option.go_live)}: the plan is credited with savings before the "
+                       f"body that carries it out exists. Start the ramp in {financial_year_label(live_year)} or "
+                       f"later, or acknowledge W106 with the reason (the council starts the plan itself first)")
 
 
 def _day(day: _dt.date) -> str:

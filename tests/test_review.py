@@ -237,6 +237,53 @@ def test_w105_a_horizon_that_ends_before_a_change_does_not_use_it():
     assert "2022/23" in warning.message and "£9,100" not in warning.message and "2025/26" not in warning.message
 
 
+# --------------------------------------------------------------------------- W106
+
+PLACEMENTS = """\
+placements:
+  - id: residential
+    name: Private children's home
+    children: 20
+    weekly_cost: 4000
+    price_year: 2017/18
+"""
+TRUST_PLAN = """\
+- id: trust
+  name: Trust
+  family: trust
+  go_live: %s
+  placement_changes:
+    - id: fewer-residential
+      name: Change in placement costs from the trust's plan
+      from: residential
+      to: out_of_care
+      change: 15%%
+      ramp: {%s}
+"""
+
+
+def test_w106_a_placement_change_credited_before_the_trust_goes_live():
+    # The horizon starts in 2018/19; the trust goes live in October 2019 (in 2019/20) but its ramp
+    # moves children from 2018/19, a year before the trust exists.
+    warnings, text = warnings_of(IN_HOUSE + TRUST_PLAN % ("2019-10", "2018/19: 50%, 2019/20: 100%"),
+                                 extra=PLACEMENTS, years=3)
+    [warning] = warnings
+    assert (warning.code, warning.path, warning.line) == ("W106", "options[1].placement_changes[0].ramp.2018/19",
+                                                          line_of(text, "ramp:"))
+    assert "moves children from 2018/19, but the option goes live in October 2019" in warning.message
+    assert "Start the ramp in 2019/20 or later" in warning.message
+
+
+@pytest.mark.parametrize("go_live, ramp", [
+    ("2019-10", "2019/20: 50%, 2020/21: 100%"),   # from the year it goes live in
+    ("2020-03", "2019/20: 50%, 2020/21: 100%"),   # March 2020 is in 2019/20
+    ("2019-10", "2018/19: 0%, 2019/20: 100%"),    # a share of nothing before go-live moves no one
+])
+def test_w106_not_given_for_a_change_from_the_year_the_option_goes_live(go_live, ramp):
+    warnings, _ = warnings_of(IN_HOUSE + TRUST_PLAN % (go_live, ramp), extra=PLACEMENTS, years=3)
+    assert codes(warnings) == []
+
+
 # --------------------------------------------------------------------------- acknowledging
 
 def test_an_acknowledged_warning_is_listed_with_its_reason_not_hidden():
