@@ -24,7 +24,7 @@ from ..lines import TOTALLED, LineFormula, LineGroup
 from ..lines.categories import TRANSFERS
 from ..lines.formula import Before, BinOp, by_shape
 from ..lines.totals import PUBLISHED
-from .instances import GroupInstances, LineInstance, option_groups, option_inputs
+from .instances import GroupInstances, LineInstance, PostInstances, option_groups, option_inputs
 from .timeline import Timeline, build_timeline
 from .totals import OptionTotals, Selection
 
@@ -296,8 +296,10 @@ class Projection:
             by_category = {}
             for category in result.totals.categories:
                 rows = result.totals.of(category)
-                by_category[category] = {"cash": _money(rows.row("category_cash").sum()),
-                                         "npc": _money(rows.row("category_pv").sum())}
+                cash_by_year = rows.row("category_cash")
+                by_category[category] = {"cash": _money(cash_by_year.sum()),
+                                         "npc": _money(rows.row("category_pv").sum()),
+                                         "annual": [_money(value) for value in cash_by_year]}
             options.append({
                 "id": option.id,
                 "name": option.name,
@@ -313,6 +315,7 @@ class Projection:
                 "annual": [{"year": label, "cash": _money(cash[t]), "real": _money(real[t]), "pv": _money(pv[t])}
                            for t, label in enumerate(self.year_labels)],
                 "by_category": by_category,
+                "lines": self._lines(result),
                 "economic": self._economic_case(result, row),
                 "financial": self._financial_case(result, row),
             })
@@ -337,6 +340,22 @@ class Projection:
                 "ok": check.ok, "source": check.source, "note": check.note, "line": check.line,
             } for check in self.checks],
         }
+
+    def _lines(self, result: OptionResult) -> list[dict]:
+        """Each cost row of each line but the posts, so two placements or two contracts in one category are
+        told apart; a county's posts (tens of thousands) are in `by_category` and on the Staffing sheet."""
+        pv_factor = result.timeline.series["pv_factor"][0]
+        out = []
+        for group in result.results:
+            if isinstance(group.instances.instances, PostInstances):
+                continue
+            for formula in group.cost_formulas:
+                for instance, cash in zip(group.instances.instances, group.cash[formula.key]):
+                    row = RowResult(result.option.id, group.group.key, instance, formula, cash, 0.0)
+                    out.append({"line": instance.id, "name": row.label, "group": group.group.key,
+                                "row": formula.key, "category": formula.category, "cash": _money(cash.sum()),
+                                "npc": _money((cash * pv_factor).sum()), "annual": [_money(value) for value in cash]})
+        return out
 
     def _economic_case(self, result: OptionResult, row) -> dict:
         """Value for money to the public sector: real terms, discounted, transfers left out; it ranks the options."""

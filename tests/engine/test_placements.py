@@ -209,6 +209,22 @@ def test_a_step_change_with_a_ramp_moves_children_and_is_costed_as_its_own_line_
     assert by_category["placement_changes"]["cash"] == pytest.approx(round(float(sum(change)), 2))
 
 
+def test_the_json_tells_two_placements_apart_year_by_year():
+    projection = project_text(make_scenario(EMPTY_BASELINE + PLAN, years=3) + TWO_TYPES)
+    trust = next(o for o in projection.to_json()["options"] if o["id"] == "trust")
+    lines = {(line["line"], line["row"]): line for line in trust["lines"]}
+    # 20 residential children at £4,000 a week x 52.14 weeks = £4,171,200 a year at 2017/18 prices, x 1.02
+    # in 2018/19 = £4,254,624; 100 foster children at £637: 100 x 637 x 52.14 x 1.02 = £3,387,746.52.
+    assert lines[("residential", "cost")]["annual"][0] == pytest.approx(4_254_624.00)
+    assert lines[("foster", "cost")]["annual"][0] == pytest.approx(3_387_746.52)
+    assert lines[("residential", "cost")]["category"] == lines[("foster", "cost")]["category"] == "placements"
+    # The change is its own line; the category's year-by-year cash is the sum of its lines'.
+    assert lines[("fewer-residential", "cost")]["annual"][0] == pytest.approx(-268_280.63)
+    placements = trust["by_category"]["placements"]["annual"]
+    assert placements == pytest.approx([a + b for a, b in zip(lines[("residential", "cost")]["annual"],
+                                                              lines[("foster", "cost")]["annual"])])
+
+
 def test_children_moved_out_of_care_save_the_whole_weekly_cost():
     out = PLAN.replace("to: foster", "to: out_of_care")
     projection = project_text(make_scenario(EMPTY_BASELINE + out, years=3) + TWO_TYPES)
