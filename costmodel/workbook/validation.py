@@ -163,8 +163,13 @@ def _runs(items: list[InputCell]):
     """(sheet, first row, last row, column, options): one validation for each run of cells down a column
     that are validated alike (a column of posts on a Staffing sheet is one), not one a cell."""
     run = None
+    # A column of 10,000 posts asks for a handful of distinct validations: each is worked out once.
+    worked_out: dict[tuple, dict] = {}
     for item in sorted(items, key=lambda i: (i.sheet, i.col, i.row)):
-        options = validation_of(item)
+        said = (item.title or item.label, item.choices, item.unit, item.bounds, item.name)
+        options = worked_out.get(said)
+        if options is None:
+            options = worked_out[said] = validation_of(item)
         if run is not None and (run[0], run[2] + 1, run[3], run[4]) == (item.sheet, item.row, item.col, options):
             run[2] = item.row
             continue
