@@ -217,15 +217,17 @@ def make_safe(workbook, styles, cover, flag_row: int, flag_col: int,
         label = item.label or item.name or ""
         # Unformatted: the sheet is hidden and does not print, so no row is sized to its text.
         sheet.write_string(row, 0, f"{label}, {financial_year_label(item.year)}" if item.year else label)
-        sheet.write_string(row, 1, item.reference.replace("$", ""))
-        as_published = published.get((item.sheet, cell(None, item.row, item.col)), item.value)
+        reference = item.reference
+        sheet.write_string(row, 1, reference.replace("$", ""))
+        as_published = published.get((item.sheet, cell(None, item.row, item.col)), item.value) if published \
+            else item.value
         if isinstance(as_published, str):
             sheet.write_string(row, 2, as_published)
         else:
             sheet.write_number(row, 2, float(as_published))
         differs = int(as_published != item.value)
         count += differs
-        sheet.write_formula(row, 3, f"=IF({item.reference}={cell(None, row, 2)},0,1)", None, differs)
+        sheet.write_formula(row, 3, f"=IF({reference}={cell(None, row, 2)},0,1)", None, differs)
         if item.line:
             sheet.write_number(row, 4, item.line)
         if item.path:
