@@ -46,3 +46,21 @@ def test_a_text_is_as_wide_as_matplotlibs_own_renderer_measures_it():
                                     weight="bold" if bold else "normal")
         expected, _, _ = renderer.get_text_width_height_descent(text, properties, ismath=False)
         assert text_width(text, size, bold, mono) == expected, (text, size, bold, mono)
+
+
+def test_a_line_known_to_fit_is_counted_as_the_word_by_word_count_counts_it():
+    # The short cut for a line that fits must give what the estimate and the wrap give, at widths around
+    # the text's own, where the two could part.
+    from costmodel.printed.measure import _estimated_lines, text_width
+
+    chosen = random.Random(23)
+    parted = []
+    for _ in range(3000):
+        text = " ".join(chosen.choice(WORDS) for _ in range(chosen.randint(1, 6)))
+        size, bold = chosen.choice([10, 11, 12]), chosen.random() < 0.3
+        width = text_width(text, size, bold) * chosen.uniform(0.9, 1.3) / 0.985
+        narrow, wide = (_estimated_lines(text, width, size * stretch, bold, False) for stretch in (1.0, 1.1))
+        expected = narrow if narrow == wide else len(wrap(text, width, size, bold))
+        if line_count(text, width, size, bold) != expected:
+            parted.append((text, width, size, bold))
+    assert not parted, parted[:3]

@@ -163,8 +163,13 @@ def _runs(items: list[InputCell]):
     """(sheet, first row, last row, column, options): one validation for each run of cells down a column
     that are validated alike (a column of posts on a Staffing sheet is one), not one a cell."""
     run = None
+    # A column of 10,000 posts asks for a handful of distinct validations: each is worked out once.
+    worked_out: dict[tuple, dict] = {}
     for item in sorted(items, key=lambda i: (i.sheet, i.col, i.row)):
-        options = validation_of(item)
+        said = (item.title or item.label, item.choices, item.unit, item.bounds, item.name)
+        options = worked_out.get(said)
+        if options is None:
+            options = worked_out[said] = validation_of(item)
         if run is not None and (run[0], run[2] + 1, run[3], run[4]) == (item.sheet, item.row, item.col, options):
             run[2] = item.row
             continue
@@ -212,15 +217,17 @@ def make_safe(workbook, styles, cover, flag_row: int, flag_col: int,
         label = item.label or item.name or ""
         # Unformatted: the sheet is hidden and does not print, so no row is sized to its text.
         sheet.write_string(row, 0, f"{label}, {financial_year_label(item.year)}" if item.year else label)
-        sheet.write_string(row, 1, item.reference.replace("$", ""))
-        as_published = published.get((item.sheet, cell(None, item.row, item.col)), item.value)
+        reference = item.reference
+        sheet.write_string(row, 1, reference.replace("$", ""))
+        as_published = published.get((item.sheet, cell(None, item.row, item.col)), item.value) if published \
+            else item.value
         if isinstance(as_published, str):
             sheet.write_string(row, 2, as_published)
         else:
             sheet.write_number(row, 2, float(as_published))
         differs = int(as_published != item.value)
         count += differs
-        sheet.write_formula(row, 3, f"=IF({item.reference}={cell(None, row, 2)},0,1)", None, differs)
+        sheet.write_formula(row, 3, f"=IF({reference}={cell(None, row, 2)},0,1)", None, differs)
         if item.line:
             sheet.write_number(row, 4, item.line)
         if item.path:
