@@ -64,3 +64,63 @@ def test_a_line_known_to_fit_is_counted_as_the_word_by_word_count_counts_it():
         if line_count(text, width, size, bold) != expected:
             parted.append((text, width, size, bold))
     assert not parted, parted[:3]
+
+
+def test_the_table_of_dejavus_metrics_is_what_freetype_gives_now():
+    # Regenerated and compared whole: a new matplotlib, FreeType or font makes it stale, and this fails
+    # until `python -m costmodel.printed.tabulate` is run again.
+    from costmodel.printed.tabulate import TABLE, tabulate, written
+
+    assert written(tabulate()) == TABLE.read_text(encoding="utf-8")
+
+
+def test_a_text_measured_from_the_table_is_as_wide_as_freetype_measures_it():
+    from costmodel.printed.measure import freetype_width, tabulated_width
+    from costmodel.printed.tabulate import CHARACTERS, FACES, SIZES
+
+    chosen = random.Random(29)
+    ligatures = "ffiflt .AVTo"  # every ligature, and pairs that kern, met often
+    for _ in range(3000):
+        source = CHARACTERS if chosen.random() < 0.6 else ligatures
+        text = "".join(chosen.choice(source) for _ in range(chosen.randint(1, 14)))
+        size, (bold, mono) = chosen.choice(SIZES), chosen.choice(list(FACES.values()))
+        assert tabulated_width(text, size, bold, mono) == freetype_width(text, size, bold, mono), (text, size)
+    assert tabulated_width("x", 9) is None and tabulated_width("Ωx", 11) is None  # not tabulated: FreeType's
+
+
+def test_the_shipped_workbooks_count_the_same_lines_from_the_table_as_through_freetype(tmp_path, monkeypatch):
+    import costmodel.printed.measure as measure
+    from conftest import SCENARIOS
+    from costmodel.cli import cli
+
+    measured = []
+    counted = measure.line_count
+
+    def recorded(text, width, size, bold=False, mono=False):
+        measured.append((text, width, size, bold, mono))
+        return counted(text, width, size, bold, mono)
+
+    monkeypatch.setattr(measure, "line_count", recorded)
+    for name in ("isle-of-wight-2017", "worcestershire-2017", "county-whole-service"):
+        try:
+            cli.main(["run", str(SCENARIOS / f"{name}.yaml"), "-o", str(tmp_path / f"{name}.xlsx")],
+                     standalone_mode=False)
+        except SystemExit as exit:
+            assert not exit.code, exit.code
+    assert len(measured) > 10_000
+    table = [counted(*case) for case in measured]
+    untabulated = [case for case in measured if any(measure.tabulated_width(word, case[2], case[3], case[4]) is None
+                                                    for word in case[0].split())]
+    assert untabulated == []  # every text the shipped workbooks measure is measured from the table
+    def forget():  # every width and count worked out so far, so that they are worked out again
+        for cached in (measure.text_width, measure._character_width, measure.line_count):
+            cached.cache_clear()
+        for advances in measure._ADVANCES.values():
+            advances.clear()
+
+    monkeypatch.setattr(measure, "tabulated_width", lambda *args: None)
+    forget()
+    try:
+        assert [counted(*case) for case in measured] == table
+    finally:
+        forget()

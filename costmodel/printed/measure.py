@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
+from pathlib import Path
 
 #: DejaVu Sans: matplotlib's own font, always installed with it, so every machine lays out alike.
 FONT = "DejaVu Sans"
@@ -16,7 +18,7 @@ _HINTING = {"default": "DEFAULT", "no_autohint": "NO_AUTOHINT", "force_autohint"
 
 
 @lru_cache(maxsize=None)
-def _font(bold: bool, mono: bool):
+def freetype_font(bold: bool, mono: bool):
     """The font file(s) and FreeType's hinting flags, found as matplotlib's Agg renderer finds them.
 
     Measured through FreeType (matplotlib's ft2font) directly rather than through the Agg renderer,
@@ -29,19 +31,65 @@ def _font(bold: bool, mono: bool):
     return fontManager._find_fonts_by_props(properties), getattr(LoadFlags, _HINTING[matplotlib.rcParams["text.hinting"]])
 
 
-@lru_cache(maxsize=100_000)
-def text_width(text: str, size: float, bold: bool = False, mono: bool = False) -> float:
+def freetype_width(text: str, size: float, bold: bool = False, mono: bool = False) -> float:
     """The width in points of `text` set at `size` points, as matplotlib's Agg renderer measures it at 72
     dots an inch (a dot is a point): the box of the glyphs laid out by FreeType, hinted."""
     from matplotlib.font_manager import get_font
 
-    paths, hinting = _font(bold, mono)
+    paths, hinting = freetype_font(bold, mono)
     font = get_font(paths)  # one FreeType face per file, shared: cleared and sized for each text
     font.clear()
     font.set_size(size, 72)
     font.set_text(text, 0.0, flags=hinting)
     width, _ = font.get_width_height()
     return width / 64.0  # FreeType's 26.6 fixed point
+
+
+@lru_cache(maxsize=None)
+def _table() -> dict:
+    """dejavu.json, with each face's sizes keyed by (bold, mono, size)."""
+    table = json.loads(Path(__file__).with_name("dejavu.json").read_text(encoding="utf-8"))
+    faces = {"regular": (False, False), "bold": (True, False), "mono": (False, True), "mono bold": (True, True)}
+    sizes = {}
+    for name, face in table["faces"].items():
+        for size, metrics in face["sizes"].items():
+            sizes[(*faces[name], float(size))] = (face["ligatures"], metrics["advances"], metrics["kerning"])
+    return {"characters": frozenset(table["characters"]), "sizes": sizes}
+
+
+def shaped(text: str, ligatures: list[str]) -> list[str]:
+    """`text` as the font sets it: each ligature (the longest first) one glyph, every other character its own."""
+    if not any(ligature[0] in text for ligature in ligatures):
+        return list(text)
+    units, at = [], 0
+    while at < len(text):
+        unit = next((ligature for ligature in ligatures if text.startswith(ligature, at)), text[at])
+        units.append(unit)
+        at += len(unit)
+    return units
+
+
+def tabulated_width(text: str, size: float, bold: bool = False, mono: bool = False) -> float | None:
+    """`freetype_width` from the table of DejaVu's metrics (tabulate.py), the same to the 64th of a point,
+    without loading matplotlib; None for a size or a character the table does not hold."""
+    table = _table()
+    metrics = table["sizes"].get((bold, mono, float(size)))
+    if metrics is None or not table["characters"].issuperset(text):
+        return None
+    ligatures, advances, kerning = metrics
+    width, previous = 0, None
+    for unit in shaped(text, ligatures):
+        width += advances[unit] + (kerning.get(previous, {}).get(unit, 0) if previous is not None else 0)
+        previous = unit
+    return width / 64.0
+
+
+@lru_cache(maxsize=100_000)
+def text_width(text: str, size: float, bold: bool = False, mono: bool = False) -> float:
+    """The width in points of `text` set at `size` points, as matplotlib's Agg renderer measures it
+    (`freetype_width`): from the table where it holds the size and every character, else through FreeType."""
+    width = tabulated_width(text, size, bold, mono)
+    return freetype_width(text, size, bold, mono) if width is None else width
 
 
 #: Lines are measured word by word, which leaves out kerning across the spaces: this much is kept spare.
