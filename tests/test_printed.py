@@ -113,7 +113,7 @@ def test_the_shipped_workbooks_count_the_same_lines_from_the_table_as_through_fr
                                                     for word in case[0].split())]
     assert untabulated == []  # every text the shipped workbooks measure is measured from the table
     def forget():  # every width and count worked out so far, so that they are worked out again
-        for cached in (measure.text_width, measure._character_width, measure.line_count):
+        for cached in (measure.text_width, measure._character_width, counted):
             cached.cache_clear()
         for advances in measure._ADVANCES.values():
             advances.clear()
