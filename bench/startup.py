@@ -8,7 +8,11 @@ anything):
 - floor: `python -c pass`, the interpreter starting and stopping;
 - libraries: `python -c "import ..."` of the libraries `run` loads (found by a first run that
   lists them), the least any program that does `run`'s work with them could take to start;
-- run: `python -m costmodel run SCENARIO -o <tmp>/x.xlsx`, as a user runs it;
+- run: `python -m costmodel run SCENARIO -o <tmp>/x.xlsx`, as a user runs it, from a copy of
+  costmodel's sources compiled to bytecode before the clock starts (an installed release, or a
+  checkout after its first run). Compiled here, not taken from the checkout: where
+  PYTHONDONTWRITEBYTECODE is set (it is on some machines), a checkout never keeps bytecode, and
+  "compiled" would silently be the uncompiled case again;
 - run without compiled bytecode: the same, from a copy of costmodel's sources with no
   `__pycache__`, compiled afresh each time (a fresh checkout, an editable install before its
   first run); the libraries keep the bytecode their installer compiled;
@@ -24,6 +28,7 @@ against it would reward slow imports.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import shutil
@@ -81,10 +86,10 @@ def wall(command: list[str], env: dict | None = None) -> float:
     return time.perf_counter() - started
 
 
-def split(folder: Path, n: int, modules: list[str]) -> dict:
+def split(folder: Path, n: int, modules: list[str], env: dict) -> dict:
     out = subprocess.run([sys.executable, "-c", SPLIT, str(SCENARIO), str(folder / f"split-{n}.xlsx"),
                           json.dumps(modules)], check=True, cwd=ROOT, capture_output=True,
-                         text=True).stdout
+                         text=True, env=env).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -109,11 +114,14 @@ print(json.dumps(list(found)))
 """)
 
 
-def uncompiled_copy(folder: Path) -> dict:
-    """An environment running costmodel from a copy of its sources that never keeps bytecode."""
-    shutil.copytree(ROOT / "costmodel", folder / "src" / "costmodel",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    return dict(os.environ, PYTHONPATH=str(folder / "src"), PYTHONDONTWRITEBYTECODE="1")
+def sources_copy(folder: Path, compiled: bool) -> dict:
+    """An environment running costmodel from a copy of its sources: compiled to bytecode now, or
+    never keeping any (so compiled afresh by every run)."""
+    copy = folder / ("compiled" if compiled else "uncompiled")
+    shutil.copytree(ROOT / "costmodel", copy / "costmodel", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    if compiled:
+        compileall.compile_dir(copy / "costmodel", quiet=1, workers=1)
+    return dict(os.environ, PYTHONPATH=str(copy), PYTHONDONTWRITEBYTECODE="1")
 
 
 def measure(repeat: int) -> dict:
@@ -125,16 +133,16 @@ def measure(repeat: int) -> dict:
         listed = subprocess.run([sys.executable, "-c", LIBRARIES, str(SCENARIO), str(folder / "libraries.xlsx")],
                                 check=True, cwd=ROOT, capture_output=True, text=True).stdout
         libraries = json.loads(listed.strip().splitlines()[-1])
-        uncompiled = uncompiled_copy(folder)
+        compiled, uncompiled = sources_copy(folder, compiled=True), sources_copy(folder, compiled=False)
         run = [sys.executable, "-m", "costmodel", "run", str(SCENARIO), "-o"]
         passes, imports_of_libraries, runs, runs_uncompiled, imports, works = [], [], [], [], [], []
         for n in range(repeat):
             # In turn, so a slow spell of a shared machine falls on every measure alike.
             passes.append(wall([sys.executable, "-c", "pass"]))
             imports_of_libraries.append(wall([sys.executable, "-c", "import " + ", ".join(libraries)]))
-            runs.append(wall(run + [str(folder / f"run-{n}.xlsx")]))
+            runs.append(wall(run + [str(folder / f"run-{n}.xlsx")], compiled))
             runs_uncompiled.append(wall(run + [str(folder / f"uncompiled-{n}.xlsx")], uncompiled))
-            one = split(folder, n, modules)
+            one = split(folder, n, modules, compiled)
             imports.append(one["imports"])
             works.append(one["work"])
     floor = statistics.median(passes)
