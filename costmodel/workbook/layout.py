@@ -604,7 +604,7 @@ class StaffingTable:
     @property
     def periods(self) -> list[str]:
         """The periods the posts run in, in a fixed order."""
-        present = {self.group.choice_of(instance, "period") for instance in self.group.instances}
+        present = set(self.group.chosen("period"))
         return [period for period in PERIODS if period in present]
 
     @property

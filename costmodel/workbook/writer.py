@@ -637,7 +637,7 @@ class WorkbookWriter:
                 sheet.write_string(head, COL_ITEM, formula.definition, s.note_wrap)
                 cash, full_year = computed.cash[formula.key], computed.full_year[formula.key]
                 if table is not None:
-                    periods = np.array([group.choice_of(instance, "period") for instance in group.instances])
+                    periods = np.array(group.chosen("period"))
                     for period in table.periods:
                         chosen = periods == period
                         self._staffing_row(sheet, option, table, formula, period, int(chosen.sum()),
