@@ -90,7 +90,7 @@ class GroupInstances:
         return np.fromiter((instance.inputs[name].value for instance in instances), float,
                            len(instances)).reshape(-1, 1)
 
-    def chosen(self, name: str) -> list[str]:
+    def chosen(self, name: str) -> Sequence[str]:
         """What every instance chose for `name`, in order."""
         if name == "period" and self.period is not None:
             return [self.period] * len(self.instances)
@@ -205,6 +205,7 @@ class PostInstances(Sequence):
         self._build = build  # () -> the list of instances, in the posts' order
         self._built: list[LineInstance] | None = None
         self._figures: dict[str, np.ndarray] | None = None  # each of _POST_FIGURES it has, as a column
+        self._periods: tuple[str, ...] | None = None
 
     @property
     def built(self) -> list[LineInstance]:
@@ -241,9 +242,12 @@ class PostInstances(Sequence):
             return None
         return np.array(values, dtype=float).reshape(-1, 1)
 
-    def periods(self) -> list[str]:
-        """Every post's period, as its instance's choice of "period" says."""
-        return [post.period for post in self._posts]
+    def periods(self) -> tuple[str, ...]:
+        """Every post's period, as its instance's choice of "period" says: read once (a workbook asks
+        for them for every row a staffing table shows), kept as a tuple no caller can change."""
+        if self._periods is None:
+            self._periods = tuple(post.period for post in self._posts)
+        return self._periods
 
 
 def _staffing_groups(scenario: Scenario, option_index: int) -> tuple[GroupInstances | None, ...]:

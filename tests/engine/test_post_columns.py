@@ -87,7 +87,7 @@ def _check_columns(scenario) -> int:
         for name in names:
             by_instance = np.array([instance.inputs[name].value for instance in instances]).reshape(-1, 1)
             np.testing.assert_array_equal(group.gather(name), by_instance, err_msg=name)
-        assert group.chosen("period") == [group.choice_of(instance, "period") for instance in instances]
+        assert list(group.chosen("period")) == [group.choice_of(instance, "period") for instance in instances]
         assert group.all_choose("period")
         checked += 1
     return checked
