@@ -25,7 +25,7 @@ from ..lines.categories import TRANSFERS
 from ..lines.formula import Before, BinOp, by_shape
 from ..lines.totals import PUBLISHED
 from .instances import GroupInstances, LineInstance, PostInstances, option_groups, option_inputs
-from .timeline import Timeline, build_timeline
+from .timeline import Timeline, build_timeline, drawn_into_timelines
 from .totals import OptionTotals, Selection
 
 if TYPE_CHECKING:
@@ -726,13 +726,18 @@ def project_draws(scenario: Scenario, sampled: dict[str, np.ndarray], draws: int
     the cash of the financial case, transfers included, and the present value of the economic
     case, transfers left out (lines/totals.py, `economic_pv`). A simulation calling it chunk after
     chunk passes one `scratch` and one `plan` for them all: the plan keeps each option's line groups
-    and inputs, which no draw changes, so they are gathered once.
+    and inputs, which no draw changes, so they are gathered once, and its timeline where no draw
+    moves that either.
     """
     out = {}
     plan = {} if plan is None else plan
     shared_groups = plan.setdefault("shared", {})
     for index, option in enumerate(scenario.options):
-        timeline = build_timeline(scenario, option, sampled=sampled, draws=draws)
+        timeline = plan.get(("timeline", index))
+        if timeline is None:
+            timeline = build_timeline(scenario, option, sampled=sampled, draws=draws)
+            if not drawn_into_timelines(scenario, sampled):
+                plan[("timeline", index)] = timeline  # the same for every chunk: no draw moves it
         if index not in plan:
             plan[index] = (option_inputs(scenario, option), option_groups(scenario, index, shared_groups))
         inputs, groups = plan[index]

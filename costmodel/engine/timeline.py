@@ -26,15 +26,28 @@ def rate_for_year(table: dict[int, float], year: int) -> float:
     return table[max(earlier)]
 
 
+def _figures_by_year(rates: YearlyRates, years: list[int]) -> list[Figure]:
+    value = rates.value
+    return [value] * len(years) if isinstance(value, Figure) else [rate_for_year(value, year) for year in years]
+
+
 def yearly(rates: YearlyRates, years: list[int], sampled: dict[str, np.ndarray] | None = None) -> np.ndarray:
     """The rate for each year: (years,), or (draws, years) where a figure is drawn in a simulation."""
-    value = rates.value
-    figures = [value] * len(years) if isinstance(value, Figure) else \
-        [rate_for_year(value, year) for year in years]
+    figures = _figures_by_year(rates, years)
     if sampled and any(f.path in sampled for f in figures):
         draws = len(next(sampled[f.path] for f in figures if f.path in sampled))
         return np.stack([sampled.get(f.path, np.full(draws, f.value)) for f in figures], axis=1)
     return np.array([f.value for f in figures])
+
+
+def drawn_into_timelines(scenario: Scenario, sampled: dict[str, np.ndarray]) -> bool:
+    """Whether a drawn figure is one that timelines are built on (inflation, pay awards, a named index,
+    the only figures `build_timeline` takes from `sampled`): where none is, every chunk of a
+    simulation has the very same timelines, and they need building only once."""
+    assumptions = scenario.assumptions
+    return any(figure.path in sampled
+               for rates in (assumptions.general_inflation, assumptions.pay_awards, *assumptions.indices.values())
+               for figure in _figures_by_year(rates, scenario.years))
 
 
 def ni_tables(scenario: Scenario) -> tuple[dict[int, float], dict[int, float]]:

@@ -108,6 +108,24 @@ def test_the_vectorised_engine_matches_one_run_per_draw():
         assert project_draws(scenario, {}, 1)[result.option.id][0][0] == pytest.approx(result.cash(), rel=1e-12)
 
 
+def test_a_timeline_no_draw_moves_is_built_once_a_simulation_and_one_a_draw_moves_every_chunk():
+    """Worcestershire draws 40 figures, none of them inflation, pay awards or an index: its timelines
+    are the same for every chunk and are kept in the plan; chunks made with the kept timelines give
+    what chunks made afresh do, to the bit. The Isle of Wight draws general inflation: never kept."""
+    rng = np.random.Generator(np.random.PCG64(5))
+    for name, kept in (("worcestershire-2017", True), ("isle-of-wight-2017", False)):
+        scenario = costmodel.load_scenario(SCENARIOS / f"{name}.yaml")
+        inputs = ranged_inputs(scenario)
+        u = rng.random((7, len(inputs)))
+        plan = {}
+        project_draws(scenario, values_for(inputs, u[:4]), 4, plan=plan)
+        assert (("timeline", 0) in plan) is kept, name
+        again = project_draws(scenario, values_for(inputs, u[4:]), 3, plan=plan)
+        afresh = project_draws(scenario, values_for(inputs, u[4:]), 3)
+        for option, (cash, present_value) in afresh.items():
+            assert np.array_equal(again[option][0], cash) and np.array_equal(again[option][1], present_value)
+
+
 def test_sensitivity_and_a_switching_value_worked_by_hand():
     """Option = uniform(100, 300), central 150; baseline 250. At central the option is cheapest.
     At low (100) and high (300) its NPC is 100 and 300; it stops being cheapest above 250."""
