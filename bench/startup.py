@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import importlib.util
 import json
 import os
 import shutil
@@ -80,15 +81,17 @@ print(json.dumps({"imports": imported - started, "work": finished - imported}))
 """
 
 
-def wall(command: list[str], env: dict | None = None) -> float:
+def wall(command: list[str], folder: Path, env: dict | None = None) -> float:
+    """Seconds `command` takes, run in `folder`: not in the checkout, whose own costmodel/ would be
+    found first (a script's folder leads sys.path) and stand in for the copy PYTHONPATH names."""
     started = time.perf_counter()
-    subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    subprocess.run(command, check=True, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     return time.perf_counter() - started
 
 
 def split(folder: Path, n: int, modules: list[str], env: dict) -> dict:
     out = subprocess.run([sys.executable, "-c", SPLIT, str(SCENARIO), str(folder / f"split-{n}.xlsx"),
-                          json.dumps(modules)], check=True, cwd=ROOT, capture_output=True,
+                          json.dumps(modules)], check=True, cwd=folder, capture_output=True,
                          text=True, env=env).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -114,6 +117,21 @@ print(json.dumps(list(found)))
 """)
 
 
+def compiling(modules: list[str]) -> tuple[float, int]:
+    """(seconds, lines): compiling the sources of costmodel's modules among `modules`, as a run
+    without bytecode does before any of them runs (timed here, in this process, source already read)."""
+    sources = []
+    for name in modules:
+        if name == "costmodel" or name.startswith("costmodel."):
+            spec = importlib.util.find_spec(name)
+            if spec is not None and spec.origin and spec.origin.endswith(".py"):
+                sources.append((spec.origin, Path(spec.origin).read_text(encoding="utf-8")))
+    started = time.perf_counter()
+    for origin, text in sources:
+        compile(text, origin, "exec", dont_inherit=True)
+    return time.perf_counter() - started, sum(text.count("\n") for _, text in sources)
+
+
 def sources_copy(folder: Path, compiled: bool) -> dict:
     """An environment running costmodel from a copy of its sources: compiled to bytecode now, or
     never keeping any (so compiled afresh by every run)."""
@@ -121,7 +139,12 @@ def sources_copy(folder: Path, compiled: bool) -> dict:
     shutil.copytree(ROOT / "costmodel", copy / "costmodel", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     if compiled:
         compileall.compile_dir(copy / "costmodel", quiet=1, workers=1)
-    return dict(os.environ, PYTHONPATH=str(copy), PYTHONDONTWRITEBYTECODE="1")
+    env = dict(os.environ, PYTHONPATH=str(copy), PYTHONDONTWRITEBYTECODE="1")
+    found = subprocess.run([sys.executable, "-c", "import costmodel; print(costmodel.__file__)"], check=True,
+                           cwd=folder, env=env, capture_output=True, text=True).stdout.strip()
+    if not Path(found).is_relative_to(copy):
+        raise SystemExit(f"costmodel was imported from {found}, not from the copy in {copy}")
+    return env
 
 
 def measure(repeat: int) -> dict:
@@ -135,15 +158,17 @@ def measure(repeat: int) -> dict:
         libraries = json.loads(listed.strip().splitlines()[-1])
         compiled, uncompiled = sources_copy(folder, compiled=True), sources_copy(folder, compiled=False)
         run = [sys.executable, "-m", "costmodel", "run", str(SCENARIO), "-o"]
-        passes, imports_of_libraries, runs, runs_uncompiled, imports, works = [], [], [], [], [], []
+        passes, imports_of_libraries, runs, runs_uncompiled, imports, works, compiles = [], [], [], [], [], [], []
         for n in range(repeat):
             # In turn, so a slow spell of a shared machine falls on every measure alike.
-            passes.append(wall([sys.executable, "-c", "pass"]))
-            imports_of_libraries.append(wall([sys.executable, "-c", "import " + ", ".join(libraries)]))
-            runs.append(wall(run + [str(folder / f"run-{n}.xlsx")], compiled))
-            runs_uncompiled.append(wall(run + [str(folder / f"uncompiled-{n}.xlsx")], uncompiled))
+            passes.append(wall([sys.executable, "-c", "pass"], folder))
+            imports_of_libraries.append(wall([sys.executable, "-c", "import " + ", ".join(libraries)], folder))
+            runs.append(wall(run + [str(folder / f"run-{n}.xlsx")], folder, compiled))
+            runs_uncompiled.append(wall(run + [str(folder / f"uncompiled-{n}.xlsx")], folder, uncompiled))
             one = split(folder, n, modules, compiled)
             imports.append(one["imports"])
+            compile_seconds, compiled_lines = compiling(modules)
+            compiles.append(compile_seconds)
             works.append(one["work"])
     floor = statistics.median(passes)
     return {
@@ -163,6 +188,9 @@ def measure(repeat: int) -> dict:
         "imports_s": statistics.median(imports),
         "work_s": statistics.median(works),
         "modules_run_imports": len(modules),
+        "compile_s": statistics.median(compiles),
+        "compiled_lines": compiled_lines,
+        "ratio_compile": statistics.median(compiles) / floor,
         "target": TARGET,
         "passed": max(statistics.median(runs), statistics.median(runs_uncompiled)) / floor <= TARGET,
     }
@@ -180,6 +208,8 @@ def table(figures: dict) -> str:
     lines = [f"costmodel start-up, median of {figures['repeat']} runs (Python {figures['python']}, "
              f"{figures['cpu_count']} CPUs)"]
     lines += [f"  {label:<{width}}  {seconds * 1000:7.0f} ms  {seconds / floor:6.1f}x" for label, seconds in rows]
+    lines.append(f"  compiling the {figures['compiled_lines']:,} lines of costmodel that run imports (which a run without "
+                 f"bytecode does first): {figures['compile_s'] * 1000:.0f} ms = {figures['ratio_compile']:.1f}x")
     lines.append(f"  in one process: {figures['imports_s'] * 1000:.0f} ms importing what run needs "
                  f"({figures['modules_run_imports']} modules), {figures['work_s'] * 1000:.0f} ms of work after")
     verdict = "PASS" if figures["passed"] else "MISS"
