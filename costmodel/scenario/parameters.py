@@ -138,15 +138,17 @@ class Parameters:
             return self.set.name
         return f"{self.set.name} as known at {self.as_known_at.isoformat()}"
 
-    def in_words(self) -> str:
-        """The Cover's sentence on the parameters, saying where an unpinned scenario took the latest set."""
+    def in_words(self, corporation_tax: bool = False) -> str:
+        """The Cover's sentence on the parameters, saying where an unpinned scenario took the latest set;
+        with `corporation_tax` where a company's settlement is taxed at the set's rates too."""
         known = (f", with only what had been announced by {_day(self.as_known_at)} (later years carry the last "
                  f"announced figure forward)" if self.as_known_at is not None else "")
         # Words that stay true when a later release re-runs the workbook with the set it records.
         how = ("the set the scenario pins" if self.pinned else
                f"the latest set of the costmodel that ran it, as the scenario pins none: write {self.pin} in the "
                f"scenario to keep these figures when costmodel is upgraded")
-        return (f"Employer NI, apprenticeship levy, VAT and discount rates from parameter set {self.set.name}, "
+        taxes = "VAT, corporation tax" if corporation_tax else "VAT"
+        return (f"Employer NI, apprenticeship levy, {taxes} and discount rates from parameter set {self.set.name}, "
                 f"{how}{known}. Every figure and its source: docs/parameters.md")
 
     @property

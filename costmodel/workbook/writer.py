@@ -1307,7 +1307,9 @@ class WorkbookWriter:
         priced_with = self.scenario.priced_with
         for label, value in (("Tool", f"costmodel {__version__}"),
                              (PARAMETER_SET, priced_with.label),
-                             ("Its figures", priced_with.in_words()),
+                             ("Its figures", priced_with.in_words(corporation_tax=any(
+                                 option.contract_sum is not None and option.pays_corporation_tax
+                                 for option in self.scenario.options))),
                              ("Scenario file", self.scenario_file),
                              # The files its posts were read from (staffing_from), each by its hash: the
                              # Scenario sheet holds the scenario, not them, and verify must know they are the same.

@@ -1,5 +1,6 @@
 """The comparison workbook: its sheets, its formulas, its text, its bytes, its print set-up."""
 
+import io
 import re
 import subprocess
 
@@ -230,3 +231,17 @@ def test_a_row_rendered_once_for_its_years_reads_in_each_year_as_rendered_for_th
                 compared += 1
     # Every kind of column-dependent reference was among those compared.
     assert {"series", "input_row", "row", "total", "prev"} <= kinds and compared > 100
+
+
+def test_the_cover_names_corporation_tax_among_the_sets_figures_only_where_a_company_pays_it():
+    """A company's settlement is taxed at the parameter set's rates (the Inputs sheet says so, row by
+    row), so the Cover's sentence on where the figures come from names corporation tax too; a trust
+    paid at a margin pays none, and its Cover does not."""
+    from settlement_cases import MARGIN, PROFIT, settlement_scenario
+
+    for family, contract_sum, named in (("wholly_owned_company", PROFIT, True), ("trust", MARGIN, False)):
+        text = settlement_scenario(family, contract_sum, first_year="2022/23")
+        book = openpyxl.load_workbook(io.BytesIO(build_workbook(costmodel.project(costmodel.load_scenario_text(text)))), read_only=True)
+        [sentence] = [row[1] for row in book["Cover"].iter_rows(values_only=True) if row[0] == "Its figures"]
+        assert sentence.startswith("Employer NI, apprenticeship levy, VAT, corporation tax and discount rates"
+                                   if named else "Employer NI, apprenticeship levy, VAT and discount rates"), family
