@@ -359,6 +359,19 @@ def test_a_post_made_directly_is_the_post_the_schema_makes():
             assert getattr(post, key).model_fields_set == getattr(by_schema, key).model_fields_set
 
 
+def test_posts_given_the_same_fields_share_one_set_of_them_that_a_copy_does_not_change():
+    built = build_posts(copy.deepcopy(ROWS[:1] * 3), [10, 11, 12], {}, "options[0].staffing")
+    first, second = built.posts[0], built.posts[1]
+    assert first.model_fields_set is second.model_fields_set
+    assert first.salary.model_fields_set is second.salary.model_fields_set
+    # A figure copied with a change (as a projection notes where an index came from) has a set of its own.
+    noted = first.salary.model_copy(update={"note": "index 1"})
+    assert noted.model_fields_set == {"value", "unit", "precision", "line", "path", "note"}
+    assert second.salary.model_fields_set == {"value", "unit", "precision", "line", "path"}
+    moved = first.model_copy(update={"count": None})
+    assert "count" in moved.model_fields_set and "count" not in second.model_fields_set
+
+
 @pytest.mark.parametrize("row", [
     {"title": "A", "salary": "35,00O"}, {"title": "A", "salary": 2_000_000}, {"title": "A", "salary": 1, "fte": 2},
     {"title": "A", "salary": 1, "vacancy": 5}, {"title": "", "salary": 1}, {"title": 5, "salary": 1},
