@@ -414,6 +414,29 @@ def test_a_long_list_of_one_line_posts_reads_as_libyaml_reads_it():
     assert load_scenario_from(_one_line_list(ONE_LINE_FROM)).options[0].staffing[3].salary.line == 25
 
 
+#: Plain values YAML 1.2 reads as something other than text, each beside text that starts as it does
+#: (those starting with a mark, as +3 and .5 do, are read by libyaml between the runs).
+ODD_VALUES = ["true", "True", "trueish", "false", "False", "Falconer", "null", "Null", "~", "nullish", "0o17", "0x1F",
+              "017", "1_000", "+3", "-3", ".5", "1e3", ".inf", "-.inf", "2019-04-01", "2019-02-30", "3%",
+              "0.8", "25610", "Team manager", "No", "Yes", "on"]
+
+
+def test_one_line_values_read_as_yaml_1_2_reads_them_from_their_first_character():
+    lines = "".join(f"      - {{id: p{n}, title: Post {n}, note: {ODD_VALUES[n % len(ODD_VALUES)]}, salary: {30000 + n}}}\n"
+                    for n in range(2 * ONE_LINE_FROM))
+    text = MINIMAL.replace(LISTED, "    staffing:\n" + lines)
+    quick = _one_line_items(text)
+    assert quick is not None
+    fast, plain = _read_fast(*quick), _read_fast(text)
+    posts, expected = fast.data["options"][0]["staffing"], plain.data["options"][0]["staffing"]
+    assert posts == expected
+    assert [type(post["note"]) for post in posts] == [type(post["note"]) for post in expected]
+    # Spot checks of what YAML 1.2 makes of them: 0o17 is fifteen, 017 seventeen, and No stays text.
+    notes = {ODD_VALUES[n % len(ODD_VALUES)]: post["note"] for n, post in enumerate(posts)}
+    assert notes["0o17"] == 15 and notes["017"] == 17 and notes["0x1F"] == 31 and notes["1_000"] == 1000
+    assert notes["True"] is True and notes["null"] is None and notes["No"] == "No" and notes["Falconer"] == "Falconer"
+
+
 def load_scenario_from(text: str):
     from costmodel.scenario.loader import load_scenario_text
 
