@@ -472,3 +472,15 @@ def test_diff_sees_a_post_the_file_changed_and_refuses_a_workbook_whose_file_has
         diff(book, new / "scenario.yaml")
     assert "were read from establishment.csv" in caught.value.lines()[0]
     assert "which has changed since it was made" in caught.value.lines()[0]
+
+
+def test_a_line_with_a_post_s_id_is_reported_at_the_line_after_a_long_list_of_posts():
+    # The posts are checked a key at a time when none has a problem; the line is still checked against them.
+    text = _one_line_list(ONE_LINE_FROM).replace(
+        "    staffing:\n", "    non_pay:\n      - {id: p3, name: Purchases, amount: 1000}\n    staffing:\n", 1)
+    with pytest.raises(ScenarioError) as refused:
+        load_scenario_from(text)
+    # Line 21 is where "staffing:" was, so the line's item is line 22 and the posts follow.
+    assert refused.value.lines() == [
+        "scenario.yaml:22: options[0].non_pay[0].id: id 'p3' is used twice in this option (also in staffing); "
+        "give one of them an id"]
