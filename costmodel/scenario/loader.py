@@ -7,7 +7,6 @@ the YAML, check the schema, then check what refers to what across the file.
 from __future__ import annotations
 
 import difflib
-import operator
 import os
 import re
 import typing
@@ -795,9 +794,6 @@ def _check_option(option: Option, loc: tuple, first: int, last: int, horizon: st
                  and not (section == "indexed_contracts" and key == "last_year")]  # a contract's term may run
         months = [key for key in ("first_month", "last_month") if key in fields]  # past the horizon
         ramps = "ramp" in fields
-        if not ramps and section not in ONE_OFF_SECTIONS and _section_clean(items, seen, years, months, first, last):
-            seen.update(dict.fromkeys([item.id for item in items], section))
-            continue
         for index, item in enumerate(items):
             if item.id in seen:
                 yield loc + (section, index, "id"), (f"id '{item.id}' is used twice in this option (also in "
@@ -833,23 +829,6 @@ def _check_option(option: Option, loc: tuple, first: int, last: int, horizon: st
     if option.failure_risk is not None:
         for key in ("first_year", "last_year"):
             yield from _in_horizon(getattr(option.failure_risk, key), loc + ("failure_risk", key), first, last, horizon)
-
-
-def _section_clean(items: list, seen: dict, years: list[str], months: list[str], first: int, last: int) -> bool:
-    """Whether a section's items have ids of their own and years and months inside the horizon, found a
-    key at a time over its distinct values: a county's 100,000 posts have a few dozen years. Only a
-    section with a problem is walked item by item, for each problem at its place, in order."""
-    ids = [item.id for item in items]
-    if len(set(ids)) != len(ids) or not seen.keys().isdisjoint(ids):
-        return False
-    for key in years:
-        if any(year is not None and not first <= year <= last for year in set(map(operator.attrgetter(key), items))):
-            return False
-    for key in months:
-        if any(month is not None and not first <= financial_year_of(*month) <= last
-               for month in set(map(operator.attrgetter(key), items))):
-            return False
-    return True
 
 
 def _check_contract_sum(scenario: Scenario, option: Option, loc: tuple, first: int, last: int, horizon: str):
