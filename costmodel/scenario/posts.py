@@ -84,6 +84,20 @@ class _Values:
         self.seen: dict = {}
         #: The figure made of each value read (by the id of what it read as), where a figure has no line.
         self.shared: dict = {}
+        # The fields a figure or a post was given, one set for all that were given the same: a county's posts
+        # have a few dozen such sets, not hundreds of thousands (about a third of their memory). pydantic
+        # copies the set when it copies a model, and changes it only when a field is assigned, as nothing
+        # does to a loaded post's figures or to the post.
+        self.placed = set(_PLACED)
+        self.written = set(_WRITTEN)
+        self.keys: dict[tuple, set] = {}
+
+    def keys_of(self, row: dict) -> set:
+        written = tuple(row)
+        found = self.keys.get(written)
+        if found is None:
+            found = self.keys[written] = set(written)
+        return found
 
     def figure(self, key: str, raw: object):
         if not isinstance(raw, (int, float, str)) or isinstance(raw, bool):
@@ -219,7 +233,7 @@ def _direct(row: dict, index: int, values: _Values, blank: dict, line: int | Non
         last_year = fields["last_year"] = values.year(row["last_year"])
         if last_year is None or (fields["first_year"] is not None and last_year < fields["first_year"]):
             return None
-    seen, shared, new = values.seen, values.shared, object.__new__
+    seen, shared, new, placed_set = values.seen, values.shared, object.__new__, values.placed
     for key in _FIGURE_KEYS:
         if key not in row:
             continue
@@ -235,7 +249,7 @@ def _direct(row: dict, index: int, values: _Values, blank: dict, line: int | Non
             # range, one for each distinct value and shared by every post giving it, as the defaults are.
             figure = shared.get(id(read))
             if figure is None:
-                figure = shared[id(read)] = _made(read.copy(), set(_WRITTEN))
+                figure = shared[id(read)] = _made(read.copy(), values.written)
             fields[key] = figure
             continue
         placed = read.copy()
@@ -243,12 +257,12 @@ def _direct(row: dict, index: int, values: _Values, blank: dict, line: int | Non
         placed["path"] = f"{where}[{index}].{key}"
         figure = fields[key] = new(Figure)
         _set(figure, "__dict__", placed)
-        _set(figure, "__pydantic_fields_set__", set(_PLACED))
+        _set(figure, "__pydantic_fields_set__", placed_set)
         _set(figure, "__pydantic_extra__", None)
         _set(figure, "__pydantic_private__", None)
     post = object.__new__(Post)
     _set(post, "__dict__", fields)
-    _set(post, "__pydantic_fields_set__", set(row))
+    _set(post, "__pydantic_fields_set__", values.keys_of(row))
     _set(post, "__pydantic_extra__", None)
     _set(post, "__pydantic_private__", {"_month_lines": {}})
     return post

@@ -368,6 +368,10 @@ def _plain_scalar(tag: str, value: str) -> object:
 #: establishment is written: read by a regular expression, not event by event. Anything else on the
 #: line (a quote, a comment, a comma inside a value, a second space) and it is read by libyaml.
 _ONE_LINE_ITEM = re.compile(r"( *)- \{(%s(?:, %s)*)\} *" % ((r"[a-z_][a-z0-9_]{0,63}: [A-Za-z0-9£](?:[A-Za-z0-9£ ._/%()+-]{0,1998}[A-Za-z0-9£._/%()+-])?",) * 2))
+#: The same, found anywhere in a file's text, a line at a time.
+_ONE_LINE_ITEMS = re.compile(f"^{_ONE_LINE_ITEM.pattern}$", re.M)
+#: What separates a one-line item's keys from their values and its entries from each other.
+_ENTRY_MARKS = re.compile(": |, ")
 #: Keys that YAML reads as something other than text.
 _NOT_TEXT_KEYS = frozenset(("null", "true", "false"))
 #: Fewer one-line items than this and the file is read event by event as it always was.
@@ -385,6 +389,30 @@ class PlainRow(dict):
     establishment file whose whole text was checked at once."""
 
 
+class _PlainValues(dict):
+    """Each distinct plain value of the one-line items -> what YAML 1.2 reads it as, read once, by ruamel's
+    own rules for it (`versioned_resolver`: each first character's patterns) without its resolver's
+    per-call work: a county's posts have tens of thousands of distinct titles and salaries."""
+
+    def __init__(self, by_first: dict):
+        super().__init__()
+        self.by_first = by_first
+        # YAML 1.2 reads a plain value as anything but text only by patterns chosen by its first character
+        # (true, null, a digit); most titles and every id start with none of those.
+        self.text_first = None not in by_first
+
+    def __missing__(self, value: str) -> object:
+        if self.text_first and value[0] not in self.by_first:
+            return value
+        patterns = self.by_first.get(value[0], []) + self.by_first.get(None, [])
+        tag = next((tag for tag, pattern in patterns if pattern.match(value)), "tag:yaml.org,2002:str")
+        try:
+            self[value] = _plain_scalar(tag, value)
+        except ValueError:
+            raise _Unusual from None
+        return self[value]
+
+
 class _Run(NamedTuple):
     line: int
     rows: list
@@ -399,52 +427,41 @@ def _one_line_items(text: str) -> tuple[str, list[_Run]] | None:
 
     from ruamel.yaml.resolver import VersionedResolver
 
-    resolver = VersionedResolver(version=(1, 2))
-    # YAML 1.2 reads a plain value as anything but text only by rules chosen by its first character
-    # (true, null, a digit); a title or an id starts with none of those.
-    by_first = resolver.versioned_resolver
-    resolved: dict[str, object] = {}
-
-    def resolve(value: str) -> object:
-        if value[0] not in by_first and None not in by_first:
-            return value
-        try:
-            resolved[value] = _plain_scalar(str(resolver.resolve(ScalarNode, value, (True, False))), value)
-        except ValueError:
-            raise _Unusual from None
-        return resolved[value]
-
-    out = text.split("\n")
+    read = _PlainValues(VersionedResolver(version=(1, 2)).versioned_resolver)
+    keys: dict[str, str] = {}
+    # Every one-line item of the file, found in one pass over its text; its line counted from the last one's.
+    pieces: list[str] = []
     runs: list[_Run] = []
-    indent = None
-    for number, line in enumerate(out):
-        match = _ONE_LINE_ITEM.fullmatch(line) if line.endswith(("}", " ")) else None
-        row = None
-        if match is not None and EXCEL_UNDERSCORE not in line:
-            # Each entry is `key: value`, neither holding ':' or ',' (the pattern says so).
-            pairs = [entry.split(": ") for entry in match[2].split(", ")]
-            row = PlainRow(pairs)
-            try:
-                for key, value in pairs:
-                    if value[0] in by_first or None in by_first:  # text as written, unless YAML reads it so
-                        row[key] = resolved[value] if value in resolved else resolve(value)
-            except _Unusual:
-                row = None
-            if row is not None and (len(row) != len(pairs) or not _NOT_TEXT_KEYS.isdisjoint(row)):
-                row = None  # a key written twice (the reader says so), or one YAML reads as true or null
-        if row is None:
-            indent = None
+    indent, after, counted, number, last = None, 0, 0, 0, -2
+    for match in _ONE_LINE_ITEMS.finditer(text):
+        start = match.start()
+        number += text.count("\n", counted, start)
+        counted = start
+        if EXCEL_UNDERSCORE in match[0]:
             continue
-        if indent == match[1]:
+        # Each entry is `key: value`, neither holding ':' or ',' (the pattern says so).
+        written = _ENTRY_MARKS.split(match[2])
+        names = written[::2]
+        try:
+            # Each key as the first item to write it wrote it: one string for a county's posts, not one a post.
+            row = PlainRow(zip(map(keys.setdefault, names, names), map(read.__getitem__, written[1::2])))
+        except _Unusual:
+            continue
+        if len(row) * 2 != len(written) or not _NOT_TEXT_KEYS.isdisjoint(row):
+            continue  # a key written twice (the reader says so), or one YAML reads as true or null
+        pieces.append(text[after:start])
+        after = match.end()
+        if indent == match[1] and last == number - 1:
             runs[-1].rows.append(row)
-            out[number] = ""
         else:
             indent = match[1]
             runs.append(_Run(number + 1, [row]))
-            out[number] = f"{indent}- {_RUN_MARK}{len(runs) - 1}"
+            pieces.append(f"{indent}- {_RUN_MARK}{len(runs) - 1}")
+        last = number
     if sum(len(run.rows) for run in runs) < ONE_LINE_FROM:
         return None
-    return "\n".join(out), runs
+    pieces.append(text[after:])
+    return "".join(pieces), runs
 
 
 def _read_fast(text: str, runs: list[_Run] | None = None) -> Reading:

@@ -359,6 +359,19 @@ def test_a_post_made_directly_is_the_post_the_schema_makes():
             assert getattr(post, key).model_fields_set == getattr(by_schema, key).model_fields_set
 
 
+def test_posts_given_the_same_fields_share_one_set_of_them_that_a_copy_does_not_change():
+    built = build_posts(copy.deepcopy(ROWS[:1] * 3), [10, 11, 12], {}, "options[0].staffing")
+    first, second = built.posts[0], built.posts[1]
+    assert first.model_fields_set is second.model_fields_set
+    assert first.salary.model_fields_set is second.salary.model_fields_set
+    # A figure copied with a change (as a projection notes where an index came from) has a set of its own.
+    noted = first.salary.model_copy(update={"note": "index 1"})
+    assert noted.model_fields_set == {"value", "unit", "precision", "line", "path", "note"}
+    assert second.salary.model_fields_set == {"value", "unit", "precision", "line", "path"}
+    moved = first.model_copy(update={"count": None})
+    assert "count" in moved.model_fields_set and "count" not in second.model_fields_set
+
+
 @pytest.mark.parametrize("row", [
     {"title": "A", "salary": "35,00O"}, {"title": "A", "salary": 2_000_000}, {"title": "A", "salary": 1, "fte": 2},
     {"title": "A", "salary": 1, "vacancy": 5}, {"title": "", "salary": 1}, {"title": 5, "salary": 1},
@@ -401,6 +414,29 @@ def test_a_long_list_of_one_line_posts_reads_as_libyaml_reads_it():
     assert load_scenario_from(_one_line_list(ONE_LINE_FROM)).options[0].staffing[3].salary.line == 25
 
 
+#: Plain values YAML 1.2 reads as something other than text, each beside text that starts as it does
+#: (those starting with a mark, as +3 and .5 do, are read by libyaml between the runs).
+ODD_VALUES = ["true", "True", "trueish", "false", "False", "Falconer", "null", "Null", "~", "nullish", "0o17", "0x1F",
+              "017", "1_000", "+3", "-3", ".5", "1e3", ".inf", "-.inf", "2019-04-01", "2019-02-30", "3%",
+              "0.8", "25610", "Team manager", "No", "Yes", "on"]
+
+
+def test_one_line_values_read_as_yaml_1_2_reads_them_from_their_first_character():
+    lines = "".join(f"      - {{id: p{n}, title: Post {n}, note: {ODD_VALUES[n % len(ODD_VALUES)]}, salary: {30000 + n}}}\n"
+                    for n in range(2 * ONE_LINE_FROM))
+    text = MINIMAL.replace(LISTED, "    staffing:\n" + lines)
+    quick = _one_line_items(text)
+    assert quick is not None
+    fast, plain = _read_fast(*quick), _read_fast(text)
+    posts, expected = fast.data["options"][0]["staffing"], plain.data["options"][0]["staffing"]
+    assert posts == expected
+    assert [type(post["note"]) for post in posts] == [type(post["note"]) for post in expected]
+    # Spot checks of what YAML 1.2 makes of them: 0o17 is fifteen, 017 seventeen, and No stays text.
+    notes = {ODD_VALUES[n % len(ODD_VALUES)]: post["note"] for n, post in enumerate(posts)}
+    assert notes["0o17"] == 15 and notes["017"] == 17 and notes["0x1F"] == 31 and notes["1_000"] == 1000
+    assert notes["True"] is True and notes["null"] is None and notes["No"] == "No" and notes["Falconer"] == "Falconer"
+
+
 def load_scenario_from(text: str):
     from costmodel.scenario.loader import load_scenario_text
 
@@ -436,3 +472,15 @@ def test_diff_sees_a_post_the_file_changed_and_refuses_a_workbook_whose_file_has
         diff(book, new / "scenario.yaml")
     assert "were read from establishment.csv" in caught.value.lines()[0]
     assert "which has changed since it was made" in caught.value.lines()[0]
+
+
+def test_a_line_with_a_post_s_id_is_reported_at_the_line_after_a_long_list_of_posts():
+    # The posts are checked a key at a time when none has a problem; the line is still checked against them.
+    text = _one_line_list(ONE_LINE_FROM).replace(
+        "    staffing:\n", "    non_pay:\n      - {id: p3, name: Purchases, amount: 1000}\n    staffing:\n", 1)
+    with pytest.raises(ScenarioError) as refused:
+        load_scenario_from(text)
+    # Line 21 is where "staffing:" was, so the line's item is line 22 and the posts follow.
+    assert refused.value.lines() == [
+        "scenario.yaml:22: options[0].non_pay[0].id: id 'p3' is used twice in this option (also in staffing); "
+        "give one of them an id"]
