@@ -16,6 +16,10 @@ anything):
 - run without compiled bytecode: the same, from a copy of costmodel's sources with no
   `__pycache__`, compiled afresh each time (a fresh checkout, an editable install before its
   first run); the libraries keep the bytecode their installer compiled;
+- compiling the sources of costmodel's modules that `run` imports, in this process (not judged):
+  what a run without bytecode does before anything else;
+- beside each clock time, the processor time the command and its children took (not judged): a
+  busy machine moves it less, as it leaves out the time spent waiting for a processor;
 - in one process, the time to import what `run` needs against the work after it (not judged).
 
 `import costmodel` alone is not a floor: it loads nothing (test_startup.py), so a ratio
