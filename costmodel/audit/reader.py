@@ -321,14 +321,14 @@ def _both_readings(sheet, source):
     from openpyxl.cell.text import Text
     from openpyxl.utils import coordinate_to_tuple, get_column_letter
     from openpyxl.utils.datetime import from_excel, from_ISO8601
-    from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, ROW_TAG, VALUE_TAG, WorkSheetParser
+    from openpyxl.worksheet._reader import (FORMULA_TAG, INLINE_STRING, ROW_TAG, VALUE_TAG, WorkSheetParser,
+                                            _cast_number)
 
     class BothReadings(WorkSheetParser):
         def read(self, title: str, content: dict, stored: dict | None, formats: dict, number_format) -> None:
             """Every row there is, not only as far as the sheet's declared dimension says: a cell added
             beyond it must not escape the comparison. Only the rows: the sheet's other elements (its views,
-            print setup, validation) are not cells, and what a reader sees of them is compared from the
-            package (package.presentation_of)."""
+            print setup, validation) hold no cells."""
             style_ids: dict = {}
             shown: dict = {}
             for _, element in ElementTree.iterparse(self.source):
@@ -372,7 +372,8 @@ def _both_readings(sheet, source):
                 if style_id is None:
                     style_id = style_ids[style] = int(style) if style else style
                 data_type = element.get("t", "n")
-                # Numbers and shared strings, nearly every cell, read here as _cast_number and parse_cell read them.
+                # Numbers and shared strings, nearly every cell, read here as parse_cell reads them (the number as
+                # _cast_number casts it), without a call a cell.
                 if data_type == "n" and style_id not in date_formats:
                     held = element.findtext(VALUE_TAG, None)
                     if held:
@@ -384,39 +385,35 @@ def _both_readings(sheet, source):
                     held = shared_strings[int(held)] if held else None
                 else:
                     held = self.stored_value(element, data_type, style_id, coordinate)
+                # A formula is never None (at least "="): a cell without one or a value holds nothing.
                 value = self.parse_formula(element) if element.find(FORMULA_TAG) is not None else held
-                if value is not None:
-                    key = (title, ref)
-                    content[key] = value
-                    name = shown.get(style_id)
-                    if name is None:
-                        name = shown[style_id] = number_format(style_id)
-                    formats[key] = name
-                    if held is not None and stored is not None:
-                        stored[key] = held
-                elif held is not None and stored is not None:
-                    stored[(title, ref)] = held
+                if value is None:
+                    continue
+                key = (title, ref)
+                content[key] = value
+                name = shown.get(style_id)
+                if name is None:
+                    name = shown[style_id] = number_format(style_id)
+                formats[key] = name
+                if held is not None and stored is not None:
+                    stored[key] = held
 
         def stored_value(self, element, data_type, style_id, coordinate):
-            """What parse_cell gives as data_only."""
+            """What parse_cell gives as data_only, for the cells read_row does not read itself."""
             if data_type == "inlineStr":
                 child = element.find(INLINE_STRING)
                 return Text.from_tree(child).content if child is not None else None
             value = element.findtext(VALUE_TAG, None) or None
             if value is None:
                 return None
-            if data_type == "n":
-                value = float(value) if "." in value or "E" in value or "e" in value else int(value)
-                if style_id in self.date_formats:
-                    try:
-                        return from_excel(value, self.epoch, timedelta=style_id in self.timedelta_formats)
-                    except (OverflowError, ValueError):
-                        warnings.warn(f"Cell {coordinate} is marked as a date but the serial value {value} is "
-                                      f"outside the limits for dates. The cell will be treated as an error.")
-                        return "#VALUE!"
-                return value
-            if data_type == "s":
-                return self.shared_strings[int(value)]
+            if data_type == "n":  # a number in a date's format (read_row reads the others)
+                value = _cast_number(value)
+                try:
+                    return from_excel(value, self.epoch, timedelta=style_id in self.timedelta_formats)
+                except (OverflowError, ValueError):
+                    warnings.warn(f"Cell {coordinate} is marked as a date but the serial value {value} is "
+                                  f"outside the limits for dates. The cell will be treated as an error.")
+                    return "#VALUE!"
             if data_type == "b":
                 return bool(int(value))
             if data_type == "d":
