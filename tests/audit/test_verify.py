@@ -110,31 +110,6 @@ def test_a_workbook_compared_cell_by_cell_is_opened_once_and_each_sheet_parsed_o
     assert len(parsed) == 2 * sheets + 2  # each sheet of each, and the strings they share
 
 
-def test_the_cells_read_in_one_pass_are_those_openpyxl_reads_in_two():
-    # A formula cell's stored value, its formula and its number format, as openpyxl reads them with
-    # data_only=True and data_only=False (each a reading of the whole file), in the same order.
-    from costmodel.audit.reader import read_cells
-
-    path = ROOT / "workbooks" / "worcestershire-2017.xlsx"
-    content, stored, formats = {}, {}, {}
-    for data_only, into in ((False, content), (True, stored)):
-        book = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
-        for sheet in book.worksheets:
-            sheet.reset_dimensions()
-            for row in sheet.iter_rows():
-                for cell in row:
-                    if cell.value is not None and hasattr(cell, "coordinate"):
-                        into[(sheet.title, cell.coordinate)] = cell.value
-                        if not data_only:
-                            formats[(sheet.title, cell.coordinate)] = cell.number_format
-        book.close()
-    read = read_cells(path.read_bytes(), path.name)
-    assert any(str(value).startswith("=") for value in content.values())  # formulas, with values beside them
-    assert list(read.content.items()) == list(content.items())
-    assert list(read.stored.items()) == list(stored.items())
-    assert read.formats == formats
-
-
 def test_every_committed_reference_workbook_verifies():
     for path in sorted((ROOT / "workbooks").glob("*.xlsx")):
         result = verify(path)
