@@ -13,8 +13,9 @@ import hashlib
 import io
 import re
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from ..errors import CostmodelError
@@ -253,24 +254,24 @@ class Book:
         for key in known.content if known is not None else ():
             read.setdefault(key[0], []).append(key)
         try:
-            for sheet in self.workbook.worksheets:
-                if only is not None and sheet.title not in only:
-                    continue
-                if sheet.title in read:
-                    for key in read[sheet.title]:
-                        content[key], formats[key] = known.content[key], known.formats[key]
-                    for key in (known.stored if stored_values else ()):
-                        if key[0] == sheet.title:
-                            stored[key] = known.stored[key]
-                    continue
-                self._read_sheet(sheet, content, stored if stored_values else None, formats)
+            with _cycles_not_collected():
+                for sheet in self.workbook.worksheets:
+                    if only is not None and sheet.title not in only:
+                        continue
+                    if sheet.title in read:
+                        for key in read[sheet.title]:
+                            content[key], formats[key] = known.content[key], known.formats[key]
+                        for key in (known.stored if stored_values else ()):
+                            if key[0] == sheet.title:
+                                stored[key] = known.stored[key]
+                        continue
+                    self._read_sheet(sheet, content, stored if stored_values else None, formats)
         except Exception as exc:  # read-only sheets are parsed as they are read: malformed XML is found here
             raise WorkbookError(f"{self.name}: cannot be read as a workbook ({type(exc).__name__}: {exc})") from None
         return Cells(self.sheets, content, stored, formats)
 
     def _read_sheet(self, sheet, content: dict, stored: dict | None, formats: dict) -> None:
         from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
-        from openpyxl.utils import get_column_letter
 
         book, title = self.workbook, sheet.title
         styles, custom = book._cell_styles, book._number_formats
@@ -281,68 +282,207 @@ class Book:
             return BUILTIN_FORMATS.get(code, "General") if code < BUILTIN_FORMATS_MAX_SIZE \
                 else custom[code - BUILTIN_FORMATS_MAX_SIZE]
 
-        shown: dict[int, str] = {}
         with sheet._get_source() as source:
-            # Every row there is, not only as far as the sheet's declared dimension says: a cell added
-            # beyond it must not escape the comparison.
-            for row, cells in _both_readings(sheet, source).parse():
-                for cell in cells:
-                    value = cell["value"]
-                    if value is None and cell["stored"] is None:
-                        continue
-                    key = (title, f"{get_column_letter(cell['column'])}{row}")
-                    if value is not None:
-                        content[key] = value
-                        style = cell["style_id"]
-                        if style not in shown:
-                            shown[style] = number_format(style)
-                        formats[key] = shown[style]
-                    if stored is not None and cell["stored"] is not None:
-                        stored[key] = cell["stored"]
+            _both_readings(sheet, source).read(title, content, stored, formats, number_format)
 
     def close(self) -> None:
         self.workbook.close()
 
 
 def open_book(data: bytes, name: str) -> Book:
-    """The workbook's parts that every sheet shares (its sheets, strings and styles), read once."""
-    import warnings
+    """The workbook's parts that every sheet shares (its sheets, strings and styles), read once.
 
-    import openpyxl
+    `data` is a workbook check_archive has passed (or one costmodel wrote): its cells and shared strings
+    are parsed by the standard library's C parser, not defusedxml's, which calls back into Python for
+    every element. What defusedxml guards against (entities, expanded or fetched) needs a document type
+    declaration, and check_archive has refused any in every part before this."""
+    import warnings
 
     try:
         # openpyxl warns about parts it cannot place; verify reports what matters itself.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return Book(openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False), name)
+            reader = _excel_reader()(io.BytesIO(data), read_only=True, data_only=False)
+            with _cycles_not_collected():
+                reader.read()
+            return Book(reader.wb, name)
     except Exception as exc:  # openpyxl raises many kinds for malformed parts; all mean the same to a user
         raise WorkbookError(f"{name}: cannot be read as a workbook ({type(exc).__name__}: {exc})") from None
 
 
 def _both_readings(sheet, source):
-    """openpyxl's parser of a sheet's XML, giving each cell's formula (as `value`) and, as `stored`, what
-    its reading with data_only=True gives: for a cell without a formula, the same value."""
-    from openpyxl.worksheet._reader import WorkSheetParser
+    """openpyxl's parser of a sheet's XML, reading each cell's formula as openpyxl reads it and, as its
+    stored value, what its reading with data_only=True gives (for a cell without a formula, the same value).
+
+    openpyxl reads each cell element once a reading, into a dictionary a cell; here each is read once for
+    both, straight into the Cells, as openpyxl's parse_row and parse_cell read it."""
+    from xml.etree import ElementTree
+
+    from openpyxl.cell.text import Text
+    from openpyxl.utils import coordinate_to_tuple, get_column_letter
+    from openpyxl.utils.datetime import from_excel, from_ISO8601
+    from openpyxl.worksheet._reader import (FORMULA_TAG, INLINE_STRING, ROW_TAG, VALUE_TAG, WorkSheetParser,
+                                            _cast_number)
 
     class BothReadings(WorkSheetParser):
-        def parse_cell(self, element):
-            column = self.col_counter
-            cell = super().parse_cell(element)
-            if cell["data_type"] != "f":
-                cell["stored"] = cell["value"]
-                return cell
-            # The same element read again as data_only reads it; a cell without its own reference is
-            # placed by counting, so the count is put back first.
-            self.col_counter, self.data_only = column, True
-            try:
-                cell["stored"] = super().parse_cell(element)["value"]
-            finally:
-                self.data_only = False
-            return cell
+        def read(self, title: str, content: dict, stored: dict | None, formats: dict, number_format) -> None:
+            """Every row there is, not only as far as the sheet's declared dimension says: a cell added
+            beyond it must not escape the comparison. Only the rows: the sheet's other elements (its views,
+            print setup, validation) hold no cells."""
+            style_ids: dict = {}
+            shown: dict = {}
+            for _, element in ElementTree.iterparse(self.source):
+                if element.tag == ROW_TAG:
+                    self.read_row(element, title, content, stored, formats, style_ids, shown, number_format)
+                    element.clear()
 
+        def read_row(self, row, title, content, stored, formats, style_ids, shown, number_format) -> None:
+            number = row.get("r")
+            if number is not None:
+                try:
+                    self.row_counter = int(number)
+                except ValueError:
+                    whole = float(number)
+                    if not whole.is_integer():
+                        raise ValueError(f"{number} is not a valid row number") from None
+                    self.row_counter = int(whole)
+            else:
+                self.row_counter += 1
+            self.col_counter = 0
+            suffix = str(self.row_counter)
+            cut = -len(suffix)
+            shared_strings, date_formats = self.shared_strings, self.date_formats
+            for element in row:
+                coordinate = element.get("r")
+                if coordinate:
+                    # A reference in its usual form, in this row, is its own key; any other is placed as
+                    # openpyxl's read-only cell places it, by its own row and column.
+                    column = _COLUMNS.get(coordinate[:cut]) if coordinate.endswith(suffix) else None
+                    if column is None:
+                        place, column = coordinate_to_tuple(coordinate)
+                        ref = f"{get_column_letter(column)}{place}"
+                    else:
+                        ref = coordinate
+                    self.col_counter = column
+                else:
+                    self.col_counter += 1
+                    ref = f"{get_column_letter(self.col_counter)}{suffix}"
+                style = element.get("s", 0)
+                style_id = style_ids.get(style)
+                if style_id is None:
+                    style_id = style_ids[style] = int(style) if style else style
+                data_type = element.get("t", "n")
+                # Numbers and shared strings, nearly every cell, read here as parse_cell reads them (the number as
+                # _cast_number casts it), without a call a cell.
+                if data_type == "n" and style_id not in date_formats:
+                    held = element.findtext(VALUE_TAG, None)
+                    if held:
+                        held = float(held) if "." in held or "E" in held or "e" in held else int(held)
+                    else:
+                        held = None
+                elif data_type == "s":
+                    held = element.findtext(VALUE_TAG, None)
+                    held = shared_strings[int(held)] if held else None
+                else:
+                    held = self.stored_value(element, data_type, style_id, coordinate)
+                # A formula is never None (at least "="): a cell without one or a value holds nothing.
+                value = self.parse_formula(element) if element.find(FORMULA_TAG) is not None else held
+                if value is None:
+                    continue
+                key = (title, ref)
+                content[key] = value
+                name = shown.get(style_id)
+                if name is None:
+                    name = shown[style_id] = number_format(style_id)
+                formats[key] = name
+                if held is not None and stored is not None:
+                    stored[key] = held
+
+        def stored_value(self, element, data_type, style_id, coordinate):
+            """What parse_cell gives as data_only, for the cells read_row does not read itself."""
+            if data_type == "inlineStr":
+                child = element.find(INLINE_STRING)
+                return Text.from_tree(child).content if child is not None else None
+            value = element.findtext(VALUE_TAG, None) or None
+            if value is None:
+                return None
+            if data_type == "n":  # a number in a date's format (read_row reads the others)
+                value = _cast_number(value)
+                try:
+                    return from_excel(value, self.epoch, timedelta=style_id in self.timedelta_formats)
+                except (OverflowError, ValueError):
+                    warnings.warn(f"Cell {coordinate} is marked as a date but the serial value {value} is "
+                                  f"outside the limits for dates. The cell will be treated as an error.")
+                    return "#VALUE!"
+            if data_type == "b":
+                return bool(int(value))
+            if data_type == "d":
+                return from_ISO8601(value)
+            return value
+
+    import warnings
+
+    if not _COLUMNS:
+        _COLUMNS.update((get_column_letter(n), n) for n in range(1, 18279))
     book = sheet.parent
     return BothReadings(source, sheet._shared_strings, data_only=False, epoch=book.epoch,
                         date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+
+
+@contextmanager
+def _cycles_not_collected():
+    """Python's collector of reference cycles paused while a workbook's cells are read. Reading makes
+    hundreds of thousands of objects that live on (cells, their keys, the elements being parsed), and
+    each of its passes looks at every one of them: half the time of reading, finding nothing, as cells
+    and elements hold no cycles. What reading keeps is bounded by the size of the workbook (check_archive)."""
+    import gc
+
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+@lru_cache(maxsize=1)
+def _excel_reader():
+    """openpyxl's reader of a workbook, reading its shared strings as openpyxl's read_string_table does."""
+    from xml.etree import ElementTree
+
+    from openpyxl.cell.text import Text
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
+
+    string, text = f"{{{SHEET_MAIN_NS}}}si", f"{{{SHEET_MAIN_NS}}}t"
+
+    def read_string_table(source) -> list[str]:
+        strings = []
+        for _, node in ElementTree.iterparse(source):
+            if node.tag == string:
+                only = node[0] if len(node) == 1 else None
+                # Plain text, nearly every string a workbook holds, is its one <t>'s text; rich text and
+                # phonetic runs are read by openpyxl's Text.
+                if only is not None and only.tag == text and only.text is not None and not len(only):
+                    strings.append(only.text.replace("x005F_", ""))
+                else:
+                    strings.append(Text.from_tree(node).content.replace("x005F_", ""))
+                node.clear()
+        return strings
+
+    class Reader(ExcelReader):
+        def read_strings(self):
+            found = self.package.find(SHARED_STRINGS)
+            if found is not None:
+                with self.archive.open(found.PartName[1:]) as source:
+                    self.shared_strings = read_string_table(source)
+
+    return Reader
+
+
+#: Each column's letters, as openpyxl writes them (A to ZZZ), and its number: filled when a sheet is first read.
+_COLUMNS: dict[str, int] = {}
 
 
 def count_cells(data: bytes) -> int:

@@ -210,6 +210,8 @@ def judge_inputs_changed(published: PublishedWorkbook, projection, rerun: Cells,
     from ..workbook.layout import Layout, input_cells
     from .importing import ImportRefused, carry_back
 
+    if not any(d.kind == "input or text" for d in result.differences):
+        return None  # no cell typed over: the input cells (a second laying out of the workbook) are not needed
     inputs = {(where.sheet, where.ref): where for where in input_cells(Layout(projection))}
     typed = [d for d in result.differences if d.kind == "input or text" and (d.sheet, d.cell) in inputs]
     if not typed:
@@ -454,11 +456,13 @@ def compare(published: Cells, rerun: Cells, result: Verification) -> None:
     for sheet in rerun.sheets:
         if sheet not in published.sheets:
             result.differences.append(Difference(sheet, "(sheet)", "absent", "present", "sheet"))
-    shared = [s for s in rerun.sheets if s in published.sheets]
-    keys = {key for key in set(published.content) | set(rerun.content) if key[0] in shared}
-    place = {sheet: n for n, sheet in enumerate(shared)}
-    for key in sorted(keys, key=lambda k: (place[k[0]], _row_col(k[1]))):
-        result.cells_compared += 1
+    shared = {s for s in rerun.sheets if s in published.sheets}
+    # Each cell of the sheets both have once, in no particular order: _in_order puts the differences,
+    # a few among hundreds of thousands of cells, in the order they are reported.
+    keys = [key for key in rerun.content if key[0] in shared]
+    keys += [key for key in published.content if key[0] in shared and key not in rerun.content]
+    result.cells_compared += len(keys)
+    for key in keys:
         mine, theirs = _filled(rerun.content.get(key)), _filled(published.content.get(key))
         if theirs is None and mine is None:
             continue

@@ -92,43 +92,22 @@ def test_a_workbook_resaved_with_the_same_cells_is_compared_cell_by_cell(publish
 def test_a_workbook_compared_cell_by_cell_is_opened_once_and_each_sheet_parsed_once(published, tmp_path,
                                                                                      monkeypatch):
     # The published workbook's Cover and Scenario are read to re-run it, then every other sheet to compare:
-    # one opening of it and one of the re-run, and each sheet's XML parsed once for formulas and values.
-    from openpyxl.worksheet._reader import WorkSheetParser
+    # one opening of it and one of the re-run, and each sheet's XML parsed once for formulas and values
+    # (and each workbook's shared strings once).
+    from xml.etree import ElementTree
+
+    from openpyxl.reader.excel import ExcelReader
 
     resaved = write_parts(parts_of(published), tmp_path / "resaved.xlsx")
     sheets = len(openpyxl.load_workbook(published, read_only=True).sheetnames)
     opened, parsed = [], []
-    load, parse = openpyxl.load_workbook, WorkSheetParser.parse
-    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: opened.append(k) or load(*a, **k))
-    monkeypatch.setattr(WorkSheetParser, "parse", lambda self: parsed.append(self.source) or parse(self))
+    read, iterparse = ExcelReader.read, ElementTree.iterparse
+    monkeypatch.setattr(ExcelReader, "read", lambda self: opened.append(self) or read(self))
+    monkeypatch.setattr(ElementTree, "iterparse", lambda source, *a, **k: parsed.append(source) or
+                        iterparse(source, *a, **k))
     assert verify(resaved).ok
     assert len(opened) == 2  # the published workbook and its re-run
-    assert len(parsed) == 2 * sheets  # each sheet of each
-
-
-def test_the_cells_read_in_one_pass_are_those_openpyxl_reads_in_two():
-    # A formula cell's stored value, its formula and its number format, as openpyxl reads them with
-    # data_only=True and data_only=False (each a reading of the whole file), in the same order.
-    from costmodel.audit.reader import read_cells
-
-    path = ROOT / "workbooks" / "worcestershire-2017.xlsx"
-    content, stored, formats = {}, {}, {}
-    for data_only, into in ((False, content), (True, stored)):
-        book = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
-        for sheet in book.worksheets:
-            sheet.reset_dimensions()
-            for row in sheet.iter_rows():
-                for cell in row:
-                    if cell.value is not None and hasattr(cell, "coordinate"):
-                        into[(sheet.title, cell.coordinate)] = cell.value
-                        if not data_only:
-                            formats[(sheet.title, cell.coordinate)] = cell.number_format
-        book.close()
-    read = read_cells(path.read_bytes(), path.name)
-    assert any(str(value).startswith("=") for value in content.values())  # formulas, with values beside them
-    assert list(read.content.items()) == list(content.items())
-    assert list(read.stored.items()) == list(stored.items())
-    assert read.formats == formats
+    assert len(parsed) == 2 * sheets + 2  # each sheet of each, and the strings they share
 
 
 def test_every_committed_reference_workbook_verifies():
@@ -481,8 +460,11 @@ def test_differences_come_inputs_first_then_formulas(published, tmp_path):
 def test_verify_reads_an_untouched_workbook_once(monkeypatch):
     # The Cover and the Scenario sheet are all an untouched workbook needs reading for: one reading of
     # the file by openpyxl, not one for its formulas and another for its stored values.
+    from openpyxl.reader.excel import ExcelReader
+
     readings = []
-    real = openpyxl.load_workbook
-    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: readings.append(k) or real(*a, **k))
+    real = ExcelReader.read
+    monkeypatch.setattr(ExcelReader, "read", lambda self: readings.append((self.read_only, self.data_only)) or
+                        real(self))
     assert verify(ROOT / "workbooks" / "isle-of-wight-2017.xlsx").ok
-    assert readings == [{"read_only": True, "data_only": False}]
+    assert readings == [(True, False)]
