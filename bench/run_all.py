@@ -6,7 +6,7 @@
 Each benchmark runs in its own process (as a user runs it), prints its figures as JSON, and
 is judged here against the targets issues 7 and 21 set, each figure beside its floor. Each ratio is measured within one run of one
 benchmark, so a noisy shared machine moves both sides of it together. It aims to take under
-ten minutes on a 2-core machine: 9.1 minutes with nothing else running (2026-12-02), 18.7 with
+ten minutes on a 2-core machine: 9.1 and 10.3 minutes with nothing else running (2026-12-02), 18.7 with
 two other jobs sharing it (see docs/performance.md).
 """
 
