@@ -13,13 +13,13 @@ import hashlib
 import io
 import re
 import zipfile
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
 from ..errors import CostmodelError
 from ..limits import DEFAULT, RAISE, Limits, TooLarge, bound_zip_directory, read_bounded
+from ..scale import without_cycle_collection
 from ..scenario.parameters import SETS, from_label, resolve, unknown_set_message
 
 
@@ -254,7 +254,7 @@ class Book:
         for key in known.content if known is not None else ():
             read.setdefault(key[0], []).append(key)
         try:
-            with _cycles_not_collected():
+            with without_cycle_collection():
                 for sheet in self.workbook.worksheets:
                     if only is not None and sheet.title not in only:
                         continue
@@ -303,7 +303,7 @@ def open_book(data: bytes, name: str) -> Book:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             reader = _excel_reader()(io.BytesIO(data), read_only=True, data_only=False)
-            with _cycles_not_collected():
+            with without_cycle_collection():
                 reader.read()
             return Book(reader.wb, name)
     except Exception as exc:  # openpyxl raises many kinds for malformed parts; all mean the same to a user
@@ -427,23 +427,6 @@ def _both_readings(sheet, source):
     book = sheet.parent
     return BothReadings(source, sheet._shared_strings, data_only=False, epoch=book.epoch,
                         date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
-
-
-@contextmanager
-def _cycles_not_collected():
-    """Python's collector of reference cycles paused while a workbook's cells are read. Reading makes
-    hundreds of thousands of objects that live on (cells, their keys, the elements being parsed), and
-    each of its passes looks at every one of them: half the time of reading, finding nothing, as cells
-    and elements hold no cycles. What reading keeps is bounded by the size of the workbook (check_archive)."""
-    import gc
-
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 @lru_cache(maxsize=1)
