@@ -68,7 +68,7 @@ SHOWN_CHOICES = ("period", "index", "exit_kind", "treatment")
 
 def cell(sheet: str | None, row: int, col: int, row_abs: bool = False, col_abs: bool = False) -> str:
     """A reference such as E7, $D$5 or 'in-house'!F12 (a workbook's formulas make tens of thousands)."""
-    return _reference(sheet, row, _column(col), row_abs, col_abs)
+    return _reference(sheet, row, column_name(col), row_abs, col_abs)
 
 
 def _reference(sheet: str | None, row: int, column: str, row_abs: bool = False, col_abs: bool = False) -> str:
@@ -77,7 +77,7 @@ def _reference(sheet: str | None, row: int, column: str, row_abs: bool = False, 
 
 
 @lru_cache(maxsize=None)
-def _column(col: int) -> str:
+def column_name(col: int) -> str:
     return xl_col_to_name(col)
 
 
@@ -442,14 +442,14 @@ class CellContext:
 
     # The three columns a formula in column `col` refers to, as letters.
     def _this_column(self) -> str:
-        return _column(self.col)
+        return column_name(self.col)
 
     def _previous_column(self) -> str:
-        return _column(self.col - 1)
+        return column_name(self.col - 1)
 
     def _inputs_year_column(self) -> str:
         """The Inputs sheet's column for this column's year."""
-        return _column(self.layout.input_year_col(self.layout.option_col_year(self.col)))
+        return column_name(self.layout.input_year_col(self.layout.option_col_year(self.col)))
 
     def input(self, name):
         layout, option = self.layout, self.option
@@ -557,12 +557,12 @@ class YearsContext(CellContext):
 
     def in_column(self, text: str, col: int) -> str:
         """The formula `text` (rendered in this context) as it reads in year column `col`."""
-        text = text.replace(self.THIS, _column(col))
+        text = text.replace(self.THIS, column_name(col))
         if self.PREVIOUS in text:
-            text = text.replace(self.PREVIOUS, _column(col - 1))
+            text = text.replace(self.PREVIOUS, column_name(col - 1))
         if self.INPUTS_YEAR in text:
             text = text.replace(self.INPUTS_YEAR,
-                                _column(self.layout.input_year_col(self.layout.option_col_year(col))))
+                                column_name(self.layout.input_year_col(self.layout.option_col_year(col))))
         return text
 
 

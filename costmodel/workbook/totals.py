@@ -7,7 +7,7 @@ the engine's evaluation of the same trees (engine/totals.py).
 
 from __future__ import annotations
 
-from .layout import COL_CATEGORY, COL_TOTAL, HEADER_ROW, Layout, OptionLayout, cell
+from .layout import COL_CATEGORY, COL_TOTAL, HEADER_ROW, Layout, OptionLayout, cell, column_name
 
 #: The option sheet's block of each per-category row.
 _BLOCKS = {"category_cash": "category_rows", "category_real": "real_rows", "category_pv": "pv_rows"}
@@ -23,20 +23,23 @@ class OptionSheetTotals:
                  this: int | None = None):
         self.layout, self.option, self.col, self.category, self.this = layout, option, col, category, this
 
+    def _at(self, row: int, row_abs: bool = False) -> str:
+        """The cell of `row` in this context's column."""
+        return cell(None, row, self.col, row_abs)
+
     def row(self, name):
         if name == "this":
-            return cell(None, self.this, self.col)
-        return cell(None, getattr(self.option, _BLOCKS[name])[self.category], self.col)
+            return self._at(self.this)
+        return self._at(getattr(self.option, _BLOCKS[name])[self.category])
 
     def series(self, name):
-        return cell(None, self.option.timeline_rows[name], self.col, True)
+        return self._at(self.option.timeline_rows[name], True)
 
     def in_category(self):
         first, last = self.option.cost_rows
         row = self.option.category_rows[self.category]
         return (f"SUMIF({cell(None, first, COL_CATEGORY, True, True)}:{cell(None, last, COL_CATEGORY, True, True)},"
-                f"{cell(None, row, COL_CATEGORY, False, True)},{cell(None, first, self.col, True)}:"
-                f"{cell(None, last, self.col, True)})")
+                f"{cell(None, row, COL_CATEGORY, False, True)},{self._at(first, True)}:{self._at(last, True)})")
 
     def all_rows(self, name, excluding=frozenset()):
         block = getattr(self.option, _BLOCKS[name])
@@ -51,8 +54,7 @@ class OptionSheetTotals:
         runs, start = [], rows[0]
         for before, after in zip(rows, rows[1:] + [None]):
             if after != before + 1:
-                runs.append(cell(None, start, self.col) if start == before else
-                            f"{cell(None, start, self.col)}:{cell(None, before, self.col)}")
+                runs.append(self._at(start) if start == before else f"{self._at(start)}:{self._at(before)}")
                 start = after
         return f"SUM({','.join(runs)})"
 
@@ -61,6 +63,28 @@ class OptionSheetTotals:
         row = self.this if operand.name == "this" else None
         layout = self.layout
         return f"{cell(None, row, layout.year_col(0))}:{cell(None, row, layout.last_year_col)}"
+
+
+class OptionSheetYearsTotals(OptionSheetTotals):
+    """A block's row rendered once for all its year columns, the column letters left as a marker.
+
+    A block's row has the same formula in every year but for its column, so its tree is walked
+    once, not once a year; `in_column` then puts each column's letters in. The text is the one
+    `OptionSheetTotals` renders for that column (tested on every block row of the shipped scenarios).
+    """
+
+    #: A control character: no reference, function or operator contains one.
+    COLUMN = "\x01"
+
+    def __init__(self, layout: Layout, option: OptionLayout, category: str | None = None):
+        super().__init__(layout, option, -1, category)
+
+    def _at(self, row: int, row_abs: bool = False) -> str:
+        return f"{self.COLUMN}{'$' if row_abs else ''}{row + 1}"
+
+    def in_column(self, text: str, col: int) -> str:
+        """The formula `text` (rendered in this context) as it reads in year column `col`."""
+        return text.replace(self.COLUMN, column_name(col))
 
 
 class CompareTotals:

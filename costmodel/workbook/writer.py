@@ -58,7 +58,7 @@ from .layout import (
 )
 from .book import CHART_TEXT, Book, area_style, chart_fonts, footer_of, line_style, write_formula, write_text
 from .styles import MONEY, Styles
-from .totals import CheckTotals, CompareTotals, OptionSheetTotals, SummaryTotals
+from .totals import CheckTotals, CompareTotals, OptionSheetTotals, OptionSheetYearsTotals, SummaryTotals
 from .validation import InputCell, make_safe
 
 #: The Cover's label of the parameter set the workbook was priced with, which `verify` reads back.
@@ -662,13 +662,13 @@ class WorkbookWriter:
         layout = self.layout
         row = option.rows[(group.group.key, formula.key, instance.id)]
         write_text(sheet, row, COL_ITEM, instance.label, self.styles.text)
-        full_year = formula.full_year if formula.full_year is not None else formula.formula
         across = YearsContext(layout, option, group, instance)
         template = formula.formula.render(across)
-        self._calculated_row(
-            sheet, row, formula, cash, full_year_value,
-            full_year.render(CellContext(layout, option, COL_FULL_YEAR, group, instance)),
-            lambda col: across.in_column(template, col))
+        # The full-year column holds the same formula, at the price base, unless the line defines its own.
+        full_year = across.in_column(template, COL_FULL_YEAR) if formula.full_year is None else \
+            formula.full_year.render(CellContext(layout, option, COL_FULL_YEAR, group, instance))
+        self._calculated_row(sheet, row, formula, cash, full_year_value, full_year,
+                             lambda col: across.in_column(template, col))
 
     def _staffing_row(self, sheet, option, table, formula, period, posts, cash, full_year_value) -> None:
         """Every post on the Staffing sheet running in one period, added up by SUMPRODUCT."""
@@ -747,10 +747,11 @@ class WorkbookWriter:
                       total.formula.render(OptionSheetTotals(layout, option, COL_FULL_YEAR, category)),
                       values.full.row(key), fmt)
         by_year = values.row(key)
+        across = OptionSheetYearsTotals(layout, option, category)
+        template = total.formula.render(across)
         for t in range(len(self.projection.years)):
             col = layout.year_col(t)
-            self.formula(sheet, row, col, total.formula.render(OptionSheetTotals(layout, option, col, category)),
-                          by_year[t], fmt)
+            self.formula(sheet, row, col, across.in_column(template, col), by_year[t], fmt)
         self._over_the_horizon(sheet, option, row, by_year, fmt)
 
     def _over_the_horizon(self, sheet, option, row, by_year, fmt) -> None:

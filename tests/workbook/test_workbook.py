@@ -210,7 +210,7 @@ def test_a_row_rendered_once_for_its_years_reads_in_each_year_as_rendered_for_th
     # The writer walks each row's formula once (YearsContext) and puts each year's column letters in;
     # every year of every row must read exactly as the formula rendered for that column on its own.
     from costmodel.lines import TIMELINE_ROWS
-    from costmodel.workbook.layout import CellContext, Layout, YearsContext
+    from costmodel.workbook.layout import COL_FULL_YEAR, CellContext, Layout, YearsContext
 
     projection = costmodel.project(costmodel.load_scenario(SCENARIOS / f"{name}.yaml"))
     layout = Layout(projection)
@@ -224,13 +224,46 @@ def test_a_row_rendered_once_for_its_years_reads_in_each_year_as_rendered_for_th
             across = YearsContext(layout, option, group, instance)
             template = formula.formula.render(across)
             kinds |= {kind for kind, _ in formula.formula.names()}
-            for t in range(len(projection.years)):
-                col = layout.year_col(t)
+            # Each year's column, and the full-year column (the price base's year) where the line has no
+            # formula of its own there.
+            for col in [layout.year_col(t) for t in range(len(projection.years))] + \
+                    ([COL_FULL_YEAR] if formula.full_year is None else []):
                 assert across.in_column(template, col) == formula.formula.render(
                     CellContext(layout, option, col, group, instance)), (option.sheet, formula.key, col)
                 compared += 1
     # Every kind of column-dependent reference was among those compared.
     assert {"series", "input_row", "row", "total", "prev"} <= kinds and compared > 100
+
+
+@pytest.mark.parametrize("name", sorted(path.stem for path in SCENARIOS.glob("*.yaml")))
+def test_a_block_row_rendered_once_for_its_years_reads_in_each_year_as_rendered_for_that_year(name):
+    # The category blocks and their totals are walked once a row (OptionSheetYearsTotals) and each
+    # year's column letters put in: every year must read as the formula rendered for that column alone.
+    from costmodel.lines.totals import BLOCK_TOTALS, CATEGORY_ROWS
+    from costmodel.workbook.layout import Layout
+    from costmodel.workbook.totals import OptionSheetTotals, OptionSheetYearsTotals
+
+    projection = costmodel.project(costmodel.load_scenario(SCENARIOS / f"{name}.yaml"))
+    layout = Layout(projection)
+    compared, templates = 0, set()
+    for option in layout.options.values():
+        rows = [(CATEGORY_ROWS[key], category) for key, block in
+                (("category_cash", option.category_rows), ("category_real", option.real_rows),
+                 ("category_pv", option.pv_rows)) for category in block]
+        if option.pv_rows:
+            rows += [(total, None) for total in BLOCK_TOTALS.values()]
+        for total, category in rows:
+            across = OptionSheetYearsTotals(layout, option, category)
+            template = total.formula.render(across)
+            templates.add(template.replace(across.COLUMN, "?"))
+            for t in range(len(projection.years)):
+                col = layout.year_col(t)
+                assert across.in_column(template, col) == total.formula.render(
+                    OptionSheetTotals(layout, option, col, category)), (option.sheet, total.key, category, col)
+                compared += 1
+    # The SUMIF over a category's cost rows, a row times a series, and SUMs of rows were all compared.
+    assert {template.split("(")[0] for template in templates if "(" in template} >= {"SUMIF", "SUM"}
+    assert any("*?$" in template for template in templates) and compared > 100
 
 
 def test_the_cover_names_corporation_tax_among_the_sets_figures_only_where_a_company_pays_it():
