@@ -136,15 +136,29 @@ class FormulaSheet(Worksheet):
         from ..printed.measure import line_count
 
         needed: dict[int, float] = {}
+        # A sheet has a few formats and a few dozen column spans over its thousands of texts.
+        shapes: dict[int, tuple | None] = {}
+        rooms: dict[tuple[int, int], float] = {}
+        merged = self.merged
         for row, col, text, fmt in self.texts:
-            if fmt is None or not fmt.text_wrap or not text:
+            if fmt is None or not text:
                 continue
-            size = float(fmt.font_size or 11)
-            room = self.column_points(col, self.merged.get((row, col), col)) - CELL_PADDING
+            shape = shapes.get(id(fmt), False)
+            if shape is False:
+                shape = shapes[id(fmt)] = (float(fmt.font_size or 11), bool(fmt.bold),
+                                           "Courier" in (fmt.font_name or "")) if fmt.text_wrap else None
+            if shape is None:
+                continue
+            size, bold, mono = shape
+            span = (col, merged.get((row, col), col))
+            room = rooms.get(span)
+            if room is None:
+                room = rooms[span] = self.column_points(*span) - CELL_PADDING
             # A text's closing line break (a folded YAML note has one) shows no words: nothing to make room for.
-            mono = "Courier" in (fmt.font_name or "")
-            lines = line_count(text.rstrip("\n") or text, room, size, bool(fmt.bold), mono)
-            needed[row] = max(needed.get(row, 0.0), lines * size * LINE_SPACING + 2)
+            lines = line_count(text.rstrip("\n") or text, room, size, bold, mono)
+            height = lines * size * LINE_SPACING + 2
+            if height > needed.get(row, 0.0):
+                needed[row] = height
         hidden = {row for first, last in self.collapsed for row in range(first, last + 1)}
         for row in sorted(set(needed) | hidden):
             asked, cell_format, options = self.rows_asked.get(row, (None, None, None))
