@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import weakref
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from functools import cached_property, partial
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .. import __version__
-from ..scale import without_cycle_collection
+from ..scale import derived_from, without_cycle_collection
 from ..scenario.schema import Figure, Option, PublishedFigure, Scenario
 from ..scenario.units import financial_year_label
 from ..lines import TOTALLED, LineFormula, LineGroup
@@ -757,26 +756,6 @@ def project_draws(scenario: Scenario, sampled: dict[str, np.ndarray], draws: int
         pv_factor = timeline.series["pv_factor"].reshape(-1, len(timeline.years))
         out[option.id] = (cash, (cash - transfers) * pv_factor)
     return out
-
-
-#: What projections derive from a loaded scenario that no projection changes: its staffing lists'
-#: posts, grouped by kind, and each input gathered from them into a column as first asked for.
-#: Scenario (by id) -> (a reference to it, what was derived). A scenario is not changed once the
-#: loader has made it (nothing after the loader writes to one), so what is derived from its posts
-#: holds for every projection of it: 100,000 posts are read into columns by a scenario's first
-#: projection (0.6 s), not by every one (a workbook, a sensitivity analysis and the terminal
-#: summary each project it). Let go of with the scenario.
-_DERIVED: dict[int, tuple[weakref.ref, dict]] = {}
-
-
-def derived_from(scenario: Scenario) -> dict:
-    """What projections of `scenario` derive from it once (see _DERIVED)."""
-    key = id(scenario)
-    held = _DERIVED.get(key)
-    if held is None or held[0]() is not scenario:
-        held = _DERIVED[key] = (weakref.ref(scenario), {})
-        weakref.finalize(scenario, _DERIVED.pop, key, None)
-    return held[1]
 
 
 def project(scenario: Scenario) -> Projection:

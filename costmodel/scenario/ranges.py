@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import BaseModel
 
+from ..scale import derived_from
 from .posts import PostList
 from .schema import Figure, Scenario
 
@@ -59,12 +60,19 @@ class RangedInput:
 
 
 def ranged_figures(scenario: Scenario) -> list[RangedInput]:
-    """Every figure the scenario gives a range or distribution, one by one, in the order of the file."""
-    found: list[RangedInput] = []
-    # Posts another option employs too (staffing_same_as) are one figure for all of those options.
-    shared = {option.staffing_same_as for option in scenario.options if option.staffing_same_as is not None}
-    _walk(scenario, found, label=None, option=None, field=None, shared_staffing=shared)
-    return sorted(found, key=lambda r: r.figure.line or 0)
+    """Every figure the scenario gives a range or distribution, one by one, in the order of the file.
+
+    Found by one walk of the whole scenario, kept beside it (`derived_from`): a run asks half a dozen
+    times (the review, the sensitivity analysis, the simulation, the workbook)."""
+    held = derived_from(scenario)
+    found = held.get("ranged_figures")
+    if found is None:
+        found = []
+        # Posts another option employs too (staffing_same_as) are one figure for all of those options.
+        shared = {option.staffing_same_as for option in scenario.options if option.staffing_same_as is not None}
+        _walk(scenario, found, label=None, option=None, field=None, shared_staffing=shared)
+        found = held["ranged_figures"] = tuple(sorted(found, key=lambda r: r.figure.line or 0))
+    return list(found)
 
 
 def ranged_inputs(scenario: Scenario) -> list[RangedInput]:

@@ -29,6 +29,7 @@ from pydantic import (
     model_validator,
 )
 
+from ..scale import derived_from
 from ..lines import EXIT_KINDS, INPUTS, KINDS
 from ..lines.contracts import MIX_SLOTS
 from ..lines.placements import LIMITS, WEEKS_A_YEAR
@@ -1566,6 +1567,8 @@ class Scenario(Strict):
 
     def price_with(self, parameters: Parameters) -> None:
         """Price the scenario with another set's figures: those a workbook records, for one that pins none."""
+        # The one change made to a loaded scenario: what was derived from it as it was is derived again.
+        derived_from(self).clear()
         self._priced_with = parameters
         self.assumptions.take_defaults(parameters)
         for option in self.options:

@@ -145,7 +145,7 @@ def test_a_scenarios_posts_are_gathered_by_its_first_projection_alone(monkeypatc
     import gc
     import weakref
 
-    from costmodel.engine import projection as engine
+    from costmodel import scale
     from costmodel.engine.instances import GroupInstances
 
     scenario = costmodel.load_scenario_text(CASES["in whole years"])
@@ -164,9 +164,9 @@ def test_a_scenarios_posts_are_gathered_by_its_first_projection_alone(monkeypatc
         np.testing.assert_array_equal(again[key], values, err_msg=str(key))
     # the same text loaded again is another scenario, with its own columns; each let go of with it
     other = costmodel.load_scenario_text(CASES["in whole years"])
-    assert engine.derived_from(other) is not engine.derived_from(scenario)
+    assert scale.derived_from(other) is not scale.derived_from(scenario)
     let_go = [weakref.ref(scenario), weakref.ref(other)]
     del scenario, other
     gc.collect()
     assert all(ref() is None for ref in let_go)
-    assert all(ref() is not None for ref, _ in engine._DERIVED.values())
+    assert all(ref() is not None for ref, _ in scale._DERIVED.values())

@@ -347,3 +347,26 @@ def test_chunks_sharing_their_working_arrays_and_plan_give_the_same_totals_to_th
         for option, (cash, pv) in fresh.items():
             assert np.array_equal(shared[option][0], cash) and np.array_equal(shared[option][1], pv)
     assert scratch.free and not scratch.lent  # arrays were lent, and all given back
+
+
+def test_a_scenarios_ranged_figures_are_found_by_one_walk_and_found_again_once_it_is_repriced(monkeypatch):
+    # The review, the sensitivity analysis, the simulation and the workbook each ask for the ranged
+    # figures; one walk of the scenario answers them all, until price_with changes the scenario.
+    from costmodel.scenario import ranges
+    from costmodel.scenario.parameters import resolve
+
+    scenario = costmodel.load_scenario(SCENARIOS / "isle-of-wight-2017.yaml")
+    walks = []
+    walk = ranges._walk
+    monkeypatch.setattr(ranges, "_walk", lambda node, *args, **kwargs:
+                        (walks.append(node) if node is scenario else None) or walk(node, *args, **kwargs))
+    first = ranges.ranged_figures(scenario)  # the loader's walk (before the patch) is kept: no walk here
+    sensitivity(scenario)
+    simulate(scenario, draws=200, seed=1)
+    assert walks == [] and len(first) > 3
+    assert [r.what for r in ranges.ranged_figures(scenario)] == [r.what for r in first]
+    first.clear()  # a caller's list is its own: clearing it leaves the scenario's
+    assert len(ranges.ranged_figures(scenario)) > 3
+    scenario.price_with(resolve())
+    again = ranges.ranged_figures(scenario)
+    assert walks == [scenario] and len(again) > 3
