@@ -40,12 +40,11 @@ def without_cycle_collection() -> Iterator[None]:
 
 #: What is derived once from a loaded scenario and kept beside it: scenario (by id) -> (a reference to
 #: it, what was derived, by name). A scenario is not changed once the loader has made it (nothing after
-#: the loader writes to one, but `Scenario.price_with`, which lets go of what was derived), so what is
-#: derived from it holds for as long as it lives: 100,000 posts
-#: are read into columns by a scenario's first projection (0.6 s), not by every one (a workbook, a
-#: sensitivity analysis and the terminal summary each project it), and its ranged figures are found
-#: by one walk of the whole scenario, not one for each of the half-dozen steps of a run that ask.
-#: Let go of with the scenario.
+#: the loader writes to one but `Scenario.price_with`, which lets go of what was derived), so what is
+#: derived from it holds for as long as it lives: 100,000 posts are read into columns by a scenario's
+#: first projection (0.6 s), not by every one (a workbook, a sensitivity analysis and the terminal
+#: summary each project it), and its ranged figures are found by one walk of the whole scenario, not
+#: one for each of the half-dozen steps of a run that ask. Let go of with the scenario.
 _DERIVED: dict[int, tuple[weakref.ref, dict]] = {}
 
 
