@@ -28,9 +28,9 @@ from ..scenario.loader import load_scenario_text, loc_of
 from ..scenario.problems import ScenarioError
 from ..scenario.units import financial_year_label
 from ..workbook.layout import InputCell, Layout, input_cells
-from ..workbook.writer import build_workbook
-from .reader import (PublishedWorkbook, WorkbookError, establishment_folder, open_published, price_as_recorded,
-                     read_cells)
+from ..workbook.writer import built_book
+from .reader import (PublishedWorkbook, WorkbookError, cells_written, establishment_folder, open_published,
+                     price_as_recorded, read_cells)
 
 
 class ImportRefused(WorkbookError):
@@ -64,7 +64,7 @@ class Imported:
 
 def import_workbook(path: str | Path, limits: Limits = DEFAULT) -> Imported:
     """Raises WorkbookError (ImportRefused) with one line naming the file where it cannot be done."""
-    from .verify import check_cells_held, load_published_scenario
+    from .verify import cells_held, check_cells_held, load_published_scenario
 
     name = str(path)
     published = open_published(path, limits)
@@ -73,13 +73,14 @@ def import_workbook(path: str | Path, limits: Limits = DEFAULT) -> Imported:
                             f"no longer matches the Cover's); only changes to input cells can be carried back")
     scenario = load_published_scenario(published, limits)
     projection = project(scenario)
-    rebuilt = build_workbook(projection, run_record=published.run_record)
+    book = built_book(projection, run_record=published.run_record)
+    rebuilt = book.data
     imported = Imported(published, published.scenario_text)
     if rebuilt == unsigned_workbook(published.data):
         return imported  # untouched since it was written: its scenario, as it is
-    check_cells_held(name, published.data, rebuilt)
+    mine = cells_written(book, stored_values=False) or read_cells(rebuilt, "the re-run", stored_values=False)
+    check_cells_held(name, cells_held(published.data), len(mine.content))
     theirs = read_cells(published.data, name, stored_values=False)
-    mine = read_cells(rebuilt, "the re-run", stored_values=False)
     _refuse_formula_changes(name, theirs, mine)
     imported.text, imported.changes, _ = carry_back(published, projection, theirs.content, mine.content, limits)
     return imported

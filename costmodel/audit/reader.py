@@ -230,6 +230,17 @@ def read_cells(data: bytes, name: str, only: tuple[str, ...] | None = None, stor
         book.close()
 
 
+def cells_written(book, stored_values: bool = True) -> Cells | None:
+    """The cells of a workbook costmodel has just written (workbook/book.py's `Book`, closed), as `read_cells`
+    would read them from its bytes, taken from what was written rather than parsed again; None where the
+    workbook holds a cell whose reading that does not follow, for the caller to read the bytes instead."""
+    written = book.cells_as_read()
+    if written is None:
+        return None
+    sheets, content, stored, formats = written
+    return Cells(sheets, content, stored if stored_values else {}, formats)
+
+
 class Book:
     """A workbook opened once by openpyxl (read-only: each sheet is parsed only when its cells are read).
 

@@ -27,11 +27,11 @@ from ..scenario.work import least_work_as_written, work_problem
 from ..uncertainty.sensitivity import sensitivity_draws
 from ..scenario.loader import load_scenario_text
 from ..scenario.problems import ScenarioError
-from ..workbook.writer import build_workbook
+from ..workbook.writer import built_book
 from .package import (Package, PartError, compare_presentation, part_words, presentation_of,
                       sheet_outside_cells)
-from .reader import (Cells, PublishedWorkbook, WorkbookError, count_cells, establishment_folder, open_published,
-                     price_as_recorded, read_cells)
+from .reader import (Cells, PublishedWorkbook, WorkbookError, cells_written, count_cells, establishment_folder,
+                     open_published, price_as_recorded, read_cells)
 
 #: Numbers agree to the penny: a workbook resaved by Excel or LibreOffice may store a value
 #: recalculated in another order, differing in its last binary digits.
@@ -124,15 +124,17 @@ def verify(path: str | Path, limits: Limits = DEFAULT) -> Verification:
         result.findings.append("the Cover's run record says how it was made; it is copied into the re-run, not "
                                "re-derived (see the manifest file for the workbook's own hash)")
     projection = project(scenario)
-    rebuilt = build_workbook(projection, run_record=published.run_record)
+    book = built_book(projection, run_record=published.run_record)
+    rebuilt = book.data
     if rebuilt == unsigned_workbook(published.data):
         # The writer gives the same bytes for the same scenario, so a workbook untouched since it
         # was written is the re-run itself, every cell (its zip comment, which holds the fingerprint
         # of the file as written, aside); only one that differs is read cell by cell.
         result.cells_compared = count_cells(rebuilt)
         return result
-    check_cells_held(str(path), published.data, rebuilt)
-    rerun = read_cells(rebuilt, "the re-run")
+    # The re-run's cells as its bytes read, taken from what was written into them.
+    rerun = cells_written(book) or read_cells(rebuilt, "the re-run")
+    check_cells_held(str(path), cells_held(published.data), len(rerun.content))
     compare(published.cells, rerun, result)
     repriced = judge_inputs_changed(published, projection, rerun, result, limits)
     if not result.stored_values_missing:
@@ -192,9 +194,9 @@ def load_published_scenario(published: PublishedWorkbook, limits: Limits = DEFAU
     return scenario
 
 
-def check_cells_held(name: str, data: bytes, rebuilt: bytes) -> None:
-    """A workbook padded with far more cells than its re-run has is not read one by one."""
-    expected, held = count_cells(rebuilt), _cells_held(data)
+def check_cells_held(name: str, held: int, expected: int) -> None:
+    """A workbook padded with far more cells (`held`, `cells_held`) than its re-run has (`expected`) is not
+    read one by one."""
     if held > 2 * expected + EXTRA_CELLS:
         raise WorkbookError(f"{name}: holds {held:,} cells where its re-run has {expected:,}; not read one by one "
                             f"beyond {2 * expected + EXTRA_CELLS:,} (twice the re-run's and {EXTRA_CELLS:,}), so "
@@ -238,8 +240,9 @@ def judge_inputs_changed(published: PublishedWorkbook, projection, rerun: Cells,
         return None
     # Re-priced as the reader's workbook is: the publication with its inputs typed over, each input's
     # published value the re-run's, so its Cover flag and Published sheet count the same changes.
-    book = build_workbook(project(scenario), run_record=published.run_record, published=rerun.content)
-    repriced = read_cells(book, "the re-priced re-run")
+    built = built_book(project(scenario), run_record=published.run_record, published=rerun.content)
+    book = built.data
+    repriced = cells_written(built) or read_cells(book, "the re-priced re-run")
     result.differences = [d for d in result.differences if not (
         d.kind == "stored value" and _same(d.published, _filled(repriced.stored.get((d.sheet, d.cell)))))]
     result.findings.append(f"{len(typed)} input cell{'s' if len(typed) != 1 else ''} changed; every formula's value "
@@ -292,7 +295,7 @@ def _price_as_published(scenario, published: PublishedWorkbook, result: Verifica
                                f"{priced_with.label}: re-run with the scenario's")
 
 
-def _cells_held(data: bytes) -> int:
+def cells_held(data: bytes) -> int:
     """How many cells the workbook's sheets hold, counted in their XML without parsing it."""
     import re
 

@@ -15,10 +15,12 @@ import re
 
 import numpy as np
 import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
 from .. import __version__
 from ..files import SIGNATURE
+from ..scale import without_cycle_collection
 
 #: Text written into a cell stays text: never a formula (a name beginning "="), a number or a link.
 SAFE = {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
@@ -247,7 +249,143 @@ class Book:
                 sheet.set_footer(footer)
             sheet.set_up_printing()
         self.workbook.close()
-        return self._buffer.getvalue()
+        self.data = self._buffer.getvalue()
+        return self.data
+
+    def cells_as_read(self) -> tuple[list, dict, dict, dict] | None:
+        """Every cell of the closed workbook as reading its bytes gives it (audit/reader.py, `read_cells`):
+        the sheets' names, and (sheet, cell) -> formula text or value, -> stored value, -> number format.
+
+        Worked out from what XlsxWriter wrote, as it wrote it (a number at 16 significant digits, text with its
+        control characters escaped) and as the reader reads it back (the number parsed again, the escape of an
+        escape undone), without parsing the file; None where a cell is of a kind this does not follow (a date,
+        rich text, an array formula), so that the caller reads the file instead. tests/workbook/test_book.py
+        holds it equal to reading the bytes, for every shipped scenario's workbook and for text and numbers
+        chosen to catch each rule out."""
+        with without_cycle_collection():  # hundreds of thousands of keys made, none of them in a cycle
+            return self._cells_as_read()
+
+    def _cells_as_read(self) -> tuple[list, dict, dict, dict] | None:
+        from xlsxwriter.worksheet import CellBlankTuple, CellFormulaTuple, CellNumberTuple, CellStringTuple
+
+        blank, number_cell, string_cell, formula_cell = CellBlankTuple, CellNumberTuple, CellStringTuple, CellFormulaTuple
+        strings = [_string_as_read(string) if _LOOKED_AT.search(string) else string
+                   for string in self.workbook.str_table.string_array]
+        if None in strings:
+            return None
+        written = self.workbook.xf_formats
+        shown_as: dict[int, tuple[str, bool]] = {}
+        numbers: dict = {}
+        letters: list[str] = []
+        sheets, content, stored, formats = [], {}, {}, {}
+        for sheet in self.workbook.worksheets():
+            sheets.append(sheet.name)
+            table = getattr(sheet, "table", None)
+            if table is None or sheet.constant_memory:
+                return None
+            row_info, col_info, title = sheet.row_info, sheet.col_info, sheet.name
+            for row in sorted(table):
+                cells = table[row]
+                if not cells:
+                    continue
+                suffix = str(row + 1)
+                row_format = row_info[row].row_format if row in row_info else None
+                for col in sorted(cells):
+                    cell = cells[col]
+                    kind = cell.__class__
+                    if kind is blank:
+                        continue  # a format alone: the reader finds nothing there
+                    fmt = cell.format or row_format
+                    if fmt is None and col in col_info:
+                        fmt = col_info[col].column_format
+                    shown = shown_as.get(id(fmt))
+                    if shown is None:
+                        # A format equal to one made before it is written as that one (XlsxWriter's xf index).
+                        shown = shown_as[id(fmt)] = _format_as_read(written[0 if fmt is None else fmt._get_xf_index()])
+                    while col >= len(letters):
+                        letters.append(xl_col_to_name(len(letters)))
+                    key = (title, letters[col] + suffix)
+                    if kind is number_cell:
+                        value = cell.number
+                        held = numbers.get(value)
+                        if held is None:
+                            if not math.isfinite(value):
+                                return None
+                            held = numbers[value] = _number_as_read(f"{value:.16G}")
+                        if shown[1]:
+                            return None  # read as a date
+                    elif kind is string_cell:
+                        held = strings[cell.string]
+                    elif kind is formula_cell:
+                        held = _formula_value_as_read(cell.value, shown[1])
+                        if held is _UNFOLLOWED or _UNREADABLE_IN_VALUE.search(cell.formula):
+                            return None
+                        content[key] = "=" + cell.formula
+                        formats[key] = shown[0]
+                        if held is not None:
+                            stored[key] = held
+                        continue
+                    else:
+                        return None
+                    content[key] = stored[key] = held
+                    formats[key] = shown[0]
+        return sheets, content, stored, formats
+
+
+#: What a formula's value is given that the reader reads otherwise than `cells_as_read` follows.
+_UNFOLLOWED = object()
+#: The text XlsxWriter writes for a formula's value it marks as an error.
+_ERRORS = frozenset(("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"))
+#: Characters the reader does not read back as written: not allowed in XML, or (a carriage return) read as
+#: another; in a shared string XlsxWriter escapes the control characters, in a formula's value it does not.
+_UNREADABLE = re.compile("[\ud800-\udfff\ufffe\uffff]")
+_UNREADABLE_IN_VALUE = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
+#: Text that a shared string's writing or reading may change, or that may not be read back at all.
+_LOOKED_AT = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]|_x|x005F_|^<r>")
+
+
+def _format_as_read(fmt) -> tuple[str, bool]:
+    """A cell format's number format as openpyxl names it (openpyxl/cell/read_only.py, number_format):
+    XlsxWriter's built-in formats by their index, the others by their code; and whether it is a date's (the
+    reader reads a number in it as a date)."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE, is_date_format
+
+    index = fmt.num_format_index
+    name = BUILTIN_FORMATS.get(index, "General") if index < BUILTIN_FORMATS_MAX_SIZE else fmt.num_format
+    return name, is_date_format(name)
+
+
+def _number_as_read(text: str):
+    """A number the reader reads from `text`: an integer where it is written without a point or exponent."""
+    if "." in text or "E" in text or "e" in text:
+        return float(text)
+    return int(text)
+
+
+def _string_as_read(string: str) -> str | None:
+    """Text as the reader reads it back from the shared strings XlsxWriter wrote of it; None where it
+    would not be read back as plain text."""
+    from xlsxwriter.xmlwriter import XMLwriter
+
+    written = XMLwriter._escape_control_characters(string)
+    if (written.startswith("<r>") and written.endswith("</r>")) or _UNREADABLE.search(written):
+        return None
+    return written.replace("x005F_", "")
+
+
+def _formula_value_as_read(value, as_date: bool):
+    """The stored value the reader reads beside a formula XlsxWriter wrote with `value` (worksheet.py,
+    _write_cell); None where it reads none."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        if value in _ERRORS or value == "":
+            return value or None
+        # Written as it is, t="str", and read as it is.
+        return _UNFOLLOWED if _UNREADABLE_IN_VALUE.search(value) else value
+    if type(value) not in (int, float) or as_date or not math.isfinite(value):
+        return _UNFOLLOWED
+    return _number_as_read(str(value))
 
 
 def footer_of(scenario_id: str) -> str:

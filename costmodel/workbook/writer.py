@@ -160,6 +160,8 @@ class WorkbookWriter:
         #: Every input, where it is and what it is (validation.py), once the sheets are protected.
         self.input_cells = make_safe(workbook, self.styles, sheets["Cover"], *self.cover_flag, published=self.published)
         sheets["Cover"].activate()
+        #: The closed workbook, for what it wrote as well as its bytes (Book.cells_as_read).
+        self.book = book
         return book.close(a4=True, footer=footer_of(self.scenario.metadata.id))
 
     # ------------------------------------------------------------------ helpers
@@ -1399,11 +1401,21 @@ def build_workbook(projection: Projection, rerun_command: str | None = None,
     `uncertainty` is (sensitivity, simulation), and `warnings` the model review's, where the
     caller has them already.
     """
+    return built_book(projection, rerun_command, run_record, uncertainty, warnings, published).data
+
+
+def built_book(projection: Projection, rerun_command: str | None = None,
+               run_record: list[tuple[str, str]] | None = None, uncertainty: tuple | None = None,
+               warnings: list | None = None, published: dict | None = None) -> Book:
+    """`build_workbook`'s workbook, closed: its bytes (`data`) and what was written into it, for a caller
+    that compares its cells with another workbook's (verify) and need not read them back from the bytes."""
     from ..report import assemble
 
     with assemble(projection, warnings=warnings, run_record=run_record, rerun_command=rerun_command,
                   uncertainty=uncertainty) as report:
-        return write_workbook(report, published)
+        writer = WorkbookWriter(report, published)
+        writer.build()
+        return writer.book
 
 
 def _lowest_npc(projection):
