@@ -44,6 +44,15 @@ def opened_by_reader(fifo: Path, process: subprocess.Popen, patience: float = PA
     try either finds the process reading its input or waits for the process to end, which it
     would do only if it failed before reading.
     """
+    descriptor = reading_or_ended(fifo, process, patience)
+    if descriptor is None:
+        raise AssertionError(f"the process ended (exit {process.returncode}) without opening {fifo}")
+    return descriptor
+
+
+def reading_or_ended(fifo: Path, process: subprocess.Popen, patience: float = PATIENCE) -> int | None:
+    """Whichever comes first: `process` opening the named pipe `fifo` to read (a descriptor writing
+    to it), or ending (None)."""
     deadline = time.monotonic() + patience
     while True:
         try:
@@ -59,7 +68,7 @@ def opened_by_reader(fifo: Path, process: subprocess.Popen, patience: float = PA
         except subprocess.TimeoutExpired:
             pass
         else:
-            raise AssertionError(f"the process ended (exit {process.returncode}) without opening {fifo}")
+            return None
         if time.monotonic() > deadline:
             raise AssertionError(f"the process did not open {fifo} within {patience:.0f} s")
 
