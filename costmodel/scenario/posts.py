@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 import typing
 from dataclasses import dataclass, field
-from functools import partial
 
 from pydantic import ValidationError
 
@@ -79,10 +78,9 @@ _PLACED = frozenset(("value", "unit", "precision", "line", "path"))
 
 
 class _Values:
-    """What a list's values read as, and what the posts made of them share."""
+    """Each distinct value of a key read once: (key, type, value) -> the figure's fields, or None if refused."""
 
     def __init__(self):
-        #: Each distinct year read once: ("year", type, value) -> the year, or None if refused.
         self.seen: dict = {}
         #: The figure made of each value read (by the id of what it read as), where a figure has no line.
         self.shared: dict = {}
@@ -102,7 +100,6 @@ class _Values:
         return found
 
     def figure(self, key: str, raw: object):
-        """A figure's fields read from `raw` as the schema reads it (within the post's limits), or None."""
         if not isinstance(raw, (int, float, str)) or isinstance(raw, bool):
             return None  # a figure written as a mapping (with a source or a range): the schema reads it
         read = None
@@ -115,6 +112,7 @@ class _Values:
             value = values["value"]
             if isinstance(value, float) and low <= value <= high:
                 read = dict(_FIGURE_BLANK, value=value, unit=values["unit"], precision=values["precision"])
+        self.seen[(key, type(raw), raw)] = read
         return read
 
     def year(self, raw: object):
@@ -151,15 +149,17 @@ def build_posts(rows: list, item_lines: list | None = None, key_lines: dict | No
     establishment file, whose figures have no line of the scenario), `key_lines` the lines of posts
     whose keys are on lines of their own ({(index, key): line}), and `where` the list's path; the
     schema's posts are given theirs by the loader."""
+    values = _Values()
+    # A figure not written is the schema's default, one for every post of the list (never changed once made).
+    blank = _POST_BLANK | {key: Post.model_fields[key].default.model_copy(deep=True) for key in _DEFAULTED}
     built = Built([None] * len(rows))
     keys_checked: set = set()
-    direct: list[int] = []
-    by_schema: list[int] = []
     for index, row in enumerate(rows):
         if not isinstance(row, dict):
             if isinstance(row, str) and _wrong(row, one_line=False):
                 built.text.append((index, (), _wrong(row, one_line=False)))
-            by_schema.append(index)
+            built.by_schema.append(index)
+            _by_schema(built, index, row)
             continue
         for key, value in row.items() if type(row) is not PlainRow else ():
             if key not in keys_checked:
@@ -178,130 +178,91 @@ def build_posts(rows: list, item_lines: list | None = None, key_lines: dict | No
                 built.text += [(index, loc, message) for loc, message in _walk_text(value, (key,))]
         if "id" not in row and isinstance(row.get("title"), str):
             row["id"] = slugify(row["title"])
-        (direct if _may_be_direct(row) else by_schema).append(index)
-    by_schema += _make_direct(rows, direct, built.posts, item_lines, key_lines, where)
-    by_schema.sort()
-    for index in by_schema:
-        try:
-            built.posts[index] = Post.model_validate(rows[index])
-        except ValidationError as exc:
-            built.refused.append((index, exc))
-    built.by_schema = by_schema
+        line = item_lines[index] if item_lines is not None else None
+        post = _direct(row, index, values, blank, line, key_lines, where)
+        if post is None:
+            built.by_schema.append(index)
+            _by_schema(built, index, row)
+        else:
+            built.posts[index] = post
     built.posts = PostList(built.posts)
-    built.posts.by_schema = tuple(by_schema)
+    built.posts.by_schema = tuple(built.by_schema)
     return built
+
+
+def _by_schema(built: Built, index: int, row: object) -> None:
+    try:
+        built.posts[index] = Post.model_validate(row)
+    except ValidationError as exc:
+        built.refused.append((index, exc))
 
 
 #: A post made here before its own fields: every field as the schema leaves one not written.
 _POST_BLANK = {key: None for key in _FIELDS} | {"period": "after_go_live"}
 _FIGURE_KEYS = ("count", "fte", "salary", "agency_share", "agency_premium", "vacancy", "on_costs", "on_cost_rate")
-_YEAR_KEYS = ("first_year", "last_year")
-#: A key a row does not write.
-_ABSENT = object()
 
 
-def _may_be_direct(row: dict) -> bool:
-    """Whether the schema would take `row`'s keys and text as they are: its figures and years are read
-    after, a column at a time (`_make_direct`)."""
+def _direct(row: dict, index: int, values: _Values, blank: dict, line: int | None, key_lines: dict | None,
+            where: str | None) -> Post | None:
+    """The post the schema would make of `row`, or None where the schema must look at it itself."""
     if not FAST_KEYS.issuperset(row) or "salary" not in row or ("on_costs" in row and "on_cost_rate" in row):
-        return False
+        return None
     title, post_id = row.get("title"), row.get("id")
     if type(title) is not str or not 1 <= len(title) <= _TITLE_MOST:
-        return False
+        return None
     if type(post_id) is not str or _SLUG.fullmatch(post_id) is None:
-        return False
+        return None
+    fields = blank.copy()
+    fields["id"], fields["title"] = post_id, title
     for key in ("source", "note"):
-        text = row.get(key)
-        if not (text is None or type(text) is str):
-            return False
-    period = row.get("period", "after_go_live")
-    return type(period) is str and period in _PERIODS
-
-
-def _make_direct(rows: list, direct: list[int], posts: list, item_lines: list | None, key_lines: dict | None,
-                 where: str | None) -> list[int]:
-    """The posts the schema would make of the rows at `direct` (`_may_be_direct`), into `posts`: each
-    figure and year read once a distinct value, a column at a time (a county's 100,000 posts have a few
-    hundred distinct counts, FTEs and rates). Returns the indices of rows with a value the schema must read
-    itself (out of its limits, a range, a year before another)."""
-    values = _Values()
-    chosen = [rows[index] for index in direct]
-    refused = bytearray(len(chosen))
-    # Each column: the figure or year read of every chosen row's value (_ABSENT where not written).
-    columns: dict[str, list] = {}
-    for key in _FIGURE_KEYS + _YEAR_KEYS:
-        raws = [row.get(key, _ABSENT) for row in chosen]
-        if all(raw is _ABSENT for raw in raws):
+        if key in row:
+            text = row[key]
+            if not (text is None or type(text) is str):
+                return None
+            fields[key] = text
+    if "period" in row:
+        period = row["period"]
+        if type(period) is not str or period not in _PERIODS:
+            return None
+        fields["period"] = period
+    if "first_year" in row:
+        first_year = fields["first_year"] = values.year(row["first_year"])
+        if first_year is None:
+            return None
+    if "last_year" in row:
+        last_year = fields["last_year"] = values.year(row["last_year"])
+        if last_year is None or (fields["first_year"] is not None and last_year < fields["first_year"]):
+            return None
+    seen, shared, new, placed_set = values.seen, values.shared, object.__new__, values.placed
+    for key in _FIGURE_KEYS:
+        if key not in row:
             continue
-        read_of: dict = {_ABSENT: _ABSENT}
-        reader = values.year if key in _YEAR_KEYS else partial(values.figure, key)
-        column = []
-        for position, raw in enumerate(raws):
-            # 1, 1.0 and True are equal keys: a value other than text is read by its type as well.
-            cache_key = raw if raw.__class__ is str or raw is _ABSENT else (raw.__class__, raw)
-            try:
-                read = read_of[cache_key]
-            except KeyError:
-                read = read_of[cache_key] = reader(raw)
-            except TypeError:  # a value that is not hashable (a mapping: a figure with a range)
-                read = None
-            if read is None:
-                refused[position] = 1
-            column.append(read)
-        columns[key] = column
-    # A figure not written is the schema's default, one for every post of the list (never changed once made).
-    blank = _POST_BLANK | {key: Post.model_fields[key].default.model_copy(deep=True) for key in _DEFAULTED}
-    firsts, lasts = columns.get("first_year"), columns.get("last_year")
-    if firsts is not None and lasts is not None:
-        for position, (first, last) in enumerate(zip(firsts, lasts)):
-            if first is not _ABSENT and last is not _ABSENT and first is not None and last is not None \
-                    and last < first:
-                refused[position] = 1
-    figures = [(key, columns[key]) for key in _FIGURE_KEYS if key in columns]
-    years = [(key, columns[key]) for key in _YEAR_KEYS if key in columns]
-    shared, written, placed_set, new = values.shared, values.written, values.placed, object.__new__
-    back: list[int] = []
-    for position, (index, row) in enumerate(zip(direct, chosen)):
-        if refused[position]:
-            back.append(index)
+        raw = row[key]
+        try:
+            read = seen[(key, type(raw), raw)]
+        except (KeyError, TypeError):
+            read = values.figure(key, raw)
+        if read is None:
+            return None
+        if line is None:
+            # Not written in the scenario (a row of an establishment file): a figure with no line, path or
+            # range, one for each distinct value and shared by every post giving it, as the defaults are.
+            figure = shared.get(id(read))
+            if figure is None:
+                figure = shared[id(read)] = _made(read.copy(), values.written)
+            fields[key] = figure
             continue
-        fields = blank.copy()
-        fields["id"], fields["title"] = row["id"], row["title"]
-        if "source" in row:
-            fields["source"] = row["source"]
-        if "note" in row:
-            fields["note"] = row["note"]
-        if "period" in row:
-            fields["period"] = row["period"]
-        for key, column in years:
-            year = column[position]
-            if year is not _ABSENT:
-                fields[key] = year
-        line = item_lines[index] if item_lines is not None else None
-        for key, column in figures:
-            read = column[position]
-            if read is _ABSENT:
-                continue
-            if line is None:
-                # Not written in the scenario (a row of an establishment file): a figure with no line, path or
-                # range, one for each distinct value and shared by every post giving it, as the defaults are.
-                figure = shared.get(id(read))
-                if figure is None:
-                    figure = shared[id(read)] = _made(read.copy(), written)
-                fields[key] = figure
-                continue
-            placed = read.copy()
-            placed["line"] = key_lines.get((index, key), line) if key_lines else line
-            placed["path"] = f"{where}[{index}].{key}"
-            figure = fields[key] = new(Figure)
-            _set(figure, "__dict__", placed)
-            _set(figure, "__pydantic_fields_set__", placed_set)
-            _set(figure, "__pydantic_extra__", None)
-            _set(figure, "__pydantic_private__", None)
-        post = new(Post)
-        _set(post, "__dict__", fields)
-        _set(post, "__pydantic_fields_set__", values.keys_of(row))
-        _set(post, "__pydantic_extra__", None)
-        _set(post, "__pydantic_private__", {"_month_lines": {}})
-        posts[index] = post
-    return back
+        placed = read.copy()
+        placed["line"] = key_lines.get((index, key), line) if key_lines else line
+        placed["path"] = f"{where}[{index}].{key}"
+        figure = fields[key] = new(Figure)
+        _set(figure, "__dict__", placed)
+        _set(figure, "__pydantic_fields_set__", placed_set)
+        _set(figure, "__pydantic_extra__", None)
+        _set(figure, "__pydantic_private__", None)
+    post = object.__new__(Post)
+    _set(post, "__dict__", fields)
+    _set(post, "__pydantic_fields_set__", values.keys_of(row))
+    _set(post, "__pydantic_extra__", None)
+    _set(post, "__pydantic_private__", {"_month_lines": {}})
+    return post
