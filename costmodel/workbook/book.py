@@ -281,7 +281,7 @@ class Book:
         for sheet in self.workbook.worksheets():
             sheets.append(sheet.name)
             table = getattr(sheet, "table", None)
-            if table is None or sheet.constant_memory:
+            if table is None or sheet.constant_memory or _IN_ATTRIBUTE.search(sheet.name):
                 return None
             row_info, col_info, title = sheet.row_info, sheet.col_info, sheet.name
             for row in sorted(table):
@@ -302,16 +302,22 @@ class Book:
                     if shown is None:
                         # A format equal to one made before it is written as that one (XlsxWriter's xf index).
                         shown = shown_as[id(fmt)] = _format_as_read(written[0 if fmt is None else fmt._get_xf_index()])
+                        if shown is _UNFOLLOWED:
+                            return None
                     while col >= len(letters):
                         letters.append(xl_col_to_name(len(letters)))
                     key = (title, letters[col] + suffix)
                     if kind is number_cell:
                         value = cell.number
-                        held = numbers.get(value)
+                        # Equal numbers are written alike only where they are ints or floats: Decimal("1.0")
+                        # equals 1 but is written 1.0.
+                        held = numbers.get(value) if value.__class__ in _WRITTEN_ALIKE else None
                         if held is None:
                             if not math.isfinite(value):
                                 return None
-                            held = numbers[value] = _number_as_read(f"{value:.16G}")
+                            held = _number_as_read(f"{value:.16G}")
+                            if value.__class__ in _WRITTEN_ALIKE:
+                                numbers[value] = held
                         if shown[1]:
                             return None  # read as a date
                     elif kind is string_cell:
@@ -340,18 +346,28 @@ _ERRORS = frozenset(("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#
 #: another; in a shared string XlsxWriter escapes the control characters, in a formula's value it does not.
 _UNREADABLE = re.compile("[\ud800-\udfff\ufffe\uffff]")
 _UNREADABLE_IN_VALUE = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
+#: Characters an attribute (a sheet's name, a number format's code) is not read back with as written.
+_IN_ATTRIBUTE = re.compile("[\x00-\x1f\ud800-\udfff\ufffe\uffff]")
+#: Numbers that, equal, XlsxWriter writes alike (at 16 significant digits): int, bool and float.
+_WRITTEN_ALIKE = frozenset((int, bool, float, np.float64))
 #: Text that a shared string's writing or reading may change, or that may not be read back at all.
 _LOOKED_AT = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]|_x|x005F_|^<r>")
 
 
-def _format_as_read(fmt) -> tuple[str, bool]:
+def _format_as_read(fmt) -> tuple[str, bool] | object:
     """A cell format's number format as openpyxl names it (openpyxl/cell/read_only.py, number_format):
     XlsxWriter's built-in formats by their index, the others by their code; and whether it is a date's (the
-    reader reads a number in it as a date)."""
+    reader reads a number in it as a date). _UNFOLLOWED for a code written as a number beyond the built-in
+    ones, or one holding a control character (in an attribute, the reader reads a tab as a space)."""
     from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE, is_date_format
 
     index = fmt.num_format_index
-    name = BUILTIN_FORMATS.get(index, "General") if index < BUILTIN_FORMATS_MAX_SIZE else fmt.num_format
+    if index < BUILTIN_FORMATS_MAX_SIZE:
+        name = BUILTIN_FORMATS.get(index, "General")
+    else:
+        name = fmt.num_format
+        if not isinstance(name, str) or _IN_ATTRIBUTE.search(name):
+            return _UNFOLLOWED
     return name, is_date_format(name)
 
 

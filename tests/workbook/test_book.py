@@ -126,3 +126,39 @@ def test_a_date_a_number_read_as_a_date_and_rich_text_are_left_to_the_reader():
         assert book.cells_as_read() is None, fill.__name__
         assert cells_written(book) is None
         assert read_cells(book.data, "test").content  # the reader reads it all the same
+
+
+def test_equal_numbers_written_otherwise_are_read_as_written():
+    # 1 and Decimal("1.0") are equal (and hash alike), but XlsxWriter writes "1" and "1.0": an int and a float.
+    from decimal import Decimal
+
+    for first, second in ((1, Decimal("1.0")), (Decimal("1.0"), 1), (10, Decimal("1E+1"))):
+        def fill(workbook, sheet, first=first, second=second):
+            sheet.write_number(0, 0, first)
+            sheet.write_number(1, 0, second)
+
+        written, read = _as_read(_small_book(fill))
+        assert written is not None
+        assert _typed(written) == _typed(read), (first, second)
+
+
+def test_a_sheet_name_or_format_code_the_reader_reads_otherwise_is_left_to_the_reader():
+    # In an attribute the reader reads a tab or a carriage return as a space, and a control character
+    # not at all (the file is refused); a code given as a number beyond the built-in ones has no text.
+    def tab_in_code(workbook, sheet):
+        sheet.write_number(0, 0, 1, workbook.add_format({"num_format": "0\t0"}))
+
+    def code_as_number(workbook, sheet):
+        sheet.write_number(0, 0, 1, workbook.add_format({"num_format": 170}))
+
+    for fill in (tab_in_code, code_as_number):
+        assert _small_book(fill).cells_as_read() is None, fill.__name__
+    for name in ("a\tb", "a\rb", "a\x01b"):
+        book = Book()
+        book.workbook.add_worksheet(name).write_number(0, 0, 1)
+        book.close()
+        assert book.cells_as_read() is None, repr(name)
+    tabbed = Book()
+    tabbed.workbook.add_worksheet("a\tb").write_number(0, 0, 1)
+    tabbed.close()
+    assert read_cells(tabbed.data, "test").sheets == ["a b"]  # why: read otherwise than written
