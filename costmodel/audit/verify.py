@@ -240,16 +240,15 @@ def judge_inputs_changed(published: PublishedWorkbook, projection, rerun: Cells,
         return None
     # Re-priced as the reader's workbook is: the publication with its inputs typed over, each input's
     # published value the re-run's, so its Cover flag and Published sheet count the same changes.
-    built = built_book(project(scenario), run_record=published.run_record, published=rerun.content)
-    book = built.data
-    repriced = cells_written(built) or read_cells(book, "the re-priced re-run")
+    repriced_book = built_book(project(scenario), run_record=published.run_record, published=rerun.content)
+    repriced = cells_written(repriced_book) or read_cells(repriced_book.data, "the re-priced re-run")
     result.differences = [d for d in result.differences if not (
         d.kind == "stored value" and _same(d.published, _filled(repriced.stored.get((d.sheet, d.cell)))))]
     result.findings.append(f"{len(typed)} input cell{'s' if len(typed) != 1 else ''} changed; every formula's value "
                            f"is compared with the workbook re-priced with "
                            f"its own inputs (as costmodel import writes them back), so only the inputs are reported "
                            f"where the formulas are intact")
-    return book
+    return repriced_book.data
 
 
 def _year_label(year: int) -> str:
