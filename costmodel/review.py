@@ -21,6 +21,7 @@ from .appraisal.evaluate import gateways
 from .engine.projection import Projection
 from .scenario import defaults
 from .scenario.loader import loc_of
+from .scenario.posts import Staffing
 from .scenario.problems import format_path
 from .scenario.schema import Option, Scenario
 from .scenario.units import financial_year_label, month_label
@@ -94,7 +95,7 @@ def _line(scenario: Scenario, loc: tuple) -> int | None:
             node = next((value for key, value in node.items()
                          if isinstance(key, int) and financial_year_label(key) == part), None)
         else:
-            node = node[part] if isinstance(node, (list, dict)) else getattr(node, str(part), None)
+            node = node[part] if isinstance(node, (list, dict, Staffing)) else getattr(node, str(part), None)
         if node is None:
             break
     figure_line = getattr(node, "line", None)
@@ -149,11 +150,13 @@ def _employed_from_the_start(option: Option, period: str, post, scenario: Scenar
 
 
 def _posts_of(option: Option, scenario: Scenario):
-    """(post, the period it runs in for this option) for every post an option employs."""
+    """(its index, its id, the period it runs in for this option) for every post an option employs, read
+    from the list without making its posts."""
+    ids = option.staffing.values_of("id")
     if option.staffing_same_as is not None:
         shared = "whole_horizon" if option.staffing_transfers else "after_go_live"
-        return [(post, shared) for post in option.staffing]
-    return [(post, post.period) for post in option.staffing]
+        return [(index, post_id, shared) for index, post_id in enumerate(ids)]
+    return list(zip(range(len(ids)), ids, option.staffing.values_of("period")))
 
 
 def _transfer_trap(scenario: Scenario):
@@ -162,14 +165,14 @@ def _transfer_trap(scenario: Scenario):
         if option.staffing_same_as is not None or not option.staffing or option.go_live is None:
             continue
         moment = _go_live_month(option, scenario)
-        if moment <= start or any(post.period != "after_go_live" for post in option.staffing):
+        if moment <= start or any(period != "after_go_live" for period in option.staffing.values_of("period")):
             continue
-        ids = {post.id for post in option.staffing}
+        ids = set(option.staffing.values_of("id"))
         for other in scenario.options:
             if other is option:
                 continue
-            same = [post.id for post, period in _posts_of(other, scenario)
-                    if post.id in ids and _employed_from_the_start(other, period, post, scenario)]
+            same = [post_id for index, post_id, period in _posts_of(other, scenario)
+                    if post_id in ids and _employed_from_the_start(other, period, other.staffing[index], scenario)]
             if same:
                 shown = ", ".join(same[:5]) + (f" and {len(same) - 5} more" if len(same) > 5 else "")
                 yield ("W101", ("options", index, "staffing"),

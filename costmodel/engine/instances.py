@@ -8,7 +8,6 @@ the same inputs on its Inputs sheet and the same formulas on the option sheet.
 from __future__ import annotations
 
 import datetime as _dt
-import operator
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -190,21 +189,24 @@ class PostInstances(Sequence):
     """One kind of post of a staffing list (on-costs computed, stated or as a rate): the engine's
     instances, each made only when something asks for them one by one.
 
-    A projection reads a list's figures a column at a time (`column`), straight from the posts:
-    100,000 posts of instances, made on every call only to be read back into arrays, were a
-    third of a projection's time. The workbook, the review and published figures about one
-    post ask for the instances themselves (indexing, iterating), and get them, made once.
+    A projection reads a list's figures a column at a time (`column`), straight from the list
+    (`Staffing.values_of`, which makes no post): 100,000 posts of instances, made on every call only
+    to be read back into arrays, were a third of a projection's time. The workbook, the review and
+    published figures about one post ask for the instances themselves (indexing, iterating), and get
+    them, made once.
     """
 
-    def __init__(self, posts: list, names: frozenset[str], years: tuple[int, int], by_month: bool, build):
-        self._posts = posts
+    def __init__(self, staffing, indices: list[int], names: frozenset[str], years: tuple[int, int], by_month: bool,
+                 build):
+        self._staffing = staffing
+        self._indices = indices  # where this kind's posts are in the list, in its order
         #: The inputs every post of it has (as its instances would say).
         self.names = names
         self._years = years  # (the first year, the last year): a post's own, where it states none
         self._by_month = by_month
         self._build = build  # () -> the list of instances, in the posts' order
         self._built: list[LineInstance] | None = None
-        self._figures: dict[str, np.ndarray] | None = None  # each of _POST_FIGURES it has, as a column
+        self._figures: dict[str, np.ndarray] = {}  # each of _POST_FIGURES asked for, as a column
         self._periods: tuple[str, ...] | None = None
 
     @property
@@ -214,7 +216,7 @@ class PostInstances(Sequence):
         return self._built
 
     def __len__(self) -> int:
-        return len(self._posts)
+        return len(self._indices)
 
     def __getitem__(self, index):
         return self.built[index]
@@ -222,22 +224,22 @@ class PostInstances(Sequence):
     def __iter__(self):
         return iter(self.built)
 
+    def _of_kind(self, name: str) -> list:
+        values = self._staffing.values_of(name)
+        return values if len(self._indices) == len(values) else [values[i] for i in self._indices]
+
     def column(self, name: str) -> np.ndarray | None:
         """Every post's value of input `name`, as a (posts, 1) column; None for an input only its
         instance works out (a post's months, its scale), gathered from the instances instead."""
-        posts = self._posts
         if name in _POST_FIGURES:
-            if self._figures is None:
-                # Every figure of a post read at once, post by post: 100,000 posts read once each
-                # instead of once for each figure, each read then finding the post out of the cache.
-                names = [figure for figure in _POST_FIGURES if figure in self.names]
-                table = np.array(list(map(operator.attrgetter(*(f"{figure}.value" for figure in names)), posts)),
-                                 dtype=float).reshape(len(posts), len(names))
-                self._figures = {figure: np.ascontiguousarray(table[:, [i]]) for i, figure in enumerate(names)}
-            return self._figures.get(name)
+            if name not in self.names:
+                return None
+            if name not in self._figures:
+                self._figures[name] = np.array(self._of_kind(name), dtype=float).reshape(-1, 1)
+            return self._figures[name]
         if name in ("first_year", "last_year") and not self._by_month:
             default = self._years[name == "last_year"]
-            values = [default if year is None else year for year in (getattr(post, name) for post in posts)]
+            values = [default if year is None else year for year in self._of_kind(name)]
         else:
             return None
         return np.array(values, dtype=float).reshape(-1, 1)
@@ -246,7 +248,7 @@ class PostInstances(Sequence):
         """Every post's period, as its instance's choice of "period" says: read once (a workbook asks
         for them for every row a staffing table shows), kept as a tuple no caller can change."""
         if self._periods is None:
-            self._periods = tuple(post.period for post in self._posts)
+            self._periods = tuple(self._of_kind("period"))
         return self._periods
 
 
@@ -256,12 +258,12 @@ def _staffing_groups(scenario: Scenario, option_index: int) -> tuple[GroupInstan
     staffing = option.staffing
     # A list in which any post starts or ends part-way through a year is costed month by month,
     # every post of it alike, so that a large one is one table with the same columns throughout.
-    by_month = any(post.first_month is not None or post.last_month is not None for post in staffing)
+    by_month = any(month is not None for name in ("first_month", "last_month") for month in staffing.values_of(name))
     # Likewise a list in which any post progresses up a scale: every post of it has a drift, a step and
     # a top of its scale (none, none and its salary, for a post that stays where it is).
-    progression = any(post.pay_drift is not None or post.pay_step is not None for post in staffing)
-    kinds = [0 if post.on_costs is None and post.on_cost_rate is None else 1 if post.on_costs is not None else 2
-             for post in staffing]
+    progression = any(rate is not None for name in ("pay_drift", "pay_step") for rate in staffing.values_of(name))
+    kinds = [0 if amount is None and rate is None else 1 if amount is not None else 2
+             for amount, rate in zip(staffing.values_of("on_costs"), staffing.values_of("on_cost_rate"))]
     built: list[list[LineInstance]] = []
     # Held by what projections derive from the scenario (projection.py, _DERIVED), which must not
     # keep the scenario alive: a reference that lets it go.
@@ -285,9 +287,10 @@ def _staffing_groups(scenario: Scenario, option_index: int) -> tuple[GroupInstan
     out = []
     for kind, (group, extra) in enumerate(((L.POSTS, ()), (L.POSTS_STATED, ("on_costs",)),
                                            (L.POSTS_RATE, ("on_cost_rate",)))):
-        posts = [post for post, of in zip(staffing, kinds) if of == kind]
-        out.append(GroupInstances(group, PostInstances(posts, frozenset(names.union(extra)), years, by_month,
-                                                       partial(build, kind)), dict(alike)) if posts else None)
+        indices = [index for index, of in enumerate(kinds) if of == kind]
+        out.append(GroupInstances(group, PostInstances(staffing, indices, frozenset(names.union(extra)), years,
+                                                       by_month, partial(build, kind)), dict(alike))
+                   if indices else None)
     return tuple(out)
 
 

@@ -23,7 +23,7 @@ from .schema import (LINE_SECTIONS, ONE_OFF_SECTIONS, OUT_OF_CARE, PARTNERSHIP_S
 from ..limits import LARGE, RAISE, Limits, TooLarge, megabytes, read_bounded
 from ..scale import without_cycle_collection
 from .establishment import Establishment, EstablishmentFile, FileProblem, read_establishment
-from .posts import build_posts
+from .posts import Staffing, build_posts
 from .text import text_problems
 from .units import financial_year_label, financial_year_of, month_label
 from .yamlread import Lines, ReadError, decode, line_of, read_yaml
@@ -710,13 +710,20 @@ def _staffing_reference_problems(scenario: Scenario):
                         f"or say staffing_transfers: false to fill the same posts from this option's go-live")
         elif target_id in before_go_live and not before_go_live[target_id]:
             continue
-        elif before_go_live.setdefault(target_id, any(post.period == "before_go_live" for post in target.staffing)):
-            for post_index, post in enumerate(target.staffing):
-                if post.period == "before_go_live":
+        elif before_go_live.setdefault(target_id, "before_go_live" in _values_of(target.staffing, "period")):
+            for post_index, period in enumerate(_values_of(target.staffing, "period")):
+                if period == "before_go_live":
                     yield (("options", by_index[target_id], "staffing", post_index, "period"),
                            f"a post that runs only before go-live cannot be shared with option '{option.id}' "
                            f"(staffing_same_as), which employs the posts all along or from its own go-live; list "
                            f"the posts in each option")
+
+
+def _values_of(items, key: str) -> list:
+    """Each item's field `key`: a list of posts read a field at a time, without making its posts."""
+    if isinstance(items, Staffing):
+        return items.values_of(key)
+    return [getattr(item, key) for item in items]
 
 
 def _share_staffing(scenario: Scenario) -> None:
@@ -779,7 +786,7 @@ def _check_option(option: Option, loc: tuple, first: int, last: int, horizon: st
         if shared:
             # Checked where listed; only its ids can clash here (its posts' ids are all there is so far).
             if ids_of is None or id(items) not in ids_of:
-                ids = dict.fromkeys([item.id for item in items], section)
+                ids = dict.fromkeys(_values_of(items, "id"), section)
                 if ids_of is None:
                     seen = ids
                     continue
@@ -794,23 +801,29 @@ def _check_option(option: Option, loc: tuple, first: int, last: int, horizon: st
                  and not (section == "indexed_contracts" and key == "last_year")]  # a contract's term may run
         months = [key for key in ("first_month", "last_month") if key in fields]  # past the horizon
         ramps = "ramp" in fields
-        for index, item in enumerate(items):
-            if item.id in seen:
-                yield loc + (section, index, "id"), (f"id '{item.id}' is used twice in this option (also in "
-                                                     f"{seen[item.id]}); give one of them an id")
-            seen.setdefault(item.id, section)
+        one_off = section in ONE_OFF_SECTIONS
+        # Read a field at a time: a county's posts are checked without making each one (posts.Staffing).
+        columns = {key: _values_of(items, key) for key in ("id", *years, *months)}
+        for index, item_id in enumerate(columns["id"]):
+            if item_id in seen:
+                yield loc + (section, index, "id"), (f"id '{item_id}' is used twice in this option (also in "
+                                                     f"{seen[item_id]}); give one of them an id")
+            seen.setdefault(item_id, section)
             for key in years:
-                year = getattr(item, key)
+                year = columns[key][index]
                 if year is not None and not first <= year <= last:
                     yield from _in_horizon(year, loc + (section, index, key), first, last, horizon)
             for key in months:
-                month = getattr(item, key)
+                month = columns[key][index]
                 if month is not None and not first <= financial_year_of(*month) <= last:
                     yield loc + (section, index, key), f"{month_label(*month)} is outside the horizon ({horizon})"
+            if not ramps and not one_off:
+                continue
+            item = items[index]
             item_loc = loc + (section, index)
             for year in (item.ramp or {}) if ramps else ():
                 yield from _in_horizon(year, item_loc + ("ramp", financial_year_label(year)), first, last, horizon)
-            if section in ONE_OFF_SECTIONS:
+            if one_off:
                 for index_in_list, year in enumerate(item.years or []):
                     yield from _in_horizon(year, item_loc + ("years", index_in_list), first, last, horizon)
                 for year in (item.profile or {}):

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 import typing
+import copy
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
@@ -47,14 +49,104 @@ _FIELDS = tuple(Post.model_fields)
 _set = object.__setattr__
 
 
-class PostList(list):
-    """An option's posts, knowing which the schema made in full: only those can give a figure a range,
-    so a walk looking for ranges (ranges.py) looks at them alone, not at a county's every post."""
+class Staffing(Sequence):
+    """An option's posts, each made as a `Post` only when something asks for it.
 
-    by_schema: tuple[int, ...] = ()
+    A county lists 100,000 posts. Made at once, with a `Figure` of its own for each written figure
+    (it carries its line and path, which the workbook and `import` cite), they were some 490,000
+    objects and took longer than projecting them. What checking and projecting a list need of it is
+    read straight from the rows as written (`values_of`): each post's id, period, years and the value
+    of each figure. A post is made, exactly as the schema would make it, when it is asked for by index
+    or by iterating, and kept: the same post is the same object every time it is asked for.
+
+    Not a `list`: code that reads a list's storage directly (list equality, `copy`, pydantic's
+    serializer) would see posts not made yet as missing. Everything here goes through `__getitem__`.
+    """
+
+    __slots__ = ("_posts", "_rows", "_make", "_values", "by_schema")
+    __hash__ = None  # a list of posts is compared by its posts, as a list is
+
+    def __init__(self, posts: Iterable = (), by_schema: Iterable[int] | None = None, rows: list | None = None,
+                 make=None):
+        #: Each post, or None where it is not made yet.
+        self._posts = list(posts)
+        #: For a post not made yet, what it is made of: (the row as written, its figures as read).
+        self._rows = rows
+        self._make = make  # (index, row, figures read) -> the Post
+        self._values: dict[str, tuple] = {}  # each field read so far (values_of)
+        #: The indices of posts the schema made in full (every post, unless told): only they can give a
+        #: figure a range.
+        self.by_schema = tuple(range(len(self._posts)) if by_schema is None else by_schema)
+
+    def __len__(self) -> int:
+        return len(self._posts)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._posts)))]
+        post = self._posts[index]
+        if post is None:
+            index = range(len(self._posts))[index]  # a negative index, counted from the end
+            if self._rows is None or self._rows[index] is None:
+                return None  # a post the schema refused: the loader reports it, and goes no further
+            row, figures = self._rows[index]
+            post = self._posts[index] = self._make(index, row, figures)
+            self._rows[index] = None
+        return post
+
+    def __iter__(self) -> Iterator:
+        for index, post in enumerate(self._posts):
+            yield self[index] if post is None else post
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Staffing):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        if isinstance(other, list):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"Staffing({list(self)!r})"
+
+    def __copy__(self) -> Staffing:
+        return Staffing(list(self), self.by_schema)
+
+    def __deepcopy__(self, memo: dict) -> Staffing:
+        return Staffing(copy.deepcopy(list(self), memo), self.by_schema)
+
+    def __reduce__(self):
+        return Staffing, (list(self), self.by_schema)
 
     def ranged_candidates(self) -> list:
+        """The posts that can give a figure a range: a walk looking for ranges (ranges.py) looks at them
+        alone, not at a county's every post."""
         return [self[index] for index in self.by_schema if index < len(self)]
+
+    def values_of(self, name: str) -> tuple:
+        """Each post's field `name`, without making the posts: a figure's value (None where the post has
+        none), any other field as the post holds it. Read once a field: a list is not changed once
+        loaded, and a post made later holds what its row was read as."""
+        found = self._values.get(name)
+        if found is not None:
+            return found
+        rows = self._rows or [None] * len(self._posts)
+        if name in _FIGURE_AT:
+            at, default = _FIGURE_AT[name], _DEFAULT_VALUES.get(name)
+            out = [None if row is None else default if row[1][at] is None else row[1][at]["value"] for row in rows]
+        elif name in _YEARS:
+            at = name == "last_year"
+            out = [None if row is None else row[1][-1][at] for row in rows]
+        elif name == "period":
+            out = [None if row is None else row[0].get("period", "after_go_live") for row in rows]
+        elif name in _TEXT:
+            out = [None if row is None else row[0].get(name) for row in rows]
+        else:
+            out = [None] * len(rows)  # what a post read directly never has: months, a scale
+        for index in [index for index, post in enumerate(self._posts) if post is not None]:
+            value = getattr(self._posts[index], name)
+            out[index] = value.value if isinstance(value, Figure) else value
+        found = self._values[name] = tuple(out)
+        return found
 
 
 @dataclass
@@ -143,7 +235,8 @@ def _made(values: dict, fields_set: set) -> Figure:
 
 def build_posts(rows: list, item_lines: list | None = None, key_lines: dict | None = None,
                 where: str | None = None) -> Built:
-    """Each row (a post as a mapping of its keys) -> a `Post`, made directly or by the schema.
+    """Each row (a post as a mapping of its keys) -> a `Post`, checked here and made when first asked
+    for (`Staffing`), or made by the schema now.
 
     `item_lines` are the lines each post was written on in the scenario (None for posts read from an
     establishment file, whose figures have no line of the scenario), `key_lines` the lines of posts
@@ -153,6 +246,7 @@ def build_posts(rows: list, item_lines: list | None = None, key_lines: dict | No
     # A figure not written is the schema's default, one for every post of the list (never changed once made).
     blank = _POST_BLANK | {key: Post.model_fields[key].default.model_copy(deep=True) for key in _DEFAULTED}
     built = Built([None] * len(rows))
+    unmade: list = [None] * len(rows)
     keys_checked: set = set()
     for index, row in enumerate(rows):
         if not isinstance(row, dict):
@@ -178,15 +272,18 @@ def build_posts(rows: list, item_lines: list | None = None, key_lines: dict | No
                 built.text += [(index, loc, message) for loc, message in _walk_text(value, (key,))]
         if "id" not in row and isinstance(row.get("title"), str):
             row["id"] = slugify(row["title"])
-        line = item_lines[index] if item_lines is not None else None
-        post = _direct(row, index, values, blank, line, key_lines, where)
-        if post is None:
+        figures = _accepted(row, values)
+        if figures is None:
             built.by_schema.append(index)
             _by_schema(built, index, row)
         else:
-            built.posts[index] = post
-    built.posts = PostList(built.posts)
-    built.posts.by_schema = tuple(built.by_schema)
+            unmade[index] = (row, figures)
+
+    def make(index: int, row: dict, figures: tuple) -> Post:
+        line = item_lines[index] if item_lines is not None else None
+        return _direct(row, figures, index, values, blank, line, key_lines, where)
+
+    built.posts = Staffing(built.posts, built.by_schema, unmade, make)
     return built
 
 
@@ -200,11 +297,16 @@ def _by_schema(built: Built, index: int, row: object) -> None:
 #: A post made here before its own fields: every field as the schema leaves one not written.
 _POST_BLANK = {key: None for key in _FIELDS} | {"period": "after_go_live"}
 _FIGURE_KEYS = ("count", "fte", "salary", "agency_share", "agency_premium", "vacancy", "on_costs", "on_cost_rate")
+#: Where each figure's reading is in what `_accepted` returns (its first year and last year come last).
+_FIGURE_AT = {key: at for at, key in enumerate(_FIGURE_KEYS)}
+_YEARS = ("first_year", "last_year")
+#: The value of each figure a post may leave out, as the schema's default gives it.
+_DEFAULT_VALUES = {key: Post.model_fields[key].default.value for key in _DEFAULTED}
 
 
-def _direct(row: dict, index: int, values: _Values, blank: dict, line: int | None, key_lines: dict | None,
-            where: str | None) -> Post | None:
-    """The post the schema would make of `row`, or None where the schema must look at it itself."""
+def _accepted(row: dict, values: _Values) -> tuple | None:
+    """What the schema would read of `row`, checked as it checks it: each figure of _FIGURE_KEYS as read
+    (None where not written), then (first year, last year); None where the schema must look at it."""
     if not FAST_KEYS.issuperset(row) or "salary" not in row or ("on_costs" in row and "on_cost_rate" in row):
         return None
     title, post_id = row.get("title"), row.get("id")
@@ -212,30 +314,29 @@ def _direct(row: dict, index: int, values: _Values, blank: dict, line: int | Non
         return None
     if type(post_id) is not str or _SLUG.fullmatch(post_id) is None:
         return None
-    fields = blank.copy()
-    fields["id"], fields["title"] = post_id, title
     for key in ("source", "note"):
         if key in row:
             text = row[key]
             if not (text is None or type(text) is str):
                 return None
-            fields[key] = text
     if "period" in row:
         period = row["period"]
         if type(period) is not str or period not in _PERIODS:
             return None
-        fields["period"] = period
+    first_year = last_year = None
     if "first_year" in row:
-        first_year = fields["first_year"] = values.year(row["first_year"])
+        first_year = values.year(row["first_year"])
         if first_year is None:
             return None
     if "last_year" in row:
-        last_year = fields["last_year"] = values.year(row["last_year"])
-        if last_year is None or (fields["first_year"] is not None and last_year < fields["first_year"]):
+        last_year = values.year(row["last_year"])
+        if last_year is None or (first_year is not None and last_year < first_year):
             return None
-    seen, shared, new, placed_set = values.seen, values.shared, object.__new__, values.placed
+    seen = values.seen
+    figures = []
     for key in _FIGURE_KEYS:
         if key not in row:
+            figures.append(None)
             continue
         raw = row[key]
         try:
@@ -244,6 +345,24 @@ def _direct(row: dict, index: int, values: _Values, blank: dict, line: int | Non
             read = values.figure(key, raw)
         if read is None:
             return None
+        figures.append(read)
+    figures.append((first_year, last_year))
+    return tuple(figures)
+
+
+def _direct(row: dict, figures: tuple, index: int, values: _Values, blank: dict, line: int | None,
+            key_lines: dict | None, where: str | None) -> Post:
+    """The post the schema would make of `row`, which `_accepted` has read as `figures`."""
+    fields = blank.copy()
+    fields["id"], fields["title"] = row["id"], row["title"]
+    for key in ("source", "note", "period"):
+        if key in row:
+            fields[key] = row[key]
+    fields["first_year"], fields["last_year"] = figures[-1]
+    shared, new, placed_set = values.shared, object.__new__, values.placed
+    for key, read in zip(_FIGURE_KEYS, figures):
+        if read is None:
+            continue
         if line is None:
             # Not written in the scenario (a row of an establishment file): a figure with no line, path or
             # range, one for each distinct value and shared by every post giving it, as the defaults are.

@@ -14,7 +14,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from ..scale import derived_from
-from .posts import PostList
+from .posts import Staffing
 from .schema import Figure, Scenario
 
 #: z for the 10th and 90th percentiles of a normal distribution: a normal figure's low and high
@@ -130,8 +130,8 @@ def _walk(node, found, label, option, field, shared_staffing=frozenset()) -> Non
                 continue  # the posts of the option named, found there: one figure, one input
             owner = SHARED_POSTS if key == "staffing" and getattr(node, "id", None) in shared_staffing else here_option
             _walk(getattr(node, key), found, here_label, owner, key, shared_staffing)
-    elif isinstance(node, list):
-        for item in node.ranged_candidates() if isinstance(node, PostList) else node:
+    elif isinstance(node, (list, Staffing)):
+        for item in node.ranged_candidates() if isinstance(node, Staffing) else node:
             _walk(item, found, label, option, field, shared_staffing)
     elif isinstance(node, dict):
         for key, item in node.items():

@@ -16,6 +16,7 @@ import re
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     create_model,
     BeforeValidator,
@@ -25,6 +26,7 @@ from pydantic import (
     PrivateAttr,
     StrictBool,
     Tag,
+    WrapSerializer,
     field_validator,
     model_validator,
 )
@@ -1248,6 +1250,16 @@ class StaffingFrom(Strict):
         return columns
 
 
+def _as_staffing(posts: list):
+    from .posts import Staffing  # posts.py builds on this module
+
+    return Staffing(posts)
+
+
+def _dumped_as_list(posts, handler):
+    return handler(list(posts))
+
+
 class _OptionTerms(Strict):
     id: Slug
     name: Text
@@ -1265,7 +1277,9 @@ class _OptionTerms(Strict):
     pension_rate: Rate | None = None
     vat: VatTreatment | None = None
     levy_allowance: LevyAllowance | None = None
-    staffing: list[Post] = Field(default_factory=list)
+    #: Held as a `posts.Staffing`, which makes a county's posts only as they are asked for.
+    staffing: Annotated[list[Post], AfterValidator(_as_staffing), WrapSerializer(_dumped_as_list)] = Field(
+        default_factory=lambda: _as_staffing([]))
     #: Employ the same posts as another option instead of listing them again; the loader shares
     #: that option's list. They are the same people, so they run all along and transfer to this
     #: option's employer at go-live (TUPE), unless `staffing_transfers: false`, when this option

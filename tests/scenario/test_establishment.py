@@ -372,6 +372,68 @@ def test_posts_given_the_same_fields_share_one_set_of_them_that_a_copy_does_not_
     assert "count" in moved.model_fields_set and "count" not in second.model_fields_set
 
 
+#: Every field of a post the engine, the checks and the review read a field at a time (Staffing.values_of).
+FIELDS_READ = ("id", "title", "period", "first_year", "last_year", "first_month", "last_month", "count", "fte",
+               "salary", "vacancy", "agency_share", "agency_premium", "on_costs", "on_cost_rate", "pay_drift",
+               "pay_step", "salary_max", "source", "note")
+
+
+def _as_read(value):
+    return value.value if hasattr(value, "unit") else value
+
+
+def test_a_list_read_a_field_at_a_time_reads_what_its_posts_hold_and_makes_none_of_them():
+    rows = copy.deepcopy(ROWS)
+    read = build_posts(copy.deepcopy(rows), [10 + n for n in range(len(rows))], {}, "options[0].staffing").posts
+    made = list(build_posts(rows, [10 + n for n in range(len(rows))], {}, "options[0].staffing").posts)
+    for name in FIELDS_READ:
+        assert list(read.values_of(name)) == [_as_read(getattr(post, name)) for post in made], name
+    # Only the two posts the schema made (a range, a scale) exist; the other four are made when asked for.
+    assert [post is not None for post in read._posts] == [False, False, False, False, True, True]
+    # Posts made since hold what was read: the same fields, whether read before or after they were made.
+    list(read)
+    fresh = build_posts(copy.deepcopy(ROWS), [10 + n for n in range(len(rows))], {}, "options[0].staffing").posts
+    list(fresh)
+    for name in FIELDS_READ:
+        assert fresh.values_of(name) == read.values_of(name), name
+
+
+def test_a_post_asked_for_again_is_the_same_post():
+    posts = build_posts(copy.deepcopy(ROWS), [10 + n for n in range(len(ROWS))], {}, "options[0].staffing").posts
+    assert posts[1] is posts[1] is posts[-5] is list(posts)[1]
+    assert posts[1:3] == [posts[1], posts[2]] and posts[-1].id == "f"
+    with pytest.raises(IndexError):
+        posts[len(ROWS)]
+
+
+def test_a_list_of_posts_compares_copies_and_is_written_out_as_its_posts(tmp_path):
+    from costmodel.scenario.posts import Staffing
+    import pickle
+
+    posts = build_posts(copy.deepcopy(ROWS), [10 + n for n in range(len(ROWS))], {}, "options[0].staffing").posts
+    same = build_posts(copy.deepcopy(ROWS), [10 + n for n in range(len(ROWS))], {}, "options[0].staffing").posts
+    assert posts == same and posts == list(same) and not posts != list(same)
+    assert posts != list(same)[:-1] and posts != Staffing(list(same)[1:])
+    for copied in (copy.deepcopy(posts), pickle.loads(pickle.dumps(posts))):
+        assert copied == posts and copied[0] is not posts[0] and copied.by_schema == posts.by_schema == (4, 5)
+    path = tmp_path / "scenario.yaml"
+    path.write_text(MINIMAL, encoding="utf-8")
+    option = load_scenario(path).options[0]
+    assert isinstance(option.staffing, Staffing)
+    assert option.model_dump()["staffing"] == [post.model_dump() for post in option.staffing]
+    assert '"title":"Social worker"' in option.model_dump_json()
+
+
+def test_posts_the_schema_made_can_each_give_a_figure_a_range():
+    from costmodel.scenario.schema import Option
+
+    option = Option.model_validate({"id": "a", "name": "A", "baseline": True, "family": "in_house",
+                                    "staffing": [dict(row, id=row.get("id", "b")) for row in ROWS]})
+    # Made by the schema, every post is looked at for a range, not only those it could not read directly.
+    assert option.staffing.by_schema == tuple(range(len(ROWS)))
+    assert [post.id for post in option.staffing.ranged_candidates()] == ["a", "b", "c", "d", "e", "f"]
+
+
 @pytest.mark.parametrize("row", [
     {"title": "A", "salary": "35,00O"}, {"title": "A", "salary": 2_000_000}, {"title": "A", "salary": 1, "fte": 2},
     {"title": "A", "salary": 1, "vacancy": 5}, {"title": "", "salary": 1}, {"title": 5, "salary": 1},
