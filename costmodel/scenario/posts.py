@@ -15,6 +15,7 @@ import typing
 import copy
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from pydantic import ValidationError
 
@@ -183,6 +184,7 @@ class _Values:
         self.placed = set(_PLACED)
         self.written = set(_WRITTEN)
         self.keys: dict[tuple, set] = {}
+        self.shapes: dict[tuple, _Shape | None] = {}  # each set of keys written, in order -> its shape
 
     def keys_of(self, row: dict) -> set:
         written = tuple(row)
@@ -304,40 +306,63 @@ _YEARS = ("first_year", "last_year")
 _DEFAULT_VALUES = {key: Post.model_fields[key].default.value for key in _DEFAULTED}
 
 
+class _Shape(NamedTuple):
+    """What a set of keys (a post's, in the order written) says before any value is looked at."""
+
+    #: Each figure's key written, with where its reading goes in what `_accepted` returns.
+    figures: tuple[tuple[int, str], ...]
+    texts: tuple[str, ...]  # source and note, where written
+    period: bool
+    first_year: bool
+    last_year: bool
+
+
+def _shape(keys: tuple) -> _Shape | None:
+    """The shape of a post with `keys`; None where the schema must look at it (a key this path does not
+    read, no title, id or salary, or both kinds of stated on-costs)."""
+    if not FAST_KEYS.issuperset(keys) or not {"id", "title", "salary"}.issubset(keys) \
+            or ("on_costs" in keys and "on_cost_rate" in keys):
+        return None
+    return _Shape(tuple((at, key) for at, key in enumerate(_FIGURE_KEYS) if key in keys),
+                  tuple(key for key in ("source", "note") if key in keys),
+                  "period" in keys, "first_year" in keys, "last_year" in keys)
+
+
 def _accepted(row: dict, values: _Values) -> tuple | None:
     """What the schema would read of `row`, checked as it checks it: each figure of _FIGURE_KEYS as read
     (None where not written), then (first year, last year); None where the schema must look at it."""
-    if not FAST_KEYS.issuperset(row) or "salary" not in row or ("on_costs" in row and "on_cost_rate" in row):
+    keys = tuple(row)
+    try:
+        shape = values.shapes[keys]
+    except KeyError:
+        shape = values.shapes[keys] = _shape(keys)
+    if shape is None:
         return None
-    title, post_id = row.get("title"), row.get("id")
+    title, post_id = row["title"], row["id"]
     if type(title) is not str or not 1 <= len(title) <= _TITLE_MOST:
         return None
     if type(post_id) is not str or _SLUG.fullmatch(post_id) is None:
         return None
-    for key in ("source", "note"):
-        if key in row:
-            text = row[key]
-            if not (text is None or type(text) is str):
-                return None
-    if "period" in row:
+    for key in shape.texts:
+        text = row[key]
+        if not (text is None or type(text) is str):
+            return None
+    if shape.period:
         period = row["period"]
         if type(period) is not str or period not in _PERIODS:
             return None
     first_year = last_year = None
-    if "first_year" in row:
+    if shape.first_year:
         first_year = values.year(row["first_year"])
         if first_year is None:
             return None
-    if "last_year" in row:
+    if shape.last_year:
         last_year = values.year(row["last_year"])
         if last_year is None or (first_year is not None and last_year < first_year):
             return None
     seen = values.seen
-    figures = []
-    for key in _FIGURE_KEYS:
-        if key not in row:
-            figures.append(None)
-            continue
+    figures = [None] * len(_FIGURE_KEYS) + [(first_year, last_year)]
+    for at, key in shape.figures:
         raw = row[key]
         try:
             read = seen[(key, type(raw), raw)]
@@ -345,8 +370,7 @@ def _accepted(row: dict, values: _Values) -> tuple | None:
             read = values.figure(key, raw)
         if read is None:
             return None
-        figures.append(read)
-    figures.append((first_year, last_year))
+        figures[at] = read
     return tuple(figures)
 
 
