@@ -719,6 +719,22 @@ def _staffing_reference_problems(scenario: Scenario):
                            f"the posts in each option")
 
 
+def _all_in_order(columns: dict, seen: dict, years: list, months: list, first: int, last: int) -> bool:
+    """Whether a section's items, read a field at a time, have ids used nowhere else in the option (nor
+    twice among them) and every year and month within the horizon: checked a whole column at once."""
+    ids = columns["id"]
+    if len(set(ids)) != len(ids) or not seen.keys().isdisjoint(ids):
+        return False
+    for key in years:
+        stated = [year for year in columns[key] if year is not None]
+        if stated and not first <= min(stated) <= max(stated) <= last:
+            return False
+    for key in months:
+        if any(month is not None for month in columns[key]):
+            return False  # months are rare, and said of a post or two: each is looked at alone
+    return True
+
+
 def _values_of(items, key: str) -> list:
     """Each item's field `key`: a list of posts read a field at a time, without making its posts."""
     if isinstance(items, Staffing):
@@ -804,6 +820,10 @@ def _check_option(option: Option, loc: tuple, first: int, last: int, horizon: st
         one_off = section in ONE_OFF_SECTIONS
         # Read a field at a time: a county's posts are checked without making each one (posts.Staffing).
         columns = {key: _values_of(items, key) for key in ("id", *years, *months)}
+        if not ramps and not one_off and _all_in_order(columns, seen, years, months, first, last):
+            # Nothing to say of any of them (as for nearly every list): their ids taken, none looked at alone.
+            seen.update(dict.fromkeys(columns["id"], section))
+            continue
         for index, item_id in enumerate(columns["id"]):
             if item_id in seen:
                 yield loc + (section, index, "id"), (f"id '{item_id}' is used twice in this option (also in "

@@ -130,24 +130,29 @@ class Staffing(Sequence):
         found = self._values.get(name)
         if found is not None:
             return found
-        rows = self._rows or [None] * len(self._posts)
+        posts, rows = self._posts, self._rows or [None] * len(self._posts)
         if name in _FIGURE_AT:
             at, default = _FIGURE_AT[name], _DEFAULT_VALUES.get(name)
-            out = [None if row is None else default if row[1][at] is None else row[1][at]["value"] for row in rows]
+            out = [_field(post, name) if row is None else default if row[1][at] is None else row[1][at]["value"]
+                   for post, row in zip(posts, rows)]
         elif name in _YEARS:
             at = name == "last_year"
-            out = [None if row is None else row[1][-1][at] for row in rows]
+            out = [_field(post, name) if row is None else row[1][-1][at] for post, row in zip(posts, rows)]
         elif name == "period":
-            out = [None if row is None else row[0].get("period", "after_go_live") for row in rows]
+            out = [_field(post, name) if row is None else row[0].get("period", "after_go_live")
+                   for post, row in zip(posts, rows)]
         elif name in _TEXT:
-            out = [None if row is None else row[0].get(name) for row in rows]
-        else:
-            out = [None] * len(rows)  # what a post read directly never has: months, a scale
-        for index in [index for index, post in enumerate(self._posts) if post is not None]:
-            value = getattr(self._posts[index], name)
-            out[index] = value.value if isinstance(value, Figure) else value
+            out = [_field(post, name) if row is None else row[0].get(name) for post, row in zip(posts, rows)]
+        else:  # what a post read directly never has: months, a scale
+            out = [None if row is not None else _field(post, name) for post, row in zip(posts, rows)]
         found = self._values[name] = tuple(out)
         return found
+
+
+def _field(post: Post | None, name: str):
+    """A made post's field, a figure by its value; nothing for a post the schema refused."""
+    value = None if post is None else getattr(post, name)
+    return value.value if isinstance(value, Figure) else value
 
 
 @dataclass
