@@ -321,6 +321,11 @@ CASES = [
     # ---- wrong types
     Bad("text-where-number-expected", replace("count: 10", "count: ten"),
         24, "options[0].staffing[0].count", "expected a number, got 'ten'", at="count: ten"),
+    # Shaped like an octal number or a decimal point to YAML's patterns, with no digits for its reader to read.
+    Bad("number-shape-with-no-digits", replace("count: 10", "count: 0o_"),
+        24, "options[0].staffing[0].count", "0o_ is shaped like a number, so YAML reads it as one", at="count: 0o_"),
+    Bad("decimal-point-with-no-digits", replace("salary: 35,000", "salary: ._"),
+        25, "options[0].staffing[0].salary", "._ is shaped like a number", at="salary: ._"),
     Bad("list-where-mapping-expected",
         replace("timeline:\n  first_year: 2018/19\n  years: 5\n  price_base: 2017/18\n",
                 "timeline: [2018/19, 5, 2017/18]\n"),
