@@ -26,7 +26,7 @@ from .establishment import Establishment, EstablishmentFile, FileProblem, read_e
 from .posts import Staffing, build_posts
 from .text import text_problems
 from .units import financial_year_label, financial_year_of, month_label
-from .yamlread import Lines, ReadError, decode, line_of, read_yaml
+from .yamlread import Lines, RawRow, ReadError, decode, line_of, read_yaml, resolve_row
 
 
 def load_scenario(path: str | os.PathLike, limits: Limits | None = None) -> Scenario:
@@ -132,7 +132,7 @@ def _load(raw: bytes, name: str, before_checking: BeforeChecking | None = None,
           folder: str | os.PathLike | None = None, limits: Limits = LARGE) -> Scenario:
     try:
         text = decode(raw)
-        data, lines, reading_problems = read_yaml(text)
+        data, lines, reading_problems = read_yaml(text, raw_staffing=True)
     except ReadError as exc:
         raise ScenarioError([Problem(name, exc.line, format_path(exc.path), exc.message)]) from None
     if not isinstance(data, dict):
@@ -209,6 +209,15 @@ def _take_posts(data: dict, name: str, lines: Lines, folder: Path, limits: Limit
                 taken[index] = (option["staffing"], None)
                 option["staffing"] = []
             continue
+        if isinstance(option.get("staffing"), list):
+            # Listed as well as read from a file (a problem said below): its posts read as YAML, for the schema.
+            try:
+                option["staffing"] = [resolve_row(row, line_of(lines, ("options", index, "staffing", j)),
+                                                  ("options", index, "staffing", j))
+                                      if type(row) is RawRow else row for j, row in enumerate(option["staffing"])]
+            except ReadError as exc:
+                problems.append(Problem(name, exc.line, format_path(exc.path), exc.message))
+                option["staffing"] = []
         loc = ("options", index, "staffing_from")
         here = (line_of(lines, loc), format_path(loc))
         for other, words in (("staffing", "list the posts under staffing"),
@@ -247,7 +256,10 @@ def _build(index: int, rows: list, found: Establishment | None, name: str, lines
         # (as a large list is) has its keys on the item's line, which the reader keeps alone.
         keyed = {loc[3:]: line for loc, line in lines.items()
                  if len(loc) == 5 and loc[2] == "staffing" and loc[:3] == prefix}
-        built = build_posts(rows, item_lines, keyed, where)
+        try:
+            built = build_posts(rows, item_lines, keyed, where)
+        except ReadError as exc:  # a post holding a value only the full reader reads, and it cannot
+            return [None] * len(rows), [Problem(name, exc.line, format_path(exc.path), exc.message)]
         problems = [problem for j, exc in built.refused for problem in _schema_problems(exc, name, lines, prefix + (j,))]
         problems += [Problem(name, line_of(lines, prefix + (j,) + loc), format_path(prefix + (j,) + loc), message)
                      for j, loc, message in built.text]

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from .schema import POST_LIMITS, Figure, Period, Post, Slug, figure_reader, read_financial_year, slugify
 from .text import ONE_LINE, walk_text as _walk_text, why_unfit as _wrong
 from .units import parse_amount, parse_number, parse_rate
-from .yamlread import PlainRow
+from .yamlread import PlainRow, RawRow, as_yaml, plain_text, resolve_row
 
 #: The figures of a post read here, each with its reader: the schema's Amount, Rate and Number are these.
 _FIGURES = {
@@ -143,7 +143,9 @@ class Staffing(Sequence):
                    for post, row in zip(posts, rows)]
         elif name in _TEXT:
             out = [_field(post, name) if row is None else row[0].get(name) for post, row in zip(posts, rows)]
-        else:  # what a post read directly never has: months, a scale
+        elif not self.by_schema:  # every post read directly, and none read so has months or a scale
+            out = [None] * len(posts)
+        else:
             out = [None if row is not None else _field(post, name) for post, row in zip(posts, rows)]
         found = self._values[name] = tuple(out)
         return found
@@ -190,6 +192,8 @@ class _Values:
         self.written = set(_WRITTEN)
         self.keys: dict[tuple, set] = {}
         self.shapes: dict[tuple, _Shape | None] = {}  # each set of keys written, in order -> its shape
+        #: For each figure and year, what each of its values as written (RawRow) reads as, or None if refused.
+        self.written_as: dict[str, dict] = {key: {} for key in (*_FIGURE_KEYS, *_YEARS)}
 
     def keys_of(self, row: dict) -> set:
         written = tuple(row)
@@ -262,6 +266,13 @@ def build_posts(rows: list, item_lines: list | None = None, key_lines: dict | No
             built.by_schema.append(index)
             _by_schema(built, index, row)
             continue
+        if type(row) is RawRow:
+            figures = _accepted_as_written(row, values)
+            if figures is not None:
+                unmade[index] = (row, figures)
+                continue
+            # Something this path does not read as written: the post read as YAML, and on as any other.
+            row = rows[index] = resolve_row(row, item_lines[index] if item_lines else None, _place(where, index))
         for key, value in row.items() if type(row) is not PlainRow else ():
             if key not in keys_checked:
                 if isinstance(key, str):
@@ -377,6 +388,98 @@ def _accepted(row: dict, values: _Values) -> tuple | None:
             return None
         figures[at] = read
     return tuple(figures)
+
+
+def _place(where: str | None, index: int) -> tuple:
+    """('options', 1, 'staffing', index) from 'options[1].staffing'."""
+    if where is None:
+        return ()
+    option = int(where[where.index("[") + 1:where.index("]")])
+    return ("options", option, "staffing", index)
+
+
+def _accepted_as_written(row: RawRow, values: _Values) -> tuple | None:
+    """`_accepted` of a one-line post's values as written, each distinct value read once (as YAML, then
+    as what the post makes of it); None where any is not what `_accepted` would accept of the post YAML
+    reads (then read as YAML, and looked at again). Text is taken only where YAML reads it as the very text
+    written (not `null`, not `true`), so the row as written holds what the row as read would."""
+    scalars = row.scalars
+    # YAML reads a value as other than text only by patterns its first character chooses (a digit, t, n):
+    # an id or a title starting with none of them is the text written, and nothing is looked up for it.
+    if not scalars.text_first:
+        return None  # a YAML whose patterns may take any value for other than text: each row read as YAML
+    maybe_not_text = scalars.by_first
+    keys = tuple(row)
+    if "id" in row:
+        post_id = row["id"]
+        if post_id[0] in maybe_not_text and not plain_text(row, post_id):
+            return None
+    else:
+        title = row.get("title")
+        if title is None or not plain_text(row, title):
+            return None
+        post_id, keys = slugify(title), keys + ("id",)  # given as the loader gives any post one, at the end
+    try:
+        shape = values.shapes[keys]
+    except KeyError:
+        shape = values.shapes[keys] = _shape(keys)
+    if shape is None:
+        return None
+    title = row["title"]
+    if not 1 <= len(title) <= _TITLE_MOST or (title[0] in maybe_not_text and not plain_text(row, title)) \
+            or _SLUG.fullmatch(post_id) is None:
+        return None
+    for key in shape.texts:
+        if not plain_text(row, row[key]):
+            return None
+    if shape.period and row["period"] not in _PERIODS:
+        return None  # every period is text YAML reads as written
+    first_year = last_year = None
+    if shape.first_year:
+        first_year = _as_written(values, "first_year", row["first_year"], row)
+        if first_year is None:
+            return None
+    if shape.last_year:
+        last_year = _as_written(values, "last_year", row["last_year"], row)
+        if last_year is None or (first_year is not None and last_year < first_year):
+            return None
+    figures = [None] * len(_FIGURE_KEYS) + [(first_year, last_year)]
+    written = values.written_as
+    for at, key in shape.figures:
+        raw = row[key]
+        read = written[key].get(raw, _UNREAD)
+        if read is _UNREAD:
+            read = _as_written(values, key, raw, row)
+        if read is None:
+            return None
+        figures[at] = read
+    if "id" not in row:
+        row["id"] = post_id  # the id, not a value as written
+    return tuple(figures)
+
+
+_UNREAD = object()
+
+
+def _as_written(values: _Values, key: str, raw: str, row: RawRow) -> object:
+    """What a post makes of the value `raw` written for `key` (a figure's reading, a year), read as YAML
+    first; None where refused, or where YAML leaves it to the full reader. Kept, one per value written."""
+    found = values.written_as[key]
+    if raw in found:
+        return found[raw]
+    value = as_yaml(row, raw, _UNREAD)
+    if value is _UNREAD:
+        read = None
+    else:
+        if key in _YEARS:
+            read = values.year(value)
+        else:
+            try:
+                read = values.seen[(key, type(value), value)]
+            except (KeyError, TypeError):
+                read = values.figure(key, value)
+    found[raw] = read
+    return read
 
 
 def _direct(row: dict, figures: tuple, index: int, values: _Values, blank: dict, line: int | None,

@@ -183,9 +183,12 @@ def decode(raw: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def read_yaml(text: str) -> Reading:
+def read_yaml(text: str, raw_staffing: bool = False) -> Reading:
     """Parse YAML text into dicts, lists and scalars, a map from path to line, and the mistakes
-    that did not stop the reading (amounts split by a comma inside { })."""
+    that did not stop the reading (amounts split by a comma inside { }).
+
+    With `raw_staffing` (the loader's), the posts of an option's staffing list written one a line may be
+    given as written (`RawRow`, read by `resolve_row`): the loader reads each distinct value once."""
     if any(mark in text for mark in _LIBYAML_LINE_BREAKS):
         _refuse_separator_in_a_comment(text)
     elif CParser is not None:
@@ -193,7 +196,7 @@ def read_yaml(text: str) -> Reading:
             quick = _one_line_items(text)
             if quick is not None:
                 try:
-                    return _read_fast(*quick)
+                    return _read_fast(*quick, raw_staffing=raw_staffing)
                 except (_Unusual, YAMLError, ValueError, ReadError):
                     pass  # read as written, below, for the messages of the text itself
             return _read_fast(text)
@@ -426,6 +429,41 @@ class PlainRow(dict):
     establishment file whose whole text was checked at once."""
 
 
+class RawRow(dict):
+    """A one-line list item's keys and its values as written, not yet read as YAML (`_one_line_items`):
+    the posts of an option's staffing list, handed to the loader as they are (`read_yaml(raw_staffing=
+    True)`), so that each distinct value is read once for what a post makes of it (posts.py), not first
+    as YAML and again as a figure. `resolve_row` reads one as YAML."""
+
+    __slots__ = ("scalars",)  # the file's plain values, each read once (_PlainValues)
+
+
+def resolve_row(row: RawRow, line: int | None = None, path: tuple = ()) -> dict:
+    """A one-line item as YAML reads it: each value by YAML 1.2's rules, read once for the whole file; an item
+    holding a value those rules leave to the full reader (`0o_`) read by it, a problem said at `line` and `path`."""
+    try:
+        return PlainRow(zip(row, map(row.scalars.__getitem__, row.values())))
+    except _Unusual:
+        pass
+    try:
+        return _read_pure("- {" + ", ".join(f"{key}: {value}" for key, value in row.items()) + "}\n").data[0]
+    except ReadError as exc:
+        raise ReadError(line, exc.message, path + tuple(exc.path[1:])) from None
+
+
+def as_yaml(row: RawRow, value: str, unread: object = None) -> object:
+    """A value of `row` as written, as YAML reads it; `unread` where only the full reader can (`0o_`)."""
+    try:
+        return row.scalars[value]
+    except _Unusual:
+        return unread
+
+
+def plain_text(row: RawRow, value: str) -> bool:
+    """Whether a value of `row` as written is text to YAML, and so the very text written."""
+    return type(as_yaml(row, value)) is str
+
+
 class _PlainValues(dict):
     """Each distinct plain value of the one-line items -> what YAML 1.2 reads it as, read once, by ruamel's
     own rules for it (`versioned_resolver`: each first character's patterns) without its resolver's
@@ -479,13 +517,12 @@ def _one_line_items(text: str) -> tuple[str, list[_Run]] | None:
         # Each entry is `key: value`, neither holding ':' or ',' (the pattern says so).
         written = _ENTRY_MARKS.split(match[2])
         names = written[::2]
-        try:
-            # Each key as the first item to write it wrote it: one string for a county's posts, not one a post.
-            row = PlainRow(zip(map(keys.setdefault, names, names), map(read.__getitem__, written[1::2])))
-        except _Unusual:
-            continue
+        # Each key as the first item to write it wrote it: one string for a county's posts, not one a post. The
+        # values as written: read as YAML where the item is placed (_read_fast), or by the loader (a post).
+        row = RawRow(zip(map(keys.setdefault, names, names), written[1::2]))
         if len(row) * 2 != len(written) or not _NOT_TEXT_KEYS.isdisjoint(row):
             continue  # a key written twice (the reader says so), or one YAML reads as true or null
+        row.scalars = read
         pieces.append(text[after:start])
         after = match.end()
         if indent == match[1] and last == number - 1:
@@ -501,10 +538,12 @@ def _one_line_items(text: str) -> tuple[str, list[_Run]] | None:
     return "".join(pieces), runs
 
 
-def _read_fast(text: str, runs: list[_Run] | None = None) -> Reading:
+def _read_fast(text: str, runs: list[_Run] | None = None, raw_staffing: bool = False) -> Reading:
     """The same data, lines and problems as `_read_pure`, built from libyaml's events in one pass.
 
-    With `runs`, the text is one `_one_line_items` made: each marked item is its run's items."""
+    With `runs`, the text is one `_one_line_items` made: each marked item is its run's items, read as
+    YAML, but for those of an option's staffing list with `raw_staffing`, which are left as written
+    (`RawRow`) for the loader to read."""
     from ruamel.yaml.resolver import VersionedResolver
 
     resolver = VersionedResolver(version=(1, 2))
@@ -522,13 +561,14 @@ def _read_fast(text: str, runs: list[_Run] | None = None) -> Reading:
             raise _Unusual
         container, path = frame[0], frame[1]
         keys_too = not path or path[-1] != _ITEM_LINE_ENOUGH
+        raw = raw_staffing and len(path) == 3 and path[0] == "options" and path[2] == "staffing"
         for offset, row in enumerate(run.rows):
             item = path + (len(container),)
             lines[item] = run.line + offset
             if keys_too:
                 for key in row:
                     lines[item + (key,)] = run.line + offset
-            container.append(row)
+            container.append(row if raw else resolve_row(row, run.line + offset, item))
         expanded += 1
 
     def scalar(event, path: tuple) -> object:
