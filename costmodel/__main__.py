@@ -32,7 +32,21 @@ def main() -> None:
         signal.signal(signal.SIGINT, _quietly)
     from .cli import main as command_line
 
-    command_line()
+    try:
+        command_line()
+    except SystemExit as ending:
+        if not ending.code:
+            # A command done (exit 0): Python's ending frees every module, class and function one cycle at
+            # a time, a collection of everything costmodel and its libraries loaded, 50 to 70 ms for memory
+            # the operating system takes back at once. Frozen, the collector leaves them be; the rest of the
+            # ending is as it was: output flushed, exit handlers run (weakref.finalize's among them), exit 0.
+            # Every file a command writes is closed before it returns, and every second process it started
+            # has ended. After a failure or an interrupt, the ending is Python's own, finalisers and all
+            # (background.Pending stops a second process a Ctrl-C left behind).
+            import gc
+
+            gc.freeze()
+        raise
 
 
 if __name__ == "__main__":

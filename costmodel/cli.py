@@ -223,13 +223,18 @@ def run(scenario_paths: tuple[Path, ...], output: Path | None, json_path: str | 
 
 def _run_one(scenario_path: Path, output: Path | None, json_path: str | None, strict: bool,
              manifest_path: Path | None, force: bool, allow_large: bool = False) -> None:
-    from .review import review, unacknowledged
-    from .batch import within_limits
-    from .engine.projection import project
-    from .files import Outputs, signed_json
-    from .report import assemble
-    from .scenario.loader import load_scenario
-    from .workbook.writer import write_workbook
+    from .scale import without_cycle_collection
+
+    # What a run loads is some 300 modules' functions and classes, all kept to the end: the cycle
+    # collector's passes over them while they load find nothing to collect.
+    with without_cycle_collection():
+        from .review import review, unacknowledged
+        from .batch import within_limits
+        from .engine.projection import project
+        from .files import Outputs, signed_json
+        from .report import assemble
+        from .scenario.loader import load_scenario
+        from .workbook.writer import write_workbook
 
     target = output if output is not None else None
     if target is not None and target.suffix.lower() != ".xlsx":

@@ -165,9 +165,10 @@ def line_count(text: str, width: float, size: float, bold: bool = False, mono: b
 
 def _estimated_lines(text: str, width: float, size: float, bold: bool, mono: bool) -> int:
     scale = size / 100.0
+    advance = _ADVANCES[bold, mono].__getitem__  # _character_width's, each character's measured once
 
     def wide(word: str) -> float:
-        return sum(_character_width(c, bold, mono) for c in word) * scale
+        return sum(map(advance, word)) * scale
 
     space, room = wide(" "), width * SPARE
     count = 0

@@ -257,7 +257,7 @@ def _build(index: int, rows: list, found: Establishment | None, name: str, lines
         keyed = {loc[3:]: line for loc, line in lines.items()
                  if len(loc) == 5 and loc[2] == "staffing" and loc[:3] == prefix}
         try:
-            built = build_posts(rows, item_lines, keyed, where)
+            built = build_posts(rows, item_lines, keyed, where, prefix)
         except ReadError as exc:  # a post holding a value only the full reader reads, and it cannot
             return [None] * len(rows), [Problem(name, exc.line, format_path(exc.path), exc.message)]
         problems = [problem for j, exc in built.refused for problem in _schema_problems(exc, name, lines, prefix + (j,))]

@@ -1,18 +1,21 @@
-"""A list of posts -> `Post`s, column by column: a county's establishment in seconds, not minutes.
+"""A list of posts -> `Staffing`, read a field at a time: a county's establishment in under a second.
 
 A post the schema would accept as written, plain figures and text, is checked here by the schema's
 own parts (its figure readers, its limits, its slug and its text rules), each distinct value once
 for the whole list (a county's 100,000 posts have a few hundred distinct counts, FTEs and rates),
-and the `Post` is made directly. Any other post (a figure with a range or a source, pay progression,
-months, a mistake of any kind) goes through the schema in full, so every problem is the schema's own
-message, at its own place. Both ways give the same post; tests/scenario/test_establishment.py holds them to it.
+and its `Post` is made only when something asks for it (`Staffing`); what checking and projecting
+need of the list is read from the rows. A post written on one line of the scenario comes as written
+(`yamlread.RawRow`): each distinct value is read once, as YAML and then as the figure. Any other post
+(a figure with a range or a source, pay progression, months, a mistake of any kind) goes through the
+schema in full, so every problem is the schema's own message, at its own place. Both ways give the
+same post; tests/scenario/test_establishment.py holds them to it.
 """
 
 from __future__ import annotations
 
+import copy
 import re
 import typing
-import copy
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -245,14 +248,15 @@ def _made(values: dict, fields_set: set) -> Figure:
 
 
 def build_posts(rows: list, item_lines: list | None = None, key_lines: dict | None = None,
-                where: str | None = None) -> Built:
+                where: str | None = None, place: tuple = ()) -> Built:
     """Each row (a post as a mapping of its keys) -> a `Post`, checked here and made when first asked
     for (`Staffing`), or made by the schema now.
 
     `item_lines` are the lines each post was written on in the scenario (None for posts read from an
     establishment file, whose figures have no line of the scenario), `key_lines` the lines of posts
-    whose keys are on lines of their own ({(index, key): line}), and `where` the list's path; the
-    schema's posts are given theirs by the loader."""
+    whose keys are on lines of their own ({(index, key): line}), and `where` the list's path (`place` as
+    a path of keys, for a problem found reading a post as YAML); the schema's posts are given theirs by
+    the loader."""
     values = _Values()
     # A figure not written is the schema's default, one for every post of the list (never changed once made).
     blank = _POST_BLANK | {key: Post.model_fields[key].default.model_copy(deep=True) for key in _DEFAULTED}
@@ -272,7 +276,7 @@ def build_posts(rows: list, item_lines: list | None = None, key_lines: dict | No
                 unmade[index] = (row, figures)
                 continue
             # Something this path does not read as written: the post read as YAML, and on as any other.
-            row = rows[index] = resolve_row(row, item_lines[index] if item_lines else None, _place(where, index))
+            row = rows[index] = resolve_row(row, item_lines[index] if item_lines else None, place + (index,))
         for key, value in row.items() if type(row) is not PlainRow else ():
             if key not in keys_checked:
                 if isinstance(key, str):
@@ -388,14 +392,6 @@ def _accepted(row: dict, values: _Values) -> tuple | None:
             return None
         figures[at] = read
     return tuple(figures)
-
-
-def _place(where: str | None, index: int) -> tuple:
-    """('options', 1, 'staffing', index) from 'options[1].staffing'."""
-    if where is None:
-        return ()
-    option = int(where[where.index("[") + 1:where.index("]")])
-    return ("options", option, "staffing", index)
 
 
 def _accepted_as_written(row: RawRow, values: _Values) -> tuple | None:
