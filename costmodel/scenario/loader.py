@@ -10,7 +10,8 @@ import difflib
 import os
 import re
 import typing
-from collections.abc import Callable
+from collections import ChainMap
+from collections.abc import Callable, Mapping, MutableMapping
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
@@ -731,20 +732,22 @@ def _staffing_reference_problems(scenario: Scenario):
                            f"the posts in each option")
 
 
-def _all_in_order(columns: dict, seen: dict, years: list, months: list, first: int, last: int) -> bool:
-    """Whether a section's items, read a field at a time, have ids used nowhere else in the option (nor
-    twice among them) and every year and month within the horizon: checked a whole column at once."""
-    ids = columns["id"]
-    if len(set(ids)) != len(ids) or not seen.keys().isdisjoint(ids):
-        return False
+def _all_in_order(columns: dict, seen: Mapping, section: str, years: list, months: list, first: int,
+                  last: int) -> dict | None:
+    """A section's items' ids (each -> `section`) where, read a field at a time, none is used elsewhere in
+    the option (`seen`) or twice among them, and every year and month is within the horizon: checked a
+    whole column at once. None where something is to be said of an item."""
+    ids = dict.fromkeys(columns["id"], section)
+    if len(ids) != len(columns["id"]) or not seen.keys().isdisjoint(ids):
+        return None
     for key in years:
         stated = [year for year in columns[key] if year is not None]
         if stated and not first <= min(stated) <= max(stated) <= last:
-            return False
+            return None
     for key in months:
         if any(month is not None for month in columns[key]):
-            return False  # months are rare, and said of a post or two: each is looked at alone
-    return True
+            return None  # months are rare, and said of a post or two: each is looked at alone
+    return ids
 
 
 def _values_of(items, key: str) -> list:
@@ -807,7 +810,7 @@ def _check_option(option: Option, loc: tuple, first: int, last: int, horizon: st
     if option.go_live is not None:
         if financial_year_of(*option.go_live) > last:
             yield loc + ("go_live",), f"go-live is after the horizon ends ({financial_year_label(last)})"
-    seen: dict[str, str] = {}
+    seen: MutableMapping[str, str] = {}
     for section in ("staffing",) + LINE_SECTIONS:
         shared = section == "staffing" and option.staffing_same_as is not None
         items = getattr(option, section)
@@ -819,7 +822,8 @@ def _check_option(option: Option, loc: tuple, first: int, last: int, horizon: st
                     seen = ids
                     continue
                 ids_of[id(items)] = ids
-            seen = dict(ids_of[id(items)])
+            # Over the shared list's ids, not a copy of them (a county's, for each option employing it).
+            seen = ChainMap({}, ids_of[id(items)])
             continue
         if not items:
             continue
@@ -832,9 +836,13 @@ def _check_option(option: Option, loc: tuple, first: int, last: int, horizon: st
         one_off = section in ONE_OFF_SECTIONS
         # Read a field at a time: a county's posts are checked without making each one (posts.Staffing).
         columns = {key: _values_of(items, key) for key in ("id", *years, *months)}
-        if not ramps and not one_off and _all_in_order(columns, seen, years, months, first, last):
+        ids = None if ramps or one_off else _all_in_order(columns, seen, section, years, months, first, last)
+        if ids is not None:
             # Nothing to say of any of them (as for nearly every list): their ids taken, none looked at alone.
-            seen.update(dict.fromkeys(columns["id"], section))
+            if seen:
+                seen.update(ids)
+            else:
+                seen = ids
             continue
         for index, item_id in enumerate(columns["id"]):
             if item_id in seen:

@@ -550,6 +550,19 @@ def test_a_line_with_a_post_s_id_is_reported_at_the_line_after_a_long_list_of_po
         "give one of them an id"]
 
 
+def test_an_option_employing_another_s_posts_is_told_when_its_own_line_takes_a_post_s_id():
+    # The trust employs the in-house option's posts (staffing_same_as); its purchases line takes the id of one.
+    text = MINIMAL.replace("    family: trust\n", "    family: trust\n    staffing_same_as: in-house\n", 1).replace(
+        "      - id: purchases\n", "      - id: social-worker\n", 1)
+    assert text.count("staffing_same_as") == 1 and "id: purchases" not in text
+    with pytest.raises(ScenarioError) as refused:
+        load_scenario_from(text)
+    # MINIMAL's purchases line is line 30; the line added above it makes it 31.
+    assert refused.value.lines() == [
+        "scenario.yaml:31: options[1].non_pay[0].id: id 'social-worker' is used twice in this option (also in "
+        "staffing); give one of them an id"]
+
+
 # --------------------------------------------------------------------------- posts read as written
 
 #: Values for each key of a one-line post, as written: plain ones, and ones YAML reads as other than text
