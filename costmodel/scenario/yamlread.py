@@ -475,9 +475,20 @@ class _PlainValues(dict):
         # YAML 1.2 reads a plain value as anything but text only by patterns chosen by its first character
         # (true, null, a digit); most titles and every id start with none of those.
         self.text_first = None not in by_first
+        # Each first character's patterns as one, where they can be (the same flags): a value none of them
+        # matches is text, found in one match, not one for each (a county's titles starting T or F).
+        self.any_of = {}
+        for first, patterns in by_first.items() if self.text_first else ():
+            flags = {pattern.flags for _, pattern in patterns}
+            if len(flags) == 1:
+                self.any_of[first] = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in patterns),
+                                                flags.pop())
 
     def __missing__(self, value: str) -> object:
         if self.text_first and value[0] not in self.by_first:
+            return value
+        any_of = self.any_of.get(value[0])
+        if any_of is not None and any_of.match(value) is None:
             return value
         patterns = self.by_first.get(value[0], []) + self.by_first.get(None, [])
         tag = next((tag for tag, pattern in patterns if pattern.match(value)), "tag:yaml.org,2002:str")
@@ -508,24 +519,27 @@ def _one_line_items(text: str) -> tuple[str, list[_Run]] | None:
     pieces: list[str] = []
     runs: list[_Run] = []
     indent, after, counted, number, last = None, 0, 0, 0, -2
+    underscore = EXCEL_UNDERSCORE in text
+    split, interned, count = _ENTRY_MARKS.split, keys.setdefault, text.count
     for match in _ONE_LINE_ITEMS.finditer(text):
         start = match.start()
-        number += text.count("\n", counted, start)
-        counted = start
-        if EXCEL_UNDERSCORE in match[0]:
+        # No item holds a line break, and one starts a line: the line after the last one read is one on.
+        number += 1 if start == counted + 1 else count("\n", counted, start)
+        counted = match.end()
+        if underscore and EXCEL_UNDERSCORE in match[0]:
             continue
         # Each entry is `key: value`, neither holding ':' or ',' (the pattern says so).
-        written = _ENTRY_MARKS.split(match[2])
+        written = split(match[2])
         names = written[::2]
         # Each key as the first item to write it wrote it: one string for a county's posts, not one a post. The
         # values as written: read as YAML where the item is placed (_read_fast), or by the loader (a post).
-        row = RawRow(zip(map(keys.setdefault, names, names), written[1::2]))
+        row = RawRow(zip(map(interned, names, names), written[1::2]))
         if len(row) * 2 != len(written) or not _NOT_TEXT_KEYS.isdisjoint(row):
             continue  # a key written twice (the reader says so), or one YAML reads as true or null
         row.scalars = read
         pieces.append(text[after:start])
-        after = match.end()
-        if indent == match[1] and last == number - 1:
+        after = counted
+        if last == number - 1 and indent == match[1]:
             runs[-1].rows.append(row)
         else:
             indent = match[1]

@@ -29,6 +29,40 @@ def test_shipped_scenarios_read_the_same_both_ways(path):
     assert yamlread._read_fast(text) == yamlread._read_pure(text)
 
 
+#: What a one-line item's value may be made of (yamlread._ONE_LINE_ITEM), and marks YAML gives a meaning.
+_PLAIN_CHARACTERS = string.ascii_letters + string.digits + "£ ._/%()+-~"
+
+
+def _resolved_one_pattern_at_a_time(resolver, value: str):
+    """A plain value as YAML 1.2 reads it, each pattern its first character chooses tried in turn."""
+    patterns = resolver.get(value[0], []) + resolver.get(None, [])
+    tag = next((tag for tag, pattern in patterns if pattern.match(value)), "tag:yaml.org,2002:str")
+    return yamlread._plain_scalar(tag, value)
+
+
+@settings(max_examples=400, derandomize=True)
+@given(st.text(_PLAIN_CHARACTERS, min_size=1, max_size=12).filter(lambda v: v[0] not in " -"))
+def test_a_plain_value_read_once_for_the_file_is_what_yaml_s_patterns_make_of_it(value):
+    from ruamel.yaml.resolver import VersionedResolver
+
+    resolver = VersionedResolver(version=(1, 2)).versioned_resolver
+    try:
+        expected = _resolved_one_pattern_at_a_time(resolver, value)
+    except (ValueError, yamlread._Unusual):
+        with pytest.raises(yamlread._Unusual):
+            yamlread._PlainValues(resolver)[value]
+        return
+    read = yamlread._PlainValues(resolver)[value]
+    assert read == expected and type(read) is type(expected)
+
+
+@pytest.mark.parametrize("value", ["true", "True", "Trueish", "TRUE", "false", "Falconer", "null", "Null", "NULL",
+                                   "nullish", "No", "Team manager", "0o17", "0x1F", "1e3", "2019-04-01", "2019/20",
+                                   "5%", "0o_", "Family support 3"])
+def test_a_value_starting_as_a_pattern_does_is_read_as_the_patterns_read_it(value):
+    test_a_plain_value_read_once_for_the_file_is_what_yaml_s_patterns_make_of_it.hypothesis.inner_test(value)
+
+
 @pytest.mark.parametrize("scalar", [
     "1_000", "-0x1F", "0o17", "+.inf", "-1.5e3", "0", "007", "1.", "-.5", "1e6",
     "true", "FALSE", "no", "yes", "~", "null", "", "2017-11-09", "2017/18", "15%", "£1,300,000", "'15'",
