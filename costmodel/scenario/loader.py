@@ -183,8 +183,10 @@ def _load(raw: bytes, name: str, before_checking: BeforeChecking | None = None,
     scenario._source_path = name
     scenario._source_text = text
     # The lines of the file's sections, for messages about a whole section (the model review); not
-    # every post's every key, which for a county's establishment would be millions kept for nothing.
-    scenario._source_lines = {loc: line for loc, line in lines.items() if len(loc) <= SECTION_DEPTH}
+    # every post's every key, nor every post (a post's figures carry their own lines), which for a
+    # county's establishment would be hundreds of thousands kept for nothing.
+    scenario._source_lines = {loc: line for loc, line in lines.items()
+                              if len(loc) <= SECTION_DEPTH and not (len(loc) == 4 and loc[2] == "staffing")}
     return scenario
 
 

@@ -622,3 +622,28 @@ def test_posts_read_as_written_are_the_posts_read_as_yaml(tmp_path, odd_posts, a
     text = MINIMAL.replace(LISTED, "    staffing:\n" + "".join(f"      - {{{row}}}\n" for row in rows))
     assert _one_line_items(text) is not None  # the posts are read a line at a time, as written
     assert _loaded(text, tmp_path, raw=True) == _loaded(text, tmp_path, raw=False)
+
+
+def test_posts_listed_beside_an_establishment_file_are_refused_as_when_read_as_yaml(tmp_path):
+    # Listed one a line and read from a file too: the posts as written are read as YAML for the schema,
+    # and the problem is said as it was when every post was read as YAML first.
+    (tmp_path / "establishment.csv").write_text(_csv(), encoding="utf-8")
+    posts = "".join(f"      - {{id: p{n}, title: Post {n}, salary: {30000 + n}, count: {'true' if n == 5 else 1}}}\n"
+                    for n in range(ONE_LINE_FROM + 1))
+    text = MINIMAL.replace(LISTED, "    staffing_from: establishment.csv\n    staffing:\n" + posts)
+    refused = _loaded(text, tmp_path, raw=True)
+    assert refused == _loaded(text, tmp_path, raw=False)
+    assert any("options[0].staffing_from: list the posts under staffing or read them from a file with "
+               "staffing_from, not both" in problem for problem in refused)
+    # YAML reads the sixth post's count as true, not as the text "true": the schema's words say which.
+    assert [problem.split(": ", 1)[1] for problem in refused if "staffing[5]" in problem] == [
+        "options[0].staffing[5].count: expected a number, got True"]
+
+
+def test_a_loaded_scenario_keeps_the_lines_of_its_sections_not_of_each_post():
+    scenario = load_scenario_from(_one_line_list(ONE_LINE_FROM))
+    kept = scenario.source_lines
+    # Line 21 is "staffing:"; its posts follow it, and their figures carry their own lines.
+    assert kept[("options", 0, "staffing")] == 21 and scenario.options[0].staffing[3].salary.line == 25
+    assert not [loc for loc in kept if len(loc) > 3 and loc[2] == "staffing"]
+    assert ("options", 1, "non_pay", 0) in kept  # the items of the other sections are kept
