@@ -198,6 +198,14 @@ class _Values:
         #: For each figure and year, what each of its values as written (RawRow) reads as, or None if refused.
         self.written_as: dict[str, dict] = {key: {} for key in (*_FIGURE_KEYS, *_YEARS)}
 
+    def shape_of(self, keys: tuple) -> _Shape | None:
+        """The shape of a post writing `keys` (`_shape`), found once for each set of keys."""
+        try:
+            return self.shapes[keys]
+        except KeyError:
+            shape = self.shapes[keys] = _shape(keys)
+            return shape
+
     def keys_of(self, row: dict) -> set:
         written = tuple(row)
         found = self.keys.get(written)
@@ -352,10 +360,7 @@ def _accepted(row: dict, values: _Values) -> tuple | None:
     """What the schema would read of `row`, checked as it checks it: each figure of _FIGURE_KEYS as read
     (None where not written), then (first year, last year); None where the schema must look at it."""
     keys = tuple(row)
-    try:
-        shape = values.shapes[keys]
-    except KeyError:
-        shape = values.shapes[keys] = _shape(keys)
+    shape = values.shape_of(keys)
     if shape is None:
         return None
     title, post_id = row["title"], row["id"]
@@ -415,10 +420,7 @@ def _accepted_as_written(row: RawRow, values: _Values) -> tuple | None:
         if title is None or not plain_text(row, title):
             return None
         post_id, keys = slugify(title), keys + ("id",)  # given as the loader gives any post one, at the end
-    try:
-        shape = values.shapes[keys]
-    except KeyError:
-        shape = values.shapes[keys] = _shape(keys)
+    shape = values.shape_of(keys)
     if shape is None:
         return None
     title = row["title"]
