@@ -152,11 +152,12 @@ def _employed_from_the_start(option: Option, period: str, post, scenario: Scenar
 def _posts_of(option: Option, scenario: Scenario):
     """(its index, its id, the period it runs in for this option) for every post an option employs, read
     from the list without making its posts."""
-    ids = option.staffing.values_of("id")
+    staffing = Staffing.of(option.staffing)
+    ids = staffing.values_of("id")
     if option.staffing_same_as is not None:
         shared = "whole_horizon" if option.staffing_transfers else "after_go_live"
         return [(index, post_id, shared) for index, post_id in enumerate(ids)]
-    return list(zip(range(len(ids)), ids, option.staffing.values_of("period")))
+    return list(zip(range(len(ids)), ids, staffing.values_of("period")))
 
 
 def _transfer_trap(scenario: Scenario):
@@ -165,9 +166,10 @@ def _transfer_trap(scenario: Scenario):
         if option.staffing_same_as is not None or not option.staffing or option.go_live is None:
             continue
         moment = _go_live_month(option, scenario)
-        if moment <= start or any(period != "after_go_live" for period in option.staffing.values_of("period")):
+        staffing = Staffing.of(option.staffing)
+        if moment <= start or any(period != "after_go_live" for period in staffing.values_of("period")):
             continue
-        ids = set(option.staffing.values_of("id"))
+        ids = set(staffing.values_of("id"))
         for other in scenario.options:
             if other is option:
                 continue

@@ -19,6 +19,7 @@ from ..scenario.schema import (BUILT_IN_INDICES, OUT_OF_CARE, Activity, Figure, 
                                Placement, Scenario, fixed, ramp_by_year)
 from ..scenario.units import financial_year_label, month_label
 from .. import lines as L
+from ..scenario.posts import Staffing
 from ..lines.contracts import MIX_SLOTS, index_series
 from ..lines.settlement import COVERS
 from .timeline import rate_for_year
@@ -255,7 +256,7 @@ class PostInstances(Sequence):
 def _staffing_groups(scenario: Scenario, option_index: int) -> tuple[GroupInstances | None, ...]:
     """The posts of an option: those whose on-costs are computed, those stated as an amount, and as a rate."""
     option = scenario.options[option_index]
-    staffing = option.staffing
+    staffing = Staffing.of(option.staffing)
     # A list in which any post starts or ends part-way through a year is costed month by month,
     # every post of it alike, so that a large one is one table with the same columns throughout.
     by_month = any(month is not None for name in ("first_month", "last_month") for month in staffing.values_of(name))

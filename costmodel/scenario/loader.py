@@ -753,7 +753,7 @@ def _all_in_order(columns: dict, seen: Mapping, section: str, years: list, month
 
 
 def _values_of(items, key: str) -> list:
-    """Each item's field `key`: a list of posts read a field at a time, without making its posts."""
+    """Each item's field `key`: a list of posts read a field at a time (without making its posts)."""
     if isinstance(items, Staffing):
         return items.values_of(key)
     return [getattr(item, key) for item in items]
@@ -829,8 +829,9 @@ def _check_option(option: Option, loc: tuple, first: int, last: int, horizon: st
             continue
         if not items:
             continue
-        # The keys this section's items have, found once for the section: a county lists 100,000 posts.
-        fields = type(items[0]).model_fields
+        # The keys this section's items have, found once for the section (a county lists 100,000 posts),
+        # and for posts without making one.
+        fields = (schema.Post if isinstance(items, Staffing) else type(items[0])).model_fields
         years = [key for key in ("first_year", "last_year", "year") if key in fields
                  and not (section == "indexed_contracts" and key == "last_year")]  # a contract's term may run
         months = [key for key in ("first_month", "last_month") if key in fields]  # past the horizon

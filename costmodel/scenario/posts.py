@@ -67,7 +67,7 @@ class Staffing(Sequence):
     serializer) would see posts not made yet as missing. Everything here goes through `__getitem__`.
     """
 
-    __slots__ = ("_posts", "_rows", "_make", "_values", "by_schema")
+    __slots__ = ("_posts", "_rows", "_make", "_values", "_made", "by_schema")
     __hash__ = None  # a list of posts is compared by its posts, as a list is
 
     def __init__(self, posts: Iterable = (), by_schema: Iterable[int] | None = None, rows: list | None = None,
@@ -77,7 +77,9 @@ class Staffing(Sequence):
         #: For a post not made yet, what it is made of: (the row as written, its figures as read).
         self._rows = rows
         self._make = make  # (index, row, figures read) -> the Post
-        self._values: dict[str, tuple] = {}  # each field read so far (values_of)
+        self._values: dict[str, tuple] = {}  # each field of the rows read so far (values_of)
+        #: Where the posts made so far are: their fields are read from them, as they are now.
+        self._made = [index for index, post in enumerate(self._posts) if post is not None]
         #: The indices of posts the schema made in full (every post, unless told): only they can give a
         #: figure a range.
         self.by_schema = tuple(range(len(self._posts)) if by_schema is None else by_schema)
@@ -96,6 +98,7 @@ class Staffing(Sequence):
             row, figures = self._rows[index]
             post = self._posts[index] = self._make(index, row, figures)
             self._rows[index] = None
+            self._made.append(index)
         return post
 
     def __iter__(self) -> Iterator:
@@ -126,32 +129,42 @@ class Staffing(Sequence):
         alone, not at a county's every post."""
         return [self[index] for index in self.by_schema if index < len(self)]
 
+    @classmethod
+    def of(cls, posts) -> Staffing:
+        """`posts` as a Staffing: an option's posts given as a plain list (by assignment, which the schema
+        does not check) are taken as they are."""
+        return posts if isinstance(posts, Staffing) else cls(posts)
+
     def values_of(self, name: str) -> tuple:
-        """Each post's field `name`, without making the posts: a figure's value (None where the post has
-        none), any other field as the post holds it. Read once a field: a list is not changed once
-        loaded, and a post made later holds what its row was read as."""
-        found = self._values.get(name)
-        if found is not None:
-            return found
-        posts, rows = self._posts, self._rows or [None] * len(self._posts)
+        """Each post's field `name`: a figure's value (None where the post has none), any other field as
+        the post holds it. A post not made yet is read from its row, each field once (a row does not
+        change); a post made is read as it is now, changed or not since, as a list of posts would be."""
+        from_rows = self._values.get(name)
+        if from_rows is None:
+            from_rows = self._values[name] = self._from_rows(name)
+        if not self._made:
+            return from_rows
+        out = list(from_rows)
+        posts = self._posts
+        for index in self._made:
+            out[index] = _field(posts[index], name)
+        return tuple(out)
+
+    def _from_rows(self, name: str) -> tuple:
+        """Field `name` of each post not made yet, read from its row (None for the others)."""
+        rows = self._rows or [None] * len(self._posts)
         if name in _FIGURE_AT:
             at, default = _FIGURE_AT[name], _DEFAULT_VALUES.get(name)
-            out = [_field(post, name) if row is None else default if row[1][at] is None else row[1][at]["value"]
-                   for post, row in zip(posts, rows)]
-        elif name in _YEARS:
+            return tuple(None if row is None else default if row[1][at] is None else row[1][at]["value"]
+                         for row in rows)
+        if name in _YEARS:
             at = name == "last_year"
-            out = [_field(post, name) if row is None else row[1][-1][at] for post, row in zip(posts, rows)]
-        elif name == "period":
-            out = [_field(post, name) if row is None else row[0].get("period", "after_go_live")
-                   for post, row in zip(posts, rows)]
-        elif name in _TEXT:
-            out = [_field(post, name) if row is None else row[0].get(name) for post, row in zip(posts, rows)]
-        elif not self.by_schema:  # every post read directly, and none read so has months or a scale
-            out = [None] * len(posts)
-        else:
-            out = [None if row is not None else _field(post, name) for post, row in zip(posts, rows)]
-        found = self._values[name] = tuple(out)
-        return found
+            return tuple(None if row is None else row[1][-1][at] for row in rows)
+        if name == "period":
+            return tuple(None if row is None else row[0].get("period", "after_go_live") for row in rows)
+        if name in _TEXT:
+            return tuple(None if row is None else row[0].get(name) for row in rows)
+        return (None,) * len(rows)  # what a post read from its row never has: months, a scale
 
 
 def _field(post: Post | None, name: str):

@@ -426,6 +426,33 @@ def test_a_list_of_posts_compares_copies_and_is_written_out_as_its_posts(tmp_pat
     assert '"title":"Social worker"' in option.model_dump_json()
 
 
+def _npc(scenario) -> dict:
+    return {record.option: record.npc for record in project(scenario).summaries}
+
+
+def test_a_post_changed_after_loading_is_projected_as_changed():
+    # What a finance officer's script might do: load, change a post, project. The loader's checks read the
+    # post's years a field at a time before any projection; the projection must see the change all the same.
+    from costmodel.scenario.loader import load_scenario_text
+
+    written = load_scenario_text(MINIMAL.replace("        salary: 35,000\n", "        salary: 35,000\n"
+                                                 "        first_year: 2020/21\n        fte: 0.8\n", 1))
+    changed = load_scenario_text(MINIMAL)
+    post = changed.options[0].staffing[0]
+    post.first_year, post.fte.value = 2020, 0.8
+    assert _npc(changed) == _npc(written) != _npc(load_scenario_text(MINIMAL))
+
+
+def test_posts_given_to_an_option_as_a_plain_list_are_projected_as_its_posts():
+    from costmodel.scenario.loader import load_scenario_text
+
+    scenario = load_scenario_text(MINIMAL)
+    expected = _npc(scenario)
+    scenario = load_scenario_text(MINIMAL)
+    scenario.options[0].staffing = list(scenario.options[0].staffing)  # assignment: the schema does not look
+    assert type(scenario.options[0].staffing) is list and _npc(scenario) == expected
+
+
 def test_posts_the_schema_made_can_each_give_a_figure_a_range():
     from costmodel.scenario.schema import Option
 
