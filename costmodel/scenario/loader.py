@@ -145,10 +145,15 @@ def _load(raw: bytes, name: str, before_checking: BeforeChecking | None = None,
     problems = [Problem(name, line_of(lines, loc), format_path(loc), message) for loc, message in reading_problems]
     # The posts are read a column at a time (posts.py), apart from the rest of the file.
     folder = Path(os.path.dirname(name) if folder is None else folder)
-    taken, file_problems = _take_posts(data, name, lines, folder, limits)
-    unfit = text_problems(data, text, lines, name) + file_problems
-    fill_ids(data)
-    built = {index: _build(index, rows, found, name, lines) for index, (rows, found) in taken.items()}
+    try:
+        taken, file_problems = _take_posts(data, name, lines, folder, limits)
+        unfit = text_problems(data, text, lines, name) + file_problems
+        fill_ids(data)
+        built = {index: _build(index, rows, found, name, lines) for index, (rows, found) in taken.items()}
+    except ReadError as exc:
+        # A post written on one line holding a value only YAML's full reader reads, and it cannot: the file
+        # does not read, said alone, as when every post was read as YAML before anything was checked.
+        raise ScenarioError([Problem(name, exc.line, format_path(exc.path), exc.message)]) from None
     # The posts' problems are the schema's, found apart: with them, as with any the schema finds, the
     # whole-file checks that need no validated model are made too.
     refused = [problem for _, post_problems in built.values() for problem in post_problems]
@@ -214,13 +219,9 @@ def _take_posts(data: dict, name: str, lines: Lines, folder: Path, limits: Limit
             continue
         if isinstance(option.get("staffing"), list):
             # Listed as well as read from a file (a problem said below): its posts read as YAML, for the schema.
-            try:
-                option["staffing"] = [resolve_row(row, line_of(lines, ("options", index, "staffing", j)),
-                                                  ("options", index, "staffing", j))
-                                      if type(row) is RawRow else row for j, row in enumerate(option["staffing"])]
-            except ReadError as exc:
-                problems.append(Problem(name, exc.line, format_path(exc.path), exc.message))
-                option["staffing"] = []
+            option["staffing"] = [resolve_row(row, line_of(lines, ("options", index, "staffing", j)),
+                                              ("options", index, "staffing", j))
+                                  if type(row) is RawRow else row for j, row in enumerate(option["staffing"])]
         loc = ("options", index, "staffing_from")
         here = (line_of(lines, loc), format_path(loc))
         for other, words in (("staffing", "list the posts under staffing"),
@@ -259,10 +260,7 @@ def _build(index: int, rows: list, found: Establishment | None, name: str, lines
         # (as a large list is) has its keys on the item's line, which the reader keeps alone.
         keyed = {loc[3:]: line for loc, line in lines.items()
                  if len(loc) == 5 and loc[2] == "staffing" and loc[:3] == prefix}
-        try:
-            built = build_posts(rows, item_lines, keyed, where, prefix)
-        except ReadError as exc:  # a post holding a value only the full reader reads, and it cannot
-            return [None] * len(rows), [Problem(name, exc.line, format_path(exc.path), exc.message)]
+        built = build_posts(rows, item_lines, keyed, where, prefix)
         problems = [problem for j, exc in built.refused for problem in _schema_problems(exc, name, lines, prefix + (j,))]
         problems += [Problem(name, line_of(lines, prefix + (j,) + loc), format_path(prefix + (j,) + loc), message)
                      for j, loc, message in built.text]

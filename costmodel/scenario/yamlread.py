@@ -226,7 +226,7 @@ def _read_pure(text: str) -> Reading:
             line = event.start_mark.line + 1 if event.start_mark is not None else None
             if kind in ("ScalarEvent", "MappingStartEvent", "SequenceStartEvent"):
                 path, is_key = _place(frames, lambda: _key_text(event, resolver))
-                if kind == "ScalarEvent" and not is_key:
+                if kind == "ScalarEvent":  # a value, or a key (its path its own)
                     placed[(line, event.start_mark.column)] = path
                 merge_key = is_key and kind == "ScalarEvent" and event.value == "<<" and not event.style \
                     and event.tag is None

@@ -326,6 +326,8 @@ CASES = [
         24, "options[0].staffing[0].count", "0o_ is shaped like a number, so YAML reads it as one", at="count: 0o_"),
     Bad("decimal-point-with-no-digits", replace("salary: 35,000", "salary: ._"),
         25, "options[0].staffing[0].salary", "._ is shaped like a number", at="salary: ._"),
+    Bad("key-shaped-like-a-number", insert_after(7, "  0o_: draft\n"),
+        8, "metadata.0o_", "0o_ is shaped like a number", at="0o_: draft"),
     Bad("list-where-mapping-expected",
         replace("timeline:\n  first_year: 2018/19\n  years: 5\n  price_base: 2017/18\n",
                 "timeline: [2018/19, 5, 2017/18]\n"),

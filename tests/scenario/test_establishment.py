@@ -632,13 +632,14 @@ def _loaded(text: str, tmp_path: Path, raw: bool):
 
 # Derandomised, so that it tries the same posts on every run; and the values that once got past it, by name.
 @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
-# 0o_ and ._, which YAML takes for numbers and only its full reader reads; a note of null; a title of True.
-@example([{"id": 0, "title": 0, "salary": 0, "count": 7}], 0)
-@example([{"id": 0, "title": 0, "salary": 0, "fte": 4, "note": 1}], 3)
-@example([{"title": 1, "salary": 0}], 7)
+# 0o_ and ._, which YAML takes for numbers and only its full reader reads; a note of null; a title of True;
+# two of them beside a problem elsewhere in the file.
+@example([{"id": 0, "title": 0, "salary": 0, "count": 7}], 0, True)
+@example([{"id": 0, "title": 0, "salary": 0, "fte": 4, "note": 1}], 3, False)
+@example([{"title": 1, "salary": 0}], 7, True)
 @given(st.lists(st.dictionaries(st.sampled_from(sorted(AS_WRITTEN)), st.integers(0, 9), min_size=1), min_size=1,
-                max_size=4), st.integers(0, ONE_LINE_FROM))
-def test_posts_read_as_written_are_the_posts_read_as_yaml(tmp_path, odd_posts, at):
+                max_size=4), st.integers(0, ONE_LINE_FROM), st.booleans())
+def test_posts_read_as_written_are_the_posts_read_as_yaml(tmp_path, odd_posts, at, wrong_elsewhere):
     rows = [f"id: p{n}, title: Post {n}, count: {n % 3 + 1}, fte: 0.5, salary: {30000 + n}, vacancy: 5%"
             for n in range(ONE_LINE_FROM + 5)]
     for number, keys in enumerate(odd_posts):
@@ -647,6 +648,8 @@ def test_posts_read_as_written_are_the_posts_read_as_yaml(tmp_path, odd_posts, a
             written["id"] = f"odd{number}"
         rows.insert(at, ", ".join(f"{key}: {value}" for key, value in written.items()))
     text = MINIMAL.replace(LISTED, "    staffing:\n" + "".join(f"      - {{{row}}}\n" for row in rows))
+    if wrong_elsewhere:  # a problem beside the posts': what is said of the file is said in full, the same
+        text = text.replace("  status: draft\n", "  status: drafty\n")
     assert _one_line_items(text) is not None  # the posts are read a line at a time, as written
     assert _loaded(text, tmp_path, raw=True) == _loaded(text, tmp_path, raw=False)
 
@@ -674,3 +677,16 @@ def test_a_loaded_scenario_keeps_the_lines_of_its_sections_not_of_each_post():
     assert kept[("options", 0, "staffing")] == 21 and scenario.options[0].staffing[3].salary.line == 25
     assert not [loc for loc in kept if len(loc) > 3 and loc[2] == "staffing"]
     assert ("options", 1, "non_pay", 0) in kept  # the items of the other sections are kept
+
+
+def test_a_post_holding_a_value_yaml_cannot_read_is_said_alone_whichever_way_the_posts_are_read(tmp_path):
+    # 0o_ is an octal number to YAML's patterns, with no digits for its reader to read: the file does not read,
+    # and that is all that is said of it (not the wrong status as well), as when the posts were read as YAML first.
+    posts = "".join(f"      - {{id: p{n}, title: Post {n}, salary: {30000 + n}{', fte: 0o_' if n == 50 else ''}}}\n"
+                    for n in range(ONE_LINE_FROM + 10))
+    text = MINIMAL.replace(LISTED, "    staffing:\n" + posts).replace("  status: draft\n", "  status: drafty\n")
+    said = _loaded(text, tmp_path, raw=True)
+    # Line 21 is "staffing:", so the fifty-first post is on line 72.
+    assert said == _loaded(text, tmp_path, raw=False) == [
+        f"{tmp_path / 'scenario.yaml'}:72: options[0].staffing[50].fte: 0o_ is shaped like a number, so YAML reads "
+        "it as one, but it holds no digits to read; write the number, or put text in quotes"]
