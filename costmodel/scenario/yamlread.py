@@ -218,7 +218,7 @@ def _read_pure(text: str) -> Reading:
     resolver = VersionedResolver(version=(1, 2))
     yaml = YAML(typ="rt")
     yaml.version = (1, 2)
-    placed: dict[tuple[int, int], tuple] = {}  # (line, column) of each value -> its path, for _NotANumber
+    placed: dict[tuple[int, int], tuple] = {}  # (line, column) of each key and value -> its path, for _NotANumber
     try:
         frames: list[list] = []
         for event in yaml.parse(io.StringIO(text)):
@@ -226,7 +226,7 @@ def _read_pure(text: str) -> Reading:
             line = event.start_mark.line + 1 if event.start_mark is not None else None
             if kind in ("ScalarEvent", "MappingStartEvent", "SequenceStartEvent"):
                 path, is_key = _place(frames, lambda: _key_text(event, resolver))
-                if kind == "ScalarEvent":  # a value, or a key (its path its own)
+                if kind == "ScalarEvent":
                     placed[(line, event.start_mark.column)] = path
                 merge_key = is_key and kind == "ScalarEvent" and event.value == "<<" and not event.style \
                     and event.tag is None
@@ -290,6 +290,20 @@ class _Unusual(Exception):
     """Something valid YAML may contain but a scenario seldom does (a tag, a second document)."""
 
 
+class _NotANumber(Exception):
+    """A plain value YAML's patterns take for a number that its reader cannot make one of (`0o_`, `._`),
+    where it stands in the text; `_read_pure` says so at its field."""
+
+    def __init__(self, node):
+        super().__init__(node.value)
+        self.value, self.at = node.value, (node.start_mark.line + 1, node.start_mark.column)
+
+    @property
+    def message(self) -> str:
+        return (f"{self.value} is shaped like a number, so YAML reads it as one, but it holds no digits to read; "
+                f"write the number, or put text in quotes")
+
+
 class _ScenarioConstructor(RoundTripConstructor):
     """ruamel's round-trip constructor, but text shaped like a date that is not one stays text.
 
@@ -307,13 +321,13 @@ class _ScenarioConstructor(RoundTripConstructor):
         try:
             return super().construct_yaml_int(node)
         except (ValueError, IndexError):
-            raise _not_a_number(node) from None
+            raise _NotANumber(node) from None
 
     def construct_yaml_float(self, node):
         try:
             return super().construct_yaml_float(node)
         except (ValueError, IndexError):
-            raise _not_a_number(node) from None
+            raise _NotANumber(node) from None
 
     def construct_mapping(self, node, maptyp, deep=False):
         if node.flow_style:
@@ -353,24 +367,6 @@ def _is_split_head(node) -> bool:
 _ScenarioConstructor.add_constructor("tag:yaml.org,2002:timestamp", _ScenarioConstructor.construct_yaml_timestamp)
 _ScenarioConstructor.add_constructor("tag:yaml.org,2002:int", _ScenarioConstructor.construct_yaml_int)
 _ScenarioConstructor.add_constructor("tag:yaml.org,2002:float", _ScenarioConstructor.construct_yaml_float)
-
-
-class _NotANumber(Exception):
-    """A plain value YAML's patterns take for a number that its reader cannot make one of (`0o_`, `._`),
-    where it stands in the text; `_read_pure` says so at its field."""
-
-    def __init__(self, node):
-        super().__init__(node.value)
-        self.value, self.at = node.value, (node.start_mark.line + 1, node.start_mark.column)
-
-    @property
-    def message(self) -> str:
-        return (f"{self.value} is shaped like a number, so YAML reads it as one, but it holds no digits to read; "
-                f"write the number, or put text in quotes")
-
-
-def _not_a_number(node) -> _NotANumber:
-    return _NotANumber(node)
 _ScenarioConstructor.add_constructor(_SPLIT_TAG, _ScenarioConstructor.construct_split_amount)
 
 
